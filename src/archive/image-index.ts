@@ -1,0 +1,292 @@
+/**
+ * From the documents of an image archive or layout (manifest.json, index.json, OCI manifests and
+ * configs) to one selected image: its config and its ordered layer references.
+ * Covers every shape of spec section 1; pure apart from the `blobs` accessor it is given.
+ */
+
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+export interface ImageConfigDoc {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  created?: string;
+  config?: Record<string, unknown> | null;
+  rootfs?: { type?: string; diff_ids?: string[] };
+  history?: { created?: string; created_by?: string; empty_layer?: boolean; comment?: string }[];
+}
+
+export interface LayerRef {
+  /** Where the layer blob is: an archive entry name (after links) or "blobs/sha256/<hex>". */
+  location: string;
+  blobDigest: string | null;
+  mediaType: string | null;
+  compressedBytes: number | null;
+}
+
+export interface ResolvedImage {
+  config: ImageConfigDoc;
+  configDigest: string | null;
+  repoTags: string[];
+  repoDigests: string[];
+  layers: LayerRef[];
+  /** `org.opencontainers.image.base.name` when the manifest carries it. */
+  baseName: string | null;
+  manifestDigest: string | null;
+}
+
+export interface Selector {
+  tag?: string;
+  platform?: Platform;
+}
+
+/** Access to the documents of one archive or layout. */
+export interface DocStore {
+  /** A small JSON document by archive path ("manifest.json", "blobs/sha256/..."); null when absent. */
+  json(path: string): Buffer | null;
+  /** True when a blob (or file) exists, for "missing blob" checks. */
+  has(path: string): boolean;
+  /** All the document paths (for "not an image" messages). */
+  names(): string[];
+}
+
+export class ImageSelectError extends Error {}
+
+const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+
+export function blobPath(digest: string): string {
+  const [algo, hex] = digest.split(':');
+  return `blobs/${algo}/${hex}`;
+}
+
+function parseJson<T>(buf: Buffer | null, what: string): T {
+  if (buf === null) throw new ImageSelectError(`${what} is missing`);
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch (err) {
+    throw new ImageSelectError(`${what} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export function platformString(p: Partial<Platform> | undefined): string {
+  if (!p) return 'unknown';
+  return [p.os ?? '?', p.architecture ?? '?', p.variant].filter(Boolean).join('/');
+}
+
+export function parsePlatform(s: string): Platform {
+  const parts = s.split('/');
+  if (parts.length < 2 || parts.length > 3 || parts.some((x) => x === '')) throw new ImageSelectError(`invalid platform "${s}" (expected OS/ARCH[/VARIANT])`);
+  return { os: parts[0], architecture: parts[1], variant: parts[2] };
+}
+
+function platformMatches(want: Platform, have: Partial<Platform> | undefined): boolean {
+  if (!have) return false;
+  if (have.os !== want.os || have.architecture !== want.architecture) return false;
+  return want.variant === undefined || want.variant === have.variant;
+}
+
+/** "busybox" and "docker.io/library/busybox:latest" name the same tag. */
+export function normaliseTag(tag: string): string {
+  let t = tag.trim();
+  const at = t.indexOf('@');
+  if (at >= 0) t = t.slice(0, at);
+  const lastSlash = t.lastIndexOf('/');
+  if (t.lastIndexOf(':') <= lastSlash) t += ':latest';
+  const first = t.split('/')[0];
+  const hasRegistry = t.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (!hasRegistry) t = (t.includes('/') ? 'docker.io/' : 'docker.io/library/') + t;
+  return t.replace(/^index\.docker\.io\//, 'docker.io/');
+}
+
+function tagMatches(want: string, have: string[]): boolean {
+  const w = normaliseTag(want);
+  return have.some((h) => normaliseTag(h) === w);
+}
+
+interface DockerManifestItem {
+  Config: string;
+  RepoTags?: string[] | null;
+  Layers: string[];
+}
+
+interface OciDescriptor {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+  platform?: Platform;
+  annotations?: Record<string, string>;
+}
+
+interface OciManifest {
+  mediaType?: string;
+  config: OciDescriptor;
+  layers: OciDescriptor[];
+  manifests?: OciDescriptor[];
+  annotations?: Record<string, string>;
+}
+
+interface Candidate {
+  manifest: OciManifest;
+  digest: string;
+  platform?: Platform;
+  tags: string[];
+}
+
+/** Flatten index.json -> (nested indexes ->) image manifests; records blobs that are missing. */
+function ociCandidates(store: DocStore, missing: string[]): Candidate[] {
+  const index = parseJson<{ manifests?: OciDescriptor[] }>(store.json('index.json'), 'index.json');
+  const out: Candidate[] = [];
+  const queue: { desc: OciDescriptor; tags: string[]; depth: number }[] = (index.manifests ?? []).map((d) => ({ desc: d, tags: refNames(d), depth: 0 }));
+  while (queue.length > 0) {
+    const { desc, tags, depth } = queue.shift()!;
+    if (!desc || typeof desc.digest !== 'string') continue;
+    if (desc.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+    const path = blobPath(desc.digest);
+    if (!store.has(path)) {
+      missing.push(`${desc.digest} (${platformString(desc.platform)})`);
+      continue;
+    }
+    const doc = parseJson<OciManifest>(store.json(path), `manifest ${desc.digest}`);
+    const isIndex = INDEX_TYPES.has(desc.mediaType ?? '') || INDEX_TYPES.has(doc.mediaType ?? '') || (Array.isArray(doc.manifests) && !doc.layers);
+    if (isIndex) {
+      if (depth > 8) throw new ImageSelectError(`index nesting deeper than 8 at ${desc.digest}`);
+      for (const d of doc.manifests ?? []) queue.push({ desc: d, tags: [...tags, ...refNames(d)], depth: depth + 1 });
+      continue;
+    }
+    if (!doc.config || !Array.isArray(doc.layers)) throw new ImageSelectError(`manifest ${desc.digest} has no config or layers`);
+    if (desc.platform?.os === 'unknown') continue; // BuildKit attestation manifests
+    out.push({ manifest: doc, digest: desc.digest, platform: desc.platform, tags });
+  }
+  return out;
+}
+
+function refNames(d: OciDescriptor): string[] {
+  const a = d?.annotations ?? {};
+  return [a['io.containerd.image.name'], a['org.opencontainers.image.ref.name']].filter((x): x is string => typeof x === 'string' && x.length > 0);
+}
+
+function describeChoices(items: { tags: string[]; platform?: string }[]): string {
+  return items.map((i) => `${i.tags.length ? i.tags.join(', ') : '<untagged>'}${i.platform ? ` [${i.platform}]` : ''}`).join('; ');
+}
+
+function readConfig(store: DocStore, path: string, what: string): ImageConfigDoc {
+  const cfg = parseJson<ImageConfigDoc>(store.json(path), what);
+  if (typeof cfg !== 'object' || cfg === null) throw new ImageSelectError(`${what} is not an image config`);
+  return cfg;
+}
+
+/** Choose one image from an archive or layout. `resolveName` follows archive links. */
+export function resolveImage(store: DocStore, selector: Selector, resolveName: (n: string) => string = (n) => n): ResolvedImage {
+  const hasManifest = store.json('manifest.json') !== null;
+  const hasIndex = store.json('index.json') !== null;
+  if (!hasManifest && !hasIndex) {
+    const names = store.names();
+    const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', ...' : '');
+    throw new ImageSelectError(`not an image archive: no manifest.json or index.json (contains: ${shown || 'nothing'})`);
+  }
+  // Layer descriptors from any OCI manifest, by blob digest (Docker >= 25 exports carry both).
+  const missing: string[] = [];
+  const candidates = hasIndex ? ociCandidates(store, missing) : [];
+
+  if (hasManifest) {
+    const items = parseJson<DockerManifestItem[]>(store.json('manifest.json'), 'manifest.json');
+    if (!Array.isArray(items) || items.length === 0) throw new ImageSelectError('manifest.json lists no image');
+    const withCfg = items.map((it) => {
+      if (!it || typeof it.Config !== 'string' || !Array.isArray(it.Layers)) throw new ImageSelectError('manifest.json entry without Config or Layers');
+      const cfgPath = resolveName(it.Config);
+      return { it, cfgPath, cfg: readConfig(store, cfgPath, `image config ${it.Config}`) };
+    });
+    let chosen = withCfg;
+    if (selector.tag) chosen = chosen.filter((c) => tagMatches(selector.tag!, c.it.RepoTags ?? []));
+    if (selector.platform) chosen = chosen.filter((c) => platformMatches(selector.platform!, { os: c.cfg.os, architecture: c.cfg.architecture, variant: c.cfg.variant }));
+    if (chosen.length !== 1) {
+      const list = describeChoices(withCfg.map((c) => ({ tags: c.it.RepoTags ?? [], platform: platformString(c.cfg as Platform) })));
+      const why = chosen.length === 0 ? 'no image matches' : 'the archive holds several images; pick one by tag or --platform';
+      throw new ImageSelectError(`${why} (${list})`);
+    }
+    const { it, cfgPath, cfg } = chosen[0];
+    const cfgDigest = digestFromPath(cfgPath);
+    const oci = candidates.find((c) => c.manifest.config?.digest === cfgDigest);
+    const layers: LayerRef[] = it.Layers.map((l, i) => {
+      const location = resolveName(l);
+      const desc = oci?.manifest.layers[i];
+      return {
+        location,
+        blobDigest: desc?.digest ?? null,
+        mediaType: desc?.mediaType ?? null,
+        compressedBytes: null,
+      };
+    });
+    return {
+      config: cfg,
+      configDigest: cfgDigest,
+      repoTags: it.RepoTags ?? [],
+      repoDigests: [],
+      layers,
+      baseName: oci?.manifest.annotations?.['org.opencontainers.image.base.name'] ?? null,
+      manifestDigest: oci?.digest ?? null,
+    };
+  }
+
+  let chosen = candidates;
+  if (selector.tag) chosen = chosen.filter((c) => tagMatches(selector.tag!, c.tags) || c.tags.includes(selector.tag!));
+  if (selector.platform) chosen = chosen.filter((c) => platformMatches(selector.platform!, c.platform ?? platformOfConfig(store, c)));
+  if (chosen.length > 1 && !selector.platform) {
+    // Several platforms of one image: default to the host's, as a runtime would.
+    const host = hostPlatform();
+    const onHost = chosen.filter((c) => platformMatches(host, c.platform ?? platformOfConfig(store, c)));
+    if (onHost.length === 1) chosen = onHost;
+  }
+  if (chosen.length !== 1) {
+    const list = describeChoices(candidates.map((c) => ({ tags: c.tags, platform: platformString(c.platform ?? platformOfConfig(store, c)) })));
+    const missingNote = missing.length ? `; blobs missing for ${missing.join(', ')}` : '';
+    if (candidates.length === 0) throw new ImageSelectError(`index.json names no image whose manifest is present${missingNote}`);
+    const why = chosen.length === 0 ? 'no image matches' : 'the archive holds several images; pick one by tag or --platform';
+    throw new ImageSelectError(`${why} (${list})${missingNote}`);
+  }
+  const c = chosen[0];
+  const cfgPath = blobPath(c.manifest.config.digest);
+  const cfg = readConfig(store, cfgPath, `image config ${c.manifest.config.digest}`);
+  const layers: LayerRef[] = c.manifest.layers.map((d) => ({
+    location: blobPath(d.digest),
+    blobDigest: d.digest,
+    mediaType: d.mediaType ?? null,
+    compressedBytes: null,
+  }));
+  return {
+    config: cfg,
+    configDigest: c.manifest.config.digest,
+    repoTags: c.tags.filter((t) => t.includes(':') || t.includes('/')),
+    repoDigests: [],
+    layers,
+    baseName: c.manifest.annotations?.['org.opencontainers.image.base.name'] ?? null,
+    manifestDigest: c.digest,
+  };
+}
+
+function platformOfConfig(store: DocStore, c: Candidate): Platform | undefined {
+  try {
+    const cfg = readConfig(store, blobPath(c.manifest.config.digest), 'config');
+    return { os: cfg.os ?? '', architecture: cfg.architecture ?? '', variant: cfg.variant };
+  } catch {
+    return undefined;
+  }
+}
+
+export function hostPlatform(): Platform {
+  const arch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+  return { os: 'linux', architecture: arch[process.arch] ?? process.arch };
+}
+
+/** "blobs/sha256/<hex>", "<hex>/layer.tar", "<hex>.tar.gz", "sha256:<hex>" -> "sha256:<hex>" when derivable. */
+export function digestFromPath(path: string): string | null {
+  let m = /^blobs\/(sha256|sha512)\/([0-9a-f]+)$/.exec(path);
+  if (m) return `${m[1]}:${m[2]}`;
+  m = /^(sha256:)?([0-9a-f]{64})(\.json|\.tar|\.tar\.gz)?$/.exec(path);
+  if (m) return `sha256:${m[2]}`;
+  return null;
+}

@@ -1,0 +1,228 @@
+/**
+ * Parse arguments and pick the mode: tui | json | ci | text. Nothing else lives here.
+ *
+ *   strata [SOURCE] [--json [FILE]] [--files] [--ci] [--ci-config FILE] [--platform OS/ARCH]
+ *          [--base-layers N] [--no-cache]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK, sanitize } from './errors.js';
+import { parseSource, type SourceSpec } from './sources/source-spec.js';
+import { parsePlatform } from './archive/image-index.js';
+import { loadImage } from './sources/load.js';
+import type { LoadOptions } from './sources/assemble.js';
+import { buildReport } from './report/json.js';
+import { textReport } from './report/text.js';
+import { RULE_NAMES, evaluateCi, formatCi, loadCiConfig, type RuleName } from './report/ci.js';
+import { openCache } from './cache/layer-cache.js';
+
+export const VERSION = '0.1.0';
+
+export const USAGE = `Usage: strata [SOURCE] [options]
+
+Explore a container image layer by layer and find the space it wastes.
+
+SOURCE
+  IMAGE | docker://IMAGE      an image on the Docker Engine (DOCKER_HOST or /var/run/docker.sock)
+  podman://IMAGE              an image on Podman's Docker-compatible socket
+  docker-archive:PATH[:TAG]   a docker save / skopeo docker-archive tar
+  oci-archive:PATH[:TAG]      an OCI archive tar
+  oci:DIR[:TAG]               an OCI image layout directory
+  PATH                        an archive or layout, detected by content
+  (none)                      the TUI opens on the Engine's image list
+
+Options
+  --json [FILE]               the versioned JSON report, on stdout or written atomically to FILE
+  --files                     with --json: every layer's file list
+  --ci                        evaluate the CI gate (exit 1 when a rule fails)
+  --ci-config FILE            rules file (default: ./.dive-ci when present)
+  --lowestEfficiency R, --highestWastedBytes B, --highestUserWastedPercent R,
+  --lowestStrataEfficiency R, --highestStrataWastedBytes B
+                              CI rule thresholds ("disabled" turns one off)
+  --ignore GLOB               CI: do not count waste under paths matching GLOB (repeatable)
+  --platform OS/ARCH[/VAR]    pick a platform in a multi-platform archive or export
+  --base-layers N             how many bottom layers are the base image
+  --no-cache                  neither read nor write the per-layer cache
+  -h, --help                  this help;  -v, --version  the version
+
+Exit codes: 0 ok, 1 CI gate failed, 2 bad usage or input, 3 Engine unreachable or failed.`;
+
+export interface CliArgs {
+  source?: string;
+  json: boolean;
+  jsonFile?: string;
+  files: boolean;
+  ci: boolean;
+  ciConfig?: string;
+  ciRules: Partial<Record<RuleName, string>>;
+  ignore: string[];
+  platform?: string;
+  baseLayers?: number;
+  noCache: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  const args: CliArgs = { json: false, files: false, ci: false, ciRules: {}, ignore: [], noCache: false, help: false, version: false };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new StrataError(`${flag} needs a value`, EXIT_INPUT);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let inline: string | undefined;
+    if (a.startsWith('--') && a.includes('=')) {
+      inline = a.slice(a.indexOf('=') + 1);
+      a = a.slice(0, a.indexOf('='));
+    }
+    const take = (flag: string): string => (inline !== undefined ? inline : value(i++, flag));
+    switch (a) {
+      case '--json':
+        args.json = true;
+        if (inline !== undefined) args.jsonFile = inline;
+        else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-') && args.source !== undefined) args.jsonFile = argv[++i];
+        break;
+      case '--files':
+        args.files = true;
+        break;
+      case '--ci':
+        args.ci = true;
+        break;
+      case '--ci-config':
+        args.ciConfig = take(a);
+        break;
+      case '--ignore':
+        args.ignore.push(take(a));
+        break;
+      case '--platform':
+        args.platform = take(a);
+        break;
+      case '--base-layers': {
+        const v = take(a);
+        if (!/^\d+$/.test(v)) throw new StrataError(`--base-layers needs a whole number, got "${v}"`, EXIT_INPUT);
+        args.baseLayers = Number(v);
+        break;
+      }
+      case '--no-cache':
+        args.noCache = true;
+        break;
+      case '-h':
+      case '--help':
+        args.help = true;
+        break;
+      case '-v':
+      case '--version':
+        args.version = true;
+        break;
+      default:
+        if ((RULE_NAMES as string[]).includes(a.slice(2)) && a.startsWith('--')) {
+          args.ciRules[a.slice(2) as RuleName] = take(a);
+        } else if (a.startsWith('-') && a !== '-') {
+          throw new StrataError(`unknown option ${a} (see strata --help)`, EXIT_INPUT);
+        } else if (args.source === undefined) {
+          args.source = a;
+        } else {
+          throw new StrataError(`unexpected argument "${a}" (one SOURCE only)`, EXIT_INPUT);
+        }
+    }
+  }
+  if (args.files && !args.json) throw new StrataError('--files goes with --json', EXIT_INPUT);
+  return args;
+}
+
+export function loadOptions(args: CliArgs): LoadOptions {
+  return {
+    platform: args.platform ? parsePlatform(args.platform) : undefined,
+    baseLayers: args.baseLayers,
+    cache: args.noCache || process.env.STRATA_NO_CACHE ? undefined : openCache(),
+  };
+}
+
+/** Write a file atomically: a temporary sibling, then rename over the target (links are replaced, not followed). */
+export function writeAtomic(file: string, data: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw new StrataError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_INPUT);
+  }
+}
+
+async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
+  const ciCfg = args.ci ? loadCiConfig(args.ciConfig, args.ciRules, args.ignore) : null;
+  const img = await loadImage(spec, loadOptions(args));
+  const ci = ciCfg ? evaluateCi(img, ciCfg) : null;
+  if (args.json) {
+    const report = buildReport(img, { files: args.files });
+    if (ci) report.ci = { passed: ci.passed, rules: ci.rules, ignore: ci.ignore };
+    const text = JSON.stringify(report, null, 2) + '\n';
+    if (args.jsonFile) writeAtomic(args.jsonFile, text);
+    else await writeOut(text);
+    if (ci && ciCfg) process.stderr.write(formatCi(ci, ciCfg) + '\n');
+  } else if (ci && ciCfg) {
+    await writeOut(formatCi(ci, ciCfg) + '\n');
+  } else {
+    await writeOut(textReport(img));
+  }
+  return ci && !ci.passed ? EXIT_GATE : EXIT_OK;
+}
+
+/** Write to stdout and wait until it is flushed (large reports into a pipe). */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.help) {
+      process.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    if (args.version) {
+      process.stdout.write(`strata ${VERSION}\n`);
+      return EXIT_OK;
+    }
+    if (args.ciConfig && !args.ci) throw new StrataError('--ci-config goes with --ci', EXIT_INPUT);
+    const spec = args.source !== undefined ? parseSource(args.source) : null;
+    const interactive = !args.json && !args.ci && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    if (interactive) {
+      const { runTui } = await import('./ui/run.js');
+      return await runTui(spec, args);
+    }
+    if (!spec) throw new StrataError('no SOURCE given (and no terminal for the image list); see strata --help', EXIT_INPUT);
+    return await runBatch(spec, args);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof StrataError) {
+    process.stderr.write(`strata: ${sanitize(err.message)}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  const msg = e?.message ?? String(err);
+  process.stderr.write(`strata: ${sanitize(msg.split('\n')[0])}\n`);
+  if (process.env.STRATA_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+  return EXIT_INPUT;
+}

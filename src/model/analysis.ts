@@ -1,0 +1,476 @@
+/**
+ * The layer merge: relates each layer to the union of the layers below it (spec section 2),
+ * tracks wasted bytes with provenance and dive's figures (section 3). Pure: no I/O.
+ *
+ * Layers are added strictly in order (base first), each as soon as it and every layer below it
+ * are parsed, so the analysis grows while an export streams. All per-path state lives in typed
+ * arrays indexed by path id; every change is an "event" (path, layer, kind, entry) appended in layer
+ * order, so the state of any path at any layer is the last event at or below that layer.
+ */
+import { HASH_LEN, T_DIR, T_FILE, type LayerData } from './layer-data.js';
+import type { PathTable } from './path-table.js';
+
+export const K_ADDED = 0;
+export const K_MODIFIED = 1;
+export const K_REMOVED = 2;
+export const K_UNCHANGED = 3;
+export type ChangeKind = 'added' | 'modified' | 'removed' | 'unchanged';
+export const CHANGE_KINDS: readonly ChangeKind[] = ['added', 'modified', 'removed', 'unchanged'];
+
+/** Entry index meaning "a directory implied by a deeper entry but absent from the tar". */
+export const IMPLICIT_DIR = -1;
+
+export interface KindTotals {
+  count: number;
+  bytes: number;
+}
+
+export interface LayerChangeTotals {
+  added: KindTotals;
+  modified: KindTotals;
+  removed: KindTotals;
+  unchanged: KindTotals;
+}
+
+/** One wasted version of a path: shipped by `layer`, hidden by `hiddenBy`. */
+export interface WasteRecord {
+  path: number;
+  layer: number;
+  shipKind: number;
+  size: number;
+  hiddenBy: number;
+  hiddenKind: number;
+}
+
+export interface DivePathFigure {
+  path: number;
+  count: number;
+  bytes: number;
+}
+
+class GrowI32 {
+  a: Int32Array;
+  constructor(n: number, private readonly fill: number) {
+    this.a = new Int32Array(n).fill(fill);
+  }
+  ensure(n: number): void {
+    if (n <= this.a.length) return;
+    let len = this.a.length;
+    while (len < n) len *= 2;
+    const b = new Int32Array(len).fill(this.fill);
+    b.set(this.a);
+    this.a = b;
+  }
+}
+
+class GrowF64 {
+  a: Float64Array;
+  constructor(n: number) {
+    this.a = new Float64Array(n);
+  }
+  ensure(n: number): void {
+    if (n <= this.a.length) return;
+    let len = this.a.length;
+    while (len < n) len *= 2;
+    const b = new Float64Array(len);
+    b.set(this.a);
+    this.a = b;
+  }
+}
+
+interface Below {
+  layer: number;
+  entry: number;
+  kind: number;
+}
+
+export class Analysis {
+  readonly layers: LayerData[] = [];
+  readonly warnings: string[] = [];
+
+  // Current union (top of the layers merged so far), per path.
+  private curLayer = new GrowI32(1024, -1);
+  private curEntry = new GrowI32(1024, 0);
+  private curKind = new GrowI32(1024, 0);
+  // Event chain per path.
+  private evHead = new GrowI32(1024, -1);
+  private evTail = new GrowI32(1024, -1);
+  // Events, in layer order.
+  private evN = 0;
+  private evPath = new GrowI32(1024, 0);
+  private evLayer = new GrowI32(1024, 0);
+  private evKind = new GrowI32(1024, 0);
+  private evEntry = new GrowI32(1024, 0);
+  private evPrevLayer = new GrowI32(1024, -1);
+  private evPrevEntry = new GrowI32(1024, 0);
+  private evNext = new GrowI32(1024, -1);
+  private readonly layerEvStart: number[] = [];
+  private readonly layerEvEnd: number[] = [];
+  readonly layerTotals: LayerChangeTotals[] = [];
+
+  // Waste.
+  readonly waste: WasteRecord[] = [];
+
+  // dive-compatible figures, per path.
+  private diveCum = new GrowF64(1024);
+  private diveMin = new GrowF64(1024);
+  private diveCount = new GrowI32(1024, 0);
+  private diveSecond = new GrowI32(1024, -1);
+  private diveOrder = 0;
+  private mark = new GrowI32(1024, -1);
+
+  unionBytes = 0;
+  unionFiles = 0;
+  layerBytes = 0;
+
+  constructor(readonly table: PathTable) {}
+
+  get layerCount(): number {
+    return this.layers.length;
+  }
+
+  get eventCount(): number {
+    return this.evN;
+  }
+
+  // ---- event accessors (used by views and reports) ----
+  eventPath(ev: number): number {
+    return this.evPath.a[ev];
+  }
+  eventLayer(ev: number): number {
+    return this.evLayer.a[ev];
+  }
+  eventKind(ev: number): number {
+    return this.evKind.a[ev];
+  }
+  /** Entry index in the event's layer; IMPLICIT_DIR for implied directories; -1 also for removals. */
+  eventEntry(ev: number): number {
+    return this.evEntry.a[ev];
+  }
+  /** The version below that this event replaced or removed (layer -1 when none). */
+  eventPrevLayer(ev: number): number {
+    return this.evPrevLayer.a[ev];
+  }
+  eventPrevEntry(ev: number): number {
+    return this.evPrevEntry.a[ev];
+  }
+  /** Next event of the same path (in a higher layer), or -1. */
+  eventNext(ev: number): number {
+    return this.evNext.a[ev];
+  }
+  firstEvent(path: number): number {
+    return path < this.evHead.a.length ? this.evHead.a[path] : -1;
+  }
+  /** Events of layer i: [start, end). */
+  layerEvents(i: number): [number, number] {
+    return [this.layerEvStart[i], this.layerEvEnd[i]];
+  }
+  /** Layer of the path's version in the current top union, or -1 when absent. */
+  topLayer(path: number): number {
+    return path < this.curLayer.a.length ? this.curLayer.a[path] : -1;
+  }
+  topEntry(path: number): number {
+    return this.curEntry.a[path];
+  }
+
+  /** Type index of an entry (implicit directories are directories). */
+  entryType(layer: number, entry: number): number {
+    return entry < 0 ? T_DIR : this.layers[layer].type[entry];
+  }
+  entrySize(layer: number, entry: number): number {
+    return entry < 0 ? 0 : this.layers[layer].size[entry];
+  }
+
+  /** Merge the next layer (index = layerCount). */
+  addLayer(data: LayerData): void {
+    const L = this.layers.length;
+    this.layers.push(data);
+    this.layerBytes += data.sizeBytes;
+    for (const w of data.warnings) this.warnings.push(w);
+    this.ensure(this.table.size);
+    const totals: LayerChangeTotals = {
+      added: { count: 0, bytes: 0 },
+      modified: { count: 0, bytes: 0 },
+      removed: { count: 0, bytes: 0 },
+      unchanged: { count: 0, bytes: 0 },
+    };
+    this.layerTotals.push(totals);
+    this.layerEvStart.push(this.evN);
+
+    this.diveLayer(L, data);
+
+    const curLayer = this.curLayer.a;
+    const removedNow = new Map<number, Below>();
+    const hideSubtree = (root: number, includeRoot: boolean) => {
+      if (includeRoot && curLayer[root] >= 0) this.hide(root, removedNow);
+      this.table.forEachDescendant(root, (d) => {
+        if (curLayer[d] >= 0) this.hide(d, removedNow);
+        // Descendants of an absent node can still be present only through broken input; keep walking.
+      });
+    };
+
+    // Opaque directories first (wherever they stand in the tar), then whiteouts: both act on the
+    // layers below only, since nothing of this layer is in the union yet.
+    for (const dir of data.opaque) hideSubtree(dir, false);
+    let missingWhiteouts = 0;
+    for (const target of data.whiteouts) {
+      if (curLayer[target] < 0 && !removedNow.has(target)) missingWhiteouts++;
+      hideSubtree(target, true);
+    }
+    if (missingWhiteouts > 0) {
+      this.warnings.push(`layer ${L}: ${missingWhiteouts} whiteout(s) name paths that do not exist in the layers below`);
+    }
+
+    // Entries in ascending path id: parents were interned before children, so parents come first.
+    const order = Array.from({ length: data.count }, (_, i) => i);
+    order.sort((x, y) => data.path[x] - data.path[y]);
+    let implicitParents = 0;
+    for (const e of order) {
+      const p = data.path[e];
+      implicitParents += this.ensureParents(L, p, removedNow, totals);
+      const present = curLayer[p] >= 0;
+      const below: Below | undefined = present
+        ? { layer: curLayer[p], entry: this.curEntry.a[p], kind: this.curKind.a[p] }
+        : removedNow.get(p);
+      const newType = data.type[e];
+      const size = data.size[e];
+      if (below === undefined) {
+        this.setTop(p, L, e, K_ADDED);
+        this.pushEvent(p, L, K_ADDED, e, -1, 0);
+        totals.added.count++;
+        totals.added.bytes += size;
+        continue;
+      }
+      if (!present) removedNow.delete(p);
+      const belowType = this.entryType(below.layer, below.entry);
+      const same = this.sameEntry(below.layer, below.entry, data, e);
+      if (belowType === T_DIR && newType !== T_DIR) {
+        // A non-directory over a lower directory hides that directory's lower subtree.
+        hideSubtree(p, false);
+      }
+      if (same && newType === T_DIR) {
+        // Directories are never "unchanged"; the lower copy stays the visible one.
+        if (!present) this.setTop(p, below.layer, below.entry, below.kind);
+        continue;
+      }
+      const kind = same ? K_UNCHANGED : K_MODIFIED;
+      if (present) this.dropTop(p);
+      this.recordWaste(p, below, L, kind);
+      this.setTop(p, L, e, kind);
+      this.pushEvent(p, L, kind, e, below.layer, below.entry);
+      const t = kind === K_MODIFIED ? totals.modified : totals.unchanged;
+      t.count++;
+      t.bytes += size;
+    }
+    if (implicitParents > 0) {
+      this.warnings.push(`layer ${L}: ${implicitParents} parent director${implicitParents === 1 ? 'y' : 'ies'} missing from the tar (implied)`);
+    }
+
+    // Whatever stayed hidden is removed by this layer. Sorted for a stable event order.
+    const removed = Array.from(removedNow.keys()).sort((a, b) => a - b);
+    for (const p of removed) {
+      const below = removedNow.get(p)!;
+      this.recordWaste(p, below, L, K_REMOVED);
+      this.pushEvent(p, L, K_REMOVED, -1, below.layer, below.entry);
+      totals.removed.count++;
+      totals.removed.bytes += this.entrySize(below.layer, below.entry);
+    }
+
+    // Files shipped twice within this tar: the first copy is waste hidden by this same layer.
+    for (let i = 0; i < data.dupPath.length; i++) {
+      this.waste.push({ path: data.dupPath[i], layer: L, shipKind: K_ADDED, size: data.dupSize[i], hiddenBy: L, hiddenKind: K_MODIFIED });
+    }
+    this.layerEvEnd.push(this.evN);
+  }
+
+  /** wastedBytes = layerBytes - unionBytes (spec 3). */
+  get wastedBytes(): number {
+    return this.layerBytes - this.unionBytes;
+  }
+
+  get efficiency(): number {
+    return this.layerBytes === 0 ? 1 : this.unionBytes / this.layerBytes;
+  }
+
+  /** dive's figures over the layers merged so far. */
+  diveFigures(exclude?: (path: number) => boolean): { efficiency: number; wastedBytes: number; userSizeBytes: number; userWastedPercent: number | null; inefficientFiles: DivePathFigure[] } {
+    let minSum = 0;
+    let cumSum = 0;
+    const ineff: { path: number; count: number; bytes: number; order: number }[] = [];
+    const n = Math.min(this.table.size, this.diveCount.a.length);
+    for (let p = 0; p < n; p++) {
+      const c = this.diveCount.a[p];
+      if (c === 0 || (exclude && exclude(p))) continue;
+      minSum += this.diveMin.a[p];
+      cumSum += this.diveCum.a[p];
+      if (c >= 2) ineff.push({ path: p, count: c, bytes: this.diveCum.a[p], order: this.diveSecond.a[p] });
+    }
+    // dive sorts ascending by cumulative size and reads the list backwards; ties therefore come out
+    // latest-discovered first.
+    ineff.sort((a, b) => b.bytes - a.bytes || b.order - a.order);
+    const wastedBytes = ineff.reduce((s, x) => s + x.bytes, 0);
+    const userSizeBytes = this.layers.length === 0 ? 0 : this.layerBytes - this.layers[0].sizeBytes;
+    const pct = userSizeBytes > 0 ? wastedBytes / userSizeBytes : null;
+    return {
+      efficiency: cumSum === 0 ? 1 : minSum / cumSum,
+      wastedBytes,
+      userSizeBytes,
+      userWastedPercent: pct !== null && Number.isFinite(pct) ? pct : null,
+      inefficientFiles: ineff.map(({ path, count, bytes }) => ({ path, count, bytes })),
+    };
+  }
+
+  // ---- internals ----
+
+  private ensure(n: number): void {
+    for (const g of [this.curLayer, this.curEntry, this.curKind, this.evHead, this.evTail, this.diveCount, this.diveSecond, this.mark]) g.ensure(n);
+    this.diveCum.ensure(n);
+    this.diveMin.ensure(n);
+  }
+
+  private sameEntry(bl: number, be: number, data: LayerData, e: number): boolean {
+    if (be < 0) {
+      // An implied directory: equal to an explicit root-owned 0755 directory only.
+      return data.type[e] === T_DIR && data.mode[e] === 0o755 && data.uid[e] === 0 && data.gid[e] === 0;
+    }
+    const b = this.layers[bl];
+    if (b.type[be] !== data.type[e] || b.mode[be] !== data.mode[e] || b.uid[be] !== data.uid[e] || b.gid[be] !== data.gid[e] || b.size[be] !== data.size[e]) {
+      return false;
+    }
+    const bLink = b.link[be] < 0 ? null : b.links[b.link[be]];
+    const nLink = data.link[e] < 0 ? null : data.links[data.link[e]];
+    if (bLink !== nLink) return false;
+    if (data.type[e] === T_FILE) {
+      const bo = be * HASH_LEN;
+      const no = e * HASH_LEN;
+      for (let i = 0; i < HASH_LEN; i++) if (b.hash[bo + i] !== data.hash[no + i]) return false;
+    }
+    return true;
+  }
+
+  private setTop(p: number, layer: number, entry: number, kind: number): void {
+    this.curLayer.a[p] = layer;
+    this.curEntry.a[p] = entry;
+    this.curKind.a[p] = kind;
+    const t = this.entryType(layer, entry);
+    if (t !== T_DIR) this.unionFiles++;
+    if (t === T_FILE) this.unionBytes += this.layers[layer].size[entry];
+  }
+
+  private dropTop(p: number): void {
+    const layer = this.curLayer.a[p];
+    const entry = this.curEntry.a[p];
+    const t = this.entryType(layer, entry);
+    if (t !== T_DIR) this.unionFiles--;
+    if (t === T_FILE) this.unionBytes -= this.layers[layer].size[entry];
+    this.curLayer.a[p] = -1;
+  }
+
+  private hide(p: number, removedNow: Map<number, Below>): void {
+    removedNow.set(p, { layer: this.curLayer.a[p], entry: this.curEntry.a[p], kind: this.curKind.a[p] });
+    this.dropTop(p);
+  }
+
+  /** Make every missing or non-directory ancestor of `p` an implied directory. */
+  private ensureParents(L: number, p: number, removedNow: Map<number, Below>, totals: LayerChangeTotals): number {
+    const missing: number[] = [];
+    for (let a = this.table.parent(p); a > 0; a = this.table.parent(a)) {
+      const l = this.curLayer.a[a];
+      if (l >= 0 && this.entryType(l, this.curEntry.a[a]) === T_DIR) break;
+      missing.push(a);
+    }
+    for (let i = missing.length - 1; i >= 0; i--) {
+      const a = missing[i];
+      const present = this.curLayer.a[a] >= 0;
+      const below: Below | undefined = present
+        ? { layer: this.curLayer.a[a], entry: this.curEntry.a[a], kind: this.curKind.a[a] }
+        : removedNow.get(a);
+      if (below === undefined) {
+        this.setTop(a, L, IMPLICIT_DIR, K_ADDED);
+        this.pushEvent(a, L, K_ADDED, IMPLICIT_DIR, -1, 0);
+        totals.added.count++;
+        continue;
+      }
+      if (!present) removedNow.delete(a);
+      if (this.entryType(below.layer, below.entry) === T_DIR) {
+        // A directory hidden by a whiteout and implied again: it is back, unchanged.
+        this.setTop(a, below.layer, below.entry, below.kind);
+        continue;
+      }
+      if (present) this.dropTop(a);
+      this.recordWaste(a, below, L, K_MODIFIED);
+      this.setTop(a, L, IMPLICIT_DIR, K_MODIFIED);
+      this.pushEvent(a, L, K_MODIFIED, IMPLICIT_DIR, below.layer, below.entry);
+      totals.modified.count++;
+    }
+    return missing.length;
+  }
+
+  private recordWaste(p: number, below: Below, L: number, kind: number): void {
+    if (below.entry < 0) return;
+    const b = this.layers[below.layer];
+    if (b.type[below.entry] !== T_FILE || b.size[below.entry] === 0) return;
+    this.waste.push({ path: p, layer: below.layer, shipKind: below.kind, size: b.size[below.entry], hiddenBy: L, hiddenKind: kind });
+  }
+
+  private pushEvent(p: number, layer: number, kind: number, entry: number, prevLayer: number, prevEntry: number): void {
+    const ev = this.evN++;
+    for (const g of [this.evPath, this.evLayer, this.evKind, this.evEntry, this.evPrevLayer, this.evPrevEntry, this.evNext]) g.ensure(this.evN);
+    this.evPath.a[ev] = p;
+    this.evLayer.a[ev] = layer;
+    this.evKind.a[ev] = kind;
+    this.evEntry.a[ev] = entry;
+    this.evPrevLayer.a[ev] = prevLayer;
+    this.evPrevEntry.a[ev] = prevEntry;
+    this.evNext.a[ev] = -1;
+    const tail = this.evTail.a[p];
+    if (tail < 0) this.evHead.a[p] = ev;
+    else this.evNext.a[tail] = ev;
+    this.evTail.a[p] = ev;
+  }
+
+  /**
+   * dive's efficiency bookkeeping for one layer, against the union below (before the merge):
+   * every leaf node of the layer's own tree (entries, whiteout targets, implied parents) adds
+   * its size; a whiteout of a directory is sized as that lower subtree, of anything else as 0.
+   */
+  private diveLayer(L: number, data: LayerData): void {
+    const mark = this.mark.a; // mark[p] === L: p is a node of this layer's tree that has a child
+    const nodes: number[] = [];
+    const nodeSize = new Map<number, number>();
+    for (let e = 0; e < data.count; e++) {
+      nodes.push(data.path[e]);
+      nodeSize.set(data.path[e], data.size[e]);
+    }
+    for (const w of data.whiteouts) {
+      if (nodeSize.has(w)) continue;
+      nodes.push(w);
+      let size = 0;
+      const l = this.curLayer.a[w];
+      if (l >= 0 && this.entryType(l, this.curEntry.a[w]) === T_DIR) {
+        this.table.forEachDescendant(w, (d) => {
+          const dl = this.curLayer.a[d];
+          if (dl >= 0) size += this.entrySize(dl, this.curEntry.a[d]);
+        });
+      }
+      nodeSize.set(w, size);
+    }
+    for (const p of nodes) {
+      for (let a = this.table.parent(p); a > 0; a = this.table.parent(a)) {
+        if (mark[a] === L) break;
+        mark[a] = L;
+        if (!nodeSize.has(a)) {
+          // An implied parent: a directory node in dive's tree too, never a leaf.
+          nodeSize.set(a, 0);
+        }
+      }
+    }
+    for (const [p, size] of nodeSize) {
+      if (mark[p] === L) continue;
+      const c = ++this.diveCount.a[p];
+      this.diveCum.a[p] += size;
+      if (c === 1 || size < this.diveMin.a[p]) this.diveMin.a[p] = size;
+      if (c === 2) this.diveSecond.a[p] = this.diveOrder++;
+    }
+  }
+}

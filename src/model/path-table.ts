@@ -1,0 +1,176 @@
+/**
+ * Interned path tree shared by every layer of one analysis.
+ *
+ * Each distinct path gets a small integer id; a node is only (parent id, segment id) in typed
+ * arrays, and segments are interned strings, so 100 000 paths cost a few MB, not 100 000 objects.
+ * Id 0 is the root "/". Parents are always interned before their children, so ascending id order
+ * is a valid parent-before-child order (the merge relies on that). Nothing here recurses.
+ */
+
+const SEG_LIMIT = 1 << 26; // child key = parent * SEG_LIMIT + segment stays below 2^53
+
+export class PathTable {
+  private parentArr = new Int32Array(1024);
+  private segArr = new Int32Array(1024);
+  private firstChildArr = new Int32Array(1024).fill(-1);
+  private nextSiblingArr = new Int32Array(1024).fill(-1);
+  private depthArr = new Int32Array(1024);
+  private readonly segments: string[] = [''];
+  private readonly segmentIds = new Map<string, number>([['', 0]]);
+  private readonly childIndex = new Map<number, number>();
+  private count = 1;
+
+  constructor() {
+    this.parentArr[0] = -1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  parent(id: number): number {
+    return this.parentArr[id];
+  }
+
+  depth(id: number): number {
+    return this.depthArr[id];
+  }
+
+  name(id: number): string {
+    return this.segments[this.segArr[id]];
+  }
+
+  firstChild(id: number): number {
+    return this.firstChildArr[id];
+  }
+
+  nextSibling(id: number): number {
+    return this.nextSiblingArr[id];
+  }
+
+  /** Absolute path ("/a/b"), built iteratively. */
+  path(id: number): string {
+    if (id === 0) return '/';
+    const parts: string[] = [];
+    for (let cur = id; cur > 0; cur = this.parentArr[cur]) parts.push(this.segments[this.segArr[cur]]);
+    parts.reverse();
+    return '/' + parts.join('/');
+  }
+
+  /** Id of a child segment of `parent`, interning it when `create` is set; -1 when absent. */
+  child(parent: number, segment: string, create: boolean): number {
+    let seg = this.segmentIds.get(segment);
+    if (seg === undefined) {
+      if (!create) return -1;
+      seg = this.segments.length;
+      if (seg >= SEG_LIMIT) throw new Error('too many distinct path segments');
+      this.segments.push(segment);
+      this.segmentIds.set(segment, seg);
+    }
+    const key = parent * SEG_LIMIT + seg;
+    const found = this.childIndex.get(key);
+    if (found !== undefined) return found;
+    if (!create) return -1;
+    const id = this.count++;
+    if (id >= this.parentArr.length) this.grow();
+    this.parentArr[id] = parent;
+    this.segArr[id] = seg;
+    this.depthArr[id] = this.depthArr[parent] + 1;
+    this.firstChildArr[id] = -1;
+    // Prepend: sibling order is irrelevant, views sort children themselves.
+    this.nextSiblingArr[id] = this.firstChildArr[parent];
+    this.firstChildArr[parent] = id;
+    this.childIndex.set(key, id);
+    return id;
+  }
+
+  /** Intern a normalised relative path ("a/b/c", "" for the root). */
+  intern(normalised: string): number {
+    if (normalised === '') return 0;
+    let cur = 0;
+    let start = 0;
+    for (;;) {
+      const slash = normalised.indexOf('/', start);
+      const seg = slash === -1 ? normalised.slice(start) : normalised.slice(start, slash);
+      cur = this.child(cur, seg, true);
+      if (slash === -1) return cur;
+      start = slash + 1;
+    }
+  }
+
+  /** Id of an absolute or relative path, or -1 when it was never seen. */
+  lookup(path: string): number {
+    const norm = normalisePath(path).path;
+    if (norm === '') return 0;
+    let cur = 0;
+    for (const seg of norm.split('/')) {
+      cur = this.child(cur, seg, false);
+      if (cur < 0) return -1;
+    }
+    return cur;
+  }
+
+  /** True when `ancestor` is a proper ancestor of `id`. */
+  isAncestor(ancestor: number, id: number): boolean {
+    for (let cur = this.parentArr[id]; cur >= 0; cur = this.parentArr[cur]) if (cur === ancestor) return true;
+    return false;
+  }
+
+  /**
+   * Visit every proper descendant of `id`, iteratively (paths can be thousands deep).
+   * The callback returns false to skip a node's subtree.
+   */
+  forEachDescendant(id: number, visit: (node: number) => boolean | void): void {
+    const stack: number[] = [];
+    for (let c = this.firstChildArr[id]; c >= 0; c = this.nextSiblingArr[c]) stack.push(c);
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (visit(node) === false) continue;
+      for (let c = this.firstChildArr[node]; c >= 0; c = this.nextSiblingArr[c]) stack.push(c);
+    }
+  }
+
+  private grow(): void {
+    const n = this.parentArr.length * 2;
+    const growI32 = (a: Int32Array, fill: number) => {
+      const b = new Int32Array(n).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.parentArr = growI32(this.parentArr, 0);
+    this.segArr = growI32(this.segArr, 0);
+    this.depthArr = growI32(this.depthArr, 0);
+    this.firstChildArr = growI32(this.firstChildArr, -1);
+    this.nextSiblingArr = growI32(this.nextSiblingArr, -1);
+  }
+}
+
+export interface NormalisedPath {
+  /** Relative path without leading or trailing slash; "" is the root. */
+  path: string;
+  /** The name tried to climb above the root with "..", or was absolute below the root (worth a warning). */
+  escaped: boolean;
+}
+
+/**
+ * Normalise a tar entry name: drop "./", leading and trailing "/", empty and "." segments, and
+ * resolve ".." lexically, clamped at the root (what an extractor confined to a root does).
+ */
+export function normalisePath(name: string): NormalisedPath {
+  // An absolute name is confined to the root; "/" alone (kaniko writes it) is just the root.
+  let escaped = name.startsWith('/') && name.replace(/^\/+/, '') !== '';
+  if (!name.includes('..') && !name.includes('//') && !name.includes('./') && !name.startsWith('/') && !name.endsWith('/') && name !== '.') {
+    return { path: name, escaped: false };
+  }
+  const out: string[] = [];
+  for (const seg of name.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length === 0) escaped = true;
+      else out.pop();
+      continue;
+    }
+    out.push(seg);
+  }
+  return { path: out.join('/'), escaped };
+}

@@ -1,0 +1,166 @@
+/**
+ * The CI gate: dive's rules with dive's names and meanings (read from `.dive-ci` or flags), rules
+ * on Strata's exact figures, and an ignore list of path globs.
+ *
+ * .dive-ci (YAML):
+ *   rules:
+ *     lowestEfficiency: 0.95          # dive efficiency below this fails
+ *     highestWastedBytes: 20MB        # dive wasted bytes above this fails ("disabled" allowed)
+ *     highestUserWastedPercent: 0.10  # dive wasted / user bytes above this fails
+ *     lowestStrataEfficiency: 0.95    # Strata's exact efficiency below this fails
+ *     highestStrataWastedBytes: 5MiB  # Strata's exact wasted bytes above this fails
+ *   ignore:                           # wasted paths matching these globs are not counted
+ *     - /var/cache/**
+ */
+import fs from 'node:fs';
+import picomatch from 'picomatch';
+import YAML from 'yaml';
+import type { LoadedImage } from '../sources/image.js';
+import { StrataError, EXIT_INPUT } from '../errors.js';
+import { wastedPaths } from '../model/waste.js';
+
+export type RuleName = 'lowestEfficiency' | 'highestWastedBytes' | 'highestUserWastedPercent' | 'lowestStrataEfficiency' | 'highestStrataWastedBytes';
+export const RULE_NAMES: RuleName[] = ['lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent', 'lowestStrataEfficiency', 'highestStrataWastedBytes'];
+
+/** dive's defaults; the Strata rules are off unless configured. */
+const DEFAULTS: Record<RuleName, string> = {
+  lowestEfficiency: '0.9',
+  highestWastedBytes: 'disabled',
+  highestUserWastedPercent: '0.1',
+  lowestStrataEfficiency: 'disabled',
+  highestStrataWastedBytes: 'disabled',
+};
+
+export interface CiConfig {
+  rules: Record<RuleName, string>;
+  ignore: string[];
+  /** Where the rules came from, for the verdict. */
+  origin: string;
+}
+
+export interface RuleResult {
+  rule: RuleName;
+  status: 'PASS' | 'FAIL' | 'SKIP';
+  value: number | null;
+  threshold: number | null;
+  message: string;
+}
+
+export interface CiResult {
+  passed: boolean;
+  rules: RuleResult[];
+  ignore: string[];
+}
+
+const UNITS: Record<string, number> = {
+  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, k: 1e3, m: 1e6, g: 1e9, t: 1e12,
+  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3,
+};
+
+/** Byte sizes the way dive (go-humanize) reads them: "20MB" = 20e6, "20MiB" = 20 * 2^20. */
+export function parseBytes(s: string): number {
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(s);
+  if (!m) throw new StrataError(`invalid byte size "${s}"`, EXIT_INPUT);
+  const unit = m[2].toLowerCase();
+  const mult = unit === '' ? 1 : UNITS[unit];
+  if (mult === undefined) throw new StrataError(`invalid byte size unit in "${s}"`, EXIT_INPUT);
+  return Math.round(Number(m[1]) * mult);
+}
+
+function parseRatio(rule: RuleName, s: string): number {
+  const v = Number(s.trim().replace(/%$/, ''));
+  if (!Number.isFinite(v)) throw new StrataError(`rule ${rule}: "${s}" is not a number`, EXIT_INPUT);
+  return s.trim().endsWith('%') ? v / 100 : v;
+}
+
+export function loadCiConfig(file: string | undefined, flags: Partial<Record<RuleName, string>>, ignoreFlags: string[] = []): CiConfig {
+  const rules = { ...DEFAULTS };
+  let ignore: string[] = [];
+  let origin = 'defaults';
+  const path = file ?? (fs.existsSync('.dive-ci') ? '.dive-ci' : undefined);
+  if (path) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new StrataError(`cannot read CI config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_INPUT);
+    }
+    let doc: unknown;
+    try {
+      doc = YAML.parse(text);
+    } catch (err) {
+      throw new StrataError(`CI config ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, EXIT_INPUT);
+    }
+    const d = (doc ?? {}) as { rules?: Record<string, unknown>; ignore?: unknown };
+    if (d.rules && typeof d.rules === 'object') {
+      for (const [k, v] of Object.entries(d.rules)) {
+        if (!(RULE_NAMES as string[]).includes(k)) throw new StrataError(`CI config ${path}: unknown rule "${k}" (known: ${RULE_NAMES.join(', ')})`, EXIT_INPUT);
+        rules[k as RuleName] = String(v);
+      }
+    }
+    if (d.ignore !== undefined) {
+      if (!Array.isArray(d.ignore)) throw new StrataError(`CI config ${path}: "ignore" must be a list of path globs`, EXIT_INPUT);
+      ignore = d.ignore.map(String);
+    }
+    origin = path;
+  }
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) rules[k as RuleName] = v;
+  ignore = [...ignore, ...ignoreFlags];
+  // Validate every threshold now, so a typo is a usage error rather than a silent pass.
+  for (const r of RULE_NAMES) threshold(r, rules[r]);
+  return { rules, ignore, origin };
+}
+
+function threshold(rule: RuleName, raw: string): number | null {
+  if (raw.trim().toLowerCase() === 'disabled') return null;
+  return rule === 'highestWastedBytes' || rule === 'highestStrataWastedBytes' ? parseBytes(raw) : parseRatio(rule, raw);
+}
+
+export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
+  const a = img.analysis;
+  const globs = cfg.ignore.map((g) => picomatch(g.startsWith('/') ? g : `/${g}`, { dot: true }));
+  const ignored = (path: string) => globs.some((m) => m(path) || m(path + '/'));
+  const skip = globs.length === 0 ? undefined : (id: number) => ignored(a.table.path(id)) || hasIgnoredAncestor(a.table.path(id), ignored);
+  const dive = a.diveFigures(skip);
+  let ignoredWaste = 0;
+  if (skip) for (const w of wastedPaths(a)) if (skip(w.pathId)) ignoredWaste += w.bytes;
+  const strataWasted = a.wastedBytes - ignoredWaste;
+  const denom = a.layerBytes - ignoredWaste;
+  const strataEff = denom <= 0 ? 1 : a.unionBytes / denom;
+
+  const figures: Record<RuleName, number | null> = {
+    lowestEfficiency: dive.efficiency,
+    highestWastedBytes: dive.wastedBytes,
+    highestUserWastedPercent: dive.userWastedPercent,
+    lowestStrataEfficiency: strataEff,
+    highestStrataWastedBytes: strataWasted,
+  };
+  const results: RuleResult[] = RULE_NAMES.map((rule) => {
+    const t = threshold(rule, cfg.rules[rule]);
+    const value = figures[rule];
+    const isBytes = rule.endsWith('Bytes');
+    const fmt = (v: number) => (isBytes ? `${v} B` : v.toFixed(4));
+    if (t === null) return { rule, status: 'SKIP', value, threshold: null, message: 'disabled' };
+    if (value === null || !Number.isFinite(value)) {
+      return { rule, status: 'SKIP', value: null, threshold: t, message: 'undefined for this image (no layers above the base)' };
+    }
+    const lowest = rule.startsWith('lowest');
+    const fail = lowest ? value < t : value > t;
+    const op = lowest ? (fail ? '<' : '>=') : fail ? '>' : '<=';
+    return { rule, status: fail ? 'FAIL' : 'PASS', value, threshold: t, message: `${fmt(value)} ${op} ${fmt(t)}` };
+  });
+  return { passed: results.every((r) => r.status !== 'FAIL'), rules: results, ignore: cfg.ignore };
+}
+
+function hasIgnoredAncestor(path: string, ignored: (p: string) => boolean): boolean {
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (ignored(path.slice(0, i))) return true;
+  return false;
+}
+
+export function formatCi(res: CiResult, cfg: CiConfig): string {
+  const lines = [`CI gate (rules from ${cfg.origin}${cfg.ignore.length ? `; ignoring ${cfg.ignore.join(', ')}` : ''}):`];
+  for (const r of res.rules) lines.push(`  ${r.status}  ${r.rule}: ${r.message}`);
+  const n = (s: string) => res.rules.filter((r) => r.status === s).length;
+  lines.push(`Result: ${res.passed ? 'PASS' : 'FAIL'} [${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped]`);
+  return lines.join('\n');
+}

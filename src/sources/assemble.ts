@@ -1,0 +1,97 @@
+/**
+ * Glue shared by every source: parsed layers arrive in any order, keyed by where they came from;
+ * once the order is known, each layer is merged as soon as it and all the layers below it are in.
+ */
+import { Analysis } from '../model/analysis.js';
+import { PathTable } from '../model/path-table.js';
+import type { ParsedLayer } from '../archive/layer-parser.js';
+import type { LayerData } from '../model/layer-data.js';
+import type { LoadedImage, LoadListener, SourceInfo } from './image.js';
+import { configView } from './image.js';
+
+export interface LoadOptions {
+  /** Pick an image in a multi-image archive. */
+  tag?: string;
+  platform?: { os: string; architecture: string; variant?: string };
+  /** `--base-layers N`: overrides the base detection when set. */
+  baseLayers?: number;
+  /** Per-diff_id cache; undefined when disabled. */
+  cache?: LayerCacheLike;
+}
+
+export interface LayerCacheLike {
+  get(diffId: string, table: PathTable): LayerData | null;
+  put(data: LayerData, table: PathTable): void;
+  /** Per-image record (config text and layer descriptors), keyed by image id = config digest. */
+  getImage?(id: string): { config: string; layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[] } | null;
+  putImage?(id: string, rec: { config: string; layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[] }): void;
+}
+
+export function newImage(source: SourceInfo): LoadedImage {
+  return {
+    source,
+    meta: { id: '', repoTags: [], repoDigests: [], os: '', architecture: '', created: '', config: configView(null) },
+    layers: [],
+    history: [],
+    analysis: new Analysis(new PathTable()),
+    baseLayers: 1,
+    warnings: [],
+    complete: false,
+  };
+}
+
+export class Assembler {
+  private readonly byKey = new Map<string, LayerData>();
+  private order: string[] | null = null;
+
+  constructor(private readonly img: LoadedImage, private readonly emit: LoadListener) {}
+
+  /** The key of each layer position, base first. */
+  setOrder(keys: string[]): void {
+    this.order = keys;
+    this.pump();
+  }
+
+  provide(key: string, data: LayerData): void {
+    this.byKey.set(key, data);
+    this.pump();
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  missing(): string[] {
+    return (this.order ?? []).filter((k) => !this.byKey.has(k));
+  }
+
+  private pump(): void {
+    if (!this.order) return;
+    const a = this.img.analysis;
+    while (a.layerCount < this.order.length) {
+      const key = this.order[a.layerCount];
+      const data = this.byKey.get(key);
+      if (!data) return;
+      const i = a.layerCount;
+      a.addLayer(data);
+      const info = this.img.layers[i];
+      if (info) info.merged = true;
+      this.emit({ type: 'layer', index: i });
+    }
+  }
+}
+
+export function fillFromParsed(img: LoadedImage, index: number, parsed: ParsedLayer): void {
+  const info = img.layers[index];
+  if (!info) return;
+  if (!info.blobDigest) info.blobDigest = parsed.blobDigest;
+  if (info.compressedBytes === null && parsed.compression !== 'none') info.compressedBytes = parsed.blobBytes;
+  if (!info.mediaType) {
+    info.mediaType =
+      parsed.compression === 'gzip'
+        ? 'application/vnd.docker.image.rootfs.diff.tar.gzip'
+        : parsed.compression === 'zstd'
+          ? 'application/vnd.oci.image.layer.v1.tar+zstd'
+          : 'application/vnd.docker.image.rootfs.diff.tar';
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * An image on a Docker or Podman Engine: inspect and history for metadata, then one pass over
+ * `GET /images/{id}/get`. The layer order is known up front (inspect's diff_ids), so each layer,
+ * identified by hashing its tar as it streams, is merged as soon as the layers below it are in,
+ * without waiting for `manifest.json` at the end of the export.
+ */
+import { readOuterTar, resolveLink } from '../archive/outer-tar.js';
+import { resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
+import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
+import { Engine } from './engine.js';
+import type { LoadedImage, LoadListener } from './image.js';
+import { applyHistory, configView, newLayerInfo } from './image.js';
+import { Assembler, fillFromParsed, newImage, type LoadOptions } from './assemble.js';
+import { decideBaseLayers } from './base-layers.js';
+import { outerDocStore } from './archive.js';
+
+/** Provisional history from the history API (newest first, no empty_layer flag) until the config arrives. */
+function historyFromApi(api: { Created: number; CreatedBy: string; Size: number; Comment: string }[], layerCount: number): ImageConfigDoc['history'] {
+  const items = [...api].reverse();
+  // Metadata-only steps report 0 bytes and a "#(nop)" or BuildKit metadata command; mark them
+  // empty while the count still leaves enough steps for every layer.
+  let nonEmpty = items.length;
+  return items.map((h) => {
+    const meta = h.Size === 0 && /#\(nop\)\s+(ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b|^(ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b/.test(h.CreatedBy ?? '');
+    const empty = meta && nonEmpty > layerCount;
+    if (empty) nonEmpty--;
+    return { created: new Date(h.Created * 1000).toISOString(), created_by: h.CreatedBy ?? '', empty_layer: empty, comment: h.Comment || undefined };
+  });
+}
+
+export async function loadEngineImage(name: string, kind: 'docker' | 'podman', ref: string, opts: LoadOptions, emit: LoadListener, engineIn?: Engine): Promise<LoadedImage> {
+  const engine = engineIn ?? (await Engine.connect(kind));
+  const img = newImage({ kind: 'engine', ref });
+  const info = await engine.inspect(name);
+  const diffIds: string[] = info.RootFS?.Layers ?? [];
+  img.meta = {
+    id: info.Id,
+    repoTags: info.RepoTags ?? [],
+    repoDigests: info.RepoDigests ?? [],
+    os: info.Os ?? '',
+    architecture: info.Architecture ?? '',
+    ...((info as { Variant?: string }).Variant ? { variant: (info as { Variant?: string }).Variant } : {}),
+    created: info.Created ?? '',
+    config: configView(info.Config as unknown as Record<string, unknown>),
+  };
+  img.layers = diffIds.map((d, i) => newLayerInfo(i, d));
+  try {
+    applyHistory(img, historyFromApi(await engine.history(info.Id), diffIds.length));
+    img.warnings.length = 0; // provisional mapping: the config's history replaces it below
+  } catch (err) {
+    if (err instanceof StrataError && err.exitCode === EXIT_INPUT) throw new StrataError(`image ${name} disappeared while reading it`, EXIT_ENGINE);
+    throw err;
+  }
+  img.baseLayers = await decideBaseLayers(img, info.Config?.Labels?.['org.opencontainers.image.base.name'] ?? null, opts, engine);
+  emit({ type: 'meta' });
+
+  const asm = new Assembler(img, emit);
+  asm.setOrder(diffIds);
+  const positions = new Map<string, number[]>();
+  diffIds.forEach((d, i) => positions.set(d, [...(positions.get(d) ?? []), i]));
+  // Layers already in the cache need no export; when all are, skip the export entirely.
+  if (opts.cache) {
+    for (const d of new Set(diffIds)) {
+      const data = opts.cache.get(d, img.analysis.table);
+      if (data) asm.provide(d, data);
+    }
+  }
+  let configSeen = false;
+  let configText: string | null = null;
+  const record = opts.cache?.getImage?.(info.Id) ?? null;
+  if (asm.missing().length > 0 || !record || record.layers.length !== diffIds.length) {
+    let stream;
+    try {
+      stream = await engine.export(info.Id, opts.platform);
+    } catch (err) {
+      if (err instanceof StrataError && err.exitCode === EXIT_INPUT) throw new StrataError(`image ${name} was removed while reading it`, EXIT_ENGINE);
+      throw err;
+    }
+    const label = `export of ${name}`;
+    const onAbort = (err: Error) => stream.destroy(err);
+    stream.on('aborted', () => onAbort(new Error('ECONNRESET')));
+    let contents;
+    try {
+      contents = await readOuterTar(stream, img.analysis.table, label, {
+        onLayerProgress: (entry, p) => {
+          emit({ type: 'progress', layer: null, name: entry });
+          void p;
+        },
+        onLayer: (_entry, parsed) => {
+          const pos = positions.get(parsed.data.diffId);
+          if (!pos) return; // not one of ours (another platform's blob)
+          for (const i of pos) fillFromParsed(img, i, parsed);
+          opts.cache?.put(parsed.data, img.analysis.table);
+          if (!asm.has(parsed.data.diffId)) asm.provide(parsed.data.diffId, parsed.data);
+        },
+        onJson: (entry, doc) => {
+          // The config is named after the image id (legacy "<hex>.json", or "blobs/sha256/<hex>").
+          if (digestFromPath(entry) !== info.Id) return;
+          configText = doc.toString('utf8');
+          try {
+            applyHistory(img, (JSON.parse(doc.toString('utf8')) as ImageConfigDoc).history);
+            configSeen = true;
+            emit({ type: 'meta' });
+          } catch {
+            // A broken config is reported by the resolution below.
+          }
+        },
+      });
+    } catch (err) {
+      if (err instanceof StrataError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      if (e?.code || /ECONNRESET|aborted|socket hang up|premature close/i.test(e?.message ?? '')) {
+        throw new StrataError(`the export of ${name} from the Engine at ${engine.endpoint} was cut off (${e.code ?? e.message}); the daemon may have stopped`, EXIT_ENGINE);
+      }
+      // Corrupt content from a live daemon is still the daemon's failure.
+      throw new StrataError(`${(err as Error).message}`, EXIT_ENGINE);
+    }
+    // Descriptors (blob digests, media types) and the authoritative history come from the export.
+    try {
+      const resolved = resolveImage(outerDocStore(contents), {}, (n) => resolveLink(contents, n));
+      resolved.layers.forEach((r, i) => {
+        const l = img.layers[i];
+        if (!l) return;
+        if (r.blobDigest) l.blobDigest = r.blobDigest;
+        if (r.mediaType) l.mediaType = r.mediaType;
+      });
+      if (!configSeen) applyHistory(img, resolved.config.history);
+    } catch (err) {
+      img.warnings.push(`could not read the export's manifest: ${(err as Error).message}`);
+    }
+    const missing = asm.missing();
+    if (missing.length > 0) {
+      throw new StrataError(`the export of ${name} lacks layer(s) ${missing.join(', ')}`, EXIT_ENGINE);
+    }
+    if (configText !== null) {
+      const layers = img.layers.map((l) => ({ blobDigest: l.blobDigest, mediaType: l.mediaType, compressedBytes: l.compressedBytes }));
+      opts.cache?.putImage?.(info.Id, { config: configText, layers });
+    }
+  } else {
+    // Everything cached: the config (verified against the image id) and the layer descriptors.
+    applyHistory(img, (JSON.parse(record.config) as ImageConfigDoc).history);
+    record.layers.forEach((r, i) => Object.assign(img.layers[i], r));
+  }
+  img.complete = true;
+  emit({ type: 'done' });
+  return img;
+}

@@ -1,0 +1,174 @@
+/**
+ * A Docker (or Podman) Engine through dockerode. The API version is negotiated with the daemon
+ * (never pinned): the highest version both sides speak, so Docker 20.10 (API 1.41) and Docker 29
+ * (minimum API 1.44) both work.
+ */
+import Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import os from 'node:os';
+import path from 'node:path';
+import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
+
+/** The API range this client speaks. */
+export const CLIENT_MIN_API = '1.40';
+export const CLIENT_MAX_API = '1.52';
+
+export interface EngineTarget {
+  /** Human-readable endpoint (socket path or URL) for messages. */
+  endpoint: string;
+  kind: 'docker' | 'podman';
+}
+
+function cmpVersion(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+/** Where the Engine is: DOCKER_HOST, else the default socket (Podman: its rootful or rootless socket). */
+export function engineTarget(kind: 'docker' | 'podman'): { options: Docker.DockerOptions; endpoint: string } {
+  if (kind === 'podman') {
+    const host = process.env.CONTAINER_HOST;
+    let socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : '';
+    if (!socketPath) {
+      const runtime = process.env.XDG_RUNTIME_DIR;
+      socketPath = process.getuid?.() === 0 || !runtime ? '/run/podman/podman.sock' : path.join(runtime, 'podman', 'podman.sock');
+    }
+    return { options: { socketPath }, endpoint: socketPath };
+  }
+  const host = process.env.DOCKER_HOST;
+  if (host && host.startsWith('unix://')) {
+    const socketPath = host.slice('unix://'.length);
+    return { options: { socketPath }, endpoint: socketPath };
+  }
+  if (host) return { options: {}, endpoint: host }; // tcp:// and TLS: docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH
+  const socketPath = '/var/run/docker.sock';
+  return { options: { socketPath }, endpoint: socketPath };
+}
+
+export function describeEngineError(err: unknown, endpoint: string): StrataError {
+  if (err instanceof StrataError) return err;
+  const e = err as NodeJS.ErrnoException & { statusCode?: number; json?: { message?: string } };
+  const code = e?.code;
+  if (code === 'ENOENT') return new StrataError(`cannot reach the Engine: no socket at ${endpoint} (is the daemon running? set DOCKER_HOST)`, EXIT_ENGINE);
+  if (code === 'EACCES' || code === 'EPERM') return new StrataError(`cannot reach the Engine: permission denied on ${endpoint} (join the docker group or run with access to the socket)`, EXIT_ENGINE);
+  if (code === 'ECONNREFUSED') return new StrataError(`cannot reach the Engine: connection refused at ${endpoint}`, EXIT_ENGINE);
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new StrataError(`the Engine at ${endpoint} closed the connection (${code}); the daemon may have stopped`, EXIT_ENGINE);
+  if (code === 'ETIMEDOUT') return new StrataError(`the Engine at ${endpoint} timed out`, EXIT_ENGINE);
+  const msg = e?.json?.message ?? e?.message ?? String(err);
+  return new StrataError(`Engine at ${endpoint}: ${oneLine(msg)}`, EXIT_ENGINE);
+}
+
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export class Engine {
+  readonly docker: Docker;
+  readonly endpoint: string;
+  apiVersion = '';
+  serverVersion = '';
+
+  private constructor(docker: Docker, endpoint: string, readonly kind: 'docker' | 'podman') {
+    this.docker = docker;
+    this.endpoint = endpoint;
+  }
+
+  /** Connect and negotiate the API version (GET /version is unversioned and always answers). */
+  static async connect(kind: 'docker' | 'podman' = 'docker'): Promise<Engine> {
+    const { options, endpoint } = engineTarget(kind);
+    const docker = new Docker({ ...options, timeout: 0 });
+    const engine = new Engine(docker, endpoint, kind);
+    let v: Docker.DockerVersion & { MinAPIVersion?: string };
+    try {
+      v = (await withTimeout(docker.version(), 15000, `the Engine at ${endpoint} did not answer within 15 s`)) as typeof v;
+    } catch (err) {
+      throw describeEngineError(err, endpoint);
+    }
+    const server = String(v.ApiVersion ?? '');
+    const serverMin = String(v.MinAPIVersion ?? '1.12');
+    if (!/^\d+\.\d+$/.test(server)) throw new StrataError(`the Engine at ${endpoint} reported no usable API version`, EXIT_ENGINE);
+    if (cmpVersion(server, CLIENT_MIN_API) < 0) {
+      throw new StrataError(`the Engine at ${endpoint} speaks API ${server}, older than ${CLIENT_MIN_API}, the oldest Strata supports`, EXIT_ENGINE);
+    }
+    if (cmpVersion(serverMin, CLIENT_MAX_API) > 0) {
+      throw new StrataError(`the Engine at ${endpoint} requires API >= ${serverMin}; Strata speaks up to ${CLIENT_MAX_API}`, EXIT_ENGINE);
+    }
+    engine.apiVersion = cmpVersion(server, CLIENT_MAX_API) > 0 ? CLIENT_MAX_API : server;
+    engine.serverVersion = String(v.Version ?? '');
+    (docker.modem as unknown as { version: string }).version = `v${engine.apiVersion}`;
+    return engine;
+  }
+
+  supports(version: string): boolean {
+    return cmpVersion(this.apiVersion, version) >= 0;
+  }
+
+  async inspect(name: string): Promise<Docker.ImageInspectInfo> {
+    try {
+      return await this.docker.getImage(name).inspect();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new StrataError(`image not found: ${name}`, EXIT_INPUT);
+      throw describeEngineError(err, this.endpoint);
+    }
+  }
+
+  async history(name: string): Promise<{ Id: string; Created: number; CreatedBy: string; Size: number; Comment: string; Tags: string[] | null }[]> {
+    try {
+      return (await this.docker.getImage(name).history()) as never;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new StrataError(`image not found: ${name}`, EXIT_INPUT);
+      throw describeEngineError(err, this.endpoint);
+    }
+  }
+
+  async listImages(): Promise<Docker.ImageInfo[]> {
+    try {
+      return await this.docker.listImages({ all: false });
+    } catch (err) {
+      throw describeEngineError(err, this.endpoint);
+    }
+  }
+
+  /** `GET /images/{name}/get`, with `platform` where the API has it (1.48+). */
+  async export(name: string, platform?: { os: string; architecture: string; variant?: string }): Promise<Readable> {
+    const query: Record<string, string> = {};
+    if (platform && this.supports('1.48')) query.platform = JSON.stringify(platform);
+    const qs = new URLSearchParams(query).toString();
+    return await new Promise<Readable>((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/images/${encodeURIComponent(name)}/get?${qs}`,
+          method: 'GET',
+          isStream: true,
+          statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
+        } as never,
+        (err: unknown, stream: unknown) => {
+          if (err) {
+            if ((err as { statusCode?: number }).statusCode === 404) reject(new StrataError(`image not found: ${name}`, EXIT_INPUT));
+            else reject(describeEngineError(err, this.endpoint));
+          } else resolve(stream as Readable);
+        },
+      );
+    });
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new StrataError(message, EXIT_ENGINE)), ms);
+    t.unref();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+export const homeDir = os.homedir;
