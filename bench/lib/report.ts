@@ -111,13 +111,15 @@ function imageTable(img: PreparedImage): string {
     '|---:|---|---:|---:|---:|---|---:|',
   ];
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+  const n = (x: number) => x.toLocaleString('en-US');
   for (const l of img.layers) {
-    const step = l.createdBy.length > 90 ? l.createdBy.slice(0, 87) + '...' : l.createdBy;
+    const cmd = l.createdBy.replace(/\b(file|dir):([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1:$2...');
+    const step = cmd.length > 90 ? cmd.slice(0, 87) + '...' : cmd;
     out.push(`| ${l.index} | \`${step.replace(/\|/g, '\\|')}\` | ${mb(l.blobBytes)} | ${mb(l.contentBytes)} | ` +
-      `${l.entries.toLocaleString('en-US')} | ${l.files} / ${l.dirs} / ${l.symlinks + l.hardlinks} | ${l.whiteouts} (${l.opaqueDirs}) |`);
+      `${n(l.entries)} | ${n(l.files)} / ${n(l.dirs)} / ${n(l.symlinks + l.hardlinks)} | ${l.whiteouts} (${l.opaqueDirs}) |`);
   }
   const sum = (k: 'blobBytes' | 'contentBytes' | 'entries') => img.layers.reduce((a, l) => a + l[k], 0);
-  out.push(`| | **total** | ${mb(sum('blobBytes'))} | ${mb(sum('contentBytes'))} | ${sum('entries').toLocaleString('en-US')} | | |`);
+  out.push(`| | **total** | ${mb(sum('blobBytes'))} | ${mb(sum('contentBytes'))} | ${n(sum('entries'))} | | |`);
   return out.join('\n');
 }
 
