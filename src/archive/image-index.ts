@@ -206,7 +206,8 @@ export function resolveImage(store: DocStore, selector: Selector, resolveName: (
     if (chosen.length !== 1) {
       const list = describeChoices(withCfg.map((c) => ({ tags: c.it.RepoTags ?? [], platform: platformString(c.cfg as Platform) })));
       const why = chosen.length === 0 ? 'no image matches' : 'the archive holds several images; pick one by tag or --platform';
-      throw new ImageSelectError(`${why} (${list})`);
+      const missingNote = missing.length ? `; blobs missing for ${missing.join(', ')}` : '';
+      throw new ImageSelectError(`${why} (${list})${missingNote}`);
     }
     const { it, cfgPath, cfg } = chosen[0];
     const cfgDigest = digestFromPath(cfgPath);
