@@ -4,6 +4,8 @@
  * Covers every shape of spec section 1; pure apart from the `blobs` accessor it is given.
  */
 
+import { canonical, familiarTag, parseReference } from '../sources/reference.js';
+
 export interface Platform {
   os: string;
   architecture: string;
@@ -91,15 +93,12 @@ function platformMatches(want: Platform, have: Partial<Platform> | undefined): b
 
 /** "busybox" and "docker.io/library/busybox:latest" name the same tag. */
 export function normaliseTag(tag: string): string {
-  let t = tag.trim();
-  const at = t.indexOf('@');
-  if (at >= 0) t = t.slice(0, at);
-  const lastSlash = t.lastIndexOf('/');
-  if (t.lastIndexOf(':') <= lastSlash) t += ':latest';
-  const first = t.split('/')[0];
-  const hasRegistry = t.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (!hasRegistry) t = (t.includes('/') ? 'docker.io/' : 'docker.io/library/') + t;
-  return t.replace(/^index\.docker\.io\//, 'docker.io/');
+  try {
+    const r = parseReference(tag);
+    return canonical({ ...r, digest: null, tag: r.tag ?? 'latest' });
+  } catch {
+    return tag;
+  }
 }
 
 function tagMatches(want: string, have: string[]): boolean {
@@ -203,13 +202,28 @@ export function resolveImage(store: DocStore, selector: Selector, resolveName: (
     let chosen = withCfg;
     if (selector.tag) chosen = chosen.filter((c) => tagMatches(selector.tag!, c.it.RepoTags ?? []));
     if (selector.platform) chosen = chosen.filter((c) => platformMatches(selector.platform!, { os: c.cfg.os, architecture: c.cfg.architecture, variant: c.cfg.variant }));
-    if (chosen.length !== 1) {
+    // Docker >= 25 and containerd exports list only complete images in manifest.json; a platform
+    // that only the OCI index knows is resolved there (and its missing blobs named).
+    const ociOnly = chosen.length === 0 && candidates.length > 0;
+    if (chosen.length !== 1 && !ociOnly) {
       const list = describeChoices(withCfg.map((c) => ({ tags: c.it.RepoTags ?? [], platform: platformString(c.cfg as Platform) })));
       const why = chosen.length === 0 ? 'no image matches' : 'the archive holds several images; pick one by tag or --platform';
       const missingNote = missing.length ? `; blobs missing for ${missing.join(', ')}` : '';
       throw new ImageSelectError(`${why} (${list})${missingNote}`);
     }
-    const { it, cfgPath, cfg } = chosen[0];
+    if (!ociOnly) return fromDockerManifest(store, chosen[0], candidates, resolveName);
+  }
+  return fromOciCandidates(store, candidates, missing, selector);
+}
+
+function fromDockerManifest(
+  store: DocStore,
+  chosen: { it: DockerManifestItem; cfgPath: string; cfg: ImageConfigDoc },
+  candidates: Candidate[],
+  resolveName: (n: string) => string,
+): ResolvedImage {
+  {
+    const { it, cfgPath, cfg } = chosen;
     const cfgDigest = digestFromPath(cfgPath);
     const oci = candidates.find((c) => c.manifest.config?.digest === cfgDigest);
     const layers: LayerRef[] = it.Layers.map((l, i) => {
@@ -225,14 +239,16 @@ export function resolveImage(store: DocStore, selector: Selector, resolveName: (
     return {
       config: cfg,
       configDigest: cfgDigest,
-      repoTags: it.RepoTags ?? [],
+      repoTags: (it.RepoTags ?? []).map(familiarTag),
       repoDigests: [],
       layers,
       baseName: oci?.manifest.annotations?.['org.opencontainers.image.base.name'] ?? null,
       manifestDigest: oci?.digest ?? null,
     };
   }
+}
 
+function fromOciCandidates(store: DocStore, candidates: Candidate[], missing: string[], selector: Selector): ResolvedImage {
   let chosen = candidates;
   if (selector.tag) chosen = chosen.filter((c) => tagMatches(selector.tag!, c.tags) || c.tags.includes(selector.tag!));
   if (selector.platform) chosen = chosen.filter((c) => platformMatches(selector.platform!, c.platform ?? platformOfConfig(store, c)));
@@ -261,7 +277,8 @@ export function resolveImage(store: DocStore, selector: Selector, resolveName: (
   return {
     config: cfg,
     configDigest: c.manifest.config.digest,
-    repoTags: c.tags.filter((t) => t.includes(':') || t.includes('/')),
+    // OCI ref.name may be a bare tag ("1.0"); only full references are repository tags.
+    repoTags: c.tags.filter((t) => t.includes(':') || t.includes('/')).map(familiarTag),
     repoDigests: [],
     layers,
     baseName: c.manifest.annotations?.['org.opencontainers.image.base.name'] ?? null,
