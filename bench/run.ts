@@ -9,6 +9,8 @@
 //   (f) TUI first frame and keypress latency, from bench/tui-latency.ts when it exists
 // and writes bench/out/results.json and the tables in bench/README.md.
 //
+// Also timed, for reference: the export read by Node itself (time to first byte and to the end).
+//
 // Environment: BENCH_RUNS (rounds, default 3), BENCH_IMAGE (default strata-bench/app:1, built by
 // build-image.sh; another image must already exist), STRATA_BIN (default bin/strata.js),
 // BENCH_NO_README=1 (leave README.md alone).
@@ -16,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildImage, prepareImage } from './lib/image.js';
+import { readExport } from './lib/engine-read.js';
 import { describeMachine } from './lib/machine.js';
 import { firstLine, median, run, TIME_BIN, type RunResult } from './lib/proc.js';
 import { consoleSummary, MB, target, updateReadme, type Measure, type Results } from './lib/report.js';
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
 
   const m = {
     a: measure('a', '`docker save IMAGE > /dev/null`'),
+    aNode: measure('a.node', '  for reference: the same export read by Node over the socket, discarded'),
+    aFirst: measure('a.first', '  of which waiting for its first byte'),
     b: measure('b', '`strata IMAGE --json --no-cache`'),
     c: measure('c', '`strata IMAGE --json`, warm cache'),
     d: measure('d', '`strata ARCHIVE --json --no-cache`'),
@@ -145,6 +150,15 @@ async function main(): Promise<void> {
       const err = failure(r);
       if (err) m.a.note = err; else m.a.samples.push(r.ms);
     }],
+    ['a.node', async () => {
+      try {
+        const r = await readExport(IMAGE);
+        m.aNode.samples.push(r.totalMs);
+        m.aFirst.samples.push(r.firstByteMs);
+      } catch (e) {
+        m.aNode.note = (e as Error).message;
+      }
+    }],
     ['floor', async () => {
       let tarMs = 0;
       for (const b of blobs) tarMs += (await run('tar', ['-tvf', b])).ms;
@@ -181,6 +195,10 @@ async function main(): Promise<void> {
       log(`round ${round + 1}/${RUNS}: ${name}`);
       await step();
     }
+  }
+  if (m.a.samples.length === m.b.samples.length && m.b.samples.length > 0) {
+    const perRound = m.b.samples.map((b, i) => (b / m.a.samples[i]).toFixed(2));
+    checks.push(`b/a round by round: ${perRound.join(', ')}`);
   }
   if (strataOk && existsSync(CACHE_OFF) && readdirSync(CACHE_OFF).length > 0) {
     checks.push(`--no-cache wrote into its cache directory (${CACHE_OFF})`);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { createXXHash128 } from 'hash-wasm';
 import { decoderFor, peek, sniffCompression, type Compression } from './decode.js';
 import { LayerBuilder, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
@@ -74,6 +75,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   const compression = sniffCompression(head);
   const maxTar = opts.maxTarBytes ?? DEFAULT_MAX_TAR_BYTES;
   const builder = new LayerBuilder(opts.table, opts.label);
+  const fileHash = await createXXHash128();
   const blobHash = createHash('sha256');
   const tarHash = createHash('sha256');
   let blobBytes = 0;
@@ -130,10 +132,11 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
       stream.resume();
       return;
     }
-    const h = createHash('sha256');
-    stream.on('data', (c: unknown) => h.update(c as Buffer));
+    // tar-stream hands out one entry at a time, so one hasher serves the whole layer.
+    fileHash.init();
+    stream.on('data', (c: unknown) => fileHash.update(c as Buffer));
     stream.on('end', () => {
-      raw.hash = h.digest();
+      raw.hash = fileHash.digest('binary');
       add(raw, next);
     });
   });

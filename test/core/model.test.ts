@@ -31,7 +31,7 @@ function build(table: PathTable, i: number, entries: E[]) {
       gid: e.gid ?? 0,
       size: e.type === undefined || e.type === 'file' ? Buffer.byteLength(content) : 0,
       linkname: e.linkname ?? null,
-      hash: createHash('sha256').update(content).digest(),
+      hash: createHash('md5').update(content).digest(),
     });
   }
   return b.finish(`sha256:${String(i).padStart(64, '0')}`, 0);

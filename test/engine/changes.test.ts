@@ -347,10 +347,55 @@ describe('engine: strata-test/changes:1, every change kind', { skip: gate.skip }
     // FROM scratch, no base annotations: 1 base layer by default; nothing in layer 0 is wasted.
     assert.equal(s.baseLayers, 1);
     assert.equal(s.userWastedBytes, 165);
-    assert.equal(typeof s.dive.efficiency, 'number');
-    assert.equal(typeof s.dive.wastedBytes, 'number');
-    assert.equal(s.dive.userSizeBytes, LAYER_BYTES - busyboxSize);
-    assert.ok(s.dive.userWastedPercent === null || typeof s.dive.userWastedPercent === 'number');
+  });
+
+  it("summary.dive: dive's formulas over the leaf entries of each layer", () => {
+    // Leaves seen in >= 2 layers (dive skips .wh..wh.* entries; /data, /bin, opq and f2d always have
+    // children, so they are never leaves): Cumulative = the sum over the layers, Min = the smallest.
+    //   /dup.txt 22+22, own 15+15, hl1 12+12, del.txt 23 + its file whiteout 0, touch 10+10,
+    //   grow 5+15, chmod 9+9, mod 6+6, opq/keep 5+5, link 0+0
+    // dive wastedBytes = 44+30+24+23+20+20+18+12+10+0 = 201.
+    // Sum Cumulative = layerBytes + the directory whiteout .wh.deldir sized as its lower subtree (4+8)
+    //   = 1982641; Sum Min = 1982641 - (22+15+12+23+10+15+9+6+5+0) = 1982524.
+    const d = report.summary.dive;
+    assert.equal(d.wastedBytes, 201);
+    assert.equal(d.efficiency, 1982524 / 1982641);
+    assert.equal(d.userSizeBytes, LAYER_BYTES - busyboxSize);
+    assert.equal(d.userWastedPercent, 201 / (LAYER_BYTES - busyboxSize));
+    const inefficient: any[] = d.inefficientFiles;
+    for (let i = 1; i < inefficient.length; i++) assert.ok(inefficient[i - 1].bytes >= inefficient[i].bytes, 'sorted by bytes');
+    assert.deepEqual(
+      [...inefficient].sort((a, b) => a.path.localeCompare(b.path)),
+      [
+        { path: '/data/chmod.txt', count: 2, bytes: 18 },
+        { path: '/data/del.txt', count: 2, bytes: 23 },
+        { path: '/data/grow.txt', count: 2, bytes: 20 },
+        { path: '/data/hl1', count: 2, bytes: 24 },
+        { path: '/data/link', count: 2, bytes: 0 },
+        { path: '/data/mod.txt', count: 2, bytes: 12 },
+        { path: '/data/opq/keep.txt', count: 2, bytes: 10 },
+        { path: '/data/own.txt', count: 2, bytes: 30 },
+        { path: '/data/touch.txt', count: 2, bytes: 20 },
+        { path: '/dup.txt', count: 2, bytes: 44 },
+      ],
+    );
+  });
+
+  it('--base-layers N: userWastedBytes counts only waste shipped or caused above the base', async () => {
+    // Base = layers 0..3: the layer-2 versions hidden by layer 3 are base waste; /data/hl1 (hidden by
+    // layer 4) and /dup.txt (shipped by 5, hidden by 6) are user waste: 12 + 22.
+    const four = await strataJson([img.tag, '--json', '--no-cache', '--base-layers', '4']);
+    assert.equal(four.summary.baseLayers, 4);
+    assert.equal(four.summary.userWastedBytes, 12 + 22);
+    assert.equal(four.summary.wastedBytes, 165);
+    // Base = layers 0..4: only /dup.txt.
+    const five = await strataJson([img.tag, '--json', '--no-cache', '--base-layers', '5']);
+    assert.equal(five.summary.userWastedBytes, 22);
+    // Base = layers 0..2: every wasted byte is hidden by layer 3 or above.
+    const three = await strataJson([img.tag, '--json', '--no-cache', '--base-layers', '3']);
+    assert.equal(three.summary.userWastedBytes, 165);
+    // dive's userSizeBytes stays "layerBytes minus layer 0" whatever the base.
+    assert.equal(four.summary.dive.userSizeBytes, LAYER_BYTES - busyboxSize);
   });
 
   it('wasted[]: per path, with the layer that shipped each version and the layer that hid it', () => {
@@ -369,6 +414,15 @@ describe('engine: strata-test/changes:1, every change kind', { skip: gate.skip }
     const stripped = structuredClone(report);
     for (const l of stripped.layers) delete l.files;
     assert.deepEqual(plain, stripped);
+  });
+
+  it('the image by full and short id is the same Engine source', async () => {
+    for (const ref of [img.id, img.id.slice('sha256:'.length, 'sha256:'.length + 12)]) {
+      const byId = await strataJson([ref, '--json', '--no-cache']);
+      assert.equal(byId.source.kind, 'engine');
+      assert.equal(byId.image.id, img.id, ref);
+      assert.deepEqual(byId.summary, report.summary, ref);
+    }
   });
 
   it('docker://IMAGE is the same Engine source', async () => {

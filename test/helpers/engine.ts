@@ -180,6 +180,13 @@ export function saveFixture(name: string): string {
   return out;
 }
 
+/** `docker save` of several fixture images into one archive (shared layers are stored once). */
+export function saveFixtures(names: string[], out: string): string {
+  const tags = names.map((n) => buildFixture(n).tag);
+  docker(['save', '-o', out, ...tags]);
+  return out;
+}
+
 /** `docker info` storage driver details, for diagnostics about whiteout/opaque markers. */
 export function storageDriver(): { driver: string; nativeDiff: boolean | undefined } {
   const info = JSON.parse(docker(['info', '--format', '{{json .}}']));

@@ -1,0 +1,231 @@
+/**
+ * The file tree as rows, for one snapshot (src/model/tree.ts): per-path shown type and size,
+ * directory totals, sorted children, visibility under filters, and the flattened list of rows
+ * of the expanded directories. Pure and iterative: paths can be thousands deep, so nothing here
+ * recurses; path ids are parent-before-child (path-table.ts), so one descending pass over the ids
+ * is a bottom-up pass over the tree.
+ *
+ * Paths interned after the snapshot was taken (ids >= snapshot size, while layers still stream in)
+ * are never shown by that snapshot.
+ */
+import { C_NONE, shownVersion, type TreeSnapshot } from './tree.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
+import { T_DIR } from './layer-data.js';
+
+export type SortKey = 'name' | 'size';
+/** Change kinds the tree can hide; "untouched" is a path this view does not colour (C_NONE). */
+export type ChangeFilter = 'added' | 'modified' | 'removed' | 'unchanged' | 'untouched';
+export const CHANGE_FILTERS: readonly ChangeFilter[] = ['added', 'modified', 'removed', 'unchanged', 'untouched'];
+
+export function changeFilterOf(change: number): ChangeFilter {
+  switch (change) {
+    case K_ADDED:
+      return 'added';
+    case K_MODIFIED:
+      return 'modified';
+    case K_REMOVED:
+      return 'removed';
+    case K_UNCHANGED:
+      return 'unchanged';
+    default:
+      return 'untouched';
+  }
+}
+
+export interface TreeFilters {
+  /** Change kinds hidden from the tree. */
+  hidden: readonly ChangeFilter[];
+  /** Case-insensitive substring of the absolute path ("" = none). */
+  path: string;
+  /** Files smaller than this many bytes are hidden (0 = none). */
+  minSize: number;
+}
+
+export const NO_FILTERS: TreeFilters = { hidden: [], path: '', minSize: 0 };
+
+export function filtersActive(f: TreeFilters): boolean {
+  return f.hidden.length > 0 || f.path !== '' || f.minSize > 0;
+}
+
+/** Per-snapshot facts about every shown path. */
+export class TreeIndex {
+  /** Number of path ids this snapshot covers. */
+  readonly n: number;
+  /** 1 when the path is shown by the snapshot. */
+  readonly shown: Uint8Array;
+  /** 1 for directories. */
+  readonly dir: Uint8Array;
+  /** Files: their size; directories: the total of the non-removed files below them. */
+  readonly size: Float64Array;
+  private readonly sorted = { name: new Map<number, Int32Array>(), size: new Map<number, Int32Array>() };
+  private lowerNames: (string | undefined)[] = [];
+
+  constructor(readonly analysis: Analysis, readonly snap: TreeSnapshot) {
+    const n = snap.event.length;
+    this.n = n;
+    this.shown = new Uint8Array(n);
+    this.dir = new Uint8Array(n);
+    this.size = new Float64Array(n);
+    this.shown[0] = 1;
+    this.dir[0] = 1;
+    for (let p = 1; p < n; p++) {
+      const v = shownVersion(analysis, snap, p);
+      if (!v) continue;
+      this.shown[p] = 1;
+      if (analysis.entryType(v.layer, v.entry) === T_DIR) this.dir[p] = 1;
+      else this.size[p] = analysis.entrySize(v.layer, v.entry);
+    }
+    const table = analysis.table;
+    for (let p = n - 1; p > 0; p--) {
+      if (!this.shown[p] || snap.change[p] === K_REMOVED) continue;
+      this.size[table.parent(p)] += this.size[p];
+    }
+  }
+
+  get table() {
+    return this.analysis.table;
+  }
+
+  change(p: number): number {
+    return p < this.n ? this.snap.change[p] : C_NONE;
+  }
+
+  lowerName(p: number): string {
+    let s = this.lowerNames[p];
+    if (s === undefined) {
+      s = this.table.name(p).toLowerCase();
+      this.lowerNames[p] = s;
+    }
+    return s;
+  }
+
+  /** Shown children of a directory, sorted (cached per sort key). */
+  children(p: number, sort: SortKey): Int32Array {
+    const cache = this.sorted[sort];
+    let c = cache.get(p);
+    if (c) return c;
+    const ids: number[] = [];
+    const table = this.table;
+    for (let ch = table.firstChild(p); ch >= 0; ch = table.nextSibling(ch)) if (ch < this.n && this.shown[ch]) ids.push(ch);
+    const byName = (x: number, y: number) => {
+      const a = table.name(x);
+      const b = table.name(y);
+      return a < b ? -1 : a > b ? 1 : 0;
+    };
+    ids.sort(sort === 'name' ? byName : (x, y) => this.size[y] - this.size[x] || byName(x, y));
+    c = Int32Array.from(ids);
+    cache.set(p, c);
+    return c;
+  }
+
+  /** Which paths pass the filters: a path passes itself, or shows because a descendant passes. */
+  visibility(f: TreeFilters): Uint8Array {
+    const n = this.n;
+    const vis = new Uint8Array(n);
+    const hidden = new Set(f.hidden);
+    const table = this.table;
+    const q = f.path.toLowerCase();
+    let pathMatch: Uint8Array | null = null;
+    if (q !== '') {
+      // fullpath(p) contains q iff fullpath(parent) does, or q overlaps the appended "/name":
+      // keep only the last q.length-1 characters of each path (top-down: parents first).
+      pathMatch = new Uint8Array(n);
+      const tail: string[] = new Array(n);
+      tail[0] = '';
+      const keep = Math.max(0, q.length - 1);
+      for (let p = 1; p < n; p++) {
+        if (!this.shown[p]) continue;
+        const par = table.parent(p);
+        const s = (tail[par] ?? '') + '/' + this.lowerName(p);
+        tail[p] = keep === 0 ? '' : s.slice(-keep);
+        pathMatch[p] = pathMatch[par] || s.includes(q) ? 1 : 0;
+      }
+    }
+    for (let p = n - 1; p > 0; p--) {
+      if (!this.shown[p]) continue;
+      if (!vis[p]) {
+        const kindOk = !hidden.has(changeFilterOf(this.snap.change[p]));
+        const sizeOk = f.minSize <= 0 || (!this.dir[p] && this.size[p] >= f.minSize);
+        const pathOk = pathMatch === null || pathMatch[p] === 1;
+        if (kindOk && sizeOk && pathOk) vis[p] = 1;
+      }
+      if (vis[p]) vis[table.parent(p)] = 1;
+    }
+    vis[0] = 1;
+    return vis;
+  }
+}
+
+/** Which directories are open: those at depth <= expandDepth, flipped by `toggled`. */
+export interface Expansion {
+  expandDepth: number;
+  toggled: ReadonlySet<number>;
+}
+
+export function isExpanded(idx: TreeIndex, e: Expansion, p: number): boolean {
+  if (p === 0) return true;
+  return (idx.table.depth(p) <= e.expandDepth) !== e.toggled.has(p);
+}
+
+export interface TreeRows {
+  index: TreeIndex;
+  vis: Uint8Array;
+  sort: SortKey;
+  /** Path id of each row, in display order. */
+  ids: Int32Array;
+  /** Row of each path id, -1 when not a row. */
+  rowOf: Int32Array;
+}
+
+function visibleChildren(idx: TreeIndex, vis: Uint8Array, p: number, sort: SortKey): number[] {
+  const out: number[] = [];
+  for (const c of idx.children(p, sort)) if (vis[c]) out.push(c);
+  return out;
+}
+
+/** Depth-first rows of the visible paths, descending only into expanded directories (explicit stack). */
+export function flatten(idx: TreeIndex, vis: Uint8Array, sort: SortKey, e: Expansion): TreeRows {
+  const ids: number[] = [];
+  const stack: number[] = [];
+  const pushChildren = (p: number) => {
+    const cs = visibleChildren(idx, vis, p, sort);
+    for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+  };
+  pushChildren(0);
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    ids.push(p);
+    if (idx.dir[p] && isExpanded(idx, e, p)) pushChildren(p);
+  }
+  const rowOf = new Int32Array(idx.n).fill(-1);
+  for (let i = 0; i < ids.length; i++) rowOf[ids[i]] = i;
+  return { index: idx, vis, sort, ids: Int32Array.from(ids), rowOf };
+}
+
+/** Every visible path in display order, as if every directory were expanded. */
+export function fullOrder(idx: TreeIndex, vis: Uint8Array, sort: SortKey): Int32Array {
+  return flatten(idx, vis, sort, { expandDepth: Number.POSITIVE_INFINITY, toggled: new Set() }).ids;
+}
+
+/** True when the directory has at least one visible child. */
+export function hasVisibleChildren(idx: TreeIndex, vis: Uint8Array, p: number): boolean {
+  const t = idx.table;
+  for (let c = t.firstChild(p); c >= 0; c = t.nextSibling(c)) if (c < idx.n && vis[c]) return true;
+  return false;
+}
+
+/** Ancestors of p (nearest first), excluding the root. */
+export function ancestors(idx: TreeIndex, p: number): number[] {
+  const out: number[] = [];
+  for (let a = idx.table.parent(p); a > 0; a = idx.table.parent(a)) out.push(a);
+  return out;
+}
+
+/** The positions in `order` whose name contains `query` (case-insensitive). */
+export function searchMatches(idx: TreeIndex, order: Int32Array, query: string): number[] {
+  const q = query.toLowerCase();
+  const out: number[] = [];
+  if (q === '') return out;
+  for (let i = 0; i < order.length; i++) if (idx.lowerName(order[i]).includes(q)) out.push(i);
+  return out;
+}

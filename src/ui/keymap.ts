@@ -1,0 +1,231 @@
+/**
+ * The one keymap table: dispatch, the `?` help overlay, the status-bar hints and the README's key
+ * table are all generated from it.
+ *
+ * Never bind keys that terminals cannot tell apart or that desktops swallow: ctrl+m is Enter,
+ * ctrl+i is Tab, ctrl+h is Backspace, ctrl+[ is Esc, ctrl+space is taken by input methods.
+ */
+import type { Key } from 'ink';
+
+export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'details' | 'prompt' | 'help';
+
+export type Command =
+  | 'quit'
+  | 'help'
+  | 'nextPane'
+  | 'prevPane'
+  | 'paneLayers'
+  | 'paneTree'
+  | 'paneWaste'
+  | 'paneDetails'
+  | 'prevLayer'
+  | 'nextLayer'
+  | 'back'
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'home'
+  | 'end'
+  | 'open'
+  | 'filterImages'
+  | 'refresh'
+  | 'toggleDir'
+  | 'collapse'
+  | 'expand'
+  | 'expandAll'
+  | 'collapseAll'
+  | 'toggleMode'
+  | 'toggleSort'
+  | 'search'
+  | 'searchNext'
+  | 'searchPrev'
+  | 'clearSearch'
+  | 'pathFilter'
+  | 'sizeFilter'
+  | 'hideAdded'
+  | 'hideModified'
+  | 'hideRemoved'
+  | 'hideUnchanged'
+  | 'hideUntouched'
+  | 'clearFilters'
+  | 'jump'
+  | 'accept'
+  | 'cancel'
+  | 'erase'
+  | 'closeHelp';
+
+export interface Binding {
+  command: Command;
+  /** Key names as `keyName()` gives them: a printable character, or up, pageup, enter, shift+tab, ctrl+c ... */
+  keys: string[];
+  scope: Scope;
+  description: string;
+  /** Shown in the status bar's hint line when this scope is active. */
+  hint?: string;
+}
+
+export const KEYMAP: readonly Binding[] = [
+  { command: 'quit', keys: ['q', 'ctrl+c'], scope: 'global', description: 'quit', hint: 'quit' },
+  { command: 'help', keys: ['?'], scope: 'global', description: 'show or hide this help', hint: 'help' },
+  { command: 'nextPane', keys: ['tab'], scope: 'global', description: 'next pane', hint: 'pane' },
+  { command: 'prevPane', keys: ['shift+tab'], scope: 'global', description: 'previous pane' },
+  { command: 'paneLayers', keys: ['1'], scope: 'global', description: 'go to the Layers pane' },
+  { command: 'paneTree', keys: ['2'], scope: 'global', description: 'go to the File tree pane' },
+  { command: 'paneWaste', keys: ['3'], scope: 'global', description: 'go to the Waste pane' },
+  { command: 'paneDetails', keys: ['4'], scope: 'global', description: 'go to the Details pane' },
+  { command: 'prevLayer', keys: ['['], scope: 'global', description: 'previous build step (from any pane)' },
+  { command: 'nextLayer', keys: [']'], scope: 'global', description: 'next build step (from any pane)' },
+  { command: 'back', keys: ['b'], scope: 'global', description: 'back to the image list (when opened from it)' },
+
+  { command: 'up', keys: ['up', 'k'], scope: 'list', description: 'move up', hint: 'move' },
+  { command: 'down', keys: ['down', 'j'], scope: 'list', description: 'move down' },
+  { command: 'pageUp', keys: ['pageup', 'ctrl+u'], scope: 'list', description: 'page up' },
+  { command: 'pageDown', keys: ['pagedown', 'ctrl+d'], scope: 'list', description: 'page down' },
+  { command: 'home', keys: ['home', 'g'], scope: 'list', description: 'first row' },
+  { command: 'end', keys: ['end', 'G'], scope: 'list', description: 'last row' },
+
+  { command: 'open', keys: ['enter'], scope: 'images', description: 'open the selected image', hint: 'open' },
+  { command: 'filterImages', keys: ['/'], scope: 'images', description: 'filter the image list', hint: 'filter' },
+  { command: 'refresh', keys: ['r'], scope: 'images', description: 'reload the image list', hint: 'reload' },
+
+  { command: 'open', keys: ['enter', 'right', 'l'], scope: 'layers', description: 'show this layer in the file tree', hint: 'tree' },
+
+  { command: 'toggleDir', keys: ['space', 'enter'], scope: 'tree', description: 'collapse or expand the directory', hint: 'fold' },
+  { command: 'collapse', keys: ['left', 'h'], scope: 'tree', description: 'collapse, or go to the parent directory' },
+  { command: 'expand', keys: ['right', 'l'], scope: 'tree', description: 'expand, or go to the first child' },
+  { command: 'expandAll', keys: ['e'], scope: 'tree', description: 'expand every directory' },
+  { command: 'collapseAll', keys: ['c'], scope: 'tree', description: 'collapse every directory' },
+  { command: 'toggleMode', keys: ['a'], scope: 'tree', description: 'layer changes / aggregated changes since the base', hint: 'aggregated' },
+  { command: 'toggleSort', keys: ['s'], scope: 'tree', description: 'sort by name / by size', hint: 'sort' },
+  { command: 'search', keys: ['/'], scope: 'tree', description: 'search names (incremental)', hint: 'search' },
+  { command: 'searchNext', keys: ['n'], scope: 'tree', description: 'next match' },
+  { command: 'searchPrev', keys: ['N'], scope: 'tree', description: 'previous match' },
+  { command: 'clearSearch', keys: ['esc'], scope: 'tree', description: 'clear the search' },
+  { command: 'pathFilter', keys: ['f'], scope: 'tree', description: 'filter by path (substring)', hint: 'filter' },
+  { command: 'sizeFilter', keys: ['>'], scope: 'tree', description: 'hide files smaller than a size (e.g. 10k, 1.5M)' },
+  { command: 'hideAdded', keys: ['+'], scope: 'tree', description: 'hide / show added paths' },
+  { command: 'hideModified', keys: ['~'], scope: 'tree', description: 'hide / show modified paths' },
+  { command: 'hideRemoved', keys: ['-'], scope: 'tree', description: 'hide / show removed paths' },
+  { command: 'hideUnchanged', keys: ['='], scope: 'tree', description: 'hide / show unchanged rewrites' },
+  { command: 'hideUntouched', keys: ['.'], scope: 'tree', description: 'hide / show paths this view does not change' },
+  { command: 'clearFilters', keys: ['x'], scope: 'tree', description: 'clear every filter' },
+
+  { command: 'jump', keys: ['enter'], scope: 'waste', description: 'jump to the path in the tree, at the layer that hid it', hint: 'jump' },
+
+  { command: 'accept', keys: ['enter'], scope: 'prompt', description: 'accept', hint: 'accept' },
+  { command: 'cancel', keys: ['esc'], scope: 'prompt', description: 'cancel', hint: 'cancel' },
+  { command: 'erase', keys: ['backspace', 'delete'], scope: 'prompt', description: 'delete a character' },
+
+  { command: 'closeHelp', keys: ['esc', '?', 'q'], scope: 'help', description: 'close the help', hint: 'close' },
+];
+
+/** The canonical name of a key press, matching the names in KEYMAP. */
+export function keyName(input: string, key: Key): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  if (key.escape) return 'esc';
+  if (key.backspace) return 'backspace';
+  if (key.delete) return 'delete';
+  if (key.ctrl && input.length === 1) return `ctrl+${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  return input;
+}
+
+const index = new Map<Scope, Map<string, Command>>();
+for (const b of KEYMAP) {
+  let m = index.get(b.scope);
+  if (!m) index.set(b.scope, (m = new Map()));
+  for (const k of b.keys) if (!m.has(k)) m.set(k, b.command);
+}
+
+/** The command bound to `name` in the first of `scopes` that binds it. */
+export function lookup(scopes: readonly Scope[], name: string): Command | null {
+  for (const s of scopes) {
+    const c = index.get(s)?.get(name);
+    if (c) return c;
+  }
+  return null;
+}
+
+const KEY_LABEL: Record<string, string> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  enter: 'Enter',
+  esc: 'Esc',
+  tab: 'Tab',
+  'shift+tab': 'Shift+Tab',
+  space: 'Space',
+  backspace: 'Backspace',
+  delete: 'Del',
+};
+
+export function keyLabel(k: string): string {
+  if (KEY_LABEL[k]) return KEY_LABEL[k];
+  if (k.startsWith('ctrl+')) return `Ctrl+${k.slice(5).toUpperCase()}`;
+  return k;
+}
+
+export const SCOPE_TITLE: Record<Scope, string> = {
+  global: 'Everywhere',
+  list: 'Every list',
+  images: 'Images',
+  layers: 'Layers',
+  tree: 'File tree',
+  waste: 'Waste',
+  details: 'Details',
+  prompt: 'Search and filter prompts',
+  help: 'Help',
+};
+
+const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'details', 'prompt', 'help'];
+
+/** Help lines, grouped by scope. */
+export function helpLines(): { scope: Scope; keys: string; description: string }[] {
+  const out: { scope: Scope; keys: string; description: string }[] = [];
+  for (const s of SCOPE_ORDER) for (const b of KEYMAP) if (b.scope === s) out.push({ scope: s, keys: b.keys.map(keyLabel).join(' '), description: b.description });
+  return out;
+}
+
+/** Status-bar hints for the active scopes (first binding key of each hinted command). */
+export function hints(scopes: readonly Scope[]): string {
+  const parts: string[] = [];
+  const seen = new Set<Command>();
+  for (const s of scopes) {
+    for (const b of KEYMAP) {
+      if (b.scope !== s || !b.hint || seen.has(b.command)) continue;
+      seen.add(b.command);
+      const keys = b.command === 'up' ? '↑↓' : keyLabel(b.keys[0]);
+      parts.push(`${keys} ${b.hint}`);
+    }
+  }
+  return parts.join('  ');
+}
+
+/** The README's key table (Markdown). */
+export function keymapMarkdown(): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = ['| Keys | Where | Action |', '|---|---|---|'];
+  for (const s of SCOPE_ORDER) {
+    for (const b of KEYMAP) {
+      if (b.scope !== s) continue;
+      const keys = b.keys.map((k) => '`' + esc(keyLabel(k)) + '`').join(' ');
+      lines.push(`| ${keys} | ${SCOPE_TITLE[s]} | ${esc(b.description)} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,76 @@
+/** Details pane: the selected step and the image's config, as wrapped lines. Pure. */
+import type { LoadedImage } from '../../sources/image.js';
+import { cleanCommand, formatBytes } from '../../report/format.js';
+import { safe, wrap, formatDate } from '../text.js';
+import type { Step } from './image-model.js';
+
+export interface DetailLine {
+  text: string;
+  tone?: 'heading' | 'dim' | 'warning';
+}
+
+export function detailLines(img: LoadedImage, step: Step | undefined, width: number): DetailLine[] {
+  const w = Math.max(10, width);
+  const out: DetailLine[] = [];
+  const field = (label: string, value: string) => {
+    const lines = wrap(`${label.padEnd(12)}${value}`, w);
+    for (const l of lines) out.push({ text: l });
+  };
+  const list = (label: string, values: string[]) => {
+    if (values.length === 0) {
+      field(label, '-');
+      return;
+    }
+    out.push({ text: label });
+    for (const v of values) for (const l of wrap(v, w - 2)) out.push({ text: `  ${l}` });
+  };
+  if (step) {
+    const info = step.kind === 'layer' ? img.layers[step.layer] : undefined;
+    const raw = step.history?.createdBy ?? info?.command ?? '';
+    out.push({ text: step.kind === 'layer' ? `Layer ${step.layer} (step ${step.index + 1})` : `Step ${step.index + 1}: metadata only`, tone: 'heading' });
+    out.push({ text: 'Command' });
+    const cmd = safe(cleanCommand(raw).replace(/ ⏎ /g, '\n')) || '(not recorded)';
+    for (const part of cmd.split('\\n')) for (const l of wrap(part, w - 2)) out.push({ text: `  ${l}` });
+    if (info) {
+      const data = img.analysis.layers[step.layer];
+      field('diff_id', info.diffId);
+      field('blob', info.blobDigest ?? '-');
+      field('media type', info.mediaType ?? '-');
+      field('created', formatDate(info.created || step.history?.created));
+      field('size', data ? `${formatBytes(data.sizeBytes)} (${data.sizeBytes} B)` : 'loading…');
+      field('compressed', info.compressedBytes === null ? '-' : `${formatBytes(info.compressedBytes)} (${info.compressedBytes} B)`);
+      const t = img.analysis.layerTotals[step.layer];
+      if (t) field('changes', `+${t.added.count} ~${t.modified.count} -${t.removed.count} =${t.unchanged.count}`);
+      if (step.layer < img.baseLayers) out.push({ text: 'part of the base image', tone: 'dim' });
+    } else {
+      field('created', formatDate(step.history?.created));
+      out.push({ text: 'changes metadata only (0 B)', tone: 'dim' });
+    }
+    if (step.history?.comment) field('comment', safe(step.history.comment));
+    out.push({ text: '' });
+  }
+  const m = img.meta;
+  const c = m.config;
+  out.push({ text: 'Image', tone: 'heading' });
+  list('tags', m.repoTags.map(safe));
+  list('digests', m.repoDigests.map(safe));
+  field('id', m.id || '-');
+  field('platform', safe([m.os, m.architecture, m.variant].filter(Boolean).join('/')) || '-');
+  field('created', formatDate(m.created));
+  field('base layers', String(img.baseLayers));
+  field('Entrypoint', c.Entrypoint ? safe(JSON.stringify(c.Entrypoint)) : '-');
+  field('Cmd', c.Cmd ? safe(JSON.stringify(c.Cmd)) : '-');
+  field('WorkingDir', safe(c.WorkingDir) || '-');
+  field('User', safe(c.User) || '-');
+  field('ExposedPorts', safe(Object.keys(c.ExposedPorts).join(' ')) || '-');
+  field('Volumes', safe(Object.keys(c.Volumes).join(' ')) || '-');
+  list('Env', c.Env.map(safe));
+  list('Labels', Object.entries(c.Labels).map(([k, v]) => `${safe(k)}=${safe(String(v))}`));
+  const warnings = [...img.warnings, ...img.analysis.warnings];
+  if (warnings.length > 0) {
+    out.push({ text: '' });
+    out.push({ text: `Warnings (${warnings.length})`, tone: 'warning' });
+    for (const x of warnings) for (const l of wrap(safe(x), w - 2)) out.push({ text: `  ${l}`, tone: 'warning' });
+  }
+  return out;
+}

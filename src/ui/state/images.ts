@@ -1,0 +1,57 @@
+/** Images pane: rows from the Engine's image list (one per tag), and the filter. Pure. */
+export interface ImageRow {
+  id: string;
+  /** "repo:tag", or null for an untagged (dangling) image. */
+  repoTag: string | null;
+  repo: string;
+  tag: string;
+  /** Unix seconds. */
+  created: number;
+  size: number;
+  sharedSize: number;
+  containers: number;
+  /** An official library image (no slash in the repository name). */
+  official: boolean;
+}
+
+/** The subset of dockerode's ImageInfo the list uses. */
+export interface EngineImage {
+  Id: string;
+  RepoTags?: string[] | null;
+  Created: number;
+  Size: number;
+  SharedSize?: number;
+  Containers?: number;
+}
+
+export function imageRows(list: EngineImage[]): ImageRow[] {
+  const rows: ImageRow[] = [];
+  for (const im of list) {
+    const tags = (im.RepoTags ?? []).filter((t) => t && t !== '<none>:<none>');
+    const base = { id: im.Id, created: im.Created, size: im.Size, sharedSize: im.SharedSize ?? -1, containers: im.Containers ?? -1 };
+    if (tags.length === 0) {
+      rows.push({ ...base, repoTag: null, repo: '<none>', tag: '<none>', official: false });
+      continue;
+    }
+    for (const t of tags) {
+      const i = t.lastIndexOf(':');
+      const repo = i > 0 && !t.slice(i).includes('/') ? t.slice(0, i) : t;
+      const tag = i > 0 && !t.slice(i).includes('/') ? t.slice(i + 1) : '';
+      rows.push({ ...base, repoTag: t, repo, tag, official: !repo.includes('/') });
+    }
+  }
+  rows.sort((a, b) => b.created - a.created || (a.repoTag ?? '').localeCompare(b.repoTag ?? ''));
+  return rows;
+}
+
+export function imageWarning(r: ImageRow): string | null {
+  if (r.repoTag === null) return 'untagged';
+  if (r.tag === 'latest') return 'latest';
+  return null;
+}
+
+export function filterImages(rows: ImageRow[], filter: string): ImageRow[] {
+  const q = filter.trim().toLowerCase();
+  if (!q) return rows;
+  return rows.filter((r) => (r.repoTag ?? '<none>').toLowerCase().includes(q) || r.id.replace(/^sha256:/, '').startsWith(q));
+}
