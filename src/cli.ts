@@ -15,10 +15,18 @@ import { buildReport } from './report/json.js';
 import { textReport } from './report/text.js';
 import { RULE_NAMES, evaluateCi, formatCi, loadCiConfig, type RuleName } from './report/ci.js';
 import { openCache } from './cache/layer-cache.js';
+import { Engine } from './sources/engine.js';
+import { sharedLayers } from './sources/shared.js';
+import { loadContainer } from './sources/container.js';
+import { diffReport, diffText } from './commands/diff.js';
+import { sharedJson, sharedText } from './commands/shared.js';
 
 export const VERSION = '0.1.0';
 
 export const USAGE = `Usage: strata [SOURCE] [options]
+       strata diff SOURCE_A SOURCE_B [--json [FILE]]
+       strata shared [--json [FILE]]
+       strata container NAME|ID [--json [FILE]] [--files]
 
 Explore a container image layer by layer and find the space it wastes.
 
@@ -48,7 +56,10 @@ Options
 Exit codes: 0 ok, 1 CI gate failed, 2 bad usage or input, 3 Engine unreachable or failed.`;
 
 export interface CliArgs {
+  /** shared | container | diff, or undefined for the image analysis. */
+  command?: 'shared' | 'container' | 'diff';
   source?: string;
+  positionals: string[];
   json: boolean;
   jsonFile?: string;
   files: boolean;
@@ -63,8 +74,17 @@ export interface CliArgs {
   version: boolean;
 }
 
-export function parseArgs(argv: string[]): CliArgs {
-  const args: CliArgs = { json: false, files: false, ci: false, ciRules: {}, ignore: [], noCache: false, help: false, version: false };
+const COMMANDS = { shared: 0, container: 1, diff: 2 } as const;
+
+export function parseArgs(argvIn: string[]): CliArgs {
+  let argv = argvIn;
+  let command: CliArgs['command'];
+  if (argv[0] !== undefined && argv[0] in COMMANDS) {
+    command = argv[0] as CliArgs['command'];
+    argv = argv.slice(1);
+  }
+  const wanted = command ? COMMANDS[command] : 1;
+  const args: CliArgs = { command, positionals: [], json: false, files: false, ci: false, ciRules: {}, ignore: [], noCache: false, help: false, version: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || (v.startsWith('-') && v !== '-')) throw new StrataError(`${flag} needs a value`, EXIT_INPUT);
@@ -82,7 +102,7 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--json':
         args.json = true;
         if (inline !== undefined) args.jsonFile = inline;
-        else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-') && args.source !== undefined) args.jsonFile = argv[++i];
+        else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-') && args.positionals.length >= wanted) args.jsonFile = argv[++i];
         break;
       case '--files':
         args.files = true;
@@ -121,14 +141,19 @@ export function parseArgs(argv: string[]): CliArgs {
           args.ciRules[a.slice(2) as RuleName] = take(a);
         } else if (a.startsWith('-') && a !== '-') {
           throw new StrataError(`unknown option ${a} (see strata --help)`, EXIT_INPUT);
-        } else if (args.source === undefined) {
-          args.source = a;
+        } else if (args.positionals.length < wanted) {
+          args.positionals.push(a);
         } else {
-          throw new StrataError(`unexpected argument "${a}" (one SOURCE only)`, EXIT_INPUT);
+          throw new StrataError(`unexpected argument "${a}" (see strata --help)`, EXIT_INPUT);
         }
     }
   }
   if (args.files && !args.json) throw new StrataError('--files goes with --json', EXIT_INPUT);
+  if (!command) args.source = args.positionals[0];
+  else if (args.positionals.length < wanted && !args.help) {
+    const what = command === 'diff' ? 'two SOURCEs' : 'a container name or id';
+    throw new StrataError(`strata ${command} needs ${what} (see strata --help)`, EXIT_INPUT);
+  }
   return args;
 }
 
@@ -163,6 +188,40 @@ export function writeAtomic(file: string, data: string): void {
   }
 }
 
+/** JSON to stdout or atomically to --json FILE. */
+async function emitJson(args: CliArgs, report: unknown): Promise<void> {
+  const text = JSON.stringify(report, null, 2) + '\n';
+  if (args.jsonFile) writeAtomic(args.jsonFile, text);
+  else await writeOut(text);
+}
+
+async function runCommand(args: CliArgs): Promise<number> {
+  const opts = loadOptions(args);
+  if (args.command === 'diff') {
+    const [a, b] = await Promise.all(args.positionals.map((p) => loadImage(parseSource(p), opts)));
+    const { diff, json } = diffReport(a, b);
+    if (args.json) await emitJson(args, json);
+    else await writeOut(diffText(a, b, diff));
+    return EXIT_OK;
+  }
+  if (args.command === 'shared') {
+    const report = await sharedLayers(await Engine.connect('docker'));
+    if (args.json) await emitJson(args, sharedJson(report));
+    else await writeOut(sharedText(report));
+    return EXIT_OK;
+  }
+  const { img, container } = await loadContainer(args.positionals[0], opts);
+  if (args.json) {
+    const report = buildReport(img, { files: args.files });
+    report.container = container;
+    await emitJson(args, report);
+  } else {
+    await writeOut(`Container: ${sanitize(container.name)} (${container.id.slice(0, 12)}, ${container.state}) on ${sanitize(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
+    await writeOut(textReport(img));
+  }
+  return EXIT_OK;
+}
+
 async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
   const ciCfg = args.ci ? loadCiConfig(args.ciConfig, args.ciRules, args.ignore) : null;
   const img = await loadImage(spec, loadOptions(args));
@@ -170,9 +229,7 @@ async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
   if (args.json) {
     const report = buildReport(img, { files: args.files });
     if (ci) report.ci = { passed: ci.passed, rules: ci.rules, ignore: ci.ignore };
-    const text = JSON.stringify(report, null, 2) + '\n';
-    if (args.jsonFile) writeAtomic(args.jsonFile, text);
-    else await writeOut(text);
+    await emitJson(args, report);
     if (ci && ciCfg) process.stderr.write(formatCi(ci, ciCfg) + '\n');
   } else if (ci && ciCfg) {
     await writeOut(formatCi(ci, ciCfg) + '\n');
@@ -202,6 +259,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     if (args.ciConfig && !args.ci) throw new StrataError('--ci-config goes with --ci', EXIT_INPUT);
+    if (args.command) return await runCommand(args);
     const spec = args.source !== undefined ? parseSource(args.source) : null;
     const interactive = !args.json && !args.ci && process.stdout.isTTY === true && process.stdin.isTTY === true;
     if (interactive) {

@@ -8,24 +8,21 @@ import { readOuterTar, resolveLink } from '../archive/outer-tar.js';
 import { resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 import { Engine } from './engine.js';
+import { mapApiHistory, type ApiHistoryItem } from './engine-history.js';
 import type { LoadedImage, LoadListener } from './image.js';
 import { applyHistory, configView, newLayerInfo } from './image.js';
 import { Assembler, fillFromParsed, newImage, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
 
-/** Provisional history from the history API (newest first, no empty_layer flag) until the config arrives. */
-function historyFromApi(api: { Created: number; CreatedBy: string; Size: number; Comment: string }[], layerCount: number): ImageConfigDoc['history'] {
-  const items = [...api].reverse();
-  // Metadata-only steps report 0 bytes and a "#(nop)" or BuildKit metadata command; mark them
-  // empty while the count still leaves enough steps for every layer.
-  let nonEmpty = items.length;
-  return items.map((h) => {
-    const meta = h.Size === 0 && /#\(nop\)\s+(ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b|^(ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b/.test(h.CreatedBy ?? '');
-    const empty = meta && nonEmpty > layerCount;
-    if (empty) nonEmpty--;
-    return { created: new Date(h.Created * 1000).toISOString(), created_by: h.CreatedBy ?? '', empty_layer: empty, comment: h.Comment || undefined };
-  });
+/** Provisional history from the history API until the exact config arrives. */
+function historyFromApi(api: ApiHistoryItem[], layerCount: number): ImageConfigDoc['history'] {
+  return mapApiHistory(api, layerCount).steps.map((h) => ({
+    created: new Date(h.Created * 1000).toISOString(),
+    created_by: h.CreatedBy ?? '',
+    empty_layer: h.empty,
+    comment: h.Comment || undefined,
+  }));
 }
 
 export async function loadEngineImage(name: string, kind: 'docker' | 'podman', ref: string, opts: LoadOptions, emit: LoadListener, engineIn?: Engine): Promise<LoadedImage> {

@@ -55,7 +55,7 @@ export function computeLayout(size: Size, focus: PaneId, lastBottom: Exclude<Pan
     return { kind: 'too-small', size, frameRows, mainRows, columns: [], panes: {} };
   }
   if (size.columns >= WIDE_COLUMNS) {
-    const left = Math.max(40, Math.floor(size.columns * 0.42));
+    const left = Math.max(36, Math.floor(size.columns * 0.4));
     const right = size.columns - left;
     const layersH = Math.ceil(mainRows * 0.55);
     const treeH = Math.ceil(mainRows * 0.65);

@@ -1,14 +1,115 @@
-/** Temporary: the TUI is being built; until then the interactive mode prints the text summary. */
+/**
+ * The TUI's lifecycle owner: the alternate screen, the cursor, signals, uncaught errors and the
+ * exit code. Only called by cli.ts when stdin and stdout are terminals.
+ *
+ *   strata           -> the Engine's image list; without an Engine, one line saying so and the
+ *                       bundled sample image (assets/sample-image.tar)
+ *   strata SOURCE    -> straight into that image
+ */
+import React from 'react';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { render } from 'ink';
 import type { SourceSpec } from '../sources/source-spec.js';
 import type { CliArgs } from '../cli.js';
-import { loadImage } from '../sources/load.js';
 import { loadOptions } from '../cli.js';
-import { textReport } from '../report/text.js';
-import { StrataError, EXIT_INPUT } from '../errors.js';
+import { loadImage } from '../sources/load.js';
+import { Engine } from '../sources/engine.js';
+import { EXIT_INPUT, StrataError, sanitize } from '../errors.js';
+import { App, type Services, type Start } from './App.js';
+import { themeFromEnv } from './theme.js';
+import { describeError } from './hooks/use-image-loader.js';
+
+const ENTER_ALT = '\x1b[?1049h';
+const LEAVE_ALT = '\x1b[?1049l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+/** The bundled sample image (copied from dive's test image, see assets/ORIGIN.md). */
+export function sampleImagePath(): string {
+  // dist/ui/run.js and src/ui/run.tsx both sit two levels below the package root.
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'sample-image.tar');
+}
+
+async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ start: Start; services?: Services; notice: string | null }> {
+  const opts = loadOptions(args);
+  if (spec) {
+    return { start: { kind: 'image', label: spec.ref, load: (l) => loadImage(spec, opts, l) }, notice: null };
+  }
+  try {
+    const engine = await Engine.connect('docker');
+    const services: Services = {
+      listImages: () => engine.listImages(),
+      openImage: (row, l) => loadImage({ kind: 'engine', engine: 'docker', image: row.id, ref: row.repoTag ?? row.id }, opts, l),
+    };
+    return { start: { kind: 'images' }, services, notice: null };
+  } catch (err) {
+    const sample = sampleImagePath();
+    if (!fs.existsSync(sample)) throw err;
+    const notice = `${describeError(err).message}; showing the bundled sample image`;
+    return {
+      start: { kind: 'image', label: 'sample image (dive-test)', load: (l) => loadImage({ kind: 'archive', path: sample, ref: 'sample-image.tar' }, opts, l) },
+      notice,
+    };
+  }
+}
 
 export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<number> {
-  if (!spec) throw new StrataError('no SOURCE given', EXIT_INPUT);
-  const img = await loadImage(spec, loadOptions(args));
-  process.stdout.write(textReport(img));
-  return 0;
+  const { start, services, notice } = await decideStart(spec, args);
+  const out = process.stdout;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
+    } catch {
+      // stdin already closed
+    }
+    out.write(LEAVE_ALT + SHOW_CURSOR);
+  };
+
+  let code = 0;
+  out.write(ENTER_ALT);
+  const instance = render(<App start={start} services={services} notice={notice} theme={themeFromEnv()} onExit={(c) => (code = c)} />, {
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+
+  const onSignal = (sig: NodeJS.Signals) => {
+    instance.unmount();
+    restore();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  const onFatal = (err: unknown) => {
+    try {
+      instance.unmount();
+    } catch {
+      // already unmounted
+    }
+    restore();
+    const e = describeError(err);
+    process.stderr.write(`strata: ${sanitize(e.message)}\n`);
+    if (process.env.STRATA_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    process.exit(err instanceof StrataError ? err.exitCode : EXIT_INPUT);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+  try {
+    await instance.waitUntilExit();
+  } catch (err) {
+    restore();
+    throw err;
+  } finally {
+    restore();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onFatal);
+    process.off('unhandledRejection', onFatal);
+  }
+  // A load still running (an Engine export) must not keep the process alive after quitting.
+  setImmediate(() => process.exit(code)).unref();
+  return code;
 }

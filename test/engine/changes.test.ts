@@ -425,6 +425,11 @@ describe('engine: strata-test/changes:1, every change kind', { skip: gate.skip }
     }
   });
 
+  it('--platform linux/amd64 (the image\'s own platform) gives the same report', async () => {
+    const withPlatform = await strataJson([img.tag, '--platform', `linux/${img.inspect.Architecture}`, '--json', '--files', '--no-cache']);
+    assert.deepEqual(withPlatform, report);
+  });
+
   it('docker://IMAGE is the same Engine source', async () => {
     const r = await runStrata([`docker://${img.tag}`, '--json', '--no-cache']);
     assert.equal(r.code, 0, r.stderr);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { engineGate, looksLikeStackTrace, runStrata, type RunResult } from '../helpers/engine.js';
+import { buildFixture, engineGate, looksLikeStackTrace, runStrata, type RunResult } from '../helpers/engine.js';
 
 function assertOneCleanLine(r: RunResult, label: string): string {
   const msg = r.stderr.trim();
@@ -20,7 +20,10 @@ const UNKNOWN = 'strata-test/does-not-exist:404';
 const gate = engineGate();
 
 describe('engine errors, with an Engine', { skip: gate.skip }, () => {
-  before(gate.before);
+  before(() => {
+    gate.before();
+    buildFixture('changes');
+  });
 
   for (const ref of [UNKNOWN, `docker://${UNKNOWN}`]) {
     it(`unknown image ${ref} -> exit 2`, async () => {
@@ -30,6 +33,26 @@ describe('engine errors, with an Engine', { skip: gate.skip }, () => {
       assert.match(msg, /does-not-exist/, 'the message names the image');
     });
   }
+
+  // The Engine answers 400 "invalid reference format" (uppercase) or 301 (Go's path cleaning of
+  // "//" and trailing "/"): either way the user typed a bad reference, which is bad input (2).
+  for (const ref of ['Strata-Test/Upper:1', 'strata-test//changes:1', 'strata-test/changes:1/', 'docker://']) {
+    it(`invalid reference ${JSON.stringify(ref)} -> exit 2, one line, no stack trace`, async () => {
+      const r = await runStrata([ref, '--json']);
+      assert.ok(!looksLikeStackTrace(r.stderr), `no stack trace:\n${r.stderr}`);
+      assert.equal(r.code, 2, `exit code (stderr: ${r.stderr.trim()})`);
+      assertOneCleanLine(r, ref);
+    });
+  }
+
+  it('--platform linux/arm64 for an image the Engine only has for linux/amd64 -> exit 2, not the amd64 image', async () => {
+    // Docker 20.10 (API 1.41) has no platform parameter on /images/{name}/get: the inspected
+    // Os/Architecture must be checked against the request instead of analysing another platform.
+    const r = await runStrata(['strata-test/changes:1', '--platform', 'linux/arm64', '--json', '--no-cache']);
+    assert.equal(r.code, 2, `exit code (stdout starts: ${r.stdout.slice(0, 80)}; stderr: ${r.stderr.trim()})`);
+    const msg = assertOneCleanLine(r, 'platform mismatch');
+    assert.match(msg, /arm64/);
+  });
 
   it('unknown image with --ci -> exit 2 (not a gate failure)', async () => {
     const r = await runStrata([UNKNOWN, '--ci']);

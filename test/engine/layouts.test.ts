@@ -60,6 +60,12 @@ const SHAPES: Shape[] = [
   { name: 'OCI layout directory, bare path', args: (d) => [join(d, 'oci-layout')], kind: 'oci-layout', pureOci: true, configRewritten: true },
   { name: 'Docker >= 25 shape (OCI layout + manifest.json)', args: (d) => [join(d, 'docker25.tar')], kind: 'archive' },
   { name: 'containerd store shape, --platform linux/amd64', args: (d) => [join(d, 'containerd.tar'), '--platform', 'linux/amd64'], kind: 'archive' },
+  {
+    name: 'pure OCI archive with a nested index (buildx type=oci), --platform linux/amd64',
+    args: (d) => [`oci-archive:${join(d, 'oci-nested.tar')}`, '--platform', 'linux/amd64'],
+    kind: 'archive',
+    pureOci: true,
+  },
 ];
 
 function comparable(report: any, shape: Shape): any {
@@ -128,6 +134,7 @@ describe('one image, every export shape: the same report', { skip: gate.skip }, 
     const src = await readDockerSave(legacy);
     docker25 = await writeDocker25Archive(src, join(dir, 'docker25.tar'));
     containerd = await writeContainerdArchive(src, join(dir, 'containerd.tar'));
+    await writeContainerdArchive(src, join(dir, 'oci-nested.tar'), { manifestJson: false });
     engine = await strataJson([img.tag, '--json', '--files', '--no-cache']);
   });
 

@@ -13,8 +13,8 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
   const w = Math.max(10, width);
   const out: DetailLine[] = [];
   const field = (label: string, value: string) => {
-    const lines = wrap(`${label.padEnd(12)}${value}`, w);
-    for (const l of lines) out.push({ text: l });
+    const lines = wrap(value, Math.max(4, w - 12));
+    lines.forEach((l, i) => out.push({ text: `${(i === 0 ? label : '').padEnd(12)}${l}` }));
   };
   const list = (label: string, values: string[]) => {
     if (values.length === 0) {

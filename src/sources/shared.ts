@@ -1,0 +1,150 @@
+/**
+ * Layers that local images share. An Engine stores each layer once, keyed by its chain id (the
+ * layer together with everything below it), and every image that has that chain uses the one copy.
+ * Sizes per layer come from the history API (what the Engine itself reports per step), so the
+ * per-image shared and unique figures agree with `docker system df -v`.
+ */
+import { createHash } from 'node:crypto';
+import type { Engine } from './engine.js';
+import { describeEngineError } from './engine.js';
+import { layerSizesFromHistory } from './engine-history.js';
+import { familiarTag, isFloating, isOfficial, parseReference } from './reference.js';
+
+export interface SharedLayerRow {
+  chainId: string;
+  diffId: string;
+  sizeBytes: number;
+  /** Image ids (top-level images only) using this stored layer. */
+  images: string[];
+  /** How many listed images reference this stored layer. */
+  refs: number;
+}
+
+export interface SharedImageRow {
+  id: string;
+  repoTags: string[];
+  created: number;
+  sizeBytes: number;
+  sharedBytes: number;
+  uniqueBytes: number;
+  containers: number;
+  official: boolean;
+  floating: boolean;
+  dangling: boolean;
+  layers: { index: number; chainId: string; diffId: string; sizeBytes: number; sharedWith: string[] }[];
+}
+
+export interface SharedReport {
+  images: SharedImageRow[];
+  layers: SharedLayerRow[];
+  /** Bytes the listed images take with layers stored once. */
+  storedBytes: number;
+  /** Bytes the same images would take if nothing were shared. */
+  unsharedBytes: number;
+  savedBytes: number;
+  warnings: string[];
+}
+
+export function chainIds(diffIds: string[]): string[] {
+  const out: string[] = [];
+  for (const d of diffIds) {
+    const prev = out[out.length - 1];
+    out.push(prev === undefined ? d : `sha256:${createHash('sha256').update(`${prev} ${d}`).digest('hex')}`);
+  }
+  return out;
+}
+
+export async function sharedLayers(engine: Engine): Promise<SharedReport> {
+  const warnings: string[] = [];
+  let top;
+  try {
+    top = await engine.docker.listImages({ all: false });
+  } catch (err) {
+    throw describeEngineError(err, engine.endpoint);
+  }
+  const refs = new Map<string, number>();
+  const perImage = new Map<string, { diffIds: string[]; chains: string[] }>();
+  // `docker system df` counts references from the listed (top-level) images only.
+  for (const img of top) {
+    let info;
+    try {
+      info = await engine.docker.getImage(img.Id).inspect();
+    } catch {
+      continue; // removed meanwhile
+    }
+    const diffIds = info.RootFS?.Layers ?? [];
+    const chains = chainIds(diffIds);
+    perImage.set(img.Id, { diffIds, chains });
+    for (const c of new Set(chains)) refs.set(c, (refs.get(c) ?? 0) + 1);
+  }
+  const layerRows = new Map<string, SharedLayerRow>();
+  const images: SharedImageRow[] = [];
+  for (const img of top) {
+    const p = perImage.get(img.Id);
+    if (!p) continue;
+    let sizes: number[] | null = null;
+    try {
+      sizes = layerSizesFromHistory(await engine.history(img.Id), p.diffIds.length);
+    } catch {
+      sizes = null;
+    }
+    if (!sizes) {
+      warnings.push(`${img.RepoTags?.[0] ?? img.Id.slice(7, 19)}: history does not map onto its layers; layer sizes unknown`);
+      sizes = p.diffIds.map(() => 0);
+    }
+    const tags = (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>').map(familiarTag);
+    const row: SharedImageRow = {
+      id: img.Id,
+      repoTags: tags,
+      created: img.Created,
+      sizeBytes: img.Size,
+      sharedBytes: 0,
+      uniqueBytes: 0,
+      containers: img.Containers ?? -1,
+      official: tags.length > 0 && tags.every((t) => safeOfficial(t)),
+      floating: tags.some((t) => safeFloating(t)),
+      dangling: tags.length === 0,
+      layers: [],
+    };
+    const seen = new Set<string>();
+    p.chains.forEach((c, i) => {
+      const size = sizes![i];
+      let lr = layerRows.get(c);
+      if (!lr) {
+        lr = { chainId: c, diffId: p.diffIds[i], sizeBytes: size, images: [], refs: refs.get(c) ?? 1 };
+        layerRows.set(c, lr);
+      }
+      if (!lr.images.includes(img.Id)) lr.images.push(img.Id);
+      if (seen.has(c)) return;
+      seen.add(c);
+      if ((refs.get(c) ?? 1) > 1) row.sharedBytes += size;
+      row.layers.push({ index: i, chainId: c, diffId: p.diffIds[i], sizeBytes: size, sharedWith: [] });
+    });
+    row.uniqueBytes = row.sizeBytes - row.sharedBytes;
+    images.push(row);
+  }
+  for (const row of images) {
+    for (const l of row.layers) l.sharedWith = (layerRows.get(l.chainId)?.images ?? []).filter((id) => id !== row.id);
+  }
+  const layers = [...layerRows.values()].sort((a, b) => b.images.length - a.images.length || b.sizeBytes - a.sizeBytes);
+  const storedBytes = layers.reduce((s, l) => s + l.sizeBytes, 0);
+  const unsharedBytes = layers.reduce((s, l) => s + l.sizeBytes * l.images.length, 0);
+  images.sort((a, b) => b.created - a.created);
+  return { images, layers, storedBytes, unsharedBytes, savedBytes: unsharedBytes - storedBytes, warnings };
+}
+
+function safeOfficial(tag: string): boolean {
+  try {
+    return isOfficial(parseReference(tag));
+  } catch {
+    return false;
+  }
+}
+
+function safeFloating(tag: string): boolean {
+  try {
+    return isFloating(parseReference(tag));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,30 @@
+/** Details pane: the selected step and the image config, wrapped, scrolled by a window. */
+import React from 'react';
+import type { DetailLine } from '../state/details.js';
+import { Line, Pane } from './Pane.js';
+import type { Theme } from '../theme.js';
+
+export interface DetailsProps {
+  lines: DetailLine[];
+  offset: number;
+  focused: boolean;
+  width: number;
+  height: number;
+  theme: Theme;
+}
+
+export function Details({ lines, offset, focused, width, height, theme }: DetailsProps): React.ReactElement {
+  const inner = Math.max(1, height - 2);
+  const top = Math.max(0, Math.min(offset, Math.max(0, lines.length - inner)));
+  const shown = lines.slice(top, top + inner);
+  const more = lines.length > inner ? ` ${top + 1}-${top + shown.length}/${lines.length}` : '';
+  return (
+    <Pane title={`Details${more}`} focused={focused} width={width} height={height} theme={theme}>
+      {shown.map((l, i) => (
+        <Line key={i} bold={l.tone === 'heading'} color={l.tone === 'dim' ? theme.dim : l.tone === 'warning' ? theme.warning : undefined}>
+          {l.text || ' '}
+        </Line>
+      ))}
+    </Pane>
+  );
+}

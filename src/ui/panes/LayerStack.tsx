@@ -1,0 +1,82 @@
+/** Layers pane: one row per build step; metadata-only steps dimmed; base layers tagged; streaming progress. */
+import React from 'react';
+import type { LoadedImage } from '../../sources/image.js';
+import { cleanCommand, formatBytes, shortDigest } from '../../report/format.js';
+import type { Step } from '../state/image-model.js';
+import type { ListState } from '../state/list.js';
+import { clampList } from '../state/list.js';
+import { Line, Pane } from './Pane.js';
+import type { Theme } from '../theme.js';
+import { fit, fitStart, safe } from '../text.js';
+
+export interface LayerStackProps {
+  img: LoadedImage;
+  steps: Step[];
+  list: ListState;
+  focused: boolean;
+  width: number;
+  height: number;
+  theme: Theme;
+}
+
+export interface StepCells {
+  index: string;
+  size: string;
+  tag: string;
+  diff: string;
+  command: string;
+  state: 'meta' | 'merged' | 'loading' | 'queued';
+}
+
+export function stepCells(img: LoadedImage, s: Step): StepCells {
+  const cmd = safe(cleanCommand(s.history?.createdBy ?? (s.kind === 'layer' ? (img.layers[s.layer]?.command ?? '') : '')));
+  if (s.kind === 'meta') return { index: '', size: '0 B', tag: '', diff: '', command: cmd, state: 'meta' };
+  const info = img.layers[s.layer];
+  const data = img.analysis.layers[s.layer];
+  const tag = s.layer < img.baseLayers ? 'base' : '';
+  let size = '';
+  let state: StepCells['state'] = 'merged';
+  if (data) size = formatBytes(data.sizeBytes);
+  else if (info && info.progress.tarBytes > 0) {
+    state = 'loading';
+    size = formatBytes(info.progress.tarBytes);
+  } else {
+    state = info?.merged === false && img.complete === false ? 'queued' : 'loading';
+    size = '…';
+  }
+  return { index: String(s.layer), size, tag, diff: shortDigest(info?.diffId), command: cmd || '(no recorded command)', state };
+}
+
+export function stepLine(img: LoadedImage, s: Step, width: number): string {
+  const c = stepCells(img, s);
+  const wide = width >= 60;
+  const pre = `${fitStart(c.index, 3)} ${fitStart(c.size, 8)} ${fit(c.tag, 4)} ${wide ? fit(c.diff, 12) + ' ' : ''}`;
+  const cmd = c.state === 'queued' ? `⋯ waiting  ${c.command}` : c.state === 'loading' ? `⋯ reading  ${c.command}` : c.command;
+  return pre + cmd;
+}
+
+export function LayerStack({ img, steps, list, focused, width, height, theme }: LayerStackProps): React.ReactElement {
+  const inner = Math.max(1, height - 2);
+  const win = clampList(list, steps.length, inner);
+  const merged = img.analysis.layerCount;
+  const title = `Layers ${steps.length === 0 ? 0 : win.cursor + 1}/${steps.length}${img.complete ? '' : ` · ${merged}/${img.layers.length} read`}`;
+  const rows: React.ReactNode[] = [];
+  for (let i = win.offset; i < Math.min(steps.length, win.offset + inner); i++) {
+    const s = steps[i];
+    const sel = i === win.cursor;
+    const meta = s.kind === 'meta';
+    const base = s.kind === 'layer' && s.layer < img.baseLayers;
+    rows.push(
+      <Line key={i} inverse={sel && theme.colour} color={meta ? theme.dim : base ? theme.accent : undefined} dimColor={meta && theme.colour}>
+        {sel ? '▶' : ' '}
+        {stepLine(img, s, width - 3)}
+      </Line>,
+    );
+  }
+  if (steps.length === 0) rows.push(<Line key="none" color={theme.dim}>reading the image…</Line>);
+  return (
+    <Pane title={title} focused={focused} width={width} height={height} theme={theme}>
+      {rows}
+    </Pane>
+  );
+}

@@ -1,0 +1,351 @@
+/**
+ * The root state and the one input router's pure half: a key becomes a command through the keymap
+ * (scopes tried in priority order: prompt or help first, then the active pane, then global), and
+ * the command goes to the reducer of the pane it belongs to. Side effects (quit, open an image,
+ * back to the list, reload) are returned as an Effect for the shell (App.tsx) to carry out.
+ */
+import { lookup, type Command, type Scope } from '../keymap.js';
+import { computeLayout, contentColumns, contentRows, PANES, type Layout, type PaneId, type Size } from '../layout.js';
+import { NO_FILTERS, type ChangeFilter, type TreeRows } from '../../model/tree-rows.js';
+import { clampList, listAction, reduceList, LIST0, type ListState } from './list.js';
+import { reduceTree, TREE0, type TreeAction, type TreeState } from './tree.js';
+import type { ImageModel, Step, TreeQuery } from './image-model.js';
+import { filterImages, type ImageRow } from './images.js';
+import { detailLines } from './details.js';
+import { helpLines } from '../keymap.js';
+import { parseSize } from '../text.js';
+
+export type PromptKind = 'search' | 'path' | 'size' | 'images';
+
+export interface Prompt {
+  kind: PromptKind;
+  text: string;
+  /** State to restore on Esc. */
+  savedTree?: TreeState;
+  savedFilter?: string;
+  error?: string;
+}
+
+export interface AppState {
+  screen: 'images' | 'image';
+  /** The image was opened from the image list (b goes back). */
+  fromList: boolean;
+  focus: PaneId;
+  lastBottom: Exclude<PaneId, 'layers'>;
+  help: { open: boolean; offset: number };
+  prompt: Prompt | null;
+  images: ListState;
+  imageFilter: string;
+  layers: ListState;
+  tree: TreeState;
+  waste: ListState;
+  details: ListState;
+  /** A one-line notice (e.g. why the image list is not shown). */
+  notice: string | null;
+}
+
+export type Effect = { type: 'quit' } | { type: 'open'; row: ImageRow } | { type: 'back' } | { type: 'refresh' } | null;
+
+export function initialState(screen: 'images' | 'image', notice: string | null = null): AppState {
+  return {
+    screen,
+    fromList: false,
+    focus: 'layers',
+    lastBottom: 'tree',
+    help: { open: false, offset: 0 },
+    prompt: null,
+    images: LIST0,
+    imageFilter: '',
+    layers: LIST0,
+    tree: TREE0,
+    waste: LIST0,
+    details: LIST0,
+    notice,
+  };
+}
+
+/** What the reducer may read about the world: pure derivations of the state. */
+export interface AppCtx {
+  size: Size;
+  model: ImageModel | null;
+  images: ImageRow[];
+}
+
+export function layoutOf(s: AppState, ctx: AppCtx): Layout {
+  return computeLayout(ctx.size, s.focus, s.lastBottom);
+}
+
+export function stepsOf(ctx: AppCtx): Step[] {
+  return ctx.model?.steps() ?? [];
+}
+
+export function selectedStep(s: AppState, ctx: AppCtx): Step | undefined {
+  const steps = stepsOf(ctx);
+  return steps[Math.min(s.layers.cursor, steps.length - 1)];
+}
+
+export function treeQuery(s: AppState, ctx: AppCtx): TreeQuery | null {
+  const step = selectedStep(s, ctx);
+  if (!step || step.layer < 0) return null;
+  const t = s.tree;
+  return { layer: step.layer, mode: t.mode, sort: t.sort, filters: t.filters, expansion: t };
+}
+
+export function treeRows(s: AppState, ctx: AppCtx): TreeRows | null {
+  const q = treeQuery(s, ctx);
+  return q && ctx.model ? ctx.model.rows(q) : null;
+}
+
+/** Rows of the pane area a pane shows (narrow layouts show one of tree/waste/details). */
+export function paneHeight(s: AppState, ctx: AppCtx, pane: PaneId): number {
+  const l = layoutOf(s, ctx);
+  if (pane === 'waste') return Math.max(1, contentRows(l.panes.waste) - 2); // two summary lines
+  return contentRows(l.panes[pane] ?? l.panes[l.kind === 'narrow' ? (s.focus === 'layers' ? s.lastBottom : s.focus) : pane]);
+}
+
+export function paneWidth(s: AppState, ctx: AppCtx, pane: PaneId): number {
+  const l = layoutOf(s, ctx);
+  return contentColumns(l.panes[pane] ?? { width: ctx.size.columns, height: 3 });
+}
+
+export function detailCount(s: AppState, ctx: AppCtx): number {
+  if (!ctx.model) return 0;
+  return detailLines(ctx.model.img, selectedStep(s, ctx), paneWidth(s, ctx, 'details')).length;
+}
+
+function treeCtx(s: AppState, ctx: AppCtx) {
+  const q = treeQuery(s, ctx);
+  return {
+    rows: treeRows(s, ctx),
+    height: paneHeight(s, ctx, 'tree'),
+    order: () => (q && ctx.model ? ctx.model.order(q) : null),
+    matches: (query: string) => (q && ctx.model ? ctx.model.matches(q, query) : []),
+  };
+}
+
+function tree(s: AppState, a: TreeAction, ctx: AppCtx): AppState {
+  const t = reduceTree(s.tree, a, treeCtx(s, ctx));
+  return t === s.tree ? s : { ...s, tree: t };
+}
+
+/** Which keymap scopes are active, highest priority first. */
+export function activeScopes(s: AppState): Scope[] {
+  if (s.prompt) return ['prompt'];
+  if (s.help.open) return ['help', 'list', 'global'];
+  if (s.screen === 'images') return ['images', 'list', 'global'];
+  return [s.focus, 'list', 'global'];
+}
+
+const HIDE: Partial<Record<Command, ChangeFilter>> = {
+  hideAdded: 'added',
+  hideModified: 'modified',
+  hideRemoved: 'removed',
+  hideUnchanged: 'unchanged',
+  hideUntouched: 'untouched',
+};
+
+const PANE_CMD: Partial<Record<Command, PaneId>> = { paneLayers: 'layers', paneTree: 'tree', paneWaste: 'waste', paneDetails: 'details' };
+
+function focus(s: AppState, pane: PaneId): AppState {
+  return { ...s, focus: pane, lastBottom: pane === 'layers' ? s.lastBottom : pane };
+}
+
+/** Move the layer selection; the tree follows. */
+function moveLayers(s: AppState, a: Parameters<typeof reduceList>[1], ctx: AppCtx): AppState {
+  const layers = reduceList(s.layers, a, stepsOf(ctx).length, paneHeight(s, ctx, 'layers'));
+  return layers === s.layers ? s : { ...s, layers, details: LIST0 };
+}
+
+/** Feed one key (already named by keyName) to the router. */
+export function handleKey(s: AppState, name: string, text: string, ctx: AppCtx): [AppState, Effect] {
+  if (name === 'ctrl+c') return [s, { type: 'quit' }];
+  const cmd = lookup(activeScopes(s), name);
+  if (s.prompt) {
+    if (cmd) return command(s, cmd, ctx);
+    // Printable text goes into the prompt (a paste arrives as one string).
+    // eslint-disable-next-line no-control-regex
+    if (text && !/[\u0000-\u001f\u007f]/.test(text)) return [promptText(s, s.prompt.text + text, ctx), null];
+    return [s, null];
+  }
+  if (!cmd) return [s, null];
+  return command(s, cmd, ctx);
+}
+
+function promptText(s: AppState, text: string, ctx: AppCtx): AppState {
+  const p = s.prompt!;
+  const next: AppState = { ...s, prompt: { ...p, text, error: undefined } };
+  switch (p.kind) {
+    case 'search': {
+      const saved = p.savedTree ?? s.tree;
+      const base = { ...next, tree: saved };
+      return tree(base, { type: 'search', query: text, from: saved.cursorPath }, ctx);
+    }
+    case 'path':
+      return tree(next, { type: 'filters', filters: { ...s.tree.filters, path: text } }, ctx);
+    case 'images':
+      return { ...next, imageFilter: text, images: LIST0 };
+    case 'size':
+      return next;
+  }
+}
+
+export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  // Prompts.
+  if (s.prompt) {
+    const p = s.prompt;
+    switch (cmd) {
+      case 'erase':
+        return [promptText(s, p.text.slice(0, -1), ctx), null];
+      case 'cancel': {
+        const back: AppState = { ...s, prompt: null };
+        if (p.kind === 'images') return [{ ...back, imageFilter: p.savedFilter ?? '' }, null];
+        if (p.savedTree) return [{ ...back, tree: p.savedTree }, null];
+        return [back, null];
+      }
+      case 'accept': {
+        if (p.kind === 'size') {
+          const v = p.text.trim() === '' ? 0 : parseSize(p.text);
+          if (v === null) return [{ ...s, prompt: { ...p, error: 'not a size (try 10k, 1.5M, 2G)' } }, null];
+          return [tree({ ...s, prompt: null }, { type: 'filters', filters: { ...s.tree.filters, minSize: v } }, ctx), null];
+        }
+        return [{ ...s, prompt: null }, null];
+      }
+      default:
+        return [s, null];
+    }
+  }
+
+  // Help overlay.
+  if (s.help.open) {
+    if (cmd === 'closeHelp' || cmd === 'help') return [{ ...s, help: { open: false, offset: 0 } }, null];
+    const la = listAction(cmd);
+    if (la) {
+      const h = Math.max(1, ctx.size.rows - 6);
+      const count = helpLines().length;
+      const next = reduceList({ cursor: s.help.offset, offset: s.help.offset }, la.type === 'move' ? { type: 'set', index: s.help.offset + la.delta } : la, count, 1);
+      return [{ ...s, help: { open: true, offset: Math.max(0, Math.min(next.cursor, Math.max(0, count - h))) } }, null];
+    }
+    if (cmd === 'quit') return [s, { type: 'quit' }];
+    return [s, null];
+  }
+
+  switch (cmd) {
+    case 'quit':
+      return [s, { type: 'quit' }];
+    case 'help':
+      return [{ ...s, help: { open: true, offset: 0 } }, null];
+    case 'back':
+      return s.screen === 'image' && s.fromList ? [s, { type: 'back' }] : [s, null];
+    default:
+      break;
+  }
+
+  if (s.screen === 'images') {
+    const rows = filterImages(ctx.images, s.imageFilter);
+    const la = listAction(cmd);
+    const h = Math.max(1, contentRows({ width: ctx.size.columns, height: ctx.size.rows - 1 - 3 }) - 1);
+    if (la) return [{ ...s, images: reduceList(s.images, la, rows.length, h) }, null];
+    if (cmd === 'open') {
+      const row = rows[clampList(s.images, rows.length, h).cursor];
+      return [s, row ? { type: 'open', row } : null];
+    }
+    if (cmd === 'filterImages') return [{ ...s, prompt: { kind: 'images', text: s.imageFilter, savedFilter: s.imageFilter } }, null];
+    if (cmd === 'refresh') return [s, { type: 'refresh' }];
+    return [s, null];
+  }
+
+  // The image screen.
+  if (cmd === 'nextPane' || cmd === 'prevPane') {
+    const i = PANES.indexOf(s.focus);
+    const d = cmd === 'nextPane' ? 1 : PANES.length - 1;
+    return [focus(s, PANES[(i + d) % PANES.length]), null];
+  }
+  const pane = PANE_CMD[cmd];
+  if (pane) return [focus(s, pane), null];
+  if (cmd === 'prevLayer') return [moveLayers(s, { type: 'move', delta: -1 }, ctx), null];
+  if (cmd === 'nextLayer') return [moveLayers(s, { type: 'move', delta: 1 }, ctx), null];
+
+  const la = listAction(cmd);
+  switch (s.focus) {
+    case 'layers':
+      if (la) return [moveLayers(s, la, ctx), null];
+      if (cmd === 'open') return [focus(s, 'tree'), null];
+      return [s, null];
+    case 'details':
+      if (la) {
+        // Details scroll: the cursor is the first line shown.
+        const h = paneHeight(s, ctx, 'details');
+        const count = detailCount(s, ctx);
+        const max = Math.max(0, count - h);
+        const delta = la.type === 'move' ? la.delta : la.type === 'page' ? la.dir * h : la.type === 'home' ? -Infinity : Infinity;
+        const top = Math.max(0, Math.min(max, s.details.offset + delta));
+        return [{ ...s, details: { cursor: top, offset: top } }, null];
+      }
+      return [s, null];
+    case 'waste': {
+      const list = ctx.model?.wasted() ?? [];
+      if (la) return [{ ...s, waste: reduceList(s.waste, la, list.length, paneHeight(s, ctx, 'waste')) }, null];
+      if (cmd === 'jump') {
+        const w = list[clampList(s.waste, list.length, paneHeight(s, ctx, 'waste')).cursor];
+        return w ? [jumpTo(s, w.pathId, w.hiddenBy.layer, ctx), null] : [s, null];
+      }
+      return [s, null];
+    }
+    case 'tree':
+      return [treeCommand(s, cmd, ctx), null];
+  }
+}
+
+function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
+  const la = listAction(cmd);
+  if (la) return tree(s, { type: 'list', action: la }, ctx);
+  const kind = HIDE[cmd];
+  if (kind) return tree(s, { type: 'hide', kind }, ctx);
+  switch (cmd) {
+    case 'toggleDir':
+      return tree(s, { type: 'toggle' }, ctx);
+    case 'collapse':
+      return tree(s, { type: 'collapse' }, ctx);
+    case 'expand':
+      return tree(s, { type: 'expand' }, ctx);
+    case 'expandAll':
+      return tree(s, { type: 'expandAll' }, ctx);
+    case 'collapseAll':
+      return tree(s, { type: 'collapseAll' }, ctx);
+    case 'toggleMode':
+      return tree(s, { type: 'mode' }, ctx);
+    case 'toggleSort':
+      return tree(s, { type: 'sort' }, ctx);
+    case 'search':
+      return { ...s, prompt: { kind: 'search', text: '', savedTree: s.tree } };
+    case 'searchNext':
+      return tree(s, { type: 'searchStep', dir: 1 }, ctx);
+    case 'searchPrev':
+      return tree(s, { type: 'searchStep', dir: -1 }, ctx);
+    case 'clearSearch':
+      return s.tree.search ? { ...s, tree: { ...s.tree, search: '' } } : s;
+    case 'pathFilter':
+      return { ...s, prompt: { kind: 'path', text: s.tree.filters.path, savedTree: s.tree } };
+    case 'sizeFilter':
+      return { ...s, prompt: { kind: 'size', text: s.tree.filters.minSize ? String(s.tree.filters.minSize) : '' } };
+    case 'clearFilters':
+      return tree(s, { type: 'filters', filters: NO_FILTERS }, ctx);
+    default:
+      return s;
+  }
+}
+
+/** Show `path` in the tree at `layer`: select that layer's step, clear filters that hide it, reveal it. */
+export function jumpTo(s: AppState, path: number, layer: number, ctx: AppCtx): AppState {
+  const steps = stepsOf(ctx);
+  const step = steps.find((x) => x.kind === 'layer' && x.layer === layer);
+  if (!step) return s;
+  let next: AppState = focus({ ...s, layers: clampList({ ...s.layers, cursor: step.index }, steps.length, paneHeight(s, ctx, 'layers')), details: LIST0, tree: { ...s.tree, mode: 'layer' } }, 'tree');
+  let rows = treeRows(next, ctx);
+  if (rows && (path >= rows.vis.length || !rows.vis[path])) {
+    next = { ...next, tree: { ...next.tree, filters: NO_FILTERS } };
+    rows = treeRows(next, ctx);
+  }
+  if (!rows || path >= rows.vis.length || !rows.vis[path]) return next;
+  return tree(next, { type: 'reveal', path }, ctx);
+}

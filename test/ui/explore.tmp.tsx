@@ -1,0 +1,13 @@
+import { renderApp, diveImage } from '/work/main/test/ui/helpers.js';
+const img = await diveImage();
+const app = await renderApp({ start: { kind: 'image', label: 'x', load: async () => img } });
+await app.waitFor((f) => f.includes('Layers 1/15'));
+await app.press(']', 10);
+await app.press('2');
+await app.press('/'); await app.type('some');
+console.log(app.frame());
+await app.press('enter'); await app.press('n');
+console.log(app.frame().split('\n').slice(-3).join('\n'));
+await app.press('3'); await app.press('enter');
+console.log(app.frame());
+app.unmount();
