@@ -13,14 +13,16 @@
 //
 // Environment: BENCH_RUNS (rounds, default 3), BENCH_IMAGE (default strata-bench/app:1, built by
 // build-image.sh; another image must already exist), STRATA_BIN (default bin/strata.js),
-// BENCH_NO_README=1 (leave README.md alone).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// BENCH_NO_README=1 (leave README.md alone), BENCH_QUIET_WAIT_S (how long to wait for an idle machine
+// before each timed command, default 120; 0 = do not wait).
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildImage, prepareImage } from './lib/image.js';
 import { readExport } from './lib/engine-read.js';
 import { describeMachine } from './lib/machine.js';
-import { firstLine, median, run, TIME_BIN, type RunResult } from './lib/proc.js';
+import { capture, firstLine, median, run, TIME_BIN, type RunResult } from './lib/proc.js';
+import { waitQuiet } from './lib/quiet.js';
 import { consoleSummary, MB, target, updateReadme, type Measure, type Results } from './lib/report.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -29,11 +31,38 @@ const OUT = join(BENCH, 'out');
 const DEFAULT_IMAGE = 'strata-bench/app:1';
 const IMAGE = process.env.BENCH_IMAGE || DEFAULT_IMAGE;
 const RUNS = Math.max(1, Math.floor(Number(process.env.BENCH_RUNS ?? 3)) || 3);
-const STRATA = resolve(process.env.STRATA_BIN || join(ROOT, 'bin', 'strata.js'));
+const QUIET_WAIT_MS = 1000 * Math.max(0, Number(process.env.BENCH_QUIET_WAIT_S ?? 120) || 0);
+let STRATA = resolve(process.env.STRATA_BIN || join(ROOT, 'bin', 'strata.js'));
 const CACHE_WARM = join(OUT, 'cache-warm'); // filled once, then read by (c)
 const CACHE_OFF = join(OUT, 'cache-off'); // given to --no-cache runs: must stay empty
 
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+/**
+ * Copies bin/ and dist/ to bench/out/strata-snapshot/ and measures that copy, so that a rebuild of
+ * dist/ during the run (the test suite builds) cannot change the program between samples.
+ * Packages still resolve from the project's node_modules (Node walks up from the snapshot).
+ */
+function snapshotStrata(): string {
+  const snap = join(OUT, 'strata-snapshot');
+  rmSync(snap, { recursive: true, force: true });
+  mkdirSync(snap, { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(snap, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(snap, 'dist'), { recursive: true });
+  if (existsSync(join(ROOT, 'assets'))) symlinkSync(join(ROOT, 'assets'), join(snap, 'assets'));
+  writeFileSync(join(snap, 'package.json'), '{ "type": "module" }\n');
+  return join(snap, 'bin', 'strata.js');
+}
+
+async function strataVersion(): Promise<string> {
+  try {
+    const head = (await capture('git', ['-C', ROOT, 'log', '-1', '--format=%h %s'])).trim();
+    const dirty = (await capture('git', ['-C', ROOT, 'status', '--porcelain', '--', 'src', 'bin'])).trim() !== '';
+    return `${head}${dirty ? ' (with uncommitted changes in src/ or bin/)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 function measure(key: string, label: string, unit: 'ms' | 'MB' = 'ms'): Measure {
   return { key, label, samples: [], unit };
@@ -103,6 +132,9 @@ async function main(): Promise<void> {
   // Strata is measured only once it is built and analyses this image at all.
   let strataOk = existsSync(STRATA) && (process.env.STRATA_BIN !== undefined || existsSync(join(ROOT, 'dist', 'cli.js')));
   if (!strataOk) noteAll(['b', 'c', 'd', 'e', 'eArchive'], 'CLI not built yet (no dist/cli.js)');
+  else if (process.env.STRATA_BIN === undefined) STRATA = snapshotStrata();
+  const strataAt = strataOk ? await strataVersion() : 'not built';
+  if (strataOk) checks.push(`Strata measured: ${strataAt}`);
   const rss = existsSync(TIME_BIN);
   if (!rss) noteAll(['e', 'eArchive'], `${TIME_BIN} missing (apt-get install time)`);
 
@@ -189,12 +221,25 @@ async function main(): Promise<void> {
       }],
     );
   }
+  const noisy: string[] = [];
   for (let round = 0; round < RUNS; round++) {
     const order = steps.map((_, i) => steps[(i + round) % steps.length]);
     for (const [name, step] of order) {
+      if (QUIET_WAIT_MS > 0) {
+        const q = await waitQuiet(QUIET_WAIT_MS);
+        if (!q.quiet) {
+          noisy.push(`round ${round + 1} ${name}: ${(q.busy * 100).toFixed(0)}% of the CPUs busy after waiting ${(q.waitedMs / 1000).toFixed(0)} s`);
+        }
+      }
       log(`round ${round + 1}/${RUNS}: ${name}`);
       await step();
     }
+  }
+  for (const n of noisy) checks.push(`machine not idle before a sample (${n})`);
+  for (const x of Object.values(m)) {
+    const lo = Math.min(...x.samples);
+    const hi = Math.max(...x.samples);
+    if (x.samples.length > 1 && lo > 0 && hi / lo > 1.25) checks.push(`${x.key}: samples spread ${(hi / lo).toFixed(2)}x (max/min)`);
   }
   if (m.a.samples.length === m.b.samples.length && m.b.samples.length > 0) {
     const perRound = m.b.samples.map((b, i) => (b / m.a.samples[i]).toFixed(2));

@@ -36,7 +36,7 @@ export function treeRowText(rows: TreeRows, state: TreeState, p: number, width: 
   const wide = width >= 50;
   const size = idx.dir[p] ? idx.size[p] : (info?.size ?? 0);
   const meta = wide
-    ? `${permString(info?.type ?? 'dir', info?.mode ?? 0)} ${fitStart(`${info?.uid ?? 0}:${info?.gid ?? 0}`, 9)} ${fitStart(formatBytes(size), 8)}`
+    ? `${permString(info?.type ?? 'dir', info?.mode ?? 0)} ${fitStart(`${info?.uid ?? 0}:${info?.gid ?? 0}`, 11)} ${fitStart(formatBytes(size), 8)}`
     : fitStart(formatBytes(size), 8);
   const depth = idx.table.depth(p) - 1;
   // Very deep paths (thousands of levels) would push names off screen: cap the indentation.
