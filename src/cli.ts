@@ -2,7 +2,7 @@
  * Parse arguments and pick the mode: tui | json | ci | text. Nothing else lives here.
  *
  *   strata [SOURCE] [--json [FILE]] [--files] [--ci] [--ci-config FILE] [--platform OS/ARCH]
- *          [--base-layers N] [--no-cache]
+ *          [--base-layers N] [--no-cache] [--insecure]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,8 @@ import { textReport } from './report/text.js';
 import { RULE_NAMES, evaluateCi, formatCi, loadCiConfig, type RuleName } from './report/ci.js';
 import { openCache } from './cache/layer-cache.js';
 import { Engine } from './sources/engine.js';
+import { versionAt } from './sources/file-content.js';
+import { extractTo } from './commands/extract.js';
 import { sharedLayers } from './sources/shared.js';
 import { loadContainer } from './sources/container.js';
 import { diffReport, diffText } from './commands/diff.js';
@@ -36,6 +38,9 @@ SOURCE
   docker-archive:PATH[:TAG]   a docker save / skopeo docker-archive tar
   oci-archive:PATH[:TAG]      an OCI archive tar
   oci:DIR[:TAG]               an OCI image layout directory
+  registry://HOST/REPO[:TAG|@DIGEST]
+                              an image read straight from a registry (no Engine needed);
+                              credentials from ~/.docker/config.json ($DOCKER_CONFIG)
   PATH                        an archive or layout, detected by content
   (none)                      the TUI opens on the Engine's image list
 
@@ -48,12 +53,17 @@ Options
   --lowestStrataEfficiency R, --highestStrataWastedBytes B
                               CI rule thresholds ("disabled" turns one off)
   --ignore GLOB               CI: do not count waste under paths matching GLOB (repeatable)
-  --platform OS/ARCH[/VAR]    pick a platform in a multi-platform archive or export
+  --platform OS/ARCH[/VAR]    pick a platform in a multi-platform archive, export or index
+                              (registry: default the host's)
   --base-layers N             how many bottom layers are the base image
   --no-cache                  neither read nor write the per-layer cache
+  --extract PATH [--layer N] [-o OUT]
+                              save the version of file PATH visible at layer N (default: the top)
+                              to OUT (a file or a directory; default ./NAME; "-" for stdout)
+  --insecure                  registry: allow plain HTTP to any host (loopback hosts always use it)
   -h, --help                  this help;  -v, --version  the version
 
-Exit codes: 0 ok, 1 CI gate failed, 2 bad usage or input, 3 Engine unreachable or failed.`;
+Exit codes: 0 ok, 1 CI gate failed, 2 bad usage or input, 3 Engine (or registry) unreachable or failed.`;
 
 export interface CliArgs {
   /** shared | container | diff, or undefined for the image analysis. */
@@ -70,6 +80,10 @@ export interface CliArgs {
   platform?: string;
   baseLayers?: number;
   noCache: boolean;
+  insecure: boolean;
+  extract?: string;
+  layer?: number;
+  output?: string;
   help: boolean;
   version: boolean;
 }
@@ -84,7 +98,7 @@ export function parseArgs(argvIn: string[]): CliArgs {
     argv = argv.slice(1);
   }
   const wanted = command ? COMMANDS[command] : 1;
-  const args: CliArgs = { command, positionals: [], json: false, files: false, ci: false, ciRules: {}, ignore: [], noCache: false, help: false, version: false };
+  const args: CliArgs = { command, positionals: [], json: false, files: false, ci: false, ciRules: {}, ignore: [], noCache: false, insecure: false, help: false, version: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || (v.startsWith('-') && v !== '-')) throw new StrataError(`${flag} needs a value`, EXIT_INPUT);
@@ -128,6 +142,22 @@ export function parseArgs(argvIn: string[]): CliArgs {
       case '--no-cache':
         args.noCache = true;
         break;
+      case '--extract':
+        args.extract = take(a);
+        break;
+      case '--layer': {
+        const v = take(a);
+        if (!/^\d+$/.test(v)) throw new StrataError(`--layer needs a layer index, got "${v}"`, EXIT_INPUT);
+        args.layer = Number(v);
+        break;
+      }
+      case '-o':
+      case '--output':
+        args.output = take(a);
+        break;
+      case '--insecure':
+        args.insecure = true;
+        break;
       case '-h':
       case '--help':
         args.help = true;
@@ -149,6 +179,7 @@ export function parseArgs(argvIn: string[]): CliArgs {
     }
   }
   if (args.files && !args.json) throw new StrataError('--files goes with --json', EXIT_INPUT);
+  if ((args.layer !== undefined || args.output !== undefined) && args.extract === undefined) throw new StrataError('--layer and -o go with --extract', EXIT_INPUT);
   if (!command) args.source = args.positionals[0];
   else if (args.positionals.length < wanted && !args.help) {
     const what = command === 'diff' ? 'two SOURCEs' : 'a container name or id';
@@ -162,6 +193,7 @@ export function loadOptions(args: CliArgs): LoadOptions {
     platform: args.platform ? parsePlatform(args.platform) : undefined,
     baseLayers: args.baseLayers,
     cache: args.noCache || process.env.STRATA_NO_CACHE ? undefined : openCache(),
+    ...(args.insecure ? { insecure: true } : {}),
   };
 }
 
@@ -222,6 +254,16 @@ async function runCommand(args: CliArgs): Promise<number> {
   return EXIT_OK;
 }
 
+async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
+  const img = await loadImage(spec, loadOptions(args));
+  const k = args.layer ?? img.layers.length - 1;
+  if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
+  const version = versionAt(img, args.extract!, k);
+  const written = await extractTo(img, version, args.output);
+  process.stderr.write(`strata: extracted ${sanitize(version.path)} (layer ${version.layer}, ${version.size} B) to ${sanitize(written)}\n`);
+  return EXIT_OK;
+}
+
 async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
   const ciCfg = args.ci ? loadCiConfig(args.ciConfig, args.ciRules, args.ignore) : null;
   const img = await loadImage(spec, loadOptions(args));
@@ -261,12 +303,13 @@ export async function main(argv: string[]): Promise<number> {
     if (args.ciConfig && !args.ci) throw new StrataError('--ci-config goes with --ci', EXIT_INPUT);
     if (args.command) return await runCommand(args);
     const spec = args.source !== undefined ? parseSource(args.source) : null;
-    const interactive = !args.json && !args.ci && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    const interactive = !args.json && !args.ci && args.extract === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true;
     if (interactive) {
       const { runTui } = await import('./ui/run.js');
       return await runTui(spec, args);
     }
     if (!spec) throw new StrataError('no SOURCE given (and no terminal for the image list); see strata --help', EXIT_INPUT);
+    if (args.extract !== undefined) return await runExtract(spec, args);
     return await runBatch(spec, args);
   } catch (err) {
     return reportError(err);

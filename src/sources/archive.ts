@@ -67,6 +67,7 @@ export async function loadFromOuterStream(
 
 export async function loadArchive(path: string, ref: string, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
   const img = newImage({ kind: 'archive', ref });
+  img.origin = { kind: 'archive', path };
   let input: fs.ReadStream;
   try {
     fs.accessSync(path, fs.constants.R_OK);

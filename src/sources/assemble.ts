@@ -17,6 +17,8 @@ export interface LoadOptions {
   baseLayers?: number;
   /** Per-diff_id cache; undefined when disabled. */
   cache?: LayerCacheLike;
+  /** `--insecure`: registries may be reached over plain HTTP (loopback hosts always may). */
+  insecure?: boolean;
 }
 
 export interface LayerCacheLike {
@@ -30,6 +32,7 @@ export interface LayerCacheLike {
 export function newImage(source: SourceInfo): LoadedImage {
   return {
     source,
+    origin: { kind: 'none' },
     meta: { id: '', repoTags: [], repoDigests: [], os: '', architecture: '', created: '', config: configView(null) },
     layers: [],
     history: [],

@@ -30,6 +30,7 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
   const img = newImage({ kind: 'engine', ref });
   const info = await engine.inspect(name);
   const diffIds: string[] = info.RootFS?.Layers ?? [];
+  img.origin = { kind: 'engine', engine: kind, imageId: info.Id };
   img.meta = {
     id: info.Id,
     repoTags: info.RepoTags ?? [],

@@ -41,6 +41,8 @@ export interface LayerInfo {
   blobDigest: string | null;
   mediaType: string | null;
   compressedBytes: number | null;
+  /** Where the blob is inside an archive or layout ("<v1id>/layer.tar", "blobs/sha256/..."). */
+  location: string | null;
   command: string;
   created: string;
   /** Set once the layer is merged into the analysis. */
@@ -54,8 +56,17 @@ export interface SourceInfo {
   ref: string;
 }
 
+/** How to read a layer blob again (file view, extraction). */
+export type Origin =
+  | { kind: 'archive'; path: string }
+  | { kind: 'oci-layout'; dir: string }
+  | { kind: 'engine'; engine: 'docker' | 'podman'; imageId: string }
+  | { kind: 'registry'; open: (index: number) => Promise<AsyncIterable<Buffer>> }
+  | { kind: 'none' };
+
 export interface LoadedImage {
   source: SourceInfo;
+  origin: Origin;
   meta: ImageMeta;
   layers: LayerInfo[];
   history: HistoryItem[];
@@ -147,6 +158,7 @@ export function newLayerInfo(index: number, diffId: string, ref?: LayerRef): Lay
     blobDigest: ref?.blobDigest ?? null,
     mediaType: ref?.mediaType ?? null,
     compressedBytes: ref?.compressedBytes ?? null,
+    location: ref?.location ?? null,
     command: '',
     created: '',
     merged: false,

@@ -5,7 +5,7 @@ import type { LoadOptions } from './assemble.js';
 import { loadArchive } from './archive.js';
 import { loadOciLayout } from './oci-layout.js';
 import { loadEngineImage } from './engine-image.js';
-import { StrataError, EXIT_INPUT } from '../errors.js';
+import { loadRegistryImage } from './registry.js';
 
 export async function loadImage(spec: SourceSpec, opts: LoadOptions, emit: LoadListener = () => {}): Promise<LoadedImage> {
   switch (spec.kind) {
@@ -16,6 +16,6 @@ export async function loadImage(spec: SourceSpec, opts: LoadOptions, emit: LoadL
     case 'oci-layout':
       return loadOciLayout(spec.path, spec.ref, { ...opts, tag: opts.tag ?? spec.tag }, emit);
     case 'registry':
-      throw new StrataError(`registry sources (${spec.ref}) are not supported yet; use skopeo copy to an oci: layout meanwhile`, EXIT_INPUT);
+      return loadRegistryImage(spec.reference, spec.ref, opts, emit);
   }
 }

@@ -49,6 +49,7 @@ export function dirDocStore(root: string): DocStore {
 export async function loadOciLayout(dir: string, ref: string, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
   const img = newImage({ kind: 'oci-layout', ref });
   const root = path.resolve(dir);
+  img.origin = { kind: 'oci-layout', dir: root };
   const resolved = resolveImage(dirDocStore(root), { tag: opts.tag, platform: opts.platform });
   img.meta = metaFromConfig(resolved.config, resolved.configDigest ?? '', resolved.repoTags, resolved.repoDigests);
   const diffIds = resolved.config.rootfs?.diff_ids ?? [];

@@ -266,7 +266,7 @@ async function* nodeChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Buf
   const reader = body.getReader();
   try {
     for (;;) {
-      let r: ReadableStreamReadResult<Uint8Array>;
+      let r: Awaited<ReturnType<typeof reader.read>>;
       try {
         r = await reader.read();
       } catch (err) {

@@ -253,6 +253,26 @@ describe('engine: strata-test/changes:1, every change kind', { skip: gate.skip }
     assert.ok(l3.includes('data/.wh.del.txt') && l3.includes('data/.wh.deldir'));
   });
 
+  it('JSON keys in the order of spec section 4', () => {
+    assert.deepEqual(Object.keys(report), ['schemaVersion', 'source', 'image', 'layers', 'history', 'summary', 'wasted', 'warnings']);
+    assert.deepEqual(Object.keys(report.image), ['id', 'repoTags', 'repoDigests', 'os', 'architecture', 'created', 'config']);
+    assert.deepEqual(Object.keys(report.image.config), ['Env', 'Cmd', 'Entrypoint', 'WorkingDir', 'User', 'ExposedPorts', 'Volumes', 'Labels']);
+    for (const l of report.layers) {
+      assert.deepEqual(Object.keys(l), [
+        'index', 'diffId', 'blobDigest', 'mediaType', 'compressedBytes', 'command', 'created', 'sizeBytes', 'added', 'modified', 'removed', 'files',
+      ]);
+      for (const f of l.files) {
+        const keys = ['path', 'change', 'type', 'size', 'mode', 'uid', 'gid'];
+        if ('linkTarget' in f) keys.push('linkTarget');
+        assert.deepEqual(Object.keys(f), keys, f.path);
+      }
+    }
+    for (const h of report.history) assert.deepEqual(Object.keys(h).filter((k) => k !== 'comment'), ['created', 'createdBy', 'emptyLayer', 'layerIndex']);
+    assert.deepEqual(Object.keys(report.summary), ['layerBytes', 'unionBytes', 'unionFiles', 'wastedBytes', 'efficiency', 'baseLayers', 'userWastedBytes', 'dive']);
+    assert.deepEqual(Object.keys(report.summary.dive), ['efficiency', 'wastedBytes', 'userSizeBytes', 'userWastedPercent', 'inefficientFiles']);
+    for (const w of report.wasted) assert.deepEqual(Object.keys(w), ['path', 'bytes', 'versions', 'hiddenBy']);
+  });
+
   it('image, source and history', () => {
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.source.kind, 'engine');

@@ -274,7 +274,7 @@ export function* fuzzCases(fixtures: string[], plan: FuzzPlan): Generator<FuzzCa
     for (let i = 0; i < plan.zeroRunsPerFixture; i++) {
       const start = randInt(rnd, 0, orig.length);
       const len = randInt(rnd, 1, 2048);
-      yield { name: `${base} zero@${start}+${len}`, cls: 'zero-run', bytes: () => Buffer.from(orig).fill(0, start, start + len) };
+      yield { name: `${base} zero@${start}+${len}`, cls: 'zero-run', bytes: () => Buffer.from(orig).fill(0, start, Math.min(orig.length, start + len)) };
     }
     for (let i = 0; i < plan.splicesPerFixture && blocks > 2; i++) {
       const from = randInt(rnd, 0, blocks) * 512;
@@ -308,13 +308,9 @@ export interface CaseResult {
 const CLEAN_ERRORS = new Set(['StrataError', 'LayerReadError', 'ArchiveFormatError', 'ImageSelectError', 'LayerFormatError']);
 
 let uncaught: unknown[] = [];
-let listening = false;
-function listen(): void {
-  if (listening) return;
-  listening = true;
-  process.on('uncaughtException', (e) => uncaught.push(e));
-  process.on('unhandledRejection', (e) => uncaught.push(e));
-}
+const onUncaught = (e: unknown): void => {
+  uncaught.push(e);
+};
 
 /**
  * Load the archive at `file` as the CLI does (no cache), build the JSON and the text report.
@@ -322,8 +318,10 @@ function listen(): void {
  * `bug`: anything else; `timeout`: no answer within `timeoutMs`.
  */
 export async function runInProcess(file: string, timeoutMs: number): Promise<CaseResult> {
-  listen();
   uncaught = [];
+  // Only while the case runs: an error that escapes the product's promise chains lands here.
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const work = (async () => {
@@ -354,6 +352,8 @@ export async function runInProcess(file: string, timeoutMs: number): Promise<Cas
   work.catch(() => {}); // a timed-out case may still settle later
   // Let stray callbacks of the case run before judging it.
   await new Promise((r) => setImmediate(r));
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
   if (uncaught.length > 0) {
     const e = uncaught[0] as Error;
     result = { outcome: 'bug', message: `uncaught: ${e?.constructor?.name}: ${e?.message ?? e}` , ms: 0 };
@@ -491,4 +491,52 @@ export function writeCase(dir: string, c: FuzzCase, i: number): string {
   const f = path.join(dir, `case-${i}.tar`);
   fs.writeFileSync(f, c.bytes());
   return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OCI layout directories (`oci:DIR`): the same blobs, read from files instead of a tar stream.
+
+export interface LayoutCase {
+  name: string;
+  /** Writes the (mutated) layout into `dir`. */
+  write: (dir: string) => void;
+}
+
+/** Unpack each OCI fixture into a layout and corrupt one blob per case (flip, truncate, empty, remove). */
+export function* layoutCases(fixtures: string[], plan: FuzzPlan, perBlob: number): Generator<LayoutCase> {
+  for (const file of fixtures) {
+    const orig = fs.readFileSync(file);
+    const entries = tarEntries(orig).filter((e) => e.type === '0' || e.type === '\0');
+    if (!entries.some((e) => e.name === 'index.json')) continue;
+    const base = path.basename(file, '.tar');
+    const rnd = prng(plan.seed ^ stringHash(`layout:${base}`));
+    const unpack = (dir: string, mutate: (name: string, data: Buffer) => Buffer | null) => {
+      for (const e of entries) {
+        const data = mutate(e.name, orig.subarray(e.dataOffset, e.dataOffset + e.size));
+        if (data === null) continue;
+        const p = path.join(dir, e.name);
+        fs.mkdirSync(path.dirname(p), { recursive: true });
+        fs.writeFileSync(p, data);
+      }
+    };
+    for (const target of entries.filter((e) => e.name.startsWith('blobs/'))) {
+      for (let i = 0; i < perBlob; i++) {
+        const pos = randInt(rnd, 0, Math.max(1, target.size));
+        const val = randInt(rnd, 0, 256);
+        yield {
+          name: `${base} layout blob-flip[${target.name}] ${pos}=${val}`,
+          write: (dir) =>
+            unpack(dir, (n, d) => {
+              if (n !== target.name) return d;
+              const b = Buffer.from(d);
+              b[pos] = b[pos] === val ? val ^ 0xff : val;
+              return b;
+            }),
+        };
+        const keep = randInt(rnd, 0, target.size);
+        yield { name: `${base} layout blob-truncate[${target.name}]@${keep}`, write: (dir) => unpack(dir, (n, d) => (n === target.name ? d.subarray(0, keep) : d)) };
+      }
+      yield { name: `${base} layout blob-missing[${target.name}]`, write: (dir) => unpack(dir, (n, d) => (n === target.name ? null : d)) };
+    }
+  }
 }

@@ -105,12 +105,27 @@ export function lines(frame: string): string[] {
   return frame.split('\n').map((l) => l.replace(/\s+$/, ''));
 }
 
-/** The content of a pane column: the text between the vertical borders on each line, for lines matching. */
-export function treeLines(frame: string): string[] {
-  return lines(frame)
-    .map((l) => {
-      const m = /[│║]([▶ •][+~\-= ] .*?)\s*[│║]$/.exec(l);
-      return m ? m[1].replace(/\s+$/, '') : null;
-    })
-    .filter((x): x is string => x !== null);
+/**
+ * The content rows of the pane whose title contains `title`: the text between its side borders,
+ * right-trimmed, down to its bottom border. Empty rows are dropped.
+ */
+export function paneLines(frame: string, title: string): string[] {
+  const ls = frame.split('\n');
+  const top = ls.findIndex((l) => l.includes(title));
+  if (top < 0) return [];
+  const head = ls[top];
+  const left = Math.max(head.lastIndexOf('╭', head.indexOf(title)), head.lastIndexOf('╔', head.indexOf(title)));
+  const right = Math.min(...['╮', '╗'].map((c) => head.indexOf(c, left)).filter((i) => i >= 0));
+  const out: string[] = [];
+  for (let i = top + 1; i < ls.length; i++) {
+    const l = ls[i];
+    const corner = l[left];
+    if (corner === '╰' || corner === '╚') break;
+    const row = l.slice(left + 1, right).replace(/\s+$/, '');
+    if (row) out.push(row);
+  }
+  return out;
 }
+
+/** The File tree pane's rows. */
+export const treeLines = (frame: string): string[] => paneLines(frame, 'File tree');

@@ -1,0 +1,169 @@
+/**
+ * Read one version of one file back out of its layer blob, for the file view and `--extract`.
+ * Contents are never kept by the analysis, so the blob is read again: from the archive or layout,
+ * or from a fresh Engine export (each layer tar is hashed while it is scanned, and only the one
+ * whose diff_id matches counts). The caller's sink decides where bytes go; nothing here chooses a
+ * path on disk from names found in the image.
+ */
+import fs from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createHash } from 'node:crypto';
+import tar from 'tar-stream';
+import { decoderFor, looksLikeJson, peek, sniffCompression } from '../archive/decode.js';
+import { drain } from '../archive/layer-parser.js';
+import { normalisePath } from '../model/path-table.js';
+import { K_REMOVED } from '../model/analysis.js';
+import { T_FILE, T_HARDLINK, ENTRY_TYPES } from '../model/layer-data.js';
+import { StrataError, EXIT_INPUT } from '../errors.js';
+import { Engine } from './engine.js';
+import type { LoadedImage } from './image.js';
+
+export interface FileVersion {
+  path: string;
+  /** The layer whose tar holds the bytes (for a hard link: the layer of the entry carrying data). */
+  layer: number;
+  entry: number;
+  size: number;
+  /** The change kind of this version where it was shipped. */
+  change: string;
+}
+
+/** The version of `path` visible at layer `k` (default: the top), following hard links to the data. */
+export function versionAt(img: LoadedImage, path: string, k = img.layers.length - 1): FileVersion {
+  const a = img.analysis;
+  let cur = path;
+  for (let hop = 0; hop < 16; hop++) {
+    const p = a.table.lookup(cur);
+    let found: { layer: number; entry: number; kind: number } | null = null;
+    for (let ev = p >= 0 ? a.firstEvent(p) : -1; ev >= 0; ev = a.eventNext(ev)) {
+      if (a.eventLayer(ev) > k) break;
+      found = { layer: a.eventLayer(ev), entry: a.eventEntry(ev), kind: a.eventKind(ev) };
+    }
+    if (!found || found.kind === K_REMOVED) throw new StrataError(`${path} does not exist at layer ${k}`, EXIT_INPUT);
+    const type = a.entryType(found.layer, found.entry);
+    if (type === T_HARDLINK) {
+      const d = a.layers[found.layer];
+      cur = d.links[d.link[found.entry]];
+      continue;
+    }
+    if (type !== T_FILE) throw new StrataError(`${path} is a ${ENTRY_TYPES[type]} at layer ${k}, not a regular file`, EXIT_INPUT);
+    const kinds = ['added', 'modified', 'removed', 'unchanged'];
+    return { path: cur, layer: found.layer, entry: found.entry, size: a.entrySize(found.layer, found.entry), change: kinds[found.kind] };
+  }
+  throw new StrataError(`${path}: hard links go round in circles`, EXIT_INPUT);
+}
+
+/**
+ * Scan one layer blob for `path`; its bytes go to `sink()` (called once, when the entry is found).
+ * Resolves with the blob's diff_id and whether the entry was found.
+ */
+async function scanLayer(blob: AsyncIterable<Buffer>, path: string, sink: () => Writable): Promise<{ diffId: string; found: boolean }> {
+  const { head, stream } = await peek(blob, 512);
+  const decoder = decoderFor(sniffCompression(head));
+  const hash = createHash('sha256');
+  const want = normalisePath(path).path;
+  let found = false;
+  const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
+  extract.on('entry', (header, entry, next) => {
+    const name = normalisePath(decodeLatin1(header.name)).path;
+    if (name === want && (header.type === 'file' || header.type === 'contiguous-file')) {
+      found = true;
+      pipeline(entry as unknown as Readable, sink()).then(() => next(), next);
+      return;
+    }
+    entry.on('end', () => next());
+    entry.resume();
+  });
+  const hashing = async function* (src: AsyncIterable<Buffer>) {
+    for await (const c of src) {
+      hash.update(c);
+      yield c;
+    }
+  };
+  const source: AsyncIterable<Buffer> = decoder ? stream.pipe(decoder) : stream;
+  await pipeline(hashing(source), extract);
+  return { diffId: `sha256:${hash.digest('hex')}`, found };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function decodeLatin1(name: string): string {
+  try {
+    return utf8.decode(Buffer.from(name, 'latin1'));
+  } catch {
+    return name;
+  }
+}
+
+/** Outer tars (archive files, Engine exports): scan the blobs that may be the layer. */
+async function scanOuter(outer: AsyncIterable<Buffer>, wanted: { location: string | null; diffId: string }, path: string, sink: () => Writable, discard: () => void): Promise<boolean> {
+  let done = false;
+  const extract = tar.extract();
+  extract.on('entry', (header, entry, next) => {
+    const name = normalisePath(header.name).path;
+    const candidate = !done && header.type === 'file' && (wanted.location ? name === wanted.location : (header.size ?? 0) >= 1024);
+    if (!candidate) {
+      drain(entry as unknown as Readable).then(() => next(), next);
+      return;
+    }
+    (async () => {
+      const { head, stream: body } = await peek(entry as unknown as AsyncIterable<Buffer>, 512);
+      if (!wanted.location && looksLikeJson(head)) return drain(body);
+      const { diffId, found } = await scanLayer(body, path, sink);
+      if (found && (wanted.location !== null || diffId === wanted.diffId)) done = true;
+      else if (found) discard();
+    })().then(() => next(), next);
+  });
+  await pipeline(outer, extract);
+  return done;
+}
+
+/**
+ * Stream the bytes of `version` into the writable made by `sink()` (called once per attempt;
+ * `discard()` drops a wrong attempt). Throws when the bytes cannot be found.
+ */
+export async function readVersion(img: LoadedImage, version: FileVersion, sink: () => Writable, discard: () => void = () => {}): Promise<void> {
+  const info = img.layers[version.layer];
+  const o = img.origin;
+  let ok = false;
+  if (o.kind === 'archive') {
+    ok = await scanOuter(fs.createReadStream(o.path, { highWaterMark: 1 << 20 }), { location: info.location, diffId: info.diffId }, version.path, sink, discard);
+  } else if (o.kind === 'oci-layout') {
+    if (!info.location) throw new StrataError(`layer ${version.layer} has no blob location`, EXIT_INPUT);
+    ok = (await scanLayer(fs.createReadStream(`${o.dir}/${info.location}`, { highWaterMark: 1 << 20 }), version.path, sink)).found;
+  } else if (o.kind === 'engine') {
+    const engine = await Engine.connect(o.engine);
+    ok = await scanOuter(await engine.export(o.imageId), { location: null, diffId: info.diffId }, version.path, sink, discard);
+  } else if (o.kind === 'registry') {
+    ok = (await scanLayer(await o.open(version.layer), version.path, sink)).found;
+  } else {
+    throw new StrataError('this source cannot be read again (no file contents available)', EXIT_INPUT);
+  }
+  if (!ok) throw new StrataError(`${version.path} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
+}
+
+/** Up to `max` bytes of a version, in memory (the file view). */
+export async function readVersionHead(img: LoadedImage, version: FileVersion, max = 1 << 20): Promise<{ bytes: Buffer; truncated: boolean }> {
+  let chunks: Buffer[] = [];
+  let have = 0;
+  await readVersion(
+    img,
+    version,
+    () =>
+      new Writable({
+        write(chunk: Buffer, _e, cb) {
+          if (have < max) {
+            const take = chunk.subarray(0, max - have);
+            chunks.push(take);
+            have += take.length;
+          }
+          cb();
+        },
+      }),
+    () => {
+      chunks = [];
+      have = 0;
+    },
+  );
+  return { bytes: Buffer.concat(chunks), truncated: version.size > have };
+}
