@@ -290,6 +290,9 @@ function writeOut(text: string): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Last line of defence: an error thrown outside any promise chain (a library callback) still
+  // ends as one line and an exit code, never a stack trace. The TUI installs its own handler.
+  installSafetyNet();
   try {
     const args = parseArgs(argv);
     if (args.help) {
@@ -316,14 +319,36 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exit code of the error already reported, if any. */
+let reportedCode: number | null = null;
+
+/**
+ * An error that escapes every promise chain (a stream's 'error' event nobody listens to) must
+ * still end as one line on stderr, never as Node's stack dump, and only one line: the same
+ * failure often also rejects the main promise. The process state is unknown after it, so exit
+ * soon, keeping the exit code of an error already reported.
+ */
+function installSafetyNet(): void {
+  let first: unknown = null;
+  const onFatal = (err: unknown) => {
+    if (first !== null) return;
+    first = err;
+    // The same failure usually also rejects the main promise a moment later, with a message that
+    // names the archive entry: give it that moment, then report this error if nothing else was.
+    setTimeout(() => process.exit(reportedCode ?? reportError(first)), 100);
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+}
+
 export function reportError(err: unknown): number {
   if (err instanceof StrataError) {
     process.stderr.write(`strata: ${sanitize(err.message)}\n`);
-    return err.exitCode;
+    return (reportedCode = err.exitCode);
   }
   const e = err as Error;
   const msg = e?.message ?? String(err);
   process.stderr.write(`strata: ${sanitize(msg.split('\n')[0])}\n`);
   if (process.env.STRATA_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-  return EXIT_INPUT;
+  return (reportedCode = EXIT_INPUT);
 }

@@ -9,6 +9,7 @@
  *     highestUserWastedPercent: 0.10  # dive wasted / user bytes above this fails
  *     lowestStrataEfficiency: 0.95    # Strata's exact efficiency below this fails
  *     highestStrataWastedBytes: 5MiB  # Strata's exact wasted bytes above this fails
+ *     pinnedReference: true           # opt-in: an image used through `latest` (or no tag) fails
  *   ignore:                           # wasted paths matching these globs are not counted
  *     - /var/cache/**
  */
@@ -19,8 +20,8 @@ import type { LoadedImage } from '../sources/image.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { wastedPaths } from '../model/waste.js';
 
-export type RuleName = 'lowestEfficiency' | 'highestWastedBytes' | 'highestUserWastedPercent' | 'lowestStrataEfficiency' | 'highestStrataWastedBytes';
-export const RULE_NAMES: RuleName[] = ['lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent', 'lowestStrataEfficiency', 'highestStrataWastedBytes'];
+export type RuleName = 'lowestEfficiency' | 'highestWastedBytes' | 'highestUserWastedPercent' | 'lowestStrataEfficiency' | 'highestStrataWastedBytes' | 'pinnedReference';
+export const RULE_NAMES: RuleName[] = ['lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent', 'lowestStrataEfficiency', 'highestStrataWastedBytes', 'pinnedReference'];
 
 /** dive's defaults; the Strata rules are off unless configured. */
 const DEFAULTS: Record<RuleName, string> = {
@@ -29,6 +30,7 @@ const DEFAULTS: Record<RuleName, string> = {
   highestUserWastedPercent: '0.1',
   lowestStrataEfficiency: 'disabled',
   highestStrataWastedBytes: 'disabled',
+  pinnedReference: 'disabled',
 };
 
 export interface CiConfig {
@@ -112,7 +114,13 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
 }
 
 function threshold(rule: RuleName, raw: string): number | null {
-  if (raw.trim().toLowerCase() === 'disabled') return null;
+  const v = raw.trim().toLowerCase();
+  if (v === 'disabled') return null;
+  if (rule === 'pinnedReference') {
+    if (v === 'true') return 1;
+    if (v === 'false') return null;
+    throw new StrataError(`rule pinnedReference: "${raw}" is not true, false or disabled`, EXIT_INPUT);
+  }
   return rule === 'highestWastedBytes' || rule === 'highestStrataWastedBytes' ? parseBytes(raw) : parseRatio(rule, raw);
 }
 
@@ -128,7 +136,7 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   const denom = a.layerBytes - ignoredWaste;
   const strataEff = denom <= 0 ? 1 : a.unionBytes / denom;
 
-  const figures: Record<RuleName, number | null> = {
+  const figures: Record<Exclude<RuleName, 'pinnedReference'>, number | null> = {
     lowestEfficiency: dive.efficiency,
     highestWastedBytes: dive.wastedBytes,
     highestUserWastedPercent: dive.userWastedPercent,
@@ -137,7 +145,15 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   };
   const results: RuleResult[] = RULE_NAMES.map((rule) => {
     const t = threshold(rule, cfg.rules[rule]);
-    const value = figures[rule];
+    if (rule === 'pinnedReference') {
+      if (t === null) return { rule, status: 'SKIP', value: null, threshold: null, message: 'disabled' };
+      const ref = img.reference;
+      if (!ref) return { rule, status: 'PASS', value: 0, threshold: t, message: 'used by id, digest or path, not through a tag' };
+      return ref.floating
+        ? { rule, status: 'FAIL', value: 1, threshold: t, message: `${ref.name} floats (latest); pin a version tag or a digest` }
+        : { rule, status: 'PASS', value: 0, threshold: t, message: `${ref.name} is pinned` };
+    }
+    const value = figures[rule as Exclude<RuleName, 'pinnedReference'>];
     const isBytes = rule.endsWith('Bytes');
     const fmt = (v: number) => (isBytes ? `${v} B` : v.toFixed(4));
     if (t === null) return { rule, status: 'SKIP', value, threshold: null, message: 'disabled' };

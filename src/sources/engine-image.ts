@@ -30,6 +30,13 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
   const img = newImage({ kind: 'engine', ref });
   const info = await engine.inspect(name);
   const diffIds: string[] = info.RootFS?.Layers ?? [];
+  // Before API 1.48 the export has no platform choice: the Engine holds one platform per image.
+  const want = opts.platform;
+  if (want && (want.os !== info.Os || want.architecture !== info.Architecture || (want.variant && want.variant !== (info as { Variant?: string }).Variant))) {
+    const have = [info.Os, info.Architecture, (info as { Variant?: string }).Variant].filter(Boolean).join('/');
+    const asked = [want.os, want.architecture, want.variant].filter(Boolean).join('/');
+    if (!engine.supports('1.48')) throw new StrataError(`${name} is ${have} on this Engine, not ${asked}`, EXIT_INPUT);
+  }
   img.origin = { kind: 'engine', engine: kind, imageId: info.Id };
   img.meta = {
     id: info.Id,

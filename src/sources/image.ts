@@ -75,6 +75,8 @@ export interface LoadedImage {
   warnings: string[];
   /** True once every layer is merged. */
   complete: boolean;
+  /** The reference the image was used through, when there is one (not a bare id or path). */
+  reference?: { name: string; official: boolean; floating: boolean } | null;
 }
 
 export type LoadEvent =

@@ -6,8 +6,36 @@ import { loadArchive } from './archive.js';
 import { loadOciLayout } from './oci-layout.js';
 import { loadEngineImage } from './engine-image.js';
 import { loadRegistryImage } from './registry.js';
+import { familiar, isFloating, isOfficial, parseReference } from './reference.js';
 
 export async function loadImage(spec: SourceSpec, opts: LoadOptions, emit: LoadListener = () => {}): Promise<LoadedImage> {
+  const img = await loadBySource(spec, opts, emit);
+  img.reference = referenceOf(spec, img, opts.tag);
+  if (img.reference?.floating) {
+    img.warnings.push(`${img.reference.name} is used through the floating tag "latest": pin a version tag or a digest`);
+  }
+  return img;
+}
+
+/** The reference an image was used through: the Engine name, the registry reference, or the archive tag. */
+export function referenceOf(spec: SourceSpec, img: LoadedImage, tag?: string): LoadedImage['reference'] {
+  let text: string | undefined;
+  if (spec.kind === 'engine') text = spec.image;
+  else if (spec.kind === 'registry') text = spec.reference;
+  else text = tag ?? spec.tag ?? (img.meta.repoTags.length === 1 ? img.meta.repoTags[0] : undefined);
+  if (!text) return null;
+  // An image id (full or short) pins the image exactly.
+  const hex = text.replace(/^sha256:/, '');
+  if (/^[0-9a-f]{12,64}$/.test(hex) && img.meta.id.replace(/^sha256:/, '').startsWith(hex)) return null;
+  try {
+    const r = parseReference(text);
+    return { name: familiar(r), official: isOfficial(r), floating: isFloating(r) };
+  } catch {
+    return null;
+  }
+}
+
+async function loadBySource(spec: SourceSpec, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
   switch (spec.kind) {
     case 'engine':
       return loadEngineImage(spec.image, spec.engine, spec.ref, opts, emit);

@@ -145,13 +145,26 @@ async function resolveManifest(client: RegistryClient, ref: ImageReference, want
   }
 }
 
+/** Per-download bookkeeping: bytes so far, a hash for non-sha256 digests, and the first failure of the stream itself. */
+interface Guard {
+  bytes: number;
+  hash: ReturnType<typeof createHash> | null;
+  /** Set before it is thrown: the layer parser wraps whatever its input throws into its own errors. */
+  error?: Error;
+}
+
 /** Wraps a blob stream: counts bytes, refuses more than the descriptor promised, hashes with a non-sha256 algorithm. */
-async function* guarded(body: AsyncIterable<Buffer>, d: Descriptor, state: { bytes: number; hash: ReturnType<typeof createHash> | null }, what: string): AsyncGenerator<Buffer> {
-  for await (const c of body) {
-    state.bytes += c.length;
-    if (state.bytes > d.size) throw new StrataError(`${what} is larger than its descriptor's ${d.size} bytes: it does not match ${d.digest}`, EXIT_INPUT);
-    state.hash?.update(c);
-    yield c;
+async function* guarded(body: AsyncIterable<Buffer>, d: Descriptor, state: Guard, what: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const c of body) {
+      state.bytes += c.length;
+      if (state.bytes > d.size) throw new StrataError(`${what} does not match its digest: the registry sent more than the descriptor's ${d.size} bytes`, EXIT_INPUT);
+      state.hash?.update(c);
+      yield c;
+    }
+  } catch (err) {
+    state.error ??= err as Error;
+    throw err;
   }
 }
 
@@ -243,7 +256,7 @@ async function readBlob(client: RegistryClient, d: Descriptor, limit: number, wh
   if (d.size > limit) throw new StrataError(`${what} is ${d.size} bytes, more than the ${limit} strata reads`, EXIT_INPUT);
   const { body } = await client.blob(d.digest);
   const chunks: Buffer[] = [];
-  const state = { bytes: 0, hash: null };
+  const state: Guard = { bytes: 0, hash: null };
   try {
     for await (const c of guarded(body, d, state, what)) chunks.push(c);
   } catch (err) {
@@ -279,7 +292,7 @@ async function fetchLayer(client: RegistryClient, img: LoadedImage, i: number, d
   const info = img.layers[i];
   const { body } = await client.blob(d.digest);
   const sha256 = algoOf(d.digest) === 'sha256';
-  const state = { bytes: 0, hash: sha256 ? null : createHash(algoOf(d.digest)) };
+  const state: Guard = { bytes: 0, hash: sha256 ? null : createHash(algoOf(d.digest)) };
   let parsed;
   try {
     parsed = await parseLayer(guarded(body, d, state, what), {
@@ -291,9 +304,11 @@ async function fetchLayer(client: RegistryClient, img: LoadedImage, i: number, d
       },
     });
   } catch (err) {
-    const e = transferFailure(err, client, what);
-    if (e instanceof StrataError) throw e;
-    if (err instanceof LayerReadError) throw new StrataError(`${label}: ${what} is not a readable layer: ${err.message}`, EXIT_INPUT);
+    // A failure of the download itself (cut off, more bytes than promised) wins over what the parser made of it.
+    const e = transferFailure(state.error ?? err, client, what);
+    if (e instanceof StrataError) throw e.exitCode === EXIT_INPUT && !e.message.startsWith(label) ? new StrataError(`${label}: ${e.message}`, EXIT_INPUT) : e;
+    // The parser's messages start with its label (which names the blob).
+    if (err instanceof LayerReadError) throw new StrataError(`${err.message} (not a readable layer)`, EXIT_INPUT);
     throw new StrataError(`${label}: ${what} could not be read: ${(err as Error).message}`, EXIT_INPUT);
   }
   const blobDigest = sha256 ? parsed.blobDigest : `${algoOf(d.digest)}:${state.hash!.digest('hex')}`;

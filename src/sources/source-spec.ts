@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import { parseReference } from './reference.js';
 
 export type SourceSpec =
   | { kind: 'engine'; engine: 'docker' | 'podman'; image: string; ref: string }
@@ -13,12 +14,24 @@ export type SourceSpec =
   | { kind: 'oci-layout'; path: string; tag?: string; ref: string }
   | { kind: 'registry'; reference: string; ref: string };
 
-/** Split "PATH:REF" where PATH itself may contain colons: the longest existing prefix wins. */
+/** Split "PATH:REF" where both PATH and REF may contain colons: the longest existing PATH wins. */
 function splitPathRef(rest: string): { path: string; tag?: string } {
   if (fs.existsSync(rest)) return { path: rest };
-  const i = rest.lastIndexOf(':');
-  if (i > 0 && fs.existsSync(rest.slice(0, i))) return { path: rest.slice(0, i), tag: rest.slice(i + 1) || undefined };
+  for (let i = rest.lastIndexOf(':'); i > 0; i = rest.lastIndexOf(':', i - 1)) {
+    if (fs.existsSync(rest.slice(0, i))) return { path: rest.slice(0, i), tag: rest.slice(i + 1) || undefined };
+  }
   return { path: rest };
+}
+
+/** An Engine image name: an id (full or short) or a valid reference, checked before any request. */
+function engineImage(name: string, arg: string): string {
+  if (/^(sha256:)?[0-9a-f]{12,64}$/.test(name)) return name;
+  try {
+    parseReference(name);
+  } catch (err) {
+    throw new StrataError(`not a valid image reference: ${JSON.stringify(arg)} (${(err as Error).message})`, EXIT_INPUT);
+  }
+  return name;
 }
 
 function requireExisting(p: string, what: string): void {
@@ -26,8 +39,8 @@ function requireExisting(p: string, what: string): void {
 }
 
 export function parseSource(arg: string): SourceSpec {
-  if (arg.startsWith('docker://')) return { kind: 'engine', engine: 'docker', image: arg.slice(9), ref: arg };
-  if (arg.startsWith('podman://')) return { kind: 'engine', engine: 'podman', image: arg.slice(9), ref: arg };
+  if (arg.startsWith('docker://')) return { kind: 'engine', engine: 'docker', image: engineImage(arg.slice(9), arg), ref: arg };
+  if (arg.startsWith('podman://')) return { kind: 'engine', engine: 'podman', image: engineImage(arg.slice(9), arg), ref: arg };
   if (arg.startsWith('registry://')) return { kind: 'registry', reference: arg.slice(11), ref: arg };
   for (const [prefix, kind] of [['docker-archive:', 'archive'], ['oci-archive:', 'archive'], ['oci:', 'oci-layout']] as const) {
     if (arg.startsWith(prefix)) {
@@ -45,9 +58,6 @@ export function parseSource(arg: string): SourceSpec {
   if (/^[./~]/.test(arg) || arg.endsWith('.tar') || arg.endsWith('.tar.gz')) {
     throw new StrataError(`no such file: ${arg}`, EXIT_INPUT);
   }
-  // An image reference: name[:tag][@digest], lower-case repository components.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(arg) || arg.length > 512) {
-    throw new StrataError(`not a valid image reference or path: ${JSON.stringify(arg)}`, EXIT_INPUT);
-  }
-  return { kind: 'engine', engine: 'docker', image: arg, ref: arg };
+  if (arg.length > 512) throw new StrataError(`not a valid image reference or path: ${JSON.stringify(arg.slice(0, 60))}...`, EXIT_INPUT);
+  return { kind: 'engine', engine: 'docker', image: engineImage(arg, arg), ref: arg };
 }

@@ -244,6 +244,8 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
 
 function headerText(s: AppState, load: ReturnType<typeof useImageLoader>, label: string, listError: string | null): string {
   const parts = ['strata'];
+  // The notice (e.g. no Engine: the sample image is shown) takes the whole line until the first key.
+  if (s.notice) return `strata │ ⚠ ${safe(s.notice)}`;
   if (s.screen === 'images') {
     parts.push('images on the Engine');
     if (listError) parts.push(`✗ ${listError}`);
@@ -258,7 +260,6 @@ function headerText(s: AppState, load: ReturnType<typeof useImageLoader>, label:
     if (!img.complete && !load.error) parts.push(`reading ${a.layerCount}/${img.layers.length}`);
   } else parts.push(safe(label));
   if (load.error && s.screen === 'image') parts.push(`✗ ${safe(load.error.message)}`);
-  if (s.notice) parts.push(`⚠ ${safe(s.notice)}`);
   return parts.join(' │ ');
 }
 

@@ -46,7 +46,7 @@ async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ st
   } catch (err) {
     const sample = sampleImagePath();
     if (!fs.existsSync(sample)) throw err;
-    const notice = `${describeError(err).message}; showing the bundled sample image`;
+    const notice = `showing the bundled sample image: ${describeError(err).message}`;
     return {
       start: { kind: 'image', label: 'sample image (dive-test)', load: (l) => loadImage({ kind: 'archive', path: sample, ref: 'sample-image.tar' }, opts, l) },
       notice,

@@ -149,7 +149,8 @@ describe('details pane', () => {
     await app.press('4');
     await app.press('end');
     f = await app.waitFor((x) => /Cmd\s+\["sh"\]/.test(x));
-    assert.match(f, /platform\s+linux\/amd64/);
+    assert.match(f, /PATH=\/usr\/local\/sbin/);
+    assert.match(f, /Details 28-41\/41/);
   });
 });
 
@@ -185,6 +186,14 @@ describe('help, resize, quit', () => {
     app.unmount();
   });
 
+  it('a notice (no Engine: the sample image) fills the header until the first key', async () => {
+    const app = await renderApp({ start: open(() => img), notice: 'showing the bundled sample image: cannot reach the Engine' });
+    await app.waitFor((x) => x.startsWith('strata │ ⚠ showing the bundled sample image: cannot reach the Engine'));
+    await app.press('j');
+    await app.waitFor((x) => x.startsWith('strata │ dive-test:latest │ 14 layers'));
+    app.unmount();
+  });
+
   it('q quits with exit 0', async () => {
     const app = await explore();
     await app.press('q');
@@ -213,7 +222,7 @@ describe('errors, streaming, hostile text', () => {
     let f = await app.waitFor((x) => x.includes('Layers 1/15 · 5/14 read'));
     assert.match(f, /reading 5\/14/);
     assert.match(f, /   5        …      ⋯ waiting  RUN cp/);
-    await app.press(']', 7);
+    await app.press(']', 6);
     f = await app.waitFor((x) => x.includes('layer 5 is still being read'));
     await app.press('[', 2);
     await app.waitFor((x) => x.includes('File tree · L3'));
@@ -227,6 +236,7 @@ describe('errors, streaming, hostile text', () => {
       meta: { ...img.meta, config: { ...img.meta.config, Labels: { 'x\x1b[31m': 'y\u009b' } } },
     };
     const app = await renderApp({ start: open(() => evil) }, { columns: 120, rows: 50 });
+    await app.waitFor((x) => x.includes('Layers 1/15'));
     await app.press('down', 2);
     const f = await app.waitFor((x) => x.includes('RUN echo \\e[2J\\e]0;pwned\\x07 done'));
     assert.ok(!f.includes('\x1b'), 'no escape byte reaches the terminal');

@@ -157,8 +157,10 @@ function moveLayers(s: AppState, a: Parameters<typeof reduceList>[1], ctx: AppCt
 }
 
 /** Feed one key (already named by keyName) to the router. */
-export function handleKey(s: AppState, name: string, text: string, ctx: AppCtx): [AppState, Effect] {
-  if (name === 'ctrl+c') return [s, { type: 'quit' }];
+export function handleKey(s0: AppState, name: string, text: string, ctx: AppCtx): [AppState, Effect] {
+  if (name === 'ctrl+c') return [s0, { type: 'quit' }];
+  // A notice stays up until the first key.
+  const s = s0.notice ? { ...s0, notice: null } : s0;
   const cmd = lookup(activeScopes(s), name);
   if (s.prompt) {
     if (cmd) return command(s, cmd, ctx);
