@@ -60,7 +60,12 @@ export class ImageSelectError extends Error {}
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 
-export function blobPath(digest: string): string {
+/** OCI digest grammar (image-spec descriptor.md): `algorithm:encoded`. */
+const DIGEST_RE = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+export function blobPath(digest: unknown): string {
+  // Documents come from the image: a digest may be missing, not a string, or climb out of blobs/.
+  if (typeof digest !== 'string' || !DIGEST_RE.test(digest)) throw new ImageSelectError(`invalid digest ${JSON.stringify(digest) ?? String(digest)} in the image's manifest`);
   const [algo, hex] = digest.split(':');
   return `blobs/${algo}/${hex}`;
 }
@@ -156,7 +161,8 @@ function ociCandidates(store: DocStore, missing: string[]): Candidate[] {
       for (const d of doc.manifests ?? []) queue.push({ desc: d, tags: [...tags, ...refNames(d)], depth: depth + 1 });
       continue;
     }
-    if (!doc.config || !Array.isArray(doc.layers)) throw new ImageSelectError(`manifest ${desc.digest} has no config or layers`);
+    if (!doc || typeof doc !== 'object' || !doc.config || !Array.isArray(doc.layers)) throw new ImageSelectError(`manifest ${desc.digest} has no config or layers`);
+    if (doc.layers.some((l) => !l || typeof l !== 'object')) throw new ImageSelectError(`manifest ${desc.digest} lists a layer that is not a descriptor`);
     if (desc.platform?.os === 'unknown') continue; // BuildKit attestation manifests
     out.push({ manifest: doc, digest: desc.digest, platform: desc.platform, tags });
   }
@@ -174,7 +180,11 @@ function describeChoices(items: { tags: string[]; platform?: string }[]): string
 
 function readConfig(store: DocStore, path: string, what: string): ImageConfigDoc {
   const cfg = parseJson<ImageConfigDoc>(store.json(path), what);
-  if (typeof cfg !== 'object' || cfg === null) throw new ImageSelectError(`${what} is not an image config`);
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new ImageSelectError(`${what} is not an image config`);
+  // Keep history positions (so commands never shift onto other layers) but make every entry an
+  // object: `null` or `5` in a hostile history must not reach the code that maps it.
+  if (cfg.history !== undefined && !Array.isArray(cfg.history)) cfg.history = [];
+  if (Array.isArray(cfg.history)) cfg.history = cfg.history.map((h) => (h && typeof h === 'object' && !Array.isArray(h) ? h : {}));
   return cfg;
 }
 
@@ -196,6 +206,9 @@ export function resolveImage(store: DocStore, selector: Selector, resolveName: (
     if (!Array.isArray(items) || items.length === 0) throw new ImageSelectError('manifest.json lists no image');
     const withCfg = items.map((it) => {
       if (!it || typeof it.Config !== 'string' || !Array.isArray(it.Layers)) throw new ImageSelectError('manifest.json entry without Config or Layers');
+      if (!it.Layers.every((l) => typeof l === 'string')) throw new ImageSelectError(`manifest.json entry for ${it.Config} lists a layer that is not a path`);
+      // RepoTags is optional (null for untagged images); anything but strings in it is ignored.
+      it.RepoTags = Array.isArray(it.RepoTags) ? it.RepoTags.filter((t): t is string => typeof t === 'string') : [];
       const cfgPath = resolveName(it.Config);
       return { it, cfgPath, cfg: readConfig(store, cfgPath, `image config ${it.Config}`) };
     });

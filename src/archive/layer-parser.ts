@@ -107,7 +107,11 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   });
 
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
+  // pipeline() reports the first error; streamx may emit a second one (from _final) after
+  // pipeline has let go, which must not become an uncaught exception.
+  extract.on('error', () => {});
   extract.on('entry', (header, stream, next) => {
+    stream.on('error', () => {}); // the same error reaches pipeline() through the extractor
     const type = TYPE_MAP[header.type ?? 'file'];
     const name = decodeName(header.name);
     if (type === undefined || (compression === 'gzip' && ESTARGZ_NAMES.has(name))) {

@@ -41,8 +41,14 @@ function isLayerName(name: string): boolean {
 export async function readOuterTar(input: Readable, table: PathTable, label: string, events: OuterEvents = {}): Promise<OuterContents> {
   const contents: OuterContents = { json: new Map(), layers: new Map(), links: new Map(), names: [] };
   const extract = tar.extract();
+  // pipeline() reports the first error; streamx may emit a second one (from _final) after
+  // pipeline has let go, which must not become an uncaught exception.
+  extract.on('error', () => {});
   let entries = 0;
   extract.on('entry', (header, entryStream, next) => {
+    // When the outer tar ends early, tar-stream destroys the open entry with the same error that
+    // pipeline() reports; without a listener that second copy would be uncaught.
+    entryStream.on('error', () => {});
     entries++;
     const stream = entryStream as unknown as Readable;
     const name = normalisePath(header.name).path;

@@ -65,7 +65,11 @@ async function scanLayer(blob: AsyncIterable<Buffer>, path: string, sink: () => 
   const want = normalisePath(path).path;
   let found = false;
   const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
+  // pipeline() reports the first error; streamx may emit a second one (from _final) after
+  // pipeline has let go, which must not become an uncaught exception.
+  extract.on('error', () => {});
   extract.on('entry', (header, entry, next) => {
+    entry.on('error', () => {}); // the same error reaches pipeline() through the extractor
     const name = normalisePath(decodeLatin1(header.name)).path;
     if (name === want && (header.type === 'file' || header.type === 'contiguous-file')) {
       found = true;
@@ -99,7 +103,11 @@ function decodeLatin1(name: string): string {
 async function scanOuter(outer: AsyncIterable<Buffer>, wanted: { location: string | null; diffId: string }, path: string, sink: () => Writable, discard: () => void): Promise<boolean> {
   let done = false;
   const extract = tar.extract();
+  // pipeline() reports the first error; streamx may emit a second one (from _final) after
+  // pipeline has let go, which must not become an uncaught exception.
+  extract.on('error', () => {});
   extract.on('entry', (header, entry, next) => {
+    entry.on('error', () => {}); // the same error reaches pipeline() through the extractor
     const name = normalisePath(header.name).path;
     const candidate = !done && header.type === 'file' && (wanted.location ? name === wanted.location : (header.size ?? 0) >= 1024);
     if (!candidate) {

@@ -199,6 +199,9 @@ export async function loadRegistryImage(reference: string, ref: string, opts: Lo
   if (diffIds.length !== layerDescs.length) {
     throw new StrataError(`${label}: config ${cfgDesc.digest} lists ${diffIds.length} diff_ids but manifest ${res.manifestDigest} has ${layerDescs.length} layers`, EXIT_INPUT);
   }
+  // diff_ids key the layer cache: only well-formed digests get that far.
+  const badDiff = diffIds.findIndex((x) => typeof x !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(x));
+  if (badDiff >= 0) throw new StrataError(`${label}: config ${cfgDesc.digest} has an invalid diff_id ${badDiff} (${JSON.stringify(diffIds[badDiff])})`, EXIT_INPUT);
   if (opts.platform && !res.fromIndex && !platformMatches(opts.platform, { os: config.os, architecture: config.architecture, variant: config.variant })) {
     throw new StrataError(`${label}: no image for platform ${platformString(opts.platform)}; this is a single-platform image for ${platformString({ os: config.os, architecture: config.architecture, variant: config.variant })}`, EXIT_INPUT);
   }

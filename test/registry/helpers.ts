@@ -168,6 +168,8 @@ export function buildMultiPlatformLayout(amdImage: string, armImage: string): st
 export interface AuthProxy {
   host: string;
   port: number;
+  /** With `redirectBlobs`: the requests the "blob store" saw, and whether they carried Authorization. */
+  storeLog: { url: string; authorization: boolean }[];
   /** Every request the proxy saw: method, path (with query), whether it carried Basic or Bearer auth. */
   log: { method: string; url: string; auth: 'none' | 'basic' | 'bearer' | 'other'; status: number }[];
   close(): Promise<void>;
@@ -181,8 +183,26 @@ export interface AuthProxy {
  *  - mode "basic": /v2/* needs `Authorization: Basic` with the right credentials.
  * Authorised requests are forwarded to the registry unchanged (apart from Authorization).
  */
-export async function startAuthProxy(upstream: Registry, user: string, pass: string, mode: 'bearer' | 'basic'): Promise<AuthProxy> {
+export async function startAuthProxy(upstream: Registry, user: string, pass: string, mode: 'bearer' | 'basic', opts: { redirectBlobs?: boolean; cutBlobsLargerThan?: number } = {}): Promise<AuthProxy> {
   const port = await freePort();
+  // A separate origin standing in for a CDN / S3: authorised blob GETs are redirected to it with a
+  // "signed" URL, as registries on cloud storage do. It must never receive the registry's credentials.
+  const storeLog: AuthProxy['storeLog'] = [];
+  const store = http.createServer((req, res) => {
+    storeLog.push({ url: req.url ?? '', authorization: req.headers.authorization !== undefined });
+    const u = new URL(req.url ?? '/', 'http://store');
+    if (u.searchParams.get('sig') !== 'ok') {
+      res.writeHead(403).end();
+      return;
+    }
+    const up = http.get({ host: '127.0.0.1', port: upstream.port, path: u.pathname }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+  });
+  await new Promise<void>((r) => store.listen(0, '127.0.0.1', () => r()));
+  const storePort = (store.address() as net.AddressInfo).port;
   const host = `127.0.0.1:${port}`;
   const token = `tok-${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 16)}`;
   const basic = 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
@@ -212,11 +232,27 @@ export async function startAuthProxy(upstream: Registry, user: string, pass: str
           : 'Basic realm="strata-test"';
       return reply(401, { 'WWW-Authenticate': challenge }, JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
     }
+    if (opts.redirectBlobs && req.method === 'GET' && url.pathname.includes('/blobs/')) {
+      return reply(307, { Location: `http://127.0.0.1:${storePort}${url.pathname}?sig=ok` }, '');
+    }
     const headers = { ...req.headers, host: upstream.host };
     delete headers.authorization;
     const up = http.request({ host: '127.0.0.1', port: upstream.port, method: req.method, path: req.url, headers }, (ur) => {
       entry.status = ur.statusCode ?? 0;
       res.writeHead(ur.statusCode ?? 502, ur.headers);
+      const len = Number(ur.headers['content-length'] ?? 0);
+      if (opts.cutBlobsLargerThan !== undefined && url.pathname.includes('/blobs/') && len > opts.cutBlobsLargerThan) {
+        // Send a third of the blob, then drop the connection: a download cut off mid-way.
+        let sent = 0;
+        ur.on('data', (c: Buffer) => {
+          if (sent >= len / 3) return;
+          sent += c.length;
+          res.write(c, () => {
+            if (sent >= len / 3) res.socket?.destroy();
+          });
+        });
+        return;
+      }
       ur.pipe(res);
     });
     up.on('error', () => reply(502, {}, '{}'));
@@ -227,11 +263,13 @@ export async function startAuthProxy(upstream: Registry, user: string, pass: str
     host,
     port,
     log,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    storeLog,
+    close: async () => {
+      for (const srv of [server, store]) {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
+    },
   };
 }
 

@@ -134,6 +134,8 @@ describe('registry:// sources against a real registry', { skip: gate.skip }, () 
     changesDigest = skopeoCopy([`docker-daemon:${changes.tag}`, `docker://${reg.host}/strata/changes:1`]);
     multiLayout = buildMultiPlatformLayout(changes.tag, small.tag);
     multiDigest = skopeoCopy(['--all', `oci:${multiLayout}:multi`, `docker://${reg.host}/strata/multi:1`]);
+    // The same two images as a Docker manifest list of Docker v2 schema 2 manifests.
+    skopeoCopy(['--all', '--format', 'v2s2', `oci:${multiLayout}:multi`, `docker://${reg.host}/strata/dlist:1`]);
     engineReport = await json([changes.tag, '--json', '--files', '--no-cache']);
     registryReport = await json([`registry://${reg.host}/strata/changes:1`, '--json', '--files', '--no-cache']);
   });
@@ -236,6 +238,20 @@ describe('registry:// sources against a real registry', { skip: gate.skip }, () 
       const direct = await json([`registry://${reg.host}/strata/multi@${armDesc.digest}`, '--json', '--no-cache']);
       assert.equal(direct.image.id, layoutArm.image.id);
       assert.deepEqual(direct.image.repoDigests, [`${reg.host}/strata/multi@${armDesc.digest}`]);
+    });
+
+    it('reads a Docker manifest list the same way', async () => {
+      const r = await fetch(`http://${reg.host}/v2/strata/dlist/manifests/1`, { headers: { Accept: 'application/vnd.docker.distribution.manifest.list.v2+json' } });
+      assert.equal(r.headers.get('content-type'), 'application/vnd.docker.distribution.manifest.list.v2+json');
+      const arm = await json([`registry://${reg.host}/strata/dlist:1`, '--platform', 'linux/arm64', '--json', '--files', '--no-cache']);
+      const want = comparable(layoutArm);
+      const got = comparable(arm);
+      // skopeo re-serialises the config when it converts OCI -> Docker: the id (config digest) differs.
+      delete want.image.id;
+      delete got.image.id;
+      for (const l of [...want.layers, ...got.layers]) delete l.mediaType;
+      assertSame(got, want, 'Docker list arm64 vs layout arm64');
+      assert.match(arm.layers[0].mediaType, /^application\/vnd\.docker\.image\.rootfs\.diff\.tar\.gzip$/);
     });
 
     it('an unknown platform is an error listing the platforms in the index', async () => {
@@ -408,6 +424,33 @@ describe('registry:// sources against a real registry', { skip: gate.skip }, () 
         assert.deepEqual(blobGets(), [first.image.id], 'second run fetches the config only');
         assert.deepEqual(second, first);
       });
+    });
+
+    it('follows blob redirects to another origin without sending it the credentials', async () => {
+      const proxy = await startAuthProxy(reg, user, pass, 'bearer', { redirectBlobs: true });
+      try {
+        const cfg = dockerConfig({ auths: { [proxy.host]: { auth } } });
+        const r = await json([`registry://${proxy.host}/strata/changes:1`, '--json', '--files', '--no-cache'], { DOCKER_CONFIG: cfg });
+        assertSame(withoutNamesAndBlobs(r), withoutNamesAndBlobs(registryReport), 'through redirects');
+        assert.ok(proxy.log.some((e) => e.status === 307), 'blobs were redirected');
+        // The config and every distinct layer blob came from the store, none with Authorization.
+        assert.equal(proxy.storeLog.length, new Set(r.layers.map((l: any) => l.blobDigest)).size + 1);
+        assert.ok(proxy.storeLog.every((e) => !e.authorization), JSON.stringify(proxy.storeLog));
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('a download cut off mid-blob -> exit 3 naming the blob', async () => {
+      const proxy = await startAuthProxy(reg, user, pass, 'bearer', { cutBlobsLargerThan: 100_000 });
+      try {
+        const big = registryReport.layers[0];
+        assert.ok(big.compressedBytes > 100_000, 'layer 0 is the large one');
+        const cfg = dockerConfig({ auths: { [proxy.host]: { auth } } });
+        assertFails(await strata([`registry://${proxy.host}/strata/changes:1`, '--json', '--no-cache'], { DOCKER_CONFIG: cfg }), 3, big.blobDigest, 'cut off');
+      } finally {
+        await proxy.close();
+      }
     });
 
     describe('through a Basic-auth proxy', () => {
