@@ -14,7 +14,7 @@
 // Environment: BENCH_RUNS (rounds, default 3), BENCH_IMAGE (default strata-bench/app:1, built by
 // build-image.sh; another image must already exist), STRATA_BIN (default bin/strata.js),
 // BENCH_NO_README=1 (leave README.md alone), BENCH_QUIET_WAIT_S (how long to wait for an idle machine
-// before each timed command, default 120; 0 = do not wait).
+// before each timed command, default 30; 0 = do not wait).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,7 +31,7 @@ const OUT = join(BENCH, 'out');
 const DEFAULT_IMAGE = 'strata-bench/app:1';
 const IMAGE = process.env.BENCH_IMAGE || DEFAULT_IMAGE;
 const RUNS = Math.max(1, Math.floor(Number(process.env.BENCH_RUNS ?? 3)) || 3);
-const QUIET_WAIT_MS = 1000 * Math.max(0, Number(process.env.BENCH_QUIET_WAIT_S ?? 120) || 0);
+const QUIET_WAIT_MS = 1000 * Math.max(0, Number(process.env.BENCH_QUIET_WAIT_S ?? 30) || 0);
 let STRATA = resolve(process.env.STRATA_BIN || join(ROOT, 'bin', 'strata.js'));
 const CACHE_WARM = join(OUT, 'cache-warm'); // filled once, then read by (c)
 const CACHE_OFF = join(OUT, 'cache-off'); // given to --no-cache runs: must stay empty
