@@ -9,8 +9,8 @@ import { readOuterTar, resolveLink, type OuterContents } from '../archive/outer-
 import { resolveImage, type DocStore, type ResolvedImage } from '../archive/image-index.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import type { LoadedImage, LoadListener } from './image.js';
-import { applyHistory, metaFromConfig, newLayerInfo } from './image.js';
-import { Assembler, fillFromParsed, newImage, type LoadOptions } from './assemble.js';
+import { withImage, applyHistory, metaFromConfig, newLayerInfo } from './image.js';
+import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
 
 export function outerDocStore(contents: OuterContents): DocStore {
@@ -55,18 +55,21 @@ export async function loadFromOuterStream(
   opts: LoadOptions,
   emit: LoadListener,
 ): Promise<{ contents: OuterContents; resolved: ResolvedImage }> {
+  cancelWith(opts.signal, input as unknown as { destroy(err?: Error): void });
   const contents = await readOuterTar(input, img.analysis.table, label, {
     onLayerProgress: (name, p) => {
+      noteStream(img, name, p, null);
       emit({ type: 'progress', layer: null, name });
-      void p;
     },
   });
+  checkCancelled(opts.signal);
   const resolved = resolveImage(outerDocStore(contents), { tag: opts.tag, platform: opts.platform }, (n) => resolveLink(contents, n));
   return { contents, resolved };
 }
 
 export async function loadArchive(path: string, ref: string, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
   const img = newImage({ kind: 'archive', ref });
+  emit = withImage(img, emit);
   img.origin = { kind: 'archive', path };
   let input: fs.ReadStream;
   try {

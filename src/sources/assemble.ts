@@ -8,6 +8,7 @@ import type { ParsedLayer } from '../archive/layer-parser.js';
 import type { LayerData } from '../model/layer-data.js';
 import type { LoadedImage, LoadListener, SourceInfo } from './image.js';
 import { configView } from './image.js';
+import { StrataError, EXIT_INPUT } from '../errors.js';
 
 export interface LoadOptions {
   /** Pick an image in a multi-image archive. */
@@ -15,6 +16,8 @@ export interface LoadOptions {
   platform?: { os: string; architecture: string; variant?: string };
   /** `--base-layers N`: overrides the base detection when set. */
   baseLayers?: number;
+  /** Stops a load (an export, an archive read) that is no longer wanted. */
+  signal?: AbortSignal;
   /** Per-diff_id cache; undefined when disabled. */
   cache?: LayerCacheLike;
   /** `--insecure`: registries may be reached over plain HTTP (loopback hosts always may). */
@@ -84,9 +87,28 @@ export class Assembler {
   }
 }
 
+/** Destroy `stream` when the load is cancelled; throws at once when it already is. */
+export function cancelWith(signal: AbortSignal | undefined, stream: { destroy(err?: Error): void }): void {
+  if (!signal) return;
+  const abort = () => stream.destroy(new StrataError('cancelled', EXIT_INPUT));
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+}
+
+export function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StrataError('cancelled', EXIT_INPUT);
+}
+
+/** Record what the stream is reading, for progress displays. */
+export function noteStream(img: LoadedImage, name: string, p: { blobBytes: number; tarBytes: number; entries: number }, layer: number | null): void {
+  img.stream = { name, blobBytes: p.blobBytes, tarBytes: p.tarBytes, entries: p.entries, layer };
+  if (layer !== null && img.layers[layer]) img.layers[layer].progress = { ...p, expectedBytes: img.layers[layer].progress.expectedBytes };
+}
+
 export function fillFromParsed(img: LoadedImage, index: number, parsed: ParsedLayer): void {
   const info = img.layers[index];
   if (!info) return;
+  info.progress = { blobBytes: parsed.blobBytes, tarBytes: parsed.data.tarBytes, entries: parsed.data.count, expectedBytes: parsed.blobBytes };
   if (!info.blobDigest) info.blobDigest = parsed.blobDigest;
   if (info.compressedBytes === null && parsed.compression !== 'none') info.compressedBytes = parsed.blobBytes;
   if (!info.mediaType) {

@@ -10,8 +10,8 @@ import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 import { Engine } from './engine.js';
 import { mapApiHistory, type ApiHistoryItem } from './engine-history.js';
 import type { LoadedImage, LoadListener } from './image.js';
-import { applyHistory, configView, newLayerInfo } from './image.js';
-import { Assembler, fillFromParsed, newImage, type LoadOptions } from './assemble.js';
+import { withImage, applyHistory, configView, newLayerInfo } from './image.js';
+import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
 
@@ -28,6 +28,7 @@ function historyFromApi(api: ApiHistoryItem[], layerCount: number): ImageConfigD
 export async function loadEngineImage(name: string, kind: 'docker' | 'podman', ref: string, opts: LoadOptions, emit: LoadListener, engineIn?: Engine): Promise<LoadedImage> {
   const engine = engineIn ?? (await Engine.connect(kind));
   const img = newImage({ kind: 'engine', ref });
+  emit = withImage(img, emit);
   const info = await engine.inspect(name);
   const diffIds: string[] = info.RootFS?.Layers ?? [];
   // Before API 1.48 the export has no platform choice: the Engine holds one platform per image.
@@ -82,14 +83,15 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       throw err;
     }
     const label = `export of ${name}`;
+    cancelWith(opts.signal, stream);
     const onAbort = (err: Error) => stream.destroy(err);
     stream.on('aborted', () => onAbort(new Error('ECONNRESET')));
     let contents;
     try {
       contents = await readOuterTar(stream, img.analysis.table, label, {
         onLayerProgress: (entry, p) => {
+          noteStream(img, entry, p, null);
           emit({ type: 'progress', layer: null, name: entry });
-          void p;
         },
         onLayer: (_entry, parsed) => {
           const pos = positions.get(parsed.data.diffId);
@@ -112,6 +114,7 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
         },
       });
     } catch (err) {
+      checkCancelled(opts.signal);
       if (err instanceof StrataError) throw err;
       const e = err as NodeJS.ErrnoException;
       if (e?.code || /ECONNRESET|aborted|socket hang up|premature close/i.test(e?.message ?? '')) {

@@ -75,15 +75,19 @@ export interface LoadedImage {
   warnings: string[];
   /** True once every layer is merged. */
   complete: boolean;
+  /** The blob being streamed right now (an export or archive entry) and how far it is. */
+  stream?: { name: string; blobBytes: number; tarBytes: number; entries: number; layer: number | null };
   /** The reference the image was used through, when there is one (not a bare id or path). */
   reference?: { name: string; official: boolean; floating: boolean } | null;
 }
 
-export type LoadEvent =
+/** Every event carries the image being loaded (mutated in place as layers arrive). */
+export type LoadEvent = (
   | { type: 'meta' }
   | { type: 'progress'; layer: number | null; name: string }
   | { type: 'layer'; index: number }
-  | { type: 'done' };
+  | { type: 'done' }
+) & { image?: LoadedImage };
 
 export type LoadListener = (ev: LoadEvent) => void;
 
@@ -177,4 +181,9 @@ export function applyHistory(img: LoadedImage, history: ImageConfigDoc['history'
     l.created = created[i];
   });
   for (const w of warnings) if (!img.warnings.includes(w)) img.warnings.push(w);
+}
+
+/** A listener that stamps every event with the image, so subscribers can render it while it loads. */
+export function withImage(img: LoadedImage, emit: LoadListener): LoadListener {
+  return (ev) => emit({ ...ev, image: img });
 }

@@ -8,8 +8,8 @@ import { resolveImage, type DocStore } from '../archive/image-index.js';
 import { parseLayer } from '../archive/layer-parser.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import type { LoadedImage, LoadListener } from './image.js';
-import { applyHistory, metaFromConfig, newLayerInfo } from './image.js';
-import { Assembler, fillFromParsed, newImage, type LoadOptions } from './assemble.js';
+import { withImage, applyHistory, metaFromConfig, newLayerInfo } from './image.js';
+import { Assembler, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
 
 const MAX_DOC = 32 * 1024 * 1024;
@@ -48,6 +48,7 @@ export function dirDocStore(root: string): DocStore {
 
 export async function loadOciLayout(dir: string, ref: string, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
   const img = newImage({ kind: 'oci-layout', ref });
+  emit = withImage(img, emit);
   const root = path.resolve(dir);
   img.origin = { kind: 'oci-layout', dir: root };
   const resolved = resolveImage(dirDocStore(root), { tag: opts.tag, platform: opts.platform });
@@ -60,9 +61,11 @@ export async function loadOciLayout(dir: string, ref: string, opts: LoadOptions,
   const asm = new Assembler(img, emit);
   asm.setOrder(resolved.layers.map((_, i) => String(i)));
   for (const [i, r] of resolved.layers.entries()) {
+    checkCancelled(opts.signal);
     const file = inside(root, r.location);
     if (!file || !fs.existsSync(file)) throw new StrataError(`${dir}: blob ${r.blobDigest ?? r.location} is missing from the layout`, EXIT_INPUT);
     const info = img.layers[i];
+    info.progress.expectedBytes = fs.statSync(file).size;
     const cached = info.diffId ? opts.cache?.get(info.diffId, img.analysis.table) : null;
     if (cached) {
       asm.provide(String(i), cached);
@@ -72,7 +75,7 @@ export async function loadOciLayout(dir: string, ref: string, opts: LoadOptions,
       table: img.analysis.table,
       label: `${dir}: blob ${r.blobDigest ?? r.location}`,
       onProgress: (p) => {
-        info.progress = { ...p, expectedBytes: null };
+        noteStream(img, r.location, p, i);
         emit({ type: 'progress', layer: i, name: r.location });
       },
     });

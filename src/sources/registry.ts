@@ -18,7 +18,7 @@ import { LayerReadError, parseLayer } from '../archive/layer-parser.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 import type { LayerData } from '../model/layer-data.js';
 import type { LoadedImage, LoadListener } from './image.js';
-import { applyHistory, metaFromConfig, newLayerInfo } from './image.js';
+import { withImage, applyHistory, metaFromConfig, newLayerInfo } from './image.js';
 import { Assembler, newImage, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
 import { familiar, parseReference, ReferenceError, type ImageReference } from './reference.js';
@@ -210,6 +210,7 @@ export async function loadRegistryImage(reference: string, ref: string, opts: Lo
   const repoTags = parsed.digest ? [] : [familiar({ ...parsed, digest: null })];
   const repoDigests = [familiar({ ...parsed, tag: null, digest: res.topDigest })];
   const img = newImage({ kind: 'registry', ref });
+  emit = withImage(img, emit);
   // File view and extraction read a layer again: stream its blob (size-bounded, same auth).
   img.origin = { kind: 'registry', open: async (index) => reopen(client, layerDescs[index], `layer ${index} blob ${layerDescs[index]?.digest}`) };
   img.meta = metaFromConfig(config, cfgDesc.digest, repoTags, repoDigests);
