@@ -4,6 +4,7 @@
  * identified by hashing its tar as it streams, is merged as soon as the layers below it are in,
  * without waiting for `manifest.json` at the end of the export.
  */
+import { PassThrough } from 'node:stream';
 import { readOuterTar, resolveLink } from '../archive/outer-tar.js';
 import { resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
@@ -14,6 +15,9 @@ import { withImage, applyHistory, configView, newLayerInfo } from './image.js';
 import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
+
+/** Bytes of export buffered ahead of the analysis (STRATA_READ_AHEAD_MB, default 64). */
+const READ_AHEAD_BYTES = (Number(process.env.STRATA_READ_AHEAD_MB) || 64) * 1024 * 1024;
 
 /** Provisional history from the history API until the exact config arrives. */
 function historyFromApi(api: ApiHistoryItem[], layerCount: number): ImageConfigDoc['history'] {
@@ -88,7 +92,11 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
     stream.on('aborted', () => onAbort(new Error('ECONNRESET')));
     let contents;
     try {
-      contents = await readOuterTar(stream, img.analysis.table, label, {
+      // A deep read-ahead buffer: the daemon keeps writing while a layer is being parsed, so the
+      // export (the part the user waits for) is never held back by our analysis.
+      const readAhead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
+      stream.on('error', (err: Error) => readAhead.destroy(err));
+      contents = await readOuterTar(stream.pipe(readAhead), img.analysis.table, label, {
         onLayerProgress: (entry, p) => {
           noteStream(img, entry, p, null);
           emit({ type: 'progress', layer: null, name: entry });

@@ -7,7 +7,7 @@
  */
 import type { Key } from 'ink';
 
-export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'details' | 'prompt' | 'help';
+export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'details' | 'view' | 'shared' | 'diff' | 'prompt' | 'help';
 
 export type Command =
   | 'quit'
@@ -53,7 +53,16 @@ export type Command =
   | 'accept'
   | 'cancel'
   | 'erase'
-  | 'closeHelp';
+  | 'clearPrompt'
+  | 'closeHelp'
+  | 'view'
+  | 'save'
+  | 'toggleWrap'
+  | 'toggleHex'
+  | 'closeView'
+  | 'shared'
+  | 'toggleList'
+  | 'diffFilter';
 
 export interface Binding {
   command: Command;
@@ -88,10 +97,13 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'open', keys: ['enter'], scope: 'images', description: 'open the selected image', hint: 'open' },
   { command: 'filterImages', keys: ['/'], scope: 'images', description: 'filter the image list', hint: 'filter' },
   { command: 'refresh', keys: ['r'], scope: 'images', description: 'reload the image list', hint: 'reload' },
+  { command: 'toggleList', keys: ['c'], scope: 'images', description: 'switch between images and containers', hint: 'containers' },
+  { command: 'shared', keys: ['s'], scope: 'images', description: 'layers the images share (stored once)', hint: 'shared' },
 
   { command: 'open', keys: ['enter', 'right', 'l'], scope: 'layers', description: 'show this layer in the file tree', hint: 'tree' },
 
-  { command: 'toggleDir', keys: ['space', 'enter'], scope: 'tree', description: 'collapse or expand the directory', hint: 'fold' },
+  { command: 'toggleDir', keys: ['space', 'enter'], scope: 'tree', description: 'collapse or expand the directory (on a file: view it)', hint: 'fold' },
+  { command: 'view', keys: ['v'], scope: 'tree', description: 'view the file as of this layer (text or hex)', hint: 'view' },
   { command: 'collapse', keys: ['left', 'h'], scope: 'tree', description: 'collapse, or go to the parent directory' },
   { command: 'expand', keys: ['right', 'l'], scope: 'tree', description: 'expand, or go to the first child' },
   { command: 'expandAll', keys: ['e'], scope: 'tree', description: 'expand every directory' },
@@ -113,9 +125,22 @@ export const KEYMAP: readonly Binding[] = [
 
   { command: 'jump', keys: ['enter'], scope: 'waste', description: 'jump to the path in the tree, at the layer that hid it', hint: 'jump' },
 
+  { command: 'save', keys: ['x'], scope: 'view', description: 'save this version of the file (asks where)', hint: 'save' },
+  { command: 'toggleWrap', keys: ['w'], scope: 'view', description: 'wrap or cut long lines', hint: 'wrap' },
+  { command: 'toggleHex', keys: ['m'], scope: 'view', description: 'text / hex dump' },
+  { command: 'closeView', keys: ['esc', 'q'], scope: 'view', description: 'close the file view', hint: 'close' },
+  { command: 'help', keys: ['?'], scope: 'view', description: 'show this help' },
+
+  { command: 'back', keys: ['esc'], scope: 'shared', description: 'back to the image list', hint: 'back' },
+  { command: 'refresh', keys: ['r'], scope: 'shared', description: 'ask the Engine again' },
+
+  { command: 'diffFilter', keys: ['f', '/'], scope: 'diff', description: 'filter the file differences by path', hint: 'filter' },
+  { command: 'clearFilters', keys: ['x'], scope: 'diff', description: 'clear the filter' },
+
   { command: 'accept', keys: ['enter'], scope: 'prompt', description: 'accept', hint: 'accept' },
   { command: 'cancel', keys: ['esc'], scope: 'prompt', description: 'cancel', hint: 'cancel' },
   { command: 'erase', keys: ['backspace', 'delete'], scope: 'prompt', description: 'delete a character' },
+  { command: 'clearPrompt', keys: ['ctrl+u'], scope: 'prompt', description: 'clear the text' },
 
   { command: 'closeHelp', keys: ['esc', '?', 'q'], scope: 'help', description: 'close the help', hint: 'close' },
 ];
@@ -188,11 +213,14 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   tree: 'File tree',
   waste: 'Waste',
   details: 'Details',
-  prompt: 'Search and filter prompts',
+  view: 'File view',
+  shared: 'Shared layers',
+  diff: 'Image diff',
+  prompt: 'Prompts (search, filter, save as)',
   help: 'Help',
 };
 
-const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'details', 'prompt', 'help'];
+const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'details', 'view', 'shared', 'diff', 'prompt', 'help'];
 
 /** Help lines, grouped by scope. */
 export function helpLines(): { scope: Scope; keys: string; description: string }[] {
