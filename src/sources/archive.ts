@@ -84,7 +84,13 @@ export async function loadArchive(path: string, ref: string, opts: LoadOptions, 
   img.baseLayers = await decideBaseLayers(img, resolved.baseName, opts, null);
   emit({ type: 'meta' });
   const asm = new Assembler(img, emit);
-  for (const k of new Set(keys)) asm.provide(k, contents.layers.get(k)!.data);
+  for (const k of new Set(keys)) {
+    const data = contents.layers.get(k)!.data;
+    // One pass over the archive parses every layer anyway; cached, the same layers on an Engine
+    // (or in another archive's OCI layout) are free later.
+    opts.cache?.put(data, img.analysis.table);
+    asm.provide(k, data);
+  }
   asm.setOrder(keys);
   img.complete = true;
   emit({ type: 'done' });

@@ -1,4 +1,5 @@
 /** Images pane: rows from the Engine's image list (one per tag), and the filter. Pure. */
+import { isFloating, isOfficial, parseReference } from '../../sources/reference.js';
 export interface ImageRow {
   id: string;
   /** "repo:tag", or null for an untagged (dangling) image. */
@@ -10,8 +11,10 @@ export interface ImageRow {
   size: number;
   sharedSize: number;
   containers: number;
-  /** An official library image (no slash in the repository name). */
+  /** An official library image (Docker Hub's library namespace). */
   official: boolean;
+  /** Used through `latest` (a tag that moves). */
+  floating: boolean;
 }
 
 /** The subset of dockerode's ImageInfo the list uses. */
@@ -30,14 +33,23 @@ export function imageRows(list: EngineImage[]): ImageRow[] {
     const tags = (im.RepoTags ?? []).filter((t) => t && t !== '<none>:<none>');
     const base = { id: im.Id, created: im.Created, size: im.Size, sharedSize: im.SharedSize ?? -1, containers: im.Containers ?? -1 };
     if (tags.length === 0) {
-      rows.push({ ...base, repoTag: null, repo: '<none>', tag: '<none>', official: false });
+      rows.push({ ...base, repoTag: null, repo: '<none>', tag: '<none>', official: false, floating: false });
       continue;
     }
     for (const t of tags) {
       const i = t.lastIndexOf(':');
       const repo = i > 0 && !t.slice(i).includes('/') ? t.slice(0, i) : t;
       const tag = i > 0 && !t.slice(i).includes('/') ? t.slice(i + 1) : '';
-      rows.push({ ...base, repoTag: t, repo, tag, official: !repo.includes('/') });
+      let official = false;
+      let floating = tag === 'latest';
+      try {
+        const ref = parseReference(t);
+        official = isOfficial(ref);
+        floating = isFloating(ref);
+      } catch {
+        // A tag the Engine holds but the grammar rejects: show it, unmarked.
+      }
+      rows.push({ ...base, repoTag: t, repo, tag, official, floating });
     }
   }
   rows.sort((a, b) => b.created - a.created || (a.repoTag ?? '').localeCompare(b.repoTag ?? ''));
@@ -45,8 +57,8 @@ export function imageRows(list: EngineImage[]): ImageRow[] {
 }
 
 export function imageWarning(r: ImageRow): string | null {
-  if (r.repoTag === null) return 'untagged';
-  if (r.tag === 'latest') return 'latest';
+  if (r.repoTag === null) return 'dangling';
+  if (r.floating) return 'latest';
   return null;
 }
 
