@@ -1,5 +1,7 @@
 /** Run the built CLI (dist/) as a user would, capturing stdout, stderr and the exit code. */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,11 +18,15 @@ export interface CliResult {
   stderr: string;
 }
 
+/** A private cache for this test process, so runs never read or fill the user's cache. */
+const CACHE = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-test-cache-'));
+process.on('exit', () => fs.rmSync(CACHE, { recursive: true, force: true }));
+
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, ...opts.env },
+      env: { ...process.env, STRATA_CACHE_DIR: CACHE, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -8,14 +8,20 @@ import { lookup, type Command, type Scope } from '../keymap.js';
 import { computeLayout, contentColumns, contentRows, PANES, type Layout, type PaneId, type Size } from '../layout.js';
 import { NO_FILTERS, type ChangeFilter, type TreeRows } from '../../model/tree-rows.js';
 import { clampList, listAction, reduceList, LIST0, type ListState } from './list.js';
-import { reduceTree, TREE0, type TreeAction, type TreeState } from './tree.js';
+import { reduceTree, treeWindow, TREE0, type TreeAction, type TreeState } from './tree.js';
 import type { ImageModel, Step, TreeQuery } from './image-model.js';
 import { filterImages, type ImageRow } from './images.js';
 import { detailLines } from './details.js';
 import { helpLines } from '../keymap.js';
 import { parseSize } from '../text.js';
+import { K_REMOVED } from '../../model/analysis.js';
+import { filterContainers, type ContainerRow } from './containers.js';
+import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
+import { SHARED0, type SharedState } from './shared.js';
+import { DIFF0, diffFiles, diffLayerRows, type DiffModel, type DiffState } from './diff.js';
+import type { SharedReport } from '../../sources/shared.js';
 
-export type PromptKind = 'search' | 'path' | 'size' | 'images';
+export type PromptKind = 'search' | 'path' | 'size' | 'images' | 'save' | 'diff';
 
 export interface Prompt {
   kind: PromptKind;
@@ -26,8 +32,10 @@ export interface Prompt {
   error?: string;
 }
 
+export type Screen = 'images' | 'image' | 'shared' | 'diff';
+
 export interface AppState {
-  screen: 'images' | 'image';
+  screen: Screen;
   /** The image was opened from the image list (b goes back). */
   fromList: boolean;
   focus: PaneId;
@@ -42,11 +50,32 @@ export interface AppState {
   details: ListState;
   /** A one-line notice (e.g. why the image list is not shown). */
   notice: string | null;
+  /** The list screen shows images or containers (`c` switches). */
+  listKind: 'images' | 'containers';
+  containers: ListState;
+  /** The file view, open over the image screen. */
+  view: FileViewState | null;
+  shared: SharedState;
+  diff: DiffState;
 }
 
-export type Effect = { type: 'quit' } | { type: 'open'; row: ImageRow } | { type: 'back' } | { type: 'refresh' } | null;
+export type Effect =
+  | { type: 'quit' }
+  | { type: 'open'; row: ImageRow }
+  | { type: 'openContainer'; row: ContainerRow }
+  | { type: 'back' }
+  | { type: 'refresh' }
+  /** Ask the Engine for its containers (when not asked yet). */
+  | { type: 'containers' }
+  /** Ask the Engine for the shared-layers report. */
+  | { type: 'shared' }
+  /** Read the version of `path` visible at `layer` for the view with this token. */
+  | { type: 'view'; token: number; path: string; layer: number }
+  /** Save the viewed version to `target` (a path typed by the user). */
+  | { type: 'save'; token: number; target: string }
+  | null;
 
-export function initialState(screen: 'images' | 'image', notice: string | null = null): AppState {
+export function initialState(screen: Screen, notice: string | null = null): AppState {
   return {
     screen,
     fromList: false,
@@ -61,7 +90,22 @@ export function initialState(screen: 'images' | 'image', notice: string | null =
     waste: LIST0,
     details: LIST0,
     notice,
+    listKind: 'images',
+    containers: LIST0,
+    view: null,
+    shared: SHARED0,
+    diff: DIFF0,
   };
+}
+
+/** The state on opening an image or a container from the list: the list's place is kept for `b`. */
+export function openedState(s: AppState): AppState {
+  return { ...initialState('image', s.notice), fromList: true, imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+}
+
+/** Back to the list from an image or the shared view, where it was left. */
+export function backToList(s: AppState): AppState {
+  return { ...initialState('images', null), imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
 }
 
 /** What the reducer may read about the world: pure derivations of the state. */
@@ -69,6 +113,9 @@ export interface AppCtx {
   size: Size;
   model: ImageModel | null;
   images: ImageRow[];
+  containers?: ContainerRow[];
+  shared?: SharedReport | null;
+  diff?: DiffModel | null;
 }
 
 export function layoutOf(s: AppState, ctx: AppCtx): Layout {
@@ -133,6 +180,10 @@ export function activeScopes(s: AppState): Scope[] {
   if (s.prompt) return ['prompt'];
   if (s.help.open) return ['help', 'list', 'global'];
   if (s.screen === 'images') return ['images', 'list', 'global'];
+  if (s.screen === 'shared') return ['shared', 'list', 'global'];
+  if (s.screen === 'diff') return ['diff', 'list', 'global'];
+  // The file view covers the panes: pane keys (Tab, 1-4, [ ]) would move what cannot be seen.
+  if (s.view) return ['view', 'list'];
   return [s.focus, 'list', 'global'];
 }
 
@@ -185,8 +236,11 @@ function promptText(s: AppState, text: string, ctx: AppCtx): AppState {
     case 'path':
       return tree(next, { type: 'filters', filters: { ...s.tree.filters, path: text } }, ctx);
     case 'images':
-      return { ...next, imageFilter: text, images: LIST0 };
+      return { ...next, imageFilter: text, images: LIST0, containers: LIST0 };
+    case 'diff':
+      return { ...next, diff: { ...s.diff, filter: text, files: LIST0 } };
     case 'size':
+    case 'save':
       return next;
   }
 }
@@ -198,9 +252,12 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
     switch (cmd) {
       case 'erase':
         return [promptText(s, p.text.slice(0, -1), ctx), null];
+      case 'clearPrompt':
+        return [promptText(s, '', ctx), null];
       case 'cancel': {
         const back: AppState = { ...s, prompt: null };
         if (p.kind === 'images') return [{ ...back, imageFilter: p.savedFilter ?? '' }, null];
+        if (p.kind === 'diff') return [{ ...back, diff: { ...s.diff, filter: p.savedFilter ?? '' } }, null];
         if (p.savedTree) return [{ ...back, tree: p.savedTree }, null];
         return [back, null];
       }
@@ -209,6 +266,12 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
           const v = p.text.trim() === '' ? 0 : parseSize(p.text);
           if (v === null) return [{ ...s, prompt: { ...p, error: 'not a size (try 10k, 1.5M, 2G)' } }, null];
           return [tree({ ...s, prompt: null }, { type: 'filters', filters: { ...s.tree.filters, minSize: v } }, ctx), null];
+        }
+        if (p.kind === 'save') {
+          const target = p.text.trim();
+          if (!target) return [{ ...s, prompt: { ...p, error: 'type a path' } }, null];
+          if (!s.view) return [{ ...s, prompt: null }, null];
+          return [{ ...s, prompt: null, view: { ...s.view, saving: true, saved: null } }, { type: 'save', token: s.view.token, target }];
         }
         return [{ ...s, prompt: null }, null];
       }
@@ -237,24 +300,15 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
     case 'help':
       return [{ ...s, help: { open: true, offset: 0 } }, null];
     case 'back':
-      return s.screen === 'image' && s.fromList ? [s, { type: 'back' }] : [s, null];
+      return (s.screen === 'image' && s.fromList) || s.screen === 'shared' ? [s, { type: 'back' }] : [s, null];
     default:
       break;
   }
 
-  if (s.screen === 'images') {
-    const rows = filterImages(ctx.images, s.imageFilter);
-    const la = listAction(cmd);
-    const h = Math.max(1, contentRows({ width: ctx.size.columns, height: ctx.size.rows - 1 - 3 }) - 1);
-    if (la) return [{ ...s, images: reduceList(s.images, la, rows.length, h) }, null];
-    if (cmd === 'open') {
-      const row = rows[clampList(s.images, rows.length, h).cursor];
-      return [s, row ? { type: 'open', row } : null];
-    }
-    if (cmd === 'filterImages') return [{ ...s, prompt: { kind: 'images', text: s.imageFilter, savedFilter: s.imageFilter } }, null];
-    if (cmd === 'refresh') return [s, { type: 'refresh' }];
-    return [s, null];
-  }
+  if (s.screen === 'images') return listCommand(s, cmd, ctx);
+  if (s.screen === 'shared') return [sharedCommand(s, cmd, ctx), cmd === 'refresh' ? { type: 'refresh' } : null];
+  if (s.screen === 'diff') return [diffCommand(s, cmd, ctx), null];
+  if (s.view) return viewCommand(s, s.view, cmd, ctx);
 
   // The image screen.
   if (cmd === 'nextPane' || cmd === 'prevPane') {
@@ -294,8 +348,156 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
       return [s, null];
     }
     case 'tree':
+      if (cmd === 'view' || cmd === 'toggleDir') return viewSelected(s, cmd, ctx);
       return [treeCommand(s, cmd, ctx), null];
   }
+}
+
+/** Rows of the image (or container) list's window. */
+export function listHeight(ctx: AppCtx): number {
+  return Math.max(1, contentRows({ width: ctx.size.columns, height: ctx.size.rows - 1 - 3 }) - 1);
+}
+
+function listCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  const h = listHeight(ctx);
+  const la = listAction(cmd);
+  if (cmd === 'filterImages') return [{ ...s, prompt: { kind: 'images', text: s.imageFilter, savedFilter: s.imageFilter } }, null];
+  if (cmd === 'refresh') return [s, { type: 'refresh' }];
+  if (cmd === 'shared') return [{ ...s, screen: 'shared', shared: SHARED0 }, { type: 'shared' }];
+  if (cmd === 'toggleList') {
+    const listKind = s.listKind === 'images' ? 'containers' : 'images';
+    return [{ ...s, listKind }, listKind === 'containers' ? { type: 'containers' } : null];
+  }
+  if (s.listKind === 'containers') {
+    const rows = filterContainers(ctx.containers ?? [], s.imageFilter);
+    if (la) return [{ ...s, containers: reduceList(s.containers, la, rows.length, h) }, null];
+    if (cmd === 'open') {
+      const row = rows[clampList(s.containers, rows.length, h).cursor];
+      return [s, row ? { type: 'openContainer', row } : null];
+    }
+    return [s, null];
+  }
+  const rows = filterImages(ctx.images, s.imageFilter);
+  if (la) return [{ ...s, images: reduceList(s.images, la, rows.length, h) }, null];
+  if (cmd === 'open') {
+    const row = rows[clampList(s.images, rows.length, h).cursor];
+    return [s, row ? { type: 'open', row } : null];
+  }
+  return [s, null];
+}
+
+/** The file view's content box: the whole pane area minus borders and the two summary lines. */
+export function viewBox(ctx: AppCtx): { width: number; height: number } {
+  const l = computeLayout(ctx.size, 'layers', 'tree');
+  return { width: Math.max(1, ctx.size.columns - 2), height: Math.max(1, l.mainRows - 2 - VIEW_HEADER_ROWS) };
+}
+
+function scrollOf(la: NonNullable<ReturnType<typeof listAction>>): ScrollAction | null {
+  return la.type === 'set' ? null : la;
+}
+
+function viewCommand(s: AppState, v: FileViewState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  const box = viewBox(ctx);
+  const la = listAction(cmd);
+  const sa = la ? scrollOf(la) : null;
+  if (sa) return [{ ...s, view: scrollView(v, sa, viewRows(v, box.width).count, box.height) }, null];
+  switch (cmd) {
+    case 'closeView':
+      return [{ ...s, view: null }, null];
+    case 'help':
+      return [{ ...s, help: { open: true, offset: 0 } }, null];
+    case 'toggleHex':
+      return v.bytes ? [{ ...s, view: { ...v, hex: !v.hex, top: 0 } }, null] : [s, null];
+    case 'toggleWrap': {
+      if (v.hex) return [s, null];
+      // Keep the line at the top of the screen at the top.
+      const before = viewRows(v, box.width);
+      let line = 0;
+      for (let i = Math.min(v.top, before.count - 1); i >= 0; i--) {
+        const n = before.row(i).num;
+        if (n) {
+          line = Number(n) - 1;
+          break;
+        }
+      }
+      const next = { ...v, wrap: !v.wrap, top: 0 };
+      const after = viewRows(next, box.width);
+      let top = line;
+      if (next.wrap) for (top = 0; top < after.count && after.row(top).num !== String(line + 1); top++);
+      return [{ ...s, view: scrollView({ ...next, top }, { type: 'move', delta: 0 }, after.count, box.height) }, null];
+    }
+    case 'save': {
+      if (!v.version || v.saving) return [s, null];
+      const base = v.version.path.slice(v.version.path.lastIndexOf('/') + 1);
+      return [{ ...s, prompt: { kind: 'save', text: `./${base}` } }, null];
+    }
+    default:
+      return [s, null];
+  }
+}
+
+/** `v` (or Enter on a file) in the tree: open the view of the file under the cursor. */
+function viewSelected(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  const rows = treeRows(s, ctx);
+  const step = selectedStep(s, ctx);
+  if (!rows || rows.ids.length === 0 || !step || step.layer < 0) return [cmd === 'toggleDir' ? treeCommand(s, cmd, ctx) : s, null];
+  const cur = rows.ids[treeWindow(s.tree, rows, paneHeight(s, ctx, 'tree')).cursor];
+  if (rows.index.dir[cur]) return [cmd === 'toggleDir' ? treeCommand(s, cmd, ctx) : s, null];
+  const path = rows.index.table.path(cur);
+  let layer = step.layer;
+  let note: string | null = null;
+  // A path removed by this layer has no version here: show the one the removal hid.
+  if (rows.index.change(cur) === K_REMOVED && layer > 0) {
+    note = `removed in L${layer}: showing the version below it`;
+    layer -= 1;
+  }
+  const view = openView(path, layer, note);
+  return [{ ...s, view }, { type: 'view', token: view.token, path, layer }];
+}
+
+// The shared-layers screen.
+
+export function sharedHeights(ctx: AppCtx): { images: number; layers: number } {
+  const main = computeLayout(ctx.size, 'layers', 'tree').mainRows;
+  const images = Math.max(5, Math.floor(main * 0.5));
+  return { images, layers: Math.max(3, main - images) };
+}
+
+function sharedCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
+  const report = ctx.shared;
+  const sh = s.shared;
+  if (cmd === 'nextPane' || cmd === 'prevPane') return { ...s, shared: { ...sh, focus: sh.focus === 'images' ? 'layers' : 'images' } };
+  const la = listAction(cmd);
+  if (!la || !report) return s;
+  const hs = sharedHeights(ctx);
+  if (sh.focus === 'images') {
+    const images = reduceList(sh.images, la, report.images.length, hs.images - 3);
+    return images === sh.images ? s : { ...s, shared: { ...sh, images, layers: LIST0 } };
+  }
+  const img = report.images[clampList(sh.images, report.images.length, hs.images - 3).cursor];
+  const layers = reduceList(sh.layers, la, img?.layers.length ?? 0, hs.layers - 2);
+  return { ...s, shared: { ...sh, layers } };
+}
+
+// The diff screen.
+
+export function diffHeights(ctx: AppCtx): { layers: number; files: number } {
+  const main = computeLayout(ctx.size, 'layers', 'tree').mainRows - 2; // two summary lines
+  const want = (ctx.diff ? diffLayerRows(ctx.diff.diff).length : 0) + 2;
+  const layers = Math.max(3, Math.min(want, Math.floor(main * 0.35)));
+  return { layers, files: Math.max(3, main - layers) };
+}
+
+function diffCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
+  const d = s.diff;
+  if (cmd === 'nextPane' || cmd === 'prevPane') return { ...s, diff: { ...d, focus: d.focus === 'files' ? 'layers' : 'files' } };
+  if (cmd === 'diffFilter') return { ...s, prompt: { kind: 'diff', text: d.filter, savedFilter: d.filter } };
+  if (cmd === 'clearFilters') return d.filter ? { ...s, diff: { ...d, filter: '', files: LIST0 } } : s;
+  const la = listAction(cmd);
+  if (!la || !ctx.diff) return s;
+  const hs = diffHeights(ctx);
+  if (d.focus === 'layers') return { ...s, diff: { ...d, layers: reduceList(d.layers, la, diffLayerRows(ctx.diff.diff).length, hs.layers - 2) } };
+  return { ...s, diff: { ...d, files: reduceList(d.files, la, diffFiles(ctx.diff.diff, d.filter).length, hs.files - 2) } };
 }
 
 function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
