@@ -18,7 +18,9 @@ const PROMPT_LABEL: Record<Prompt['kind'], string> = {
   search: 'search: ',
   path: 'path filter: ',
   size: 'hide files smaller than: ',
-  images: 'filter images: ',
+  images: 'filter: ',
+  save: 'save as: ',
+  diff: 'filter paths: ',
 };
 
 export function StatusBar({ status, hints, prompt, width, theme }: StatusBarProps): React.ReactElement {
@@ -28,7 +30,7 @@ export function StatusBar({ status, hints, prompt, width, theme }: StatusBarProp
       {prompt ? (
         <Line>
           {PROMPT_LABEL[prompt.kind]}
-          {safe(prompt.text)}█{prompt.error ? `  ✗ ${prompt.error}` : '   Enter accept · Esc cancel'}
+          {safe(prompt.text)}█{prompt.error ? `  ✗ ${prompt.error}` : '   Enter accept · Esc cancel · Ctrl+U clear'}
         </Line>
       ) : (
         <Line color={theme.dim}>{hints}</Line>
