@@ -61,8 +61,9 @@ const DEFAULT_MAX_TAR_BYTES = Number(process.env.STRATA_MAX_LAYER_BYTES) || 64 *
 /** ustar names are bytes: decode as UTF-8 when they are valid UTF-8, else keep each byte. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 function decodeName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[\u0080-\u00ff]/.test(name)) return name;
+  // Names from PAX records arrive decoded already (UTF-8): anything past U+00FF proves it.
+  if (/[^\u0000-\u00ff]/.test(name)) return name;
   try {
     return utf8.decode(Buffer.from(name, 'latin1'));
   } catch {
