@@ -13,6 +13,7 @@ import { loadImage } from './sources/load.js';
 import type { LoadOptions } from './sources/assemble.js';
 import { buildReport } from './report/json.js';
 import { textReport } from './report/text.js';
+import { stderrProgress } from './report/progress.js';
 import { RULE_NAMES, evaluateCi, formatCi, loadCiConfig, type RuleName } from './report/ci.js';
 import { openCache } from './cache/layer-cache.js';
 import { Engine } from './sources/engine.js';
@@ -230,6 +231,11 @@ async function emitJson(args: CliArgs, report: unknown): Promise<void> {
 async function runCommand(args: CliArgs): Promise<number> {
   const opts = loadOptions(args);
   if (args.command === 'diff') {
+    // On a terminal (and without --json), the interactive diff view; otherwise the text or JSON.
+    if (!args.json && process.stdout.isTTY === true && process.stdin.isTTY === true) {
+      const { runDiffTui } = await import('./ui/run.js');
+      return await runDiffTui(args);
+    }
     const [a, b] = await Promise.all(args.positionals.map((p) => loadImage(parseSource(p), opts)));
     const { diff, json } = diffReport(a, b);
     if (args.json) await emitJson(args, json);
@@ -266,7 +272,8 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
 
 async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
   const ciCfg = args.ci ? loadCiConfig(args.ciConfig, args.ciRules, args.ignore) : null;
-  const img = await loadImage(spec, loadOptions(args));
+  const progress = stderrProgress();
+  const img = await loadImage(spec, loadOptions(args), progress.listener).finally(progress.done);
   const ci = ciCfg ? evaluateCi(img, ciCfg) : null;
   if (args.json) {
     const report = buildReport(img, { files: args.files });

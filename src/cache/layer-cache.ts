@@ -13,12 +13,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { HASH_LEN, type LayerData } from '../model/layer-data.js';
+import type { LayerData } from '../model/layer-data.js';
+import { CODEC_FORMAT, decodeLayer, encodeLayer } from '../model/layer-codec.js';
 import type { PathTable } from '../model/path-table.js';
 import type { LayerCacheLike } from '../sources/assemble.js';
 
-const MAGIC = 'STRATA-LAYER-CACHE\n';
-export const CACHE_FORMAT = 1;
+/** The cache directory is versioned by the codec's format. */
+export const CACHE_FORMAT = CODEC_FORMAT;
 const DIGEST_RE = /^sha256:([0-9a-f]{64})$/;
 
 export function cacheRoot(): string {
@@ -27,20 +28,6 @@ export function cacheRoot(): string {
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'strata');
 }
 
-interface Header {
-  format: number;
-  diffId: string;
-  count: number;
-  sizeBytes: number;
-  tarBytes: number;
-  warnings: string[];
-  paths: string[];
-  links: string[];
-  whiteouts: string[];
-  opaque: string[];
-  dupPath: string[];
-  dupSize: number[];
-}
 
 export interface ImageRecord {
   config: string;
@@ -72,7 +59,7 @@ export class LayerCache implements LayerCacheLike {
       return null;
     }
     try {
-      const data = decode(buf, diffId, table);
+      const data = decodeLayer(buf, diffId, table);
       if (data) touch(file);
       return data;
     } catch {
@@ -84,7 +71,7 @@ export class LayerCache implements LayerCacheLike {
     const file = this.file('layers', data.diffId, '.bin');
     if (!file) return;
     try {
-      writeAtomicBuffer(file, encode(data, table));
+      writeAtomicBuffer(file, encodeLayer(data, table));
       this.written++;
       if (this.written % 8 === 1) this.evict();
     } catch {
@@ -182,75 +169,3 @@ function writeAtomicBuffer(file: string, buf: Buffer): void {
   }
 }
 
-function encode(d: LayerData, table: PathTable): Buffer {
-  const p = (id: number) => table.path(id);
-  const header: Header = {
-    format: CACHE_FORMAT,
-    diffId: d.diffId,
-    count: d.count,
-    sizeBytes: d.sizeBytes,
-    tarBytes: d.tarBytes,
-    warnings: d.warnings,
-    paths: Array.from(d.path, p),
-    links: d.links,
-    whiteouts: Array.from(d.whiteouts, p),
-    opaque: Array.from(d.opaque, p),
-    dupPath: Array.from(d.dupPath, p),
-    dupSize: Array.from(d.dupSize),
-  };
-  const h = Buffer.from(JSON.stringify(header));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(h.length);
-  const cols = [d.type, d.mode, d.uid, d.gid, d.size, d.link, d.hash].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  const body = Buffer.concat([Buffer.from(MAGIC), len, h, ...cols]);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
-}
-
-function decode(buf: Buffer, diffId: string, table: PathTable): LayerData | null {
-  if (buf.length < MAGIC.length + 36 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
-  const body = buf.subarray(0, buf.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32))) return null;
-  const hlen = body.readUInt32LE(MAGIC.length);
-  let off = MAGIC.length + 4;
-  const header = JSON.parse(body.toString('utf8', off, off + hlen)) as Header;
-  off += hlen;
-  if (header.format !== CACHE_FORMAT || header.diffId !== diffId || header.paths.length !== header.count) return null;
-  const n = header.count;
-  const take = <T>(C: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }, len: number): T => {
-    const bytes = len * C.BYTES_PER_ELEMENT;
-    if (off + bytes > body.length) throw new Error('truncated');
-    const copy = new ArrayBuffer(bytes);
-    new Uint8Array(copy).set(body.subarray(off, off + bytes));
-    off += bytes;
-    return new C(copy, 0, len);
-  };
-  const type = take(Uint8Array, n);
-  const mode = take(Uint16Array, n);
-  const uid = take(Uint32Array, n);
-  const gid = take(Uint32Array, n);
-  const size = take(Float64Array, n);
-  const link = take(Int32Array, n);
-  const hash = take(Uint8Array, n * HASH_LEN);
-  if (off !== body.length) return null;
-  const intern = (s: string) => table.intern(s === '/' ? '' : s.slice(1));
-  return {
-    diffId,
-    count: n,
-    path: Int32Array.from(header.paths, intern),
-    type,
-    mode,
-    uid,
-    gid,
-    size,
-    link,
-    links: header.links,
-    hash,
-    whiteouts: Int32Array.from(header.whiteouts, intern),
-    opaque: Int32Array.from(header.opaque, intern),
-    sizeBytes: header.sizeBytes,
-    dupPath: Int32Array.from(header.dupPath, intern),
-    dupSize: Float64Array.from(header.dupSize),
-    tarBytes: header.tarBytes,
-    warnings: header.warnings,
-  };
-}

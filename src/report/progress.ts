@@ -1,0 +1,33 @@
+/**
+ * A one-line progress display on stderr for the batch faces (--json, --ci, text), only when stderr
+ * is a terminal: "reading blobs/sha256/ab12… 120 MB, 3/7 layers merged". Throttled; erased at the end.
+ */
+import type { LoadListener } from '../sources/image.js';
+import { sanitize } from '../errors.js';
+import { formatBytes, shortDigest } from './format.js';
+
+export function stderrProgress(): { listener: LoadListener; done: () => void } {
+  if (!process.stderr.isTTY || process.env.CI) return { listener: () => {}, done: () => {} };
+  let last = 0;
+  let shown = false;
+  const listener: LoadListener = (ev) => {
+    const img = ev.image;
+    if (!img) return;
+    const now = Date.now();
+    if (ev.type === 'progress' && now - last < 100) return;
+    last = now;
+    const merged = img.layers.filter((l) => l.merged).length;
+    const s = img.stream;
+    const blob = s ? `${shortDigest(s.name.split('/').pop() ?? s.name, 16)} ${formatBytes(s.tarBytes)}, ${s.entries} entries; ` : '';
+    const line = `reading ${blob}${merged}/${img.layers.length} layers merged`;
+    const width = (process.stderr.columns ?? 80) - 1;
+    process.stderr.write(`\r\x1b[2K${sanitize(line).slice(0, width)}`);
+    shown = true;
+  };
+  return {
+    listener,
+    done: () => {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
