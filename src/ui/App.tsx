@@ -1,39 +1,54 @@
 /**
- * The root: the one input router, the layout, the image list and the image being explored.
+ * The root: the one input router, the layout, and the data each screen shows (the image or
+ * container list, the image being explored, the shared-layers report, the two images of a diff).
  * Lifecycle (alternate screen, signals, exit code) belongs to run.tsx; App only asks to quit
- * through `onExit(code)` and Ink's exit().
+ * through `onExit(code)` and Ink's exit(). Every load gets an AbortSignal, fired when the user
+ * leaves it (b) or quits.
  */
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput } from 'ink';
+import os from 'node:os';
+import { useApp, useInput } from 'ink';
 import type { LoadedImage, LoadListener } from '../sources/image.js';
+import type { ContainerInfo } from '../sources/container.js';
+import type { SharedReport } from '../sources/shared.js';
+import { versionAt, readVersionHead, type FileVersion } from '../sources/file-content.js';
+import { extractTo } from '../commands/extract.js';
+import { diffAnalyses } from '../model/diff.js';
 import { EXIT_OK } from '../errors.js';
-import { formatBytes, formatPercent, shortDigest } from '../report/format.js';
+import { shortDigest } from '../report/format.js';
 import { hints, keyName } from './keymap.js';
-import { MIN_COLUMNS, MIN_ROWS, type PaneId } from './layout.js';
 import { COLOUR_THEME, type Theme } from './theme.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useImageLoader, describeError, type Loader } from './hooks/use-image-loader.js';
 import { ImageModel } from './state/image-model.js';
-import { activeScopes, handleKey, initialState, layoutOf, selectedStep, treeRows, type AppCtx, type AppState, type Effect } from './state/app.js';
-import { filterImages, imageRows, type EngineImage, type ImageRow } from './state/images.js';
-import { detailLines } from './state/details.js';
-import { LayerStack } from './panes/LayerStack.js';
-import { FileTree } from './panes/FileTree.js';
-import { Waste } from './panes/Waste.js';
-import { Details } from './panes/Details.js';
-import { ImageList } from './panes/ImageList.js';
-import { Help } from './panes/Help.js';
-import { StatusBar } from './panes/StatusBar.js';
-import { Line } from './panes/Pane.js';
+import { activeScopes, backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
+import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
+import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
+import { viewLoaded, viewSaved, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
+import type { DiffModel } from './state/diff.js';
+import { headerText } from './app-text.js';
+import { Screen } from './Screen.js';
 import { safe } from './text.js';
-import { CHANGE_FILTERS } from '../model/tree-rows.js';
 
 export interface Services {
   listImages: () => Promise<EngineImage[]>;
-  openImage: (row: ImageRow, listener: LoadListener) => Promise<LoadedImage>;
+  openImage: (row: ImageRow, listener: LoadListener, signal?: AbortSignal) => Promise<LoadedImage>;
+  /** The Engine's containers, running or not (the `c` toggle of the list). */
+  listContainers?: () => Promise<EngineContainer[]>;
+  /** A container's image with its copy-on-write layer on top. */
+  openContainer?: (row: ContainerRow, listener: LoadListener, signal?: AbortSignal) => Promise<{ img: LoadedImage; container: ContainerInfo }>;
+  /** The shared-layers report (`s` in the list). */
+  sharedLayers?: () => Promise<SharedReport>;
 }
 
-export type Start = { kind: 'images' } | { kind: 'image'; label: string; load: Loader };
+/** Loads one image; the signal fires when the user no longer wants it. */
+export type SourceLoader = (listener: LoadListener, signal: AbortSignal) => Promise<LoadedImage>;
+
+export type Start =
+  | { kind: 'images' }
+  | { kind: 'image'; label: string; load: SourceLoader }
+  /** `strata diff A B`: both images load side by side, then the diff is shown. */
+  | { kind: 'diff'; labels: [string, string]; load: [SourceLoader, SourceLoader] };
 
 export interface AppProps {
   start: Start;
@@ -47,38 +62,88 @@ export interface AppProps {
   onExit?: (code: number) => void;
 }
 
-const FILTER_SYMBOL: Record<string, string> = { added: '+', modified: '~', removed: '-', unchanged: '=', untouched: '.' };
+interface Fetched<T> {
+  data: T | null;
+  error: string | null;
+}
+
+/** Fetch state for a list or report: null data while asking. */
+function useFetch<T>(): [Fetched<T>, (p: Promise<T>) => void] {
+  const [state, setState] = useState<Fetched<T>>({ data: null, error: null });
+  const seq = useRef(0);
+  const run = useCallback((p: Promise<T>) => {
+    const n = ++seq.current;
+    setState({ data: null, error: null });
+    p.then(
+      (data) => n === seq.current && setState({ data, error: null }),
+      (err) => n === seq.current && setState({ data: null, error: describeError(err).message }),
+    );
+  }, []);
+  return [state, run];
+}
 
 export function App({ start, services, notice = null, theme = COLOUR_THEME, throttleMs = 80, onExit }: AppProps): React.ReactElement {
   const { exit } = useApp();
   const size = useTerminalSize();
-  const [state, setState] = useState<AppState>(() => initialState(start.kind === 'images' ? 'images' : 'image', notice));
+  const [state, setState] = useState<AppState>(() => initialState(start.kind === 'images' ? 'images' : start.kind, notice));
   const stateRef = useRef(state);
 
-  // The image list.
-  const [images, setImages] = useState<{ rows: ImageRow[] | null; error: string | null }>({ rows: null, error: null });
-  const listImages = useCallback(() => {
-    if (!services) return;
-    setImages({ rows: null, error: null });
-    services.listImages().then(
-      (list) => setImages({ rows: imageRows(list), error: null }),
-      (err) => setImages({ rows: [], error: describeError(err).message }),
-    );
-  }, [services]);
+  // Every load's AbortController, so that leaving or quitting stops the read.
+  const controllers = useRef(new Set<AbortController>());
+  const withSignal = useCallback((fn: SourceLoader): { load: Loader; ctrl: AbortController } => {
+    const ctrl = new AbortController();
+    controllers.current.add(ctrl);
+    return { ctrl, load: (l) => fn(l, ctrl.signal) };
+  }, []);
+
+  // The lists and the shared report.
+  const [images, fetchImages] = useFetch<ImageRow[]>();
+  const [containers, fetchContainers] = useFetch<ContainerRow[]>();
+  const [shared, fetchShared] = useFetch<SharedReport>();
+  const askedContainers = useRef(false);
+  const listImages = useCallback(() => services && fetchImages(services.listImages().then(imageRows)), [services, fetchImages]);
+  const listContainers = useCallback(() => {
+    askedContainers.current = true;
+    fetchContainers(services?.listContainers ? services.listContainers().then(containerRows) : Promise.reject(new Error('containers need an Engine')));
+  }, [services, fetchContainers]);
+  const loadShared = useCallback(() => {
+    fetchShared(services?.sharedLayers ? services.sharedLayers() : Promise.reject(new Error('the shared-layers view needs an Engine')));
+  }, [services, fetchShared]);
   useEffect(() => {
     if (start.kind === 'images') listImages();
   }, [start.kind, listImages]);
 
-  // The image being explored.
-  const [loader, setLoader] = useState<{ label: string; load: Loader } | null>(() => (start.kind === 'image' ? { label: start.label, load: start.load } : null));
+  // The image (or container) being explored.
+  const [loader, setLoader] = useState<{ label: string; load: Loader; ctrl: AbortController; container: { current: ContainerInfo | null } } | null>(() =>
+    start.kind === 'image' ? { label: start.label, ...withSignal(start.load), container: { current: null } } : null,
+  );
   const load = useImageLoader(loader?.load ?? null, throttleMs);
   const model = useMemo(() => (load.image ? new ImageModel(load.image) : null), [load.image]);
 
-  const ctx: AppCtx = { size, model, images: images.rows ?? [] };
+  // The two images of a diff.
+  const [diffLoaders] = useState<[Loader | null, Loader | null]>(() => (start.kind === 'diff' ? [withSignal(start.load[0]).load, withSignal(start.load[1]).load] : [null, null]));
+  const loadA = useImageLoader(diffLoaders[0], throttleMs);
+  const loadB = useImageLoader(diffLoaders[1], throttleMs);
+  const diffModel = useMemo<DiffModel | null>(() => {
+    const a = loadA.image;
+    const b = loadB.image;
+    if (loadA.status !== 'done' || loadB.status !== 'done' || !a || !b) return null;
+    const diff = diffAnalyses(
+      a.analysis,
+      a.layers.map((l) => l.diffId),
+      b.analysis,
+      b.layers.map((l) => l.diffId),
+    );
+    return { a, b, diff };
+  }, [loadA.status, loadB.status, loadA.image, loadB.image]);
+
+  const ctx: AppCtx = { size, model, images: images.data ?? [], containers: containers.data ?? [], shared: shared.data, diff: diffModel };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
   const loadRef = useRef(load);
   loadRef.current = load;
+  const diffErrRef = useRef<number | null>(null);
+  diffErrRef.current = loadA.error?.exitCode ?? loadB.error?.exitCode ?? null;
 
   const apply = useCallback((next: AppState) => {
     if (next !== stateRef.current) {
@@ -87,33 +152,109 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
     }
   }, []);
 
+  const openLoader = useCallback(
+    (label: string, fn: SourceLoader, container: { current: ContainerInfo | null } = { current: null }) => {
+      setLoader((old) => {
+        old?.ctrl.abort();
+        return { label, ...withSignal(fn), container };
+      });
+    },
+    [withSignal],
+  );
+
   const runEffect = useCallback(
     (eff: Effect) => {
       if (!eff) return;
       switch (eff.type) {
         case 'quit': {
           const err = loadRef.current.error;
-          onExit?.(err ? err.exitCode : EXIT_OK);
+          for (const c of controllers.current) c.abort();
+          onExit?.(err ? err.exitCode : (diffErrRef.current ?? EXIT_OK));
           exit();
           return;
         }
         case 'open': {
           const row = eff.row;
           if (!services) return;
-          setLoader({ label: row.repoTag ?? shortDigest(row.id), load: (l) => services.openImage(row, l) });
-          apply({ ...initialState('image', stateRef.current.notice), fromList: true, imageFilter: stateRef.current.imageFilter, images: stateRef.current.images });
+          openLoader(row.repoTag ?? shortDigest(row.id), (l, signal) => services.openImage(row, l, signal));
+          apply(openedState(stateRef.current));
+          return;
+        }
+        case 'openContainer': {
+          const row = eff.row;
+          const open = services?.openContainer;
+          if (!open) return;
+          const info: { current: ContainerInfo | null } = { current: null };
+          openLoader(`container ${row.name}`, (l, signal) =>
+            open(row, l, signal).then((r) => {
+              info.current = r.container;
+              return r.img;
+            }),
+            info,
+          );
+          apply(openedState(stateRef.current));
           return;
         }
         case 'back':
-          setLoader(null);
-          apply({ ...initialState('images', null), imageFilter: stateRef.current.imageFilter, images: stateRef.current.images });
+          setLoader((old) => {
+            old?.ctrl.abort();
+            return null;
+          });
+          apply(backToList(stateRef.current));
           return;
         case 'refresh':
-          listImages();
+          if (stateRef.current.screen === 'shared') loadShared();
+          else if (stateRef.current.listKind === 'containers') listContainers();
+          else listImages();
           return;
+        case 'containers':
+          if (!askedContainers.current) listContainers();
+          return;
+        case 'shared':
+          loadShared();
+          return;
+        case 'view': {
+          const img = ctxRef.current.model?.img;
+          const token = eff.token;
+          const done = (r: ViewResult) => {
+            const s = stateRef.current;
+            if (s.view?.token === token) apply({ ...s, view: viewLoaded(s.view, r) });
+          };
+          if (!img) return;
+          let version: FileVersion;
+          try {
+            version = versionAt(img, eff.path, eff.layer);
+          } catch (err) {
+            done({ ok: false, version: null, error: describeError(err).message });
+            return;
+          }
+          readVersionHead(img, version, VIEW_MAX_BYTES).then(
+            (r) => done({ ok: true, version, bytes: r.bytes, truncated: r.truncated }),
+            (err) => done({ ok: false, version, error: describeError(err).message }),
+          );
+          return;
+        }
+        case 'save': {
+          const img = ctxRef.current.model?.img;
+          const version = stateRef.current.view?.version;
+          const shown = stateRef.current.view?.path ?? '';
+          const token = eff.token;
+          const done = (r: { ok: boolean; text: string }) => {
+            const s = stateRef.current;
+            if (s.view?.token === token) apply({ ...s, view: viewSaved(s.view, r) });
+          };
+          if (!img || !version) return;
+          // The one shell convenience users expect in a path prompt.
+          const target = eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
+          extractTo(img, version, target).then(
+            (written) => done({ ok: true, text: `saved ${safe(shown)} (L${version.layer}, ${version.size} B) to ${safe(written)}` }),
+            (err) => done({ ok: false, text: `not saved: ${safe(describeError(err).message)}` }),
+          );
+          return;
+        }
       }
     },
-    [apply, exit, listImages, onExit, services],
+    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, services],
   );
 
   useInput((input, key) => {
@@ -130,161 +271,28 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
     }
   });
 
-  const layout = layoutOf(state, ctx);
-  const width = size.columns;
-
-  if (layout.kind === 'too-small') {
-    return (
-      <Box flexDirection="column" width={width} height={layout.frameRows}>
-        <Line bold>Terminal too small</Line>
-        <Line>
-          {size.columns}×{size.rows}; Strata needs at least {MIN_COLUMNS}×{MIN_ROWS}.
-        </Line>
-        <Line color={theme.dim}>Enlarge the window, or press q to quit.</Line>
-      </Box>
-    );
-  }
-
-  const header = headerText(state, load, loader?.label ?? '', images.error);
-  const hintText = hints(activeScopes(state));
-
-  let main: React.ReactNode;
-  let status = '';
-  if (state.help.open) {
-    main = <Help offset={state.help.offset} width={width} height={layout.mainRows} theme={theme} />;
-    status = 'help';
-  } else if (state.screen === 'images') {
-    const rows = filterImages(images.rows ?? [], state.imageFilter);
-    main = (
-      <ImageList
-        rows={images.rows === null ? null : rows}
-        total={images.rows?.length ?? 0}
-        state={state.images}
-        filter={state.imageFilter}
-        error={images.error}
-        width={width}
-        height={layout.mainRows}
-        theme={theme}
-      />
-    );
-    status = images.rows ? `${images.rows.length} image tags on the Engine` : 'connecting…';
-  } else if (!model) {
-    const lines: React.ReactNode[] = [];
-    if (load.error) {
-      lines.push(
-        <Line key="e" color={theme.error} bold>
-          ✗ {safe(load.error.message)}
-        </Line>,
-      );
-      lines.push(<Line key="h">{`press q to quit (exit ${load.error.exitCode})${state.fromList ? ', b to go back to the image list' : ''}`}</Line>);
-    } else {
-      lines.push(<Line key="l">{`reading ${safe(loader?.label ?? '')}…`}</Line>);
-      lines.push(<Line key="p" color={theme.dim}>{`${load.events} entries read${load.current ? ` · ${safe(load.current)}` : ''}`}</Line>);
-    }
-    main = (
-      <Box flexDirection="column" width={width} height={layout.mainRows}>
-        {lines}
-      </Box>
-    );
-    status = load.error ? 'error' : 'loading';
-  } else {
-    const img = model.img;
-    const steps = model.steps();
-    const step = selectedStep(state, ctx);
-    const rows = treeRows(state, ctx);
-    const panes: Partial<Record<PaneId, React.ReactNode>> = {};
-    const box = layout.panes;
-    if (box.layers) panes.layers = <LayerStack key="layers" img={img} steps={steps} list={state.layers} focused={state.focus === 'layers'} width={box.layers.width} height={box.layers.height} theme={theme} />;
-    if (box.tree) {
-      const t = state.tree;
-      const ready = step && step.layer >= 0 && model.ready(step.layer);
-      const placeholder = !step ? 'no layers' : step.layer < 0 ? 'nothing below this step yet' : !ready ? `layer ${step.layer} is still being read…` : null;
-      const title = `File tree · L${step?.layer ?? '-'} · ${t.mode === 'layer' ? 'layer changes' : 'aggregated'}${rows ? ` · ${rows.ids.length === 0 ? 0 : Math.max(1, (rows.rowOf[t.cursorPath] ?? -1) + 1)}/${rows.ids.length}` : ''}`;
-      panes.tree = <FileTree key="tree" rows={rows} state={t} neutral={step?.kind === 'meta'} title={title} placeholder={placeholder} focused={state.focus === 'tree'} width={box.tree.width} height={box.tree.height} theme={theme} />;
-    }
-    if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
-    if (box.details) {
-      const lines = detailLines(img, step, box.details.width - 2);
-      panes.details = <Details key="details" lines={lines} offset={state.details.offset} focused={state.focus === 'details'} width={box.details.width} height={box.details.height} theme={theme} />;
-    }
-    if (layout.kind === 'wide') {
-      main = (
-        <Box flexDirection="row" width={width} height={layout.mainRows}>
-          <Box flexDirection="column" width={layout.columns[0]}>
-            {panes.layers}
-            {panes.details}
-          </Box>
-          <Box flexDirection="column" width={layout.columns[1]}>
-            {panes.tree}
-            {panes.waste}
-          </Box>
-        </Box>
-      );
-    } else {
-      main = (
-        <Box flexDirection="column" width={width} height={layout.mainRows}>
-          {panes.layers}
-          {panes.tree ?? panes.waste ?? panes.details}
-        </Box>
-      );
-    }
-    status = treeStatus(state, ctx, load.error?.message ?? null);
-  }
-
+  const listError = state.listKind === 'containers' ? containers.error : images.error;
+  const header = headerText(state, {
+    load,
+    label: loader?.label ?? '',
+    container: loader?.container.current ?? null,
+    listError,
+    shared: shared.data,
+    diff: start.kind === 'diff' ? { a: loadA, b: loadB, labels: start.labels, model: diffModel } : null,
+  });
   return (
-    <Box flexDirection="column" width={width} height={layout.frameRows}>
-      <Line bold color={theme.accent}>
-        {header}
-      </Line>
-      {main}
-      <StatusBar status={status} hints={hintText} prompt={state.prompt} width={width} theme={theme} />
-    </Box>
+    <Screen
+      state={state}
+      ctx={ctx}
+      theme={theme}
+      header={header}
+      hints={hints(activeScopes(state))}
+      load={load}
+      loaderLabel={loader?.label ?? ''}
+      images={images}
+      containers={containers}
+      shared={shared}
+      diff={start.kind === 'diff' ? { a: loadA, b: loadB, labels: start.labels } : null}
+    />
   );
-}
-
-function headerText(s: AppState, load: ReturnType<typeof useImageLoader>, label: string, listError: string | null): string {
-  const parts = ['strata'];
-  // The notice (e.g. no Engine: the sample image is shown) takes the whole line until the first key.
-  if (s.notice) return `strata │ ⚠ ${safe(s.notice)}`;
-  if (s.screen === 'images') {
-    parts.push('images on the Engine');
-    if (listError) parts.push(`✗ ${listError}`);
-  } else if (load.image) {
-    const img = load.image;
-    const a = img.analysis;
-    parts.push(safe(img.meta.repoTags[0] ?? label) || shortDigest(img.meta.id));
-    parts.push(`${img.layers.length} layers`);
-    parts.push(formatBytes(a.layerBytes));
-    parts.push(`wasted ${formatBytes(a.wastedBytes)}`);
-    parts.push(`efficiency ${formatPercent(a.efficiency)}`);
-    if (!img.complete && !load.error) parts.push(`reading ${a.layerCount}/${img.layers.length}`);
-  } else parts.push(safe(label));
-  if (load.error && s.screen === 'image') parts.push(`✗ ${safe(load.error.message)}`);
-  return parts.join(' │ ');
-}
-
-function treeStatus(s: AppState, ctx: AppCtx, error: string | null): string {
-  const t = s.tree;
-  const parts: string[] = [];
-  const step = selectedStep(s, ctx);
-  if (step) parts.push(step.kind === 'layer' ? `layer ${step.layer}` : `step ${step.index + 1} (metadata)`);
-  parts.push(t.mode === 'layer' ? 'layer changes' : 'aggregated since base');
-  parts.push(`sort: ${t.sort}`);
-  const hidden = CHANGE_FILTERS.filter((k) => t.filters.hidden.includes(k));
-  parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${FILTER_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
-  if (t.filters.path) parts.push(`path: "${safe(t.filters.path)}"`);
-  if (t.filters.minSize > 0) parts.push(`size ≥ ${formatBytes(t.filters.minSize)}`);
-  if (t.search) {
-    const q = step && ctx.model ? { layer: step.layer, mode: t.mode, sort: t.sort, filters: t.filters, expansion: t } : null;
-    const m = q && ctx.model ? ctx.model.matches(q, t.search) : [];
-    const order = q && ctx.model ? ctx.model.order(q) : null;
-    let at = 0;
-    if (order) {
-      const pos = order.indexOf(t.cursorPath);
-      at = m.indexOf(pos) + 1;
-    }
-    parts.push(`search "${safe(t.search)}" ${at}/${m.length}`);
-  }
-  if (error) parts.push(`✗ ${safe(error)}`);
-  return parts.join(' · ');
 }

@@ -12,10 +12,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
 import type { SourceSpec } from '../sources/source-spec.js';
+import type { LoadOptions } from '../sources/assemble.js';
 import type { CliArgs } from '../cli.js';
 import { loadOptions } from '../cli.js';
 import { loadImage } from '../sources/load.js';
-import { Engine } from '../sources/engine.js';
+import { Engine, describeEngineError } from '../sources/engine.js';
+import { loadContainer } from '../sources/container.js';
+import { sharedLayers } from '../sources/shared.js';
+import { parseSource } from '../sources/source-spec.js';
 import { EXIT_INPUT, StrataError, sanitize } from '../errors.js';
 import { App, type Services, type Start } from './App.js';
 import { themeFromEnv } from './theme.js';
@@ -31,24 +35,39 @@ export function sampleImagePath(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'sample-image.tar');
 }
 
+/** What the image list needs from the Engine: images, containers, the shared-layers report. */
+export function engineServices(engine: Engine, opts: LoadOptions): Services {
+  return {
+    // The tag, not the id, so that the image's reference (official, latest) is known.
+    openImage: (row, l, signal) => loadImage({ kind: 'engine', engine: 'docker', image: row.repoTag ?? row.id, ref: row.repoTag ?? row.id }, { ...opts, signal }, l),
+    listImages: () => engine.listImages(),
+    listContainers: async () => {
+      try {
+        return await engine.docker.listContainers({ all: true });
+      } catch (err) {
+        throw describeEngineError(err, engine.endpoint);
+      }
+    },
+    openContainer: (row, l, signal) => loadContainer(row.id, { ...opts, signal }, l),
+    sharedLayers: () => sharedLayers(engine),
+  };
+}
+
 async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ start: Start; services?: Services; notice: string | null }> {
   const opts = loadOptions(args);
   if (spec) {
-    return { start: { kind: 'image', label: spec.ref, load: (l) => loadImage(spec, opts, l) }, notice: null };
+    return { start: { kind: 'image', label: spec.ref, load: (l, signal) => loadImage(spec, { ...opts, signal }, l) }, notice: null };
   }
   try {
     const engine = await Engine.connect('docker');
-    const services: Services = {
-      listImages: () => engine.listImages(),
-      openImage: (row, l) => loadImage({ kind: 'engine', engine: 'docker', image: row.id, ref: row.repoTag ?? row.id }, opts, l),
-    };
+    const services = engineServices(engine, opts);
     return { start: { kind: 'images' }, services, notice: null };
   } catch (err) {
     const sample = sampleImagePath();
     if (!fs.existsSync(sample)) throw err;
     const notice = `showing the bundled sample image: ${describeError(err).message}`;
     return {
-      start: { kind: 'image', label: 'sample image (dive-test)', load: (l) => loadImage({ kind: 'archive', path: sample, ref: 'sample-image.tar' }, opts, l) },
+      start: { kind: 'image', label: 'sample image (dive-test)', load: (l, signal) => loadImage({ kind: 'archive', path: sample, ref: 'sample-image.tar' }, { ...opts, signal }, l) },
       notice,
     };
   }
@@ -56,6 +75,26 @@ async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ st
 
 export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<number> {
   const { start, services, notice } = await decideStart(spec, args);
+  return mount(start, services, notice);
+}
+
+/**
+ * `strata diff A B` on a terminal: both images load side by side (each with its progress), then
+ * the shared layers and the file differences. Called by cli.ts when stdin and stdout are terminals
+ * and no --json is asked for.
+ */
+export async function runDiffTui(args: CliArgs): Promise<number> {
+  const opts = loadOptions(args);
+  const [a, b] = args.positionals.map((p) => parseSource(p));
+  const start: Start = {
+    kind: 'diff',
+    labels: [a.ref, b.ref],
+    load: [(l, signal) => loadImage(a, { ...opts, signal }, l), (l, signal) => loadImage(b, { ...opts, signal }, l)],
+  };
+  return mount(start, undefined, null);
+}
+
+async function mount(start: Start, services: Services | undefined, notice: string | null): Promise<number> {
   const out = process.stdout;
   let restored = false;
   const restore = () => {

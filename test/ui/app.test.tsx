@@ -150,7 +150,7 @@ describe('details pane', () => {
     await app.press('end');
     f = await app.waitFor((x) => /Cmd\s+\["sh"\]/.test(x));
     assert.match(f, /PATH=\/usr\/local\/sbin/);
-    assert.match(f, /Details 28-41\/41/);
+    assert.match(f, /Details 30-43\/43/);
   });
 });
 
@@ -264,12 +264,12 @@ describe('image list', () => {
     },
   };
 
-  it('lists tags with id, created, sizes, containers; marks official, warns on latest and untagged; filters; opens; goes back', async () => {
+  it('lists tags with id, created, sizes, containers; marks official, warns on latest and dangling; filters; opens; goes back', async () => {
     const app = await renderApp({ start: { kind: 'images' }, services });
     let f = await app.waitFor((x) => x.includes('Images 1/3'));
     assert.match(f, /▶  strata-test\/dive:1\s+cccccccccccc 2027-01-15 08:00\s+1\.2 MB\s+-\s+0/);
     assert.match(f, /◆ alpine:latest\s+aaaaaaaaaaaa 2023-11-14 22:13\s+7\.8 MB\s+0 B\s+2 ⚠ latest/);
-    assert.match(f, /<none>:<none>.*⚠ untagged/);
+    assert.match(f, /<none>:<none>.*⚠ dangling/);
     await app.press('/');
     await app.type('alp');
     await app.press('enter');

@@ -207,11 +207,11 @@ describe('images', () => {
     { Id: 'sha256:bbbbbbbbbbbb2222', RepoTags: ['<none>:<none>'], Created: 1_600_000_000, Size: 1000, SharedSize: -1, Containers: 0 },
     { Id: 'sha256:cccccccccccc3333', RepoTags: ['strata-test/changes:1'], Created: 1_800_000_000, Size: 2_000_000, Containers: 0 },
   ];
-  it('one row per tag, newest first, official marked, latest and untagged warned', () => {
+  it('one row per tag, newest first, official marked, latest and dangling warned', () => {
     const rows = imageRows(list);
     assert.deepEqual(rows.map((r) => r.repoTag), ['strata-test/changes:1', 'alpine:3.20', 'alpine:latest', null]);
     assert.deepEqual(rows.map((r) => r.official), [false, true, true, false]);
-    assert.deepEqual(rows.map(imageWarning), [null, null, 'latest', 'untagged']);
+    assert.deepEqual(rows.map(imageWarning), [null, null, 'latest', 'dangling']);
     assert.deepEqual(filterImages(rows, 'ALP').map((r) => r.repoTag), ['alpine:3.20', 'alpine:latest']);
     assert.deepEqual(filterImages(rows, 'bbbb').map((r) => r.repoTag), [null]);
   });

@@ -1,4 +1,4 @@
-/** Images pane: the Engine's images, one row per tag; official images marked, latest and untagged warned. */
+/** Images pane: the Engine's images, one row per tag; official images marked, latest and dangling (untagged) warned. */
 import React from 'react';
 import { formatBytes, shortDigest } from '../../report/format.js';
 import { imageWarning, type ImageRow } from '../state/images.js';
@@ -47,7 +47,7 @@ export function ImageList({ rows, total, state, filter, error, width, height, th
     const r = list[i];
     const sel = i === win.cursor;
     out.push(
-      <Line key={i} inverse={sel && theme.colour} color={imageWarning(r) === 'untagged' ? theme.dim : undefined}>
+      <Line key={i} inverse={sel && theme.colour} color={imageWarning(r) === 'dangling' ? theme.dim : undefined}>
         {sel ? '▶' : ' '}
         {imageLine(r, width - 3)}
       </Line>,
@@ -56,7 +56,7 @@ export function ImageList({ rows, total, state, filter, error, width, height, th
   if (error) out.push(<Line key="err" color={theme.error}>✗ {safe(error)}</Line>);
   else if (rows === null) out.push(<Line key="wait" color={theme.dim}>asking the Engine for its images…</Line>);
   else if (list.length === 0) out.push(<Line key="none" color={theme.dim}>{total === 0 ? 'the Engine has no images' : 'no image matches the filter'}</Line>);
-  const title = `Images ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}${filter ? ` · filter "${safe(filter)}"` : ''} · ◆ official`;
+  const title = `Images ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}${filter ? ` · filter "${safe(filter)}"` : ''} · ◆ official · c: containers`;
   return (
     <Pane title={title} focused width={width} height={height} theme={theme}>
       {out}

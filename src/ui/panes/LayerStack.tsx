@@ -33,7 +33,9 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
   if (s.kind === 'meta') return { index: '', size: '0 B', tag: '', diff: '', command: cmd, state: 'meta' };
   const info = img.layers[s.layer];
   const data = img.analysis.layers[s.layer];
-  const tag = s.layer < img.baseLayers ? 'base' : '';
+  // A container's copy-on-write layer (strata container, or a container opened from the list).
+  const cow = info?.diffId.startsWith('container:') ?? false;
+  const tag = cow ? 'cow' : s.layer < img.baseLayers ? 'base' : '';
   let size = '';
   let state: StepCells['state'] = 'merged';
   if (data) size = formatBytes(data.sizeBytes);
@@ -44,7 +46,7 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
     state = info?.merged === false && img.complete === false ? 'queued' : 'loading';
     size = '…';
   }
-  return { index: String(s.layer), size, tag, diff: shortDigest(info?.diffId), command: cmd || '(no recorded command)', state };
+  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state };
 }
 
 export function stepLine(img: LoadedImage, s: Step, width: number): string {
@@ -66,8 +68,9 @@ export function LayerStack({ img, steps, list, focused, width, height, theme }: 
     const sel = i === win.cursor;
     const meta = s.kind === 'meta';
     const base = s.kind === 'layer' && s.layer < img.baseLayers;
+    const cow = s.kind === 'layer' && (img.layers[s.layer]?.diffId.startsWith('container:') ?? false);
     rows.push(
-      <Line key={i} inverse={sel && theme.colour} color={meta ? theme.dim : base ? theme.accent : undefined} dimColor={meta && theme.colour}>
+      <Line key={i} inverse={sel && theme.colour} color={meta ? theme.dim : cow ? theme.modified : base ? theme.accent : undefined} dimColor={meta && theme.colour}>
         {sel ? '▶' : ' '}
         {stepLine(img, s, width - 3)}
       </Line>,

@@ -428,7 +428,8 @@ function viewCommand(s: AppState, v: FileViewState, cmd: Command, ctx: AppCtx): 
     }
     case 'save': {
       if (!v.version || v.saving) return [s, null];
-      const base = v.version.path.slice(v.version.path.lastIndexOf('/') + 1);
+      // Named after the path the user chose (a hard link's data may live under another name).
+      const base = v.path.slice(v.path.lastIndexOf('/') + 1);
       return [{ ...s, prompt: { kind: 'save', text: `./${base}` } }, null];
     }
     default:

@@ -52,6 +52,11 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
   const m = img.meta;
   const c = m.config;
   out.push({ text: 'Image', tone: 'heading' });
+  if (img.reference) {
+    const r = img.reference;
+    field('reference', `${safe(r.name)}${r.official ? ' (official image)' : ''}`);
+    if (r.floating) out.push({ text: '⚠ used through "latest", a tag that moves: pin a version tag or a digest', tone: 'warning' });
+  }
   list('tags', m.repoTags.map(safe));
   list('digests', m.repoDigests.map(safe));
   field('id', m.id || '-');

@@ -70,7 +70,7 @@ export function diffSummary(m: DiffModel): string[] {
   const sharedBytes = diff.shared.reduce((s, l) => s + l.sizeBytes, 0);
   const t = diff.totals;
   return [
-    `A ${imageLabel(a)}: ${a.layers.length} layers, ${formatBytes(a.analysis.layerBytes)} shipped · B ${imageLabel(b)}: ${b.layers.length} layers, ${formatBytes(b.analysis.layerBytes)} shipped · B ships ${signed(shipped)}`,
+    `A ${imageLabel(a)} ${a.layers.length} layers, ${formatBytes(a.analysis.layerBytes)} · B ${imageLabel(b)} ${b.layers.length} layers, ${formatBytes(b.analysis.layerBytes)} · B ships ${signed(shipped)}`,
     `${diff.shared.length} shared layers (${formatBytes(sharedBytes)}, the first ${diff.commonPrefix} in common) · files: +${t.added.count} (${signed(t.added.bytes)}) -${t.removed.count} (${signed(t.removed.bytes)}) ~${t.modified.count} (${signed(t.modified.bytes)})`,
   ];
 }
