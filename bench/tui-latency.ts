@@ -100,6 +100,8 @@ const KEYS: Record<string, string> = {
   left: '\x1b[D',
   pageup: '\x1b[5~',
   pagedown: '\x1b[6~',
+  home: '\x1b[H',
+  end: '\x1b[F',
   enter: '\r',
   esc: '\x1b',
   tab: '\t',
@@ -141,8 +143,9 @@ function script(bigLayer: number): [string, string, number][] {
     ['page up', 'pageup', 5],
     ['end', 'end', 1],
     ['home', 'home', 1],
-    ['fold', 'space', 1],
-    ['fold', 'space', 1],
+    ['page down', 'pagedown', 3],
+    ['collapse (h)', 'left', 2],
+    ['expand (l)', 'right', 2],
     ['collapse all', 'c', 1],
     ['expand all', 'e', 1],
     ['layer: next', ']', 2],
@@ -177,14 +180,21 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
   const cache = process.env.STRATA_NO_CACHE ? undefined : openCache();
   const t0 = performance.now();
   let loaded = 0;
+  let loadError: Error | null = null;
   const start = {
     kind: 'image' as const,
     label: image,
     load: (l: Parameters<typeof loadImage>[2]) =>
-      loadImage({ kind: 'engine', engine: 'docker', image, ref: image }, { cache }, l).then((img) => {
-        loaded = performance.now();
-        return img;
-      }),
+      loadImage({ kind: 'engine', engine: 'docker', image, ref: image }, { cache }, l).then(
+        (img) => {
+          loaded = performance.now();
+          return img;
+        },
+        (err: unknown) => {
+          loadError = err as Error;
+          throw err;
+        },
+      ),
   };
   const instance = render(React.createElement(App, { start, theme: COLOUR_THEME }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
@@ -207,8 +217,9 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
     if (Number.isNaN(firstFrameMs)) throw new Error(`no frame with the layer stack within 120 s; last frame:\n${stdout.text}`);
     log(`first frame with the layer stack: ${firstFrameMs.toFixed(0)} ms`);
     // Then wait for the whole image (the walk needs every layer).
-    while (!loaded && performance.now() < t0 + 600_000) await sleep(50);
-    if (!loaded) throw new Error('the image did not finish loading within 10 minutes');
+    while (!loaded && !loadError && performance.now() < t0 + 600_000) await sleep(50);
+    if (loadError) throw new Error(`loading ${image} failed: ${(loadError as Error).message}`);
+    if (!loaded) throw new Error(`the image did not finish loading within 10 minutes; last frame:\n${stdout.text}`);
     log(`image loaded in ${(loaded - t0).toFixed(0)} ms`);
     await sleep(300);
 
@@ -227,7 +238,10 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
         stdin.write(KEYS[key] ?? key);
         const ok = await Promise.race([frame.then(() => true), sleep(KEY_TIMEOUT_MS).then(() => false)]);
         const ms = ok ? stdout.lastWriteAt - ts : KEY_TIMEOUT_MS;
-        if (!ok || stdout.writes === before) timeouts++;
+        if (!ok || stdout.writes === before) {
+          timeouts++;
+          if (process.env.TUI_LATENCY_DEBUG) log(`no frame after ${label} (${key}):\n${stdout.text}`);
+        }
         samples.push({ key: label, ms });
       }
     }

@@ -81,7 +81,10 @@ export class Engine {
     const engine = new Engine(docker, endpoint, kind);
     let v: Docker.DockerVersion & { MinAPIVersion?: string };
     try {
-      v = (await withTimeout(docker.version(), 15000, `the Engine at ${endpoint} did not answer within 15 s`)) as typeof v;
+      // Abort the request on timeout too: a pending socket to a silent daemon would otherwise keep
+      // the process alive after the error is reported.
+      const abort = new AbortController();
+      v = (await withTimeout((docker as unknown as { version(o: { abortSignal: AbortSignal }): Promise<Docker.DockerVersion> }).version({ abortSignal: abort.signal }), 15000, `the Engine at ${endpoint} did not answer within 15 s`, () => abort.abort())) as typeof v;
     } catch (err) {
       throw describeEngineError(err, endpoint);
     }
@@ -154,9 +157,12 @@ export class Engine {
   }
 }
 
-export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new StrataError(message, EXIT_ENGINE)), ms);
+    const t = setTimeout(() => {
+      reject(new StrataError(message, EXIT_ENGINE));
+      onTimeout?.();
+    }, ms);
     t.unref();
     p.then(
       (v) => {

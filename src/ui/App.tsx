@@ -24,11 +24,20 @@ import { ImageModel } from './state/image-model.js';
 import { activeScopes, backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
-import { viewLoaded, viewSaved, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
+import { viewLoaded, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
 import type { DiffModel } from './state/diff.js';
-import { headerText } from './app-text.js';
+import { headerText, isContainerLayer } from './app-text.js';
 import { Screen } from './Screen.js';
 import { safe } from './text.js';
+
+/** Control characters that can arrive inside a multi-key chunk, by key name (others are dropped). */
+const CONTROL_NAME: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'backspace', '\b': 'backspace' };
+
+/** Runs of printable text and single control characters, in order. */
+export function splitInput(input: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  return input.match(/[\u0000-\u001f\u007f]|[^\u0000-\u001f\u007f]+/g) ?? [];
+}
 
 export interface Services {
   listImages: () => Promise<EngineImage[]>;
@@ -228,6 +237,13 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
             done({ ok: false, version: null, error: describeError(err).message });
             return;
           }
+          const s = stateRef.current;
+          if (s.view?.token === token) apply({ ...s, view: viewVersion(s.view, version) });
+          if (isContainerLayer(img, version.layer)) {
+            // The changes API gives paths and sizes only; the bytes live in the container, not in any image blob.
+            done({ ok: false, version, error: "a container's own files cannot be read back yet (the Engine reports their paths and sizes only)" });
+            return;
+          }
           readVersionHead(img, version, VIEW_MAX_BYTES).then(
             (r) => done({ ok: true, version, bytes: r.bytes, truncated: r.truncated }),
             (err) => done({ ok: false, version, error: describeError(err).message }),
@@ -244,6 +260,10 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
             if (s.view?.token === token) apply({ ...s, view: viewSaved(s.view, r) });
           };
           if (!img || !version) return;
+          if (isContainerLayer(img, version.layer)) {
+            done({ ok: false, text: "not saved: a container's own files cannot be read back yet" });
+            return;
+          }
           // The one shell convenience users expect in a path prompt.
           const target = eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
           extractTo(img, version, target).then(
@@ -259,14 +279,25 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
 
   useInput((input, key) => {
     const name = keyName(input, key);
-    // Ink may deliver several typed characters as one string ("jjj"): outside a prompt, route each.
-    const chars = name === input && input.length > 1 && !stateRef.current.prompt ? [...input] : [name];
-    for (const ch of chars) {
-      const [next, eff] = handleKey(stateRef.current, ch, chars.length > 1 ? ch : input, ctxRef.current);
+    const feed = (n: string, text: string): boolean => {
+      const [next, eff] = handleKey(stateRef.current, n, text, ctxRef.current);
       apply(next);
-      if (eff) {
-        runEffect(eff);
-        if (eff.type === 'quit') return;
+      if (eff) runEffect(eff);
+      return eff?.type === 'quit';
+    };
+    if (name !== input || input.length <= 1) {
+      feed(name, input);
+      return;
+    }
+    // Ink may deliver several key presses as one string ("jjj", "x\r", a paste ending in Enter):
+    // a prompt takes a run of text at once, anything else is routed key by key.
+    for (const seg of splitInput(input)) {
+      if (seg.length > 1 && stateRef.current.prompt) {
+        if (feed(seg, seg)) return;
+        continue;
+      }
+      for (const ch of seg.length > 1 ? [...seg] : [seg]) {
+        if (feed(CONTROL_NAME[ch] ?? ch, ch)) return;
       }
     }
   });

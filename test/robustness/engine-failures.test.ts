@@ -201,25 +201,50 @@ function dockerOk(): boolean {
   return spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 10_000 }).status === 0;
 }
 
+/** Live dockerd processes (a killed one may linger as a zombie until it is reaped). */
 function dockerdPids(): number[] {
   const r = spawnSync('pgrep', ['-x', 'dockerd'], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map(Number);
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return !/^\d+ \(.*\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
 }
 
-/** Start dockerd again (detached, as the environment does) and wait until it answers. */
+const PID_FILE = '/var/run/docker.pid';
+
+/**
+ * Start dockerd again (detached, as the environment does) and wait until it answers. A killed
+ * daemon leaves its pid file behind, and dockerd refuses to start while that pid still exists
+ * (a zombie does, until it is reaped): such a stale pid file is removed first. Retries when a
+ * start attempt dies.
+ */
 async function ensureDockerd(): Promise<void> {
-  if (dockerOk()) return;
-  if (dockerdPids().length === 0) {
-    const log = fs.openSync('/tmp/dockerd.log', 'a');
-    const d = spawn('dockerd', ['--host', `unix://${DOCKER_SOCK}`], { detached: true, stdio: ['ignore', log, log] });
-    d.unref();
-    fs.closeSync(log);
-  }
-  for (let i = 0; i < 120; i++) {
+  let lastStart = -Infinity;
+  for (let i = 0; i < 180; i++) {
     if (dockerOk()) return;
+    if (dockerdPids().length === 0 && Date.now() - lastStart > 5000) {
+      try {
+        const pid = Number(fs.readFileSync(PID_FILE, 'utf8').trim());
+        if (!dockerdPids().includes(pid)) fs.rmSync(PID_FILE, { force: true });
+      } catch {
+        // no pid file
+      }
+      lastStart = Date.now();
+      const log = fs.openSync('/tmp/dockerd.log', 'a');
+      const d = spawn('dockerd', ['--host', `unix://${DOCKER_SOCK}`], { detached: true, stdio: ['ignore', log, log] });
+      d.unref();
+      fs.closeSync(log);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error('dockerd did not come back within 60 s (see /tmp/dockerd.log)');
+  throw new Error('dockerd did not come back within 90 s (see /tmp/dockerd.log)');
 }
 
 /** A 48 MB image (two layers of random bytes), built once and then reused. */

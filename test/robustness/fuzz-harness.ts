@@ -385,7 +385,9 @@ export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.
   const argv = measure ? ['-f', '%M', '-o', rssFile, process.execPath, BIN, ...args] : [BIN, ...args];
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so a timeout kills node under GNU time too (an orphan would hold
+    // the pipes open and the run would never close).
+    const child = spawn(cmd!, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -393,7 +395,11 @@ export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

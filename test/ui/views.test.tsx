@@ -36,9 +36,9 @@ async function viewFile(app: Rendered, name: string): Promise<string> {
   await app.press('end');
   await app.press('2');
   await app.press('/');
-  await app.type(name);
-  await app.press('enter');
-  await app.waitFor((f) => treeLines(f).some((l) => l.startsWith('▶') && l.includes(name)), `the cursor on ${name}`);
+  // Pasted with its Enter, as terminals deliver it: one chunk "busybox\r".
+  await app.press(`${name}\r`);
+  await app.waitFor((f) => treeLines(f).some((l) => l.startsWith('▶') && l.includes(name)) && !f.includes('search: '), `the cursor on ${name}`);
   await app.press('v');
   return app.waitFor((f) => f.includes('File /') && !f.includes('reading…'), 'the file view');
 }

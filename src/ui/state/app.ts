@@ -10,15 +10,16 @@ import { NO_FILTERS, type ChangeFilter, type TreeRows } from '../../model/tree-r
 import { clampList, listAction, reduceList, LIST0, type ListState } from './list.js';
 import { reduceTree, treeWindow, TREE0, type TreeAction, type TreeState } from './tree.js';
 import type { ImageModel, Step, TreeQuery } from './image-model.js';
-import { filterImages, type ImageRow } from './images.js';
+import type { ImageRow } from './images.js';
 import { detailLines } from './details.js';
 import { helpLines } from '../keymap.js';
 import { parseSize } from '../text.js';
 import { K_REMOVED } from '../../model/analysis.js';
-import { filterContainers, type ContainerRow } from './containers.js';
+import type { ContainerRow } from './containers.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
 import { SHARED0, type SharedState } from './shared.js';
-import { DIFF0, diffFiles, diffLayerRows, type DiffModel, type DiffState } from './diff.js';
+import { DIFF0, type DiffModel, type DiffState } from './diff.js';
+import { diffCommand, listCommand, sharedCommand } from './screens.js';
 import type { SharedReport } from '../../sources/shared.js';
 
 export type PromptKind = 'search' | 'path' | 'size' | 'images' | 'save' | 'diff';
@@ -353,39 +354,6 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
   }
 }
 
-/** Rows of the image (or container) list's window. */
-export function listHeight(ctx: AppCtx): number {
-  return Math.max(1, contentRows({ width: ctx.size.columns, height: ctx.size.rows - 1 - 3 }) - 1);
-}
-
-function listCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
-  const h = listHeight(ctx);
-  const la = listAction(cmd);
-  if (cmd === 'filterImages') return [{ ...s, prompt: { kind: 'images', text: s.imageFilter, savedFilter: s.imageFilter } }, null];
-  if (cmd === 'refresh') return [s, { type: 'refresh' }];
-  if (cmd === 'shared') return [{ ...s, screen: 'shared', shared: SHARED0 }, { type: 'shared' }];
-  if (cmd === 'toggleList') {
-    const listKind = s.listKind === 'images' ? 'containers' : 'images';
-    return [{ ...s, listKind }, listKind === 'containers' ? { type: 'containers' } : null];
-  }
-  if (s.listKind === 'containers') {
-    const rows = filterContainers(ctx.containers ?? [], s.imageFilter);
-    if (la) return [{ ...s, containers: reduceList(s.containers, la, rows.length, h) }, null];
-    if (cmd === 'open') {
-      const row = rows[clampList(s.containers, rows.length, h).cursor];
-      return [s, row ? { type: 'openContainer', row } : null];
-    }
-    return [s, null];
-  }
-  const rows = filterImages(ctx.images, s.imageFilter);
-  if (la) return [{ ...s, images: reduceList(s.images, la, rows.length, h) }, null];
-  if (cmd === 'open') {
-    const row = rows[clampList(s.images, rows.length, h).cursor];
-    return [s, row ? { type: 'open', row } : null];
-  }
-  return [s, null];
-}
-
 /** The file view's content box: the whole pane area minus borders and the two summary lines. */
 export function viewBox(ctx: AppCtx): { width: number; height: number } {
   const l = computeLayout(ctx.size, 'layers', 'tree');
@@ -454,51 +422,6 @@ function viewSelected(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect
   }
   const view = openView(path, layer, note);
   return [{ ...s, view }, { type: 'view', token: view.token, path, layer }];
-}
-
-// The shared-layers screen.
-
-export function sharedHeights(ctx: AppCtx): { images: number; layers: number } {
-  const main = computeLayout(ctx.size, 'layers', 'tree').mainRows;
-  const images = Math.max(5, Math.floor(main * 0.5));
-  return { images, layers: Math.max(3, main - images) };
-}
-
-function sharedCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
-  const report = ctx.shared;
-  const sh = s.shared;
-  if (cmd === 'nextPane' || cmd === 'prevPane') return { ...s, shared: { ...sh, focus: sh.focus === 'images' ? 'layers' : 'images' } };
-  const la = listAction(cmd);
-  if (!la || !report) return s;
-  const hs = sharedHeights(ctx);
-  if (sh.focus === 'images') {
-    const images = reduceList(sh.images, la, report.images.length, hs.images - 3);
-    return images === sh.images ? s : { ...s, shared: { ...sh, images, layers: LIST0 } };
-  }
-  const img = report.images[clampList(sh.images, report.images.length, hs.images - 3).cursor];
-  const layers = reduceList(sh.layers, la, img?.layers.length ?? 0, hs.layers - 2);
-  return { ...s, shared: { ...sh, layers } };
-}
-
-// The diff screen.
-
-export function diffHeights(ctx: AppCtx): { layers: number; files: number } {
-  const main = computeLayout(ctx.size, 'layers', 'tree').mainRows - 2; // two summary lines
-  const want = (ctx.diff ? diffLayerRows(ctx.diff.diff).length : 0) + 2;
-  const layers = Math.max(3, Math.min(want, Math.floor(main * 0.35)));
-  return { layers, files: Math.max(3, main - layers) };
-}
-
-function diffCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
-  const d = s.diff;
-  if (cmd === 'nextPane' || cmd === 'prevPane') return { ...s, diff: { ...d, focus: d.focus === 'files' ? 'layers' : 'files' } };
-  if (cmd === 'diffFilter') return { ...s, prompt: { kind: 'diff', text: d.filter, savedFilter: d.filter } };
-  if (cmd === 'clearFilters') return d.filter ? { ...s, diff: { ...d, filter: '', files: LIST0 } } : s;
-  const la = listAction(cmd);
-  if (!la || !ctx.diff) return s;
-  const hs = diffHeights(ctx);
-  if (d.focus === 'layers') return { ...s, diff: { ...d, layers: reduceList(d.layers, la, diffLayerRows(ctx.diff.diff).length, hs.layers - 2) } };
-  return { ...s, diff: { ...d, files: reduceList(d.files, la, diffFiles(ctx.diff.diff, d.filter).length, hs.files - 2) } };
 }
 
 function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {

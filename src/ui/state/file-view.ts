@@ -50,6 +50,11 @@ export function viewLoaded(v: FileViewState, r: ViewResult): FileViewState {
   return { ...v, status: 'ready', version: r.version, bytes: r.bytes, truncated: r.truncated, hex: !looksLikeText(r.bytes) };
 }
 
+/** The version is known (before its bytes are read): the header can name it at once. */
+export function viewVersion(v: FileViewState, version: FileVersion): FileViewState {
+  return { ...v, version };
+}
+
 export function viewSaved(v: FileViewState, r: { ok: boolean; text: string }): FileViewState {
   return { ...v, saving: false, saved: r };
 }

@@ -27,14 +27,17 @@ export function sharedWarning(r: SharedImageRow): string {
   return '';
 }
 
+/** Room kept after the columns for the warning (" ⚠ dangling"), so the columns line up. */
+const WARN_W = 11;
+
 export function sharedImageHeader(width: number): string {
-  const nameW = Math.max(10, width - 2 - 40);
+  const nameW = Math.max(10, width - 2 - 40 - WARN_W);
   return `  ${fit('IMAGE', nameW)} ${fitStart('SIZE', 9)} ${fitStart('SHARED', 9)} ${fitStart('UNIQUE', 9)} ${fitStart('CTRS', 5)}`;
 }
 
 export function sharedImageLine(r: SharedImageRow, width: number): string {
   const warn = sharedWarning(r);
-  const nameW = Math.max(10, width - 2 - 40 - warn.length);
+  const nameW = Math.max(10, width - 2 - 40 - WARN_W);
   return `${r.official ? '◆' : ' '} ${fit(imageName(r), nameW)} ${fitStart(formatBytes(r.sizeBytes), 9)} ${fitStart(formatBytes(r.sharedBytes), 9)} ${fitStart(formatBytes(r.uniqueBytes), 9)} ${fitStart(r.containers >= 0 ? String(r.containers) : '-', 5)}${warn}`;
 }
 
