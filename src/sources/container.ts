@@ -163,6 +163,8 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
   img.layers.push(layerInfo);
   img.history.push({ created: info.Created ?? '', createdBy: layerInfo.command, emptyLayer: false, layerIndex: index });
   a.addLayer(data);
+  // Files of the copy-on-write layer are read back through the container's archive endpoint.
+  if (img.origin.kind === 'engine') img.origin = { ...img.origin, container: { id: info.Id, layer: index } };
   emit({ type: 'layer', index });
   return {
     img,

@@ -16,7 +16,7 @@ import { normalisePath } from '../model/path-table.js';
 import { K_REMOVED } from '../model/analysis.js';
 import { T_FILE, T_HARDLINK, ENTRY_TYPES } from '../model/layer-data.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
-import { Engine } from './engine.js';
+import { Engine, describeEngineError } from './engine.js';
 import type { LoadedImage } from './image.js';
 
 export interface FileVersion {
@@ -139,6 +139,17 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
   } else if (o.kind === 'oci-layout') {
     if (!info.location) throw new StrataError(`layer ${version.layer} has no blob location`, EXIT_INPUT);
     ok = (await scanLayer(fs.createReadStream(`${o.dir}/${info.location}`, { highWaterMark: 1 << 20 }), version.path, sink)).found;
+  } else if (o.kind === 'engine' && o.container && version.layer === o.container.layer) {
+    // GET /containers/{id}/archive?path=P answers a tar holding P under its base name.
+    const engine = await Engine.connect(o.engine);
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await engine.docker.getContainer(o.container.id).getArchive({ path: version.path });
+    } catch (err) {
+      throw describeEngineError(err, engine.endpoint);
+    }
+    const base = version.path.slice(version.path.lastIndexOf('/') + 1);
+    ok = (await scanLayer(archive as unknown as AsyncIterable<Buffer>, base, sink)).found;
   } else if (o.kind === 'engine') {
     const engine = await Engine.connect(o.engine);
     ok = await scanOuter(await engine.export(o.imageId), { location: null, diffId: info.diffId }, version.path, sink, discard);

@@ -60,7 +60,7 @@ export interface SourceInfo {
 export type Origin =
   | { kind: 'archive'; path: string }
   | { kind: 'oci-layout'; dir: string }
-  | { kind: 'engine'; engine: 'docker' | 'podman'; imageId: string }
+  | { kind: 'engine'; engine: 'docker' | 'podman'; imageId: string; container?: { id: string; layer: number } }
   | { kind: 'registry'; open: (index: number) => Promise<AsyncIterable<Buffer>> }
   | { kind: 'none' };
 

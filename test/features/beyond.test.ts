@@ -94,6 +94,18 @@ describe('strata container', { skip: gate.skip }, () => {
     assert.deepEqual(hidden, ['/data/grow.txt', '/data/mod.txt']);
   });
 
+  it("the copy-on-write layer's files read back through the container (file view)", async () => {
+    const { loadContainer } = await import('../../src/sources/container.js');
+    const { versionAt, readVersionHead } = await import('../../src/sources/file-content.js');
+    const { img } = await loadContainer(name, {});
+    const top = versionAt(img, '/data/grow.txt');
+    assert.equal(top.layer, img.layers.length - 1);
+    assert.equal((await readVersionHead(img, top)).bytes.toString(), '0123456789');
+    // The image's own version below it comes from the image export.
+    const below = versionAt(img, '/data/grow.txt', img.layers.length - 2);
+    assert.equal((await readVersionHead(img, below)).bytes.toString(), 'grow\ngrow\ngrow\n');
+  });
+
   it('an unknown container exits 2', async () => {
     const r = await runStrata(['container', 'strata-no-such-container', '--json']);
     assert.equal(r.code, 2);
