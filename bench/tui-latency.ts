@@ -17,14 +17,12 @@
  *
  * Run alone: `node --import tsx bench/tui-latency.ts [IMAGE]` prints every key's figure.
  */
-import React from 'react';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { render } from 'ink';
-import { App } from '../src/ui/App.js';
-import { COLOUR_THEME } from '../src/ui/theme.js';
 import { loadImage } from '../src/sources/load.js';
 import { openCache } from '../src/cache/layer-cache.js';
+import { buildSteps } from '../src/ui/state/image-model.js';
+import type { LoadedImage } from '../src/sources/image.js';
 
 const COLUMNS = 120;
 const ROWS = 40;
@@ -134,12 +132,10 @@ function script(bigLayer: number): [string, string, number][] {
   return [
     ['layer: next', ']', bigLayer],
     ['focus tree', '2', 1],
-    ['move down', 'down', 15],
-    ['move up', 'up', 5],
-    ['page down', 'pagedown', 5],
     ['expand all', 'e', 1],
-    ['move down', 'down', 15],
-    ['page down', 'pagedown', 15],
+    ['move down', 'down', 20],
+    ['move up', 'up', 5],
+    ['page down', 'pagedown', 20],
     ['page up', 'pageup', 5],
     ['end', 'end', 1],
     ['home', 'home', 1],
@@ -147,6 +143,7 @@ function script(bigLayer: number): [string, string, number][] {
     ['collapse (h)', 'left', 2],
     ['expand (l)', 'right', 2],
     ['collapse all', 'c', 1],
+    ['move down', 'down', 5],
     ['expand all', 'e', 1],
     ['layer: next', ']', 2],
     ['layer: prev', '[', 2],
@@ -154,11 +151,10 @@ function script(bigLayer: number): [string, string, number][] {
     ['sort toggle', 's', 2],
     ['page down', 'pagedown', 5],
     ['search: open', '/', 1],
-    ['search: type', 'm', 1],
-    ['search: type', 'o', 1],
-    ['search: type', 'd', 1],
+    ['search: type', 'f', 1],
     ['search: type', '1', 1],
-    ['search: type', '7', 1],
+    ['search: type', '2', 1],
+    ['search: type', '3', 1],
     ['search: accept', 'enter', 1],
     ['search: next', 'n', 5],
     ['search: prev', 'N', 2],
@@ -175,12 +171,19 @@ export interface TuiRun extends TuiFigures {
 }
 
 export async function measureTuiDetailed(image: string, log: (s: string) => void = () => {}): Promise<TuiRun> {
+  // As bin/strata.js does, before React is first loaded: its development build is several times slower.
+  process.env.NODE_ENV ??= 'production';
+  const React = (await import('react')).default;
+  const { render } = await import('ink');
+  const { App } = await import('../src/ui/App.js');
+  const { COLOUR_THEME } = await import('../src/ui/theme.js');
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
   const cache = process.env.STRATA_NO_CACHE ? undefined : openCache();
   const t0 = performance.now();
   let loaded = 0;
   let loadError: Error | null = null;
+  let image0: LoadedImage | null = null;
   const start = {
     kind: 'image' as const,
     label: image,
@@ -188,6 +191,7 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
       loadImage({ kind: 'engine', engine: 'docker', image, ref: image }, { cache }, l).then(
         (img) => {
           loaded = performance.now();
+          image0 = img;
           return img;
         },
         (err: unknown) => {
@@ -224,7 +228,7 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
     await sleep(300);
 
     // Which step holds the most entries? The walk starts there.
-    const bigLayer = await biggestStep(stdout);
+    const bigLayer = biggestStep(image0!);
     const samples: KeySample[] = [];
     let timeouts = 0;
     for (const [label, key, times] of script(bigLayer)) {
@@ -237,12 +241,13 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
         const ts = performance.now();
         stdin.write(KEYS[key] ?? key);
         const ok = await Promise.race([frame.then(() => true), sleep(KEY_TIMEOUT_MS).then(() => false)]);
-        const ms = ok ? stdout.lastWriteAt - ts : KEY_TIMEOUT_MS;
         if (!ok || stdout.writes === before) {
+          // A key that changes nothing on screen (the script avoids them) has no frame to time.
           timeouts++;
           if (process.env.TUI_LATENCY_DEBUG) log(`no frame after ${label} (${key}):\n${stdout.text}`);
+          continue;
         }
-        samples.push({ key: label, ms });
+        samples.push({ key: label, ms: stdout.lastWriteAt - ts });
       }
     }
     const ms = samples.map((s) => s.ms);
@@ -253,31 +258,19 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
   }
 }
 
-/** Position (in steps) of the layer row with the most bytes, read from the rendered Layers pane. */
-async function biggestStep(stdout: FakeStdout): Promise<number> {
-  const lines = stdout.text.split('\n');
-  const top = lines.findIndex((l) => /Layers \d+\/\d+/.test(l));
+/** Position (in the Layers pane) of the layer with the most entries: the walk starts there. */
+function biggestStep(img: LoadedImage): number {
+  const a = img.analysis;
   let best = 0;
-  let bestBytes = -1;
-  let step = 0;
-  const UNITS: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 };
-  for (let i = top + 1; i < lines.length; i++) {
-    const m = /[│║][▶ ]\s*(\d*)\s+([\d.]+) (B|kB|MB|GB)/.exec(lines[i]);
-    if (!m) {
-      if (/[╰╚]/.test(lines[i])) break;
-      continue;
+  let most = -1;
+  for (let k = 0; k < a.layerCount; k++) {
+    const [from, to] = a.layerEvents(k);
+    if (to - from > most) {
+      most = to - from;
+      best = k;
     }
-    const bytes = Number(m[2]) * UNITS[m[3]];
-    // The 80 000-file layer is not the biggest in bytes: prefer the step that names gen-files.
-    const gen = /gen-files|pkg/.test(lines[i]);
-    const score = gen ? Number.MAX_SAFE_INTEGER : bytes;
-    if (score > bestBytes) {
-      bestBytes = score;
-      best = step;
-    }
-    step++;
   }
-  return best;
+  return Math.max(0, buildSteps(img).findIndex((s) => s.kind === 'layer' && s.layer === best));
 }
 
 export async function measureTui(image: string): Promise<TuiFigures> {

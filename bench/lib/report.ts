@@ -22,6 +22,8 @@ export interface Target {
   pass?: boolean;
   /** How far off, when missed: value / limit. */
   over?: number;
+  /** Some sample behind this figure was taken while the machine was busy or the Engine restarted. */
+  unreliable?: boolean;
 }
 
 export interface Results {
@@ -62,8 +64,9 @@ export function fmt(x: number | undefined, unit: string): string {
 
 function verdict(t: Target): string {
   if (t.pass === undefined) return 'not measured';
-  if (t.pass) return 'PASS';
-  return `**MISS** (${t.over!.toFixed(2)}x the limit)`;
+  const caveat = t.unreliable ? ', unreliable: samples taken on a busy machine (see checks)' : '';
+  if (t.pass) return `PASS${caveat}`;
+  return `**MISS** (${t.over!.toFixed(2)}x the limit${caveat})`;
 }
 
 export function consoleSummary(r: Results): string {

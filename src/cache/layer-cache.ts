@@ -116,6 +116,13 @@ export class LayerCache implements LayerCacheLike {
         continue;
       }
       for (const n of names) {
+        // A temporary file of a writer that was killed (SIGKILL, power loss) is a half-written
+        // file: remove it once its process is gone.
+        const tmp = TMP_RE.exec(n);
+        if (tmp && !processAlive(Number(tmp[1]))) {
+          fs.rmSync(path.join(d, n), { force: true });
+          continue;
+        }
         try {
           const st = fs.lstatSync(path.join(d, n));
           if (st.isFile()) files.push({ f: path.join(d, n), size: st.size, mtime: st.mtimeMs });
@@ -152,18 +159,31 @@ function touch(file: string): void {
   }
 }
 
+/** `<name>.<pid>.<random>.tmp`, as written by writeAtomicBuffer. */
+const TMP_RE = /\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function writeAtomicBuffer(file: string, buf: Buffer): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
   try {
-    fs.writeFileSync(fd, buf);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    try {
+      fs.writeFileSync(fd, buf);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (err) {
+    // Disk full, read-only, a directory in the way: never leave the partial temporary behind.
     fs.rmSync(tmp, { force: true });
     throw err;
   }

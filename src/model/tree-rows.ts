@@ -177,29 +177,34 @@ export interface TreeRows {
   rowOf: Int32Array;
 }
 
-function visibleChildren(idx: TreeIndex, vis: Uint8Array, p: number, sort: SortKey): number[] {
-  const out: number[] = [];
-  for (const c of idx.children(p, sort)) if (vis[c]) out.push(c);
-  return out;
-}
-
-/** Depth-first rows of the visible paths, descending only into expanded directories (explicit stack). */
+/**
+ * Depth-first rows of the visible paths, descending only into expanded directories (explicit stack).
+ * Hot on big trees (expand all on 100 000 paths, on every layer change): typed arrays sized by the
+ * snapshot, no per-directory allocation.
+ */
 export function flatten(idx: TreeIndex, vis: Uint8Array, sort: SortKey, e: Expansion): TreeRows {
-  const ids: number[] = [];
-  const stack: number[] = [];
+  const n = idx.n;
+  // Every path is pushed at most once, so n bounds both the rows and the stack.
+  const out = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const rowOf = new Int32Array(n).fill(-1);
+  const table = idx.table;
+  const dir = idx.dir;
+  const all = e.expandDepth === Number.POSITIVE_INFINITY && e.toggled.size === 0;
+  let top = 0;
+  let count = 0;
   const pushChildren = (p: number) => {
-    const cs = visibleChildren(idx, vis, p, sort);
-    for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+    const cs = idx.children(p, sort);
+    for (let i = cs.length - 1; i >= 0; i--) if (vis[cs[i]]) stack[top++] = cs[i];
   };
   pushChildren(0);
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    ids.push(p);
-    if (idx.dir[p] && isExpanded(idx, e, p)) pushChildren(p);
+  while (top > 0) {
+    const p = stack[--top];
+    rowOf[p] = count;
+    out[count++] = p;
+    if (dir[p] && (all || (table.depth(p) <= e.expandDepth) !== e.toggled.has(p))) pushChildren(p);
   }
-  const rowOf = new Int32Array(idx.n).fill(-1);
-  for (let i = 0; i < ids.length; i++) rowOf[ids[i]] = i;
-  return { index: idx, vis, sort, ids: Int32Array.from(ids), rowOf };
+  return { index: idx, vis, sort, ids: out.slice(0, count), rowOf };
 }
 
 /** Every visible path in display order, as if every directory were expanded. */
