@@ -55,12 +55,15 @@ class GrowI32 {
   }
   ensure(n: number): void {
     if (n <= this.a.length) return;
-    let len = this.a.length;
-    while (len < n) len *= 2;
-    const b = new Int32Array(len).fill(this.fill);
+    const b = new Int32Array(grownLength(this.a.length, n)).fill(this.fill);
     b.set(this.a);
     this.a = b;
   }
+}
+
+/** Grow by half again (not double): a 1 000 000-path layer must not reserve room for 2 000 000. */
+function grownLength(have: number, need: number): number {
+  return Math.max(need, Math.ceil(have * 1.5));
 }
 
 class GrowF64 {
@@ -70,9 +73,7 @@ class GrowF64 {
   }
   ensure(n: number): void {
     if (n <= this.a.length) return;
-    let len = this.a.length;
-    while (len < n) len *= 2;
-    const b = new Float64Array(len);
+    const b = new Float64Array(grownLength(this.a.length, n));
     b.set(this.a);
     this.a = b;
   }
@@ -118,6 +119,7 @@ export class Analysis {
   private diveSecond = new GrowI32(1024, -1);
   private diveOrder = 0;
   private mark = new GrowI32(1024, -1);
+  private inTree = new GrowI32(1024, -1);
 
   unionBytes = 0;
   unionFiles = 0;
@@ -196,6 +198,7 @@ export class Analysis {
     };
     this.layerTotals.push(totals);
     this.layerEvStart.push(this.evN);
+    this.ensureEvents(this.evN + data.count + data.whiteouts.length);
 
     this.diveLayer(L, data);
 
@@ -222,7 +225,8 @@ export class Analysis {
     }
 
     // Entries in ascending path id: parents were interned before children, so parents come first.
-    const order = Array.from({ length: data.count }, (_, i) => i);
+    const order = new Int32Array(data.count);
+    for (let i = 0; i < order.length; i++) order[i] = i;
     order.sort((x, y) => data.path[x] - data.path[y]);
     let implicitParents = 0;
     for (const e of order) {
@@ -323,7 +327,7 @@ export class Analysis {
   // ---- internals ----
 
   private ensure(n: number): void {
-    for (const g of [this.curLayer, this.curEntry, this.curKind, this.evHead, this.evTail, this.diveCount, this.diveSecond, this.mark]) g.ensure(n);
+    for (const g of [this.curLayer, this.curEntry, this.curKind, this.evHead, this.evTail, this.diveCount, this.diveSecond, this.mark, this.inTree]) g.ensure(n);
     this.diveCum.ensure(n);
     this.diveMin.ensure(n);
   }
@@ -413,9 +417,14 @@ export class Analysis {
     this.waste.push({ path: p, layer: below.layer, shipKind: below.kind, size: b.size[below.entry], hiddenBy: L, hiddenKind: kind });
   }
 
+  private ensureEvents(n: number): void {
+    if (n <= this.evPath.a.length) return;
+    for (const g of [this.evPath, this.evLayer, this.evKind, this.evEntry, this.evPrevLayer, this.evPrevEntry, this.evNext]) g.ensure(n);
+  }
+
   private pushEvent(p: number, layer: number, kind: number, entry: number, prevLayer: number, prevEntry: number): void {
     const ev = this.evN++;
-    for (const g of [this.evPath, this.evLayer, this.evKind, this.evEntry, this.evPrevLayer, this.evPrevEntry, this.evNext]) g.ensure(this.evN);
+    this.ensureEvents(this.evN);
     this.evPath.a[ev] = p;
     this.evLayer.a[ev] = layer;
     this.evKind.a[ev] = kind;
@@ -435,42 +444,53 @@ export class Analysis {
    * its size; a whiteout of a directory is sized as that lower subtree, of anything else as 0.
    */
   private diveLayer(L: number, data: LayerData): void {
-    const mark = this.mark.a; // mark[p] === L: p is a node of this layer's tree that has a child
+    // Per path, for this layer only (stamped with L, so nothing needs clearing):
+    // inTree[p] === L: p is a node of this layer's tree; mark[p] === L: p has a child in it.
+    const mark = this.mark.a;
+    const inTree = this.inTree.a;
+    // A node's size: its entry's, a whiteout's lower subtree (few: kept aside), else 0 (implied parents).
+    const whiteoutSize = new Map<number, number>();
     const nodes: number[] = [];
-    const nodeSize = new Map<number, number>();
-    for (let e = 0; e < data.count; e++) {
-      nodes.push(data.path[e]);
-      nodeSize.set(data.path[e], data.size[e]);
-    }
+    const addNode = (p: number) => {
+      if (inTree[p] === L) return false;
+      inTree[p] = L;
+      nodes.push(p);
+      return true;
+    };
+    for (let e = 0; e < data.count; e++) addNode(data.path[e]);
     for (const w of data.whiteouts) {
-      if (nodeSize.has(w)) continue;
-      nodes.push(w);
-      let size = 0;
+      if (inTree[w] === L) continue;
+      let sum = 0;
       const l = this.curLayer.a[w];
       if (l >= 0 && this.entryType(l, this.curEntry.a[w]) === T_DIR) {
         this.table.forEachDescendant(w, (d) => {
           const dl = this.curLayer.a[d];
-          if (dl >= 0) size += this.entrySize(dl, this.curEntry.a[d]);
+          if (dl >= 0) sum += this.entrySize(dl, this.curEntry.a[d]);
         });
       }
-      nodeSize.set(w, size);
+      addNode(w);
+      whiteoutSize.set(w, sum);
     }
-    for (const p of nodes) {
-      for (let a = this.table.parent(p); a > 0; a = this.table.parent(a)) {
+    const count = nodes.length;
+    for (let i = 0; i < count; i++) {
+      for (let a = this.table.parent(nodes[i]); a > 0; a = this.table.parent(a)) {
         if (mark[a] === L) break;
         mark[a] = L;
-        if (!nodeSize.has(a)) {
-          // An implied parent: a directory node in dive's tree too, never a leaf.
-          nodeSize.set(a, 0);
-        }
+        // An implied parent is a directory node in dive's tree too, never a leaf.
+        addNode(a);
       }
     }
-    for (const [p, size] of nodeSize) {
-      if (mark[p] === L) continue;
+    // Leaves are entries or whiteouts (implied parents always have a child). Entries first: a path
+    // that is both an entry and a whiteout target of this layer is one node, sized as the entry.
+    const leaf = (p: number, size: number) => {
+      if (mark[p] === L || inTree[p] !== L) return;
+      inTree[p] = -2 - L; // counted
       const c = ++this.diveCount.a[p];
       this.diveCum.a[p] += size;
       if (c === 1 || size < this.diveMin.a[p]) this.diveMin.a[p] = size;
       if (c === 2) this.diveSecond.a[p] = this.diveOrder++;
-    }
+    };
+    for (let e = 0; e < data.count; e++) leaf(data.path[e], data.size[e]);
+    for (const [w, size] of whiteoutSize) leaf(w, size);
   }
 }

@@ -83,7 +83,8 @@ export class LayerBuilder {
   private linkA = new Int32Array(this.cap);
   private hashA = new Uint8Array(this.cap * HASH_LEN);
   private readonly links: string[] = [];
-  private readonly byPath = new Map<number, number>();
+  /** Entry index + 1 per path id (0: not in this layer yet); dense, so a typed array beats a Map. */
+  private byPath = new Int32Array(1024);
   private readonly whiteouts = new Set<number>();
   private readonly opaque = new Set<number>();
   private readonly warnings: string[] = [];
@@ -125,8 +126,13 @@ export class LayerBuilder {
       return;
     }
     const id = this.table.intern(rel);
-    let idx = this.byPath.get(id);
-    if (idx !== undefined) {
+    if (id >= this.byPath.length) {
+      const b = new Int32Array(Math.max(id + 1, Math.ceil(this.byPath.length * 1.5)));
+      b.set(this.byPath);
+      this.byPath = b;
+    }
+    let idx: number | undefined = this.byPath[id] - 1;
+    if (idx >= 0) {
       this.duplicates++;
       if (this.typeA[idx] === T_FILE && this.sizeA[idx] > 0) {
         this.dupPath.push(id);
@@ -135,7 +141,7 @@ export class LayerBuilder {
     } else {
       idx = this.n++;
       if (idx >= this.cap) this.grow();
-      this.byPath.set(id, idx);
+      this.byPath[id] = idx + 1;
     }
     this.pathA[idx] = id;
     this.typeA[idx] = ENTRY_TYPES.indexOf(raw.type);
@@ -160,18 +166,20 @@ export class LayerBuilder {
       this.warnings.push(`${this.label}: ${this.escapedNames} entry names were absolute or climbed above the root with ".." (confined to the root)`);
     }
     const n = this.n;
+    // Views, not copies: copying a 1 000 000-entry layer at the end would double its memory at
+    // the worst moment; the unused tail of each column is at most half its length.
     return {
       diffId,
       count: n,
-      path: this.pathA.slice(0, n),
-      type: this.typeA.slice(0, n),
-      mode: this.modeA.slice(0, n),
-      uid: this.uidA.slice(0, n),
-      gid: this.gidA.slice(0, n),
-      size: this.sizeA.slice(0, n),
-      link: this.linkA.slice(0, n),
+      path: this.pathA.subarray(0, n),
+      type: this.typeA.subarray(0, n),
+      mode: this.modeA.subarray(0, n),
+      uid: this.uidA.subarray(0, n),
+      gid: this.gidA.subarray(0, n),
+      size: this.sizeA.subarray(0, n),
+      link: this.linkA.subarray(0, n),
       links: this.links,
-      hash: this.hashA.slice(0, n * HASH_LEN),
+      hash: this.hashA.subarray(0, n * HASH_LEN),
       whiteouts: Int32Array.from(this.whiteouts),
       opaque: Int32Array.from(this.opaque),
       sizeBytes: this.sizeBytes,
@@ -183,7 +191,7 @@ export class LayerBuilder {
   }
 
   private grow(): void {
-    this.cap *= 2;
+    this.cap = Math.ceil(this.cap * 1.5);
     const g = <T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, len: number): T => {
       const b = new (a.constructor as new (n: number) => T)(len);
       b.set(a as never);

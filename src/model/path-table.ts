@@ -17,7 +17,10 @@ export class PathTable {
   private depthArr = new Int32Array(1024);
   private readonly segments: string[] = [''];
   private readonly segmentIds = new Map<string, number>([['', 0]]);
-  private readonly childIndex = new Map<number, number>();
+  // Child lookup: an open-addressing hash table in typed arrays, keyed by parent * SEG_LIMIT +
+  // segment. Those keys pass V8's small-integer range, so a Map would box every key on the heap.
+  private slotKey = new Float64Array(2048).fill(-1);
+  private slotVal = new Int32Array(2048);
   private count = 1;
 
   constructor() {
@@ -68,8 +71,14 @@ export class PathTable {
       this.segmentIds.set(segment, seg);
     }
     const key = parent * SEG_LIMIT + seg;
-    const found = this.childIndex.get(key);
-    if (found !== undefined) return found;
+    const mask = this.slotKey.length - 1;
+    let slot = hashKey(key) & mask;
+    for (;;) {
+      const k = this.slotKey[slot];
+      if (k === key) return this.slotVal[slot];
+      if (k === -1) break;
+      slot = (slot + 1) & mask;
+    }
     if (!create) return -1;
     const id = this.count++;
     if (id >= this.parentArr.length) this.grow();
@@ -80,7 +89,10 @@ export class PathTable {
     // Prepend: sibling order is irrelevant, views sort children themselves.
     this.nextSiblingArr[id] = this.firstChildArr[parent];
     this.firstChildArr[parent] = id;
-    this.childIndex.set(key, id);
+    this.slotKey[slot] = key;
+    this.slotVal[slot] = id;
+    // Keep the table at most half full.
+    if (this.count * 2 > this.slotKey.length) this.rehash();
     return id;
   }
 
@@ -130,8 +142,24 @@ export class PathTable {
     }
   }
 
+  private rehash(): void {
+    const oldKeys = this.slotKey;
+    const oldVals = this.slotVal;
+    this.slotKey = new Float64Array(oldKeys.length * 2).fill(-1);
+    this.slotVal = new Int32Array(oldKeys.length * 2);
+    const mask = this.slotKey.length - 1;
+    for (let i = 0; i < oldKeys.length; i++) {
+      const k = oldKeys[i];
+      if (k === -1) continue;
+      let slot = hashKey(k) & mask;
+      while (this.slotKey[slot] !== -1) slot = (slot + 1) & mask;
+      this.slotKey[slot] = k;
+      this.slotVal[slot] = oldVals[i];
+    }
+  }
+
   private grow(): void {
-    const n = this.parentArr.length * 2;
+    const n = Math.ceil(this.parentArr.length * 1.5);
     const growI32 = (a: Int32Array, fill: number) => {
       const b = new Int32Array(n).fill(fill);
       b.set(a);
@@ -143,6 +171,16 @@ export class PathTable {
     this.firstChildArr = growI32(this.firstChildArr, -1);
     this.nextSiblingArr = growI32(this.nextSiblingArr, -1);
   }
+}
+
+/** Mix a (parent, segment) key (an integer below 2^53) into 31 bits. */
+function hashKey(key: number): number {
+  const lo = key % 0x100000000 | 0;
+  const hi = (key / 0x100000000) | 0;
+  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & 0x7fffffff;
 }
 
 export interface NormalisedPath {

@@ -101,12 +101,16 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
 
     // Narrow: the stacked layout (the layer stack above the tree, never side by side).
     t.resize(70, 30);
-    s = await t.waitFor((x) => screenLines(x).every((l) => l.length <= 70) && screenLines(x)[0].length > 0 && !x.includes('Details'), 'the narrow layout');
-    const ls = screenLines(s);
-    const layersAt = ls.findIndex((l) => /Layers \d+\/12/.test(l));
-    const treeAt = ls.findIndex((l) => l.includes('File tree · L3'));
-    assert.ok(layersAt >= 0 && treeAt > layersAt, `Layers above File tree:\n${s}`);
-    assert.ok(!ls[layersAt].includes('File tree'), 'not side by side');
+    // Right after the resize, tmux shows the old frame cut to 70 columns until strata redraws: wait
+    // for the new layout itself (the layer stack above the tree, never side by side, no Details).
+    const stacked = (x: string) => {
+      const ls = screenLines(x);
+      const layersAt = ls.findIndex((l) => /Layers \d+\/12/.test(l));
+      const treeAt = ls.findIndex((l) => l.includes('File tree · L3'));
+      return ls.every((l) => l.length <= 70) && layersAt >= 0 && treeAt > layersAt && !ls[layersAt].includes('File tree') && !x.includes('Details');
+    };
+    s = await t.waitFor(stacked, 'the stacked layout at 70x30');
+    assert.ok(treeRow(s, 'keep.txt') || s.includes('keep.txt'), `the tree still shows the match:\n${s}`);
 
     // Too small, then back to the wide layout with the same state.
     t.resize(40, 10);
