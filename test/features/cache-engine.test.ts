@@ -19,7 +19,14 @@ describe('the cache and the Engine', { skip: gate.skip }, () => {
   before(() => gate.before());
 
   it('a warm cache needs no export and gives the same report', async () => {
-    const img = buildFixture('changes');
+    buildFixture('changes');
+    // An image id of its own (a label on top of the fixture), so that no other export is counted.
+    const tag = `strata-test/cache-check:${process.pid}`;
+    const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-ctx-'));
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM strata-test/changes:1\nLABEL strata.test.cache="${process.pid}-${Date.now()}"\n`);
+    execFileSync('docker', ['build', '-q', '-t', tag, ctx], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    fs.rmSync(ctx, { recursive: true, force: true });
+    const img = { tag, id: execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}}', tag], { encoding: 'utf8' }).trim() };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-engine-cache-'));
     try {
       const env = { STRATA_CACHE_DIR: dir };
@@ -44,6 +51,7 @@ describe('the cache and the Engine', { skip: gate.skip }, () => {
       assert.ok(fs.readFileSync(path.join(layers, victim)).length > 100, 'the damaged entry was rewritten');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      execFileSync('docker', ['rmi', tag], { stdio: 'ignore' });
     }
   });
 });
