@@ -27,6 +27,11 @@ export interface ParseOptions {
   onProgress?: (p: LayerProgress) => void;
   /** Refuse layers whose uncompressed size passes this many bytes (decompression bombs). */
   maxTarBytes?: number;
+  /**
+   * Hash the blob and its tar (default true). A source that identifies its layers otherwise and is
+   * trusted (the local Engine's own export) skips both: `diffId` and `blobDigest` come back empty.
+   */
+  digests?: boolean;
 }
 
 export interface ParsedLayer {
@@ -79,6 +84,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   const fileHash = await createXXHash128();
   const blobHash = createHash('sha256');
   const tarHash = createHash('sha256');
+  const digests = opts.digests !== false;
   let blobBytes = 0;
   let tarBytes = 0;
   let lastReport = 0;
@@ -87,7 +93,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   const countBlob = new Transform({
     transform(chunk: Buffer, _e, cb) {
       blobBytes += chunk.length;
-      if (compression !== 'none') blobHash.update(chunk);
+      if (digests && compression !== 'none') blobHash.update(chunk);
       cb(null, chunk);
     },
   });
@@ -98,7 +104,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
         cb(new LayerReadError(`${opts.label}: layer expands past ${maxTar} bytes (limit STRATA_MAX_LAYER_BYTES); refusing a possible decompression bomb`));
         return;
       }
-      tarHash.update(chunk);
+      if (digests) tarHash.update(chunk);
       if (tarBytes - lastReport >= 4 * 1024 * 1024) {
         lastReport = tarBytes;
         report();
@@ -163,9 +169,10 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   } catch (err) {
     throw describe(err, opts.label, compression);
   }
+  report();
+  if (!digests) return { data: builder.finish('', tarBytes), compression, blobBytes, blobDigest: '' };
   const tarDigest = tarHash.digest('hex');
   const blobDigest = compression === 'none' ? tarDigest : blobHash.digest('hex');
-  report();
   return {
     data: builder.finish(`sha256:${tarDigest}`, tarBytes),
     compression,

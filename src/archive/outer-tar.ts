@@ -26,10 +26,13 @@ export interface OuterContents {
 }
 
 export interface OuterEvents {
+  /** Hash layer blobs (default true); see ParseOptions.digests. */
+  digests?: boolean;
   onLayerStart?: (name: string) => void;
   onLayerProgress?: (name: string, p: LayerProgress) => void;
   onLayer?: (name: string, layer: ParsedLayer) => void;
   onJson?: (name: string, doc: Buffer) => void;
+  onLink?: (name: string, target: string) => void;
 }
 
 export class ArchiveFormatError extends Error {}
@@ -59,6 +62,7 @@ export async function readOuterTar(input: Readable, table: PathTable, label: str
         const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
         const target = header.type === 'symlink' && !raw.startsWith('/') && dir ? `${dir}/${raw}` : raw;
         contents.links.set(name, normalisePath(target).path);
+        events.onLink?.(name, normalisePath(target).path);
         await drain(stream);
         return;
       }
@@ -82,6 +86,7 @@ export async function readOuterTar(input: Readable, table: PathTable, label: str
         events.onLayerStart?.(name);
         const parsed = await parseLayer(body, {
           table,
+          digests: events.digests,
           label: `${label}: ${name}`,
           onProgress: (p) => events.onLayerProgress?.(name, p),
         });

@@ -6,6 +6,8 @@
  */
 import { PassThrough } from 'node:stream';
 import { readOuterTar, resolveLink } from '../archive/outer-tar.js';
+import type { ParsedLayer } from '../archive/layer-parser.js';
+import { ExportLocator } from './export-locator.js';
 import { resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 import { Engine } from './engine.js';
@@ -87,6 +89,27 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       throw err;
     }
     const label = `export of ${name}`;
+    // Blobs are identified by where they sit in the export, not by hashing them (ExportLocator).
+    const locator = new ExportLocator(diffIds, info.Id);
+    const unplaced = new Map<string, ParsedLayer>();
+    const place = () => {
+      for (const [entry, parsed] of unplaced) {
+        let pos: number | null = null;
+        for (const alias of locator.aliases(entry)) {
+          pos = locator.position(alias);
+          if (pos !== null) break;
+        }
+        if (pos === null) continue;
+        unplaced.delete(entry);
+        const diffId = diffIds[pos];
+        parsed.data.diffId = diffId;
+        if (parsed.compression === 'none') parsed.blobDigest = diffId;
+        else if (!parsed.blobDigest) parsed.blobDigest = digestFromPath(entry) ?? '';
+        for (const i of positions.get(diffId) ?? []) fillFromParsed(img, i, parsed);
+        opts.cache?.put(parsed.data, img.analysis.table);
+        if (!asm.has(diffId)) asm.provide(diffId, parsed.data);
+      }
+    };
     cancelWith(opts.signal, stream);
     const onAbort = (err: Error) => stream.destroy(err);
     stream.on('aborted', () => onAbort(new Error('ECONNRESET')));
@@ -97,18 +120,22 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       const readAhead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
       stream.on('error', (err: Error) => readAhead.destroy(err));
       contents = await readOuterTar(stream.pipe(readAhead), img.analysis.table, label, {
+        digests: false,
         onLayerProgress: (entry, p) => {
           noteStream(img, entry, p, null);
           emit({ type: 'progress', layer: null, name: entry });
         },
-        onLayer: (_entry, parsed) => {
-          const pos = positions.get(parsed.data.diffId);
-          if (!pos) return; // not one of ours (another platform's blob)
-          for (const i of pos) fillFromParsed(img, i, parsed);
-          opts.cache?.put(parsed.data, img.analysis.table);
-          if (!asm.has(parsed.data.diffId)) asm.provide(parsed.data.diffId, parsed.data);
+        onLayer: (entry, parsed) => {
+          unplaced.set(entry, parsed);
+          place();
+        },
+        onLink: (entry, target) => {
+          locator.noteLink(entry, target);
+          place();
         },
         onJson: (entry, doc) => {
+          locator.noteJson(entry, doc);
+          place();
           // The config is named after the image id (legacy "<hex>.json", or "blobs/sha256/<hex>").
           if (digestFromPath(entry) !== info.Id) return;
           configText = doc.toString('utf8');
