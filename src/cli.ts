@@ -11,7 +11,8 @@ import { parseSource, type SourceSpec } from './sources/source-spec.js';
 import { parsePlatform } from './archive/image-index.js';
 import { loadImage } from './sources/load.js';
 import type { LoadOptions } from './sources/assemble.js';
-import { buildReport } from './report/json.js';
+import { buildReport, reportText } from './report/json.js';
+import type { LoadedImage } from './sources/image.js';
 import { textReport } from './report/text.js';
 import { stderrProgress } from './report/progress.js';
 import { RULE_NAMES, evaluateCi, formatCi, loadCiConfig, type RuleName } from './report/ci.js';
@@ -198,14 +199,30 @@ export function loadOptions(args: CliArgs): LoadOptions {
   };
 }
 
-/** Write a file atomically: a temporary sibling, then rename over the target (links are replaced, not followed). */
-export function writeAtomic(file: string, data: string): void {
+/**
+ * Write a file atomically from chunks: a temporary sibling (O_EXCL), then rename over the target,
+ * so a link at the target is replaced, never followed, and an interrupted write leaves no torn file.
+ */
+export async function writeAtomic(file: string, chunks: Iterable<string>): Promise<void> {
   const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const base = path.basename(file);
+  sweepDeadTemps(dir, base);
+  const tmp = path.join(dir, `.${base}.${process.pid}.${Date.now()}.tmp`);
+  // Up to IN_MEMORY bytes are gathered first, so a normal report is one write and one rename
+  // (the window in which a kill could leave a temporary is tiny); bigger ones stream through it.
+  const IN_MEMORY = 32 * 1024 * 1024;
+  const it = chunks[Symbol.iterator]();
+  let head = '';
+  let r = it.next();
+  while (!r.done && head.length < IN_MEMORY) {
+    head += r.value;
+    r = it.next();
+  }
   try {
     const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
     try {
-      fs.writeFileSync(fd, data);
+      fs.writeSync(fd, head);
+      for (; !r.done; r = it.next()) fs.writeSync(fd, r.value);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -221,11 +238,32 @@ export function writeAtomic(file: string, data: string): void {
   }
 }
 
-/** JSON to stdout or atomically to --json FILE. */
-async function emitJson(args: CliArgs, report: unknown): Promise<void> {
-  const text = JSON.stringify(report, null, 2) + '\n';
-  if (args.jsonFile) writeAtomic(args.jsonFile, text);
-  else await writeOut(text);
+/** Remove temporaries that a killed writer of the same target left (their process is gone). */
+function sweepDeadTemps(dir: string, base: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    const pid = Number(n.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, n), { force: true });
+    }
+  }
+}
+
+/** JSON to stdout or atomically to --json FILE; an image report's file lists are streamed. */
+async function emitJson(args: CliArgs, report: Record<string, unknown>, img?: LoadedImage): Promise<void> {
+  const chunks = img ? reportText(img, report) : [JSON.stringify(report, null, 2) + '\n'];
+  if (args.jsonFile) await writeAtomic(args.jsonFile, chunks);
+  else for (const c of chunks) await writeOut(c);
 }
 
 async function runCommand(args: CliArgs): Promise<number> {
@@ -252,7 +290,7 @@ async function runCommand(args: CliArgs): Promise<number> {
   if (args.json) {
     const report = buildReport(img, { files: args.files });
     report.container = container;
-    await emitJson(args, report);
+    await emitJson(args, report, img);
   } else {
     await writeOut(`Container: ${sanitize(container.name)} (${container.id.slice(0, 12)}, ${container.state}) on ${sanitize(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
     await writeOut(textReport(img));
@@ -278,7 +316,7 @@ async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
   if (args.json) {
     const report = buildReport(img, { files: args.files });
     if (ci) report.ci = { passed: ci.passed, rules: ci.rules, ignore: ci.ignore };
-    await emitJson(args, report);
+    await emitJson(args, report, img);
     if (ci && ciCfg) process.stderr.write(formatCi(ci, ciCfg) + '\n');
   } else if (ci && ciCfg) {
     await writeOut(formatCi(ci, ciCfg) + '\n');

@@ -1,5 +1,5 @@
 /** The versioned JSON report of spec section 4. Keys are emitted in the spec's order. */
-import { CHANGE_KINDS, K_REMOVED, K_UNCHANGED, type Analysis, type ChangeKind } from '../model/analysis.js';
+import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../model/analysis.js';
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import { userWastedBytes, wastedPaths } from '../model/waste.js';
 import type { LoadedImage } from '../sources/image.js';
@@ -19,21 +19,32 @@ export interface FileRow {
 
 /** Every path layer `i` touches, sorted by path. */
 export function layerFiles(a: Analysis, i: number): FileRow[] {
+  return Array.from(layerFileRows(a, i));
+}
+
+/**
+ * The same rows one at a time: only the sorted order (and the path strings to sort by) is held,
+ * so a layer of 1 000 000 entries is written without 1 000 000 row objects at once.
+ */
+export function* layerFileRows(a: Analysis, i: number): Generator<FileRow> {
   const [start, end] = a.layerEvents(i);
-  const rows: FileRow[] = [];
-  for (let ev = start; ev < end; ev++) {
+  const paths = new Array<string>(end - start);
+  for (let ev = start; ev < end; ev++) paths[ev - start] = a.table.path(a.eventPath(ev));
+  const order = new Int32Array(end - start);
+  for (let k = 0; k < order.length; k++) order[k] = k;
+  order.sort((x, y) => (paths[x] < paths[y] ? -1 : paths[x] > paths[y] ? 1 : 0));
+  for (const k of order) {
+    const ev = start + k;
     const kind = a.eventKind(ev);
     // A removal describes what it removed: the version below.
     const layer = kind === K_REMOVED ? a.eventPrevLayer(ev) : a.eventLayer(ev);
     const entry = kind === K_REMOVED ? a.eventPrevEntry(ev) : a.eventEntry(ev);
-    rows.push(fileRow(a, a.eventPath(ev), CHANGE_KINDS[kind], layer, entry));
+    yield fileRow(a, a.eventPath(ev), CHANGE_KINDS[kind], layer, entry, paths[k]);
   }
-  rows.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  return rows;
 }
 
-export function fileRow(a: Analysis, pathId: number, change: ChangeKind, layer: number, entry: number): FileRow {
-  const path = a.table.path(pathId);
+export function fileRow(a: Analysis, pathId: number, change: ChangeKind, layer: number, entry: number, knownPath?: string): FileRow {
+  const path = knownPath ?? a.table.path(pathId);
   if (entry < 0 || layer < 0) return { path, change, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 };
   const d = a.layers[layer];
   const row: FileRow = {
@@ -72,7 +83,7 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
       modified: { count: t?.modified.count ?? 0, bytes: t?.modified.bytes ?? 0 },
       removed: { count: t?.removed.count ?? 0, bytes: t?.removed.bytes ?? 0 },
     };
-    if (opts.files) out.files = data ? layerFiles(a, i) : [];
+    if (opts.files) out.files = data ? FILES_PLACEHOLDER(i) : [];
     return out;
   });
   const meta = img.meta;
@@ -118,5 +129,34 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
   };
 }
 
-/** Unchanged rewrites are not counted in the per-layer totals of the schema; exported for views. */
-export const UNCHANGED = K_UNCHANGED;
+/** Stands for layer i's file list in the report object until the text is written (see reportText). */
+const FILES_PLACEHOLDER = (i: number) => `\u0000strata-files:${i}\u0000`;
+const PLACEHOLDER_RE = /"\\u0000strata-files:(\d+)\\u0000"/;
+
+/**
+ * The report as JSON text, in chunks: everything but the file lists comes from JSON.stringify;
+ * each file list is written row by row where its placeholder stands.
+ */
+export function* reportText(img: LoadedImage, report: Record<string, unknown>): Generator<string> {
+  const text = JSON.stringify(report, null, 2) + '\n';
+  const parts = text.split(PLACEHOLDER_RE);
+  // split() with a capture group alternates text and layer indexes.
+  for (let k = 0; k < parts.length; k++) {
+    if (k % 2 === 0) {
+      yield parts[k];
+      continue;
+    }
+    const i = Number(parts[k]);
+    let chunk = '[';
+    let first = true;
+    for (const row of layerFileRows(img.analysis, i)) {
+      chunk += `${first ? '' : ','}\n        ${JSON.stringify(row)}`;
+      first = false;
+      if (chunk.length >= 1 << 16) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    yield `${chunk}${first ? '' : '\n      '}]`;
+  }
+}

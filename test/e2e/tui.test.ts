@@ -9,7 +9,7 @@
  * holding keep.txt and new.txt.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,20 +24,43 @@ function treeRow(screen: string, name: string): string | undefined {
   return screenLines(screen).find((l) => l.includes('║') && new RegExp(`\\s${name.replace(/\./g, '\\.')}(/|\\s|$)`).test(l.split('║').slice(-2, -1)[0] ?? ''));
 }
 
-/** Runs strata in a shell that first prints MARKER, so leaving the alternate screen shows it again. */
-function launch(args: string[], env: Record<string, string>, size = { columns: 120, rows: 40 }): Tmux {
-  const cmd = `printf '%s\\n' ${shellQuote(MARKER)}; exec ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
-  return startTmux(cmd, { ...size, env, cwd: ROOT });
+interface Run {
+  t: Tmux;
+  /** Where the shell around strata writes strata's exit status. */
+  statusFile: string;
 }
 
-async function quitCleanly(t: Tmux): Promise<void> {
+/**
+ * Runs strata in a shell that first prints MARKER (so leaving the alternate screen shows it again)
+ * and afterwards writes strata's exit status to a file. The pane's own status (remain-on-exit,
+ * #{pane_dead_status}) is the shell's, which exits with strata's code; the file is there because
+ * tmux 3.3 now and then leaves an exited pane process unreaped (a zombie), and never reports it dead.
+ */
+function launch(args: string[], env: Record<string, string>, dir: string, size = { columns: 120, rows: 40 }): Run {
+  const statusFile = join(dir, `status-${Date.now()}`);
+  const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
+  const cmd = `printf '%s\\n' ${shellQuote(MARKER)}; ${strata}; code=$?; echo $code > ${shellQuote(statusFile)}; exit $code`;
+  return { t: startTmux(cmd, { ...size, env, cwd: ROOT }), statusFile };
+}
+
+async function quitCleanly({ t, statusFile }: Run): Promise<void> {
   t.type('q');
   const deadline = Date.now() + 10_000;
-  while (!t.paneStatus().dead) {
+  let code: number | null = null;
+  for (;;) {
+    const pane = t.paneStatus();
+    if (pane.dead) {
+      code = pane.status;
+      break;
+    }
+    if (existsSync(statusFile) && readFileSync(statusFile, 'utf8').trim() !== '') {
+      code = Number(readFileSync(statusFile, 'utf8').trim());
+      break;
+    }
     if (Date.now() > deadline) assert.fail(`strata did not exit within 10 s after q; screen:\n${t.screen()}`);
     await new Promise((r) => setTimeout(r, 40));
   }
-  assert.equal(t.paneStatus().status, 0, 'exit code 0 after q');
+  assert.equal(code, 0, 'exit code 0 after q');
   const screen = t.screen();
   // The alternate screen was left: the normal screen, with the line printed before strata, is back,
   // and nothing of the TUI's frame is left on it.
@@ -48,7 +71,7 @@ async function quitCleanly(t: Tmux): Promise<void> {
 const gate = engineGate({ commands: ['tmux'] });
 
 describe('the built binary in tmux, on an image built on the Engine', { skip: gate.skip, timeout: 120_000 }, () => {
-  let t: Tmux | undefined;
+  let run: Run | undefined;
   let cache: string;
   before(() => {
     gate.before();
@@ -56,12 +79,13 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
     cache = mkdtempSync(join(tmpdir(), 'strata-e2e-cache-'));
   });
   after(() => {
-    t?.kill();
+    run?.t.kill();
     rmSync(cache, { recursive: true, force: true });
   });
 
   it('opens the image, walks to layer 3, shows its changes, searches, re-lays out on resize, quits with 0', async () => {
-    t = launch(['strata-test/changes:1'], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color' });
+    run = launch(['strata-test/changes:1'], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color' }, cache);
+    const t = run.t;
     let s = await t.waitFor((x) => x.includes('strata-test/changes:1') && /Layers 1\/12/.test(x) && x.includes('File tree · L0'), 'the image with its 12 build steps');
     assert.match(s, /^strata │ strata-test\/changes:1 │ 7 layers │/m);
 
@@ -120,26 +144,27 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
     s = await t.waitFor((x) => screenLines(x).some((l) => /Layers 6\/12/.test(l) && l.includes('File tree · L3')), 'the wide layout again');
     assert.match(s, /search "keep" 1\/1/, 'the search survived the resizes');
 
-    await quitCleanly(t);
+    await quitCleanly(run);
   });
 });
 
 const noEngineGate = engineGate({ needEngine: false, commands: ['tmux'] });
 
 describe('the built binary in tmux, with no Engine reachable', { skip: noEngineGate.skip, timeout: 60_000 }, () => {
-  let t: Tmux | undefined;
+  let run: Run | undefined;
   let cache: string;
   before(() => {
     noEngineGate.before();
     cache = mkdtempSync(join(tmpdir(), 'strata-e2e-cache-'));
   });
   after(() => {
-    t?.kill();
+    run?.t.kill();
     rmSync(cache, { recursive: true, force: true });
   });
 
   it('says so in one line and opens the bundled sample image', async () => {
-    t = launch([], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' });
+    run = launch([], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' }, cache);
+    const t = run.t;
     const s = await t.waitFor((x) => /Layers 1\/\d+/.test(x) && x.includes('File tree · L0'), 'the sample image');
     const notice = screenLines(s)[0];
     assert.match(notice, /^strata │ ⚠ showing the bundled sample image: /, `one-line notice:\n${s}`);
@@ -152,6 +177,6 @@ describe('the built binary in tmux, with no Engine reachable', { skip: noEngineG
     const s2 = await t.waitFor((x) => x.includes('Layers 2/'), 'the next step');
     const header = screenLines(s2)[0];
     assert.ok(!header.includes('showing the bundled sample image') && header.includes('dive-test'), `the notice went away:\n${header}`);
-    await quitCleanly(t);
+    await quitCleanly(run);
   });
 });

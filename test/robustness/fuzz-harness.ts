@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadImage } from '../../src/sources/load.js';
 import { parseSource } from '../../src/sources/source-spec.js';
-import { buildReport } from '../../src/report/json.js';
+import { buildReport, reportText } from '../../src/report/json.js';
 import { textReport } from '../../src/report/text.js';
 import { StrataError } from '../../src/errors.js';
 
@@ -327,7 +327,7 @@ export async function runInProcess(file: string, timeoutMs: number): Promise<Cas
   const work = (async () => {
     const img = await loadImage(parseSource(file), {});
     const report = buildReport(img, { files: true });
-    const text = JSON.stringify(report);
+    const text = Array.from(reportText(img, report)).join('');
     JSON.parse(text);
     const summary = textReport(img);
     // eslint-disable-next-line no-control-regex
