@@ -174,7 +174,13 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
   // As bin/strata.js does, before React is first loaded: its development build is several times slower.
   process.env.NODE_ENV ??= 'production';
   const React = (await import('react')).default;
+  // Under CI (is-in-ci, read once when Ink loads) Ink writes no frame until exit: load it as on a
+  // user's terminal.
+  const ci = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   const { render } = await import('ink');
+  for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
   const { App } = await import('../src/ui/App.js');
   const { COLOUR_THEME } = await import('../src/ui/theme.js');
   const stdout = new FakeStdout();

@@ -18,6 +18,11 @@ import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteSt
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
 
+function idleSeconds(env: string, fallback: number): number {
+  const v = Number(process.env[env]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
 /** Bytes of export buffered ahead of the analysis (STRATA_READ_AHEAD_MB, default 64). */
 const READ_AHEAD_BYTES = (Number(process.env.STRATA_READ_AHEAD_MB) || 64) * 1024 * 1024;
 
@@ -113,6 +118,20 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
     cancelWith(opts.signal, stream);
     const onAbort = (err: Error) => stream.destroy(err);
     stream.on('aborted', () => onAbort(new Error('ECONNRESET')));
+    // A daemon that stays connected but stops sending: Docker <= 24 writes the whole export to
+    // disk before its first byte (minutes for big images), so the first wait is long, later ones short.
+    const idle = { first: idleSeconds('STRATA_EXPORT_FIRST_BYTE_TIMEOUT', 900), next: idleSeconds('STRATA_EXPORT_IDLE_TIMEOUT', 120) };
+    let stalled: number | null = null;
+    let timer = setTimeout(() => stall(idle.first), idle.first * 1000);
+    const stall = (secs: number) => {
+      stalled = secs;
+      stream.destroy(new Error('stalled'));
+    };
+    stream.on('data', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stall(idle.next), idle.next * 1000);
+    });
+    stream.on('close', () => clearTimeout(timer));
     let contents;
     try {
       // A deep read-ahead buffer: the daemon keeps writing while a layer is being parsed, so the
@@ -150,6 +169,9 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       });
     } catch (err) {
       checkCancelled(opts.signal);
+      if (stalled !== null) {
+        throw new StrataError(`the Engine at ${engine.endpoint} stopped sending the export of ${name} (no data for ${stalled} s)`, EXIT_ENGINE);
+      }
       if (err instanceof StrataError) throw err;
       const e = err as NodeJS.ErrnoException;
       if (e?.code || /ECONNRESET|aborted|socket hang up|premature close/i.test(e?.message ?? '')) {

@@ -32,8 +32,9 @@ export function startTmux(command: string, opts: { columns: number; rows: number
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
   const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
   // The session is created around a shell that waits for the options to be set, so that
-  // remain-on-exit is in force before the command can possibly exit.
-  tmux('new-session', '-d', '-s', 'e2e', '-x', String(opts.columns), '-y', String(opts.rows), 'sh', '-c', `read go; exec env ${env.join(' ')} sh -c ${shellQuote(command)}`);
+  // remain-on-exit is in force before the command can possibly exit. It is a user's terminal, so
+  // the test runner's CI variables are dropped: under CI, Ink (is-in-ci) draws nothing until exit.
+  tmux('new-session', '-d', '-s', 'e2e', '-x', String(opts.columns), '-y', String(opts.rows), 'sh', '-c', `read go; exec env -u CI -u CONTINUOUS_INTEGRATION ${env.join(' ')} sh -c ${shellQuote(command)}`);
   tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
   tmux('set-option', '-t', 'e2e', 'status', 'off');
   // A manual window size: resize-window is then the only thing that changes it.

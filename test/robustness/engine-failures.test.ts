@@ -116,10 +116,10 @@ describe('a fake Engine misbehaving', () => {
     image = { name: 'fake/img:1', id: m.configDigest, diffIds: m.diffIds, archive: m.archive };
   });
 
-  const run = async (opts: Parameters<typeof startFakeEngine>[1], args = ['fake/img:1', '--json', '--no-cache']) => {
+  const run = async (opts: Parameters<typeof startFakeEngine>[1], args = ['fake/img:1', '--json', '--no-cache'], env: NodeJS.ProcessEnv = {}) => {
     const fe = await startFakeEngine(sock, { image, ...opts });
     try {
-      return { r: await runCli(args, { env: withHost(sock), timeoutMs: 45_000 }), requests: fe.requests };
+      return { r: await runCli(args, { env: { ...withHost(sock), ...env }, timeoutMs: 45_000 }), requests: fe.requests };
     } finally {
       await fe.close();
     }
@@ -174,6 +174,15 @@ describe('a fake Engine misbehaving', () => {
     assert.match(msg, /removed while reading/);
     assert.match(msg, /fake\/img:1/);
     assert.ok(requests.some((p) => p.endsWith('/get')), 'the export was requested');
+  });
+
+  it('an export that stalls mid-stream (daemon alive, silent): exit 3 after the idle timeout', async () => {
+    const t0 = Date.now();
+    const { r } = await run({ get: 'stall' }, ['fake/img:1', '--json', '--no-cache'], { STRATA_EXPORT_IDLE_TIMEOUT: '1' });
+    const msg = engineError(r, 'stall');
+    assert.match(msg, /stopped sending the export of fake\/img:1 \(no data for 1 s\)/);
+    assert.ok(msg.includes(sock), msg);
+    assert.ok(Date.now() - t0 < 20_000);
   });
 
   it('the connection cut in the middle of the export: exit 3 naming the socket', async () => {

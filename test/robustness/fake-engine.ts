@@ -20,8 +20,8 @@ export interface FakeEngineOptions {
   /** The body of GET /version. */
   version?: Record<string, unknown>;
   image?: FakeImage;
-  /** What GET /images/{name}/get does: send it all, 404, or half of it and then cut the connection. */
-  get?: 'ok' | 'removed' | 'cut';
+  /** What GET /images/{name}/get does: send it all, 404, half of it and then cut the connection, or half of it and then nothing (the connection stays open). */
+  get?: 'ok' | 'removed' | 'cut' | 'stall';
 }
 
 export interface FakeEngine {
@@ -85,6 +85,11 @@ export async function startFakeEngine(socket: string, opts: FakeEngineOptions): 
     res.writeHead(200, { 'Content-Type': 'application/x-tar' });
     if (mode === 'ok') {
       res.end(img.archive);
+      return;
+    }
+    if (mode === 'stall') {
+      // Half the export, then silence: the daemon is alive but stuck.
+      res.write(img.archive.subarray(0, Math.floor(img.archive.length / 2)));
       return;
     }
     // Half the export, then the connection drops (as when the daemon dies).
