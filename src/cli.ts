@@ -271,6 +271,7 @@ async function runCommand(args: CliArgs): Promise<number> {
   if (args.command === 'diff') {
     // On a terminal (and without --json), the interactive diff view; otherwise the text or JSON.
     if (!args.json && process.stdout.isTTY === true && process.stdin.isTTY === true) {
+      hideCiFromInk();
       const { runDiffTui } = await import('./ui/run.js');
       return await runDiffTui(args);
     }
@@ -353,6 +354,9 @@ export async function main(argv: string[]): Promise<number> {
     const spec = args.source !== undefined ? parseSource(args.source) : null;
     const interactive = !args.json && !args.ci && args.extract === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true;
     if (interactive) {
+      // Ink renders nothing until exit when it believes it runs in CI (is-in-ci reads CI and
+      // CONTINUOUS_INTEGRATION once, at import); a person at a terminal is not a CI job.
+      hideCiFromInk();
       const { runTui } = await import('./ui/run.js');
       return await runTui(spec, args);
     }
@@ -373,6 +377,11 @@ let reportedCode: number | null = null;
  * failure often also rejects the main promise. The process state is unknown after it, so exit
  * soon, keeping the exit code of an error already reported.
  */
+function hideCiFromInk(): void {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+}
+
 function installSafetyNet(): void {
   let first: unknown = null;
   const onFatal = (err: unknown) => {

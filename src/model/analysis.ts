@@ -296,8 +296,16 @@ export class Analysis {
     return this.layerBytes === 0 ? 1 : this.unionBytes / this.layerBytes;
   }
 
-  /** dive's figures over the layers merged so far. */
-  diveFigures(exclude?: (path: number) => boolean): { efficiency: number; wastedBytes: number; userSizeBytes: number; userWastedPercent: number | null; inefficientFiles: DivePathFigure[] } {
+  private diveMemo: { layers: number; figures: ReturnType<Analysis['computeDive']> } | null = null;
+
+  /** dive's figures over the layers merged so far (memoised per layer count when nothing is excluded). */
+  diveFigures(exclude?: (path: number) => boolean): ReturnType<Analysis['computeDive']> {
+    if (exclude) return this.computeDive(exclude);
+    if (this.diveMemo?.layers !== this.layers.length) this.diveMemo = { layers: this.layers.length, figures: this.computeDive() };
+    return this.diveMemo.figures;
+  }
+
+  private computeDive(exclude?: (path: number) => boolean): { efficiency: number; wastedBytes: number; userSizeBytes: number; userWastedPercent: number | null; inefficientFiles: DivePathFigure[] } {
     let minSum = 0;
     let cumSum = 0;
     const ineff: { path: number; count: number; bytes: number; order: number }[] = [];
