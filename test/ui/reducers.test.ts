@@ -199,6 +199,15 @@ describe('details', () => {
     assert.match(text, /platform\s+linux\/amd64/);
     assert.match(text, /dive-test:latest/);
   });
+
+  it('real newlines in a command start lines; a literal backslash-n stays as written', () => {
+    const step = model.steps()[10];
+    const edited = { ...img, history: img.history.map((h) => (h === step.history ? { ...h, createdBy: "/bin/sh -c printf 'a\\n' > f &&\n    echo \u001b[2J done" } : h)) };
+    const lines = detailLines(edited, { ...step, history: { ...step.history!, createdBy: "/bin/sh -c printf 'a\\n' > f &&\n    echo \u001b[2J done" } }, 80).map((l) => l.text);
+    const i = lines.indexOf('Command');
+    assert.equal(lines[i + 1], "  RUN printf 'a\\n' > f &&");
+    assert.equal(lines[i + 2], '  echo \\e[2J done');
+  });
 });
 
 describe('images', () => {

@@ -29,8 +29,10 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
     const raw = step.history?.createdBy ?? info?.command ?? '';
     out.push({ text: step.kind === 'layer' ? `Layer ${step.layer} (step ${step.index + 1})` : `Step ${step.index + 1}: metadata only`, tone: 'heading' });
     out.push({ text: 'Command' });
-    const cmd = safe(cleanCommand(raw).replace(/ ⏎ /g, '\n')) || '(not recorded)';
-    for (const part of cmd.split('\\n')) for (const l of wrap(part, w - 2)) out.push({ text: `  ${l}` });
+    // Real newlines of the command (cleanCommand marks them ⏎) start new lines; each line is
+    // sanitised on its own, so a literal backslash-n in the command stays as written.
+    const lines = raw ? cleanCommand(raw).split(' ⏎ ').map(safe) : ['(not recorded)'];
+    for (const part of lines) for (const l of wrap(part, w - 2)) out.push({ text: `  ${l}` });
     if (info) {
       const data = img.analysis.layers[step.layer];
       field('diff_id', info.diffId);
