@@ -11,7 +11,7 @@ import { ExportLocator } from './export-locator.js';
 import { resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 import { Engine } from './engine.js';
-import { mapApiHistory, type ApiHistoryItem } from './engine-history.js';
+import { layerSizesFromHistory, mapApiHistory, type ApiHistoryItem } from './engine-history.js';
 import type { LoadedImage, LoadListener } from './image.js';
 import { withImage, applyHistory, configView, newLayerInfo } from './image.js';
 import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
@@ -62,7 +62,11 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
   };
   img.layers = diffIds.map((d, i) => newLayerInfo(i, d));
   try {
-    applyHistory(img, historyFromApi(await engine.history(info.Id), diffIds.length));
+    const apiHistory = await engine.history(info.Id);
+    applyHistory(img, historyFromApi(apiHistory, diffIds.length));
+    // The Engine's own size of each layer: what the progress of its blob is measured against.
+    const sizes = layerSizesFromHistory(apiHistory, diffIds.length);
+    if (sizes) sizes.forEach((n, i) => (img.layers[i].progress.expectedBytes = n));
     img.warnings.length = 0; // provisional mapping: the config's history replaces it below
   } catch (err) {
     if (err instanceof StrataError && err.exitCode === EXIT_INPUT) throw new StrataError(`image ${name} disappeared while reading it`, EXIT_ENGINE);
@@ -141,8 +145,11 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       contents = await readOuterTar(stream.pipe(readAhead), img.analysis.table, label, {
         digests: false,
         onLayerProgress: (entry, p) => {
-          noteStream(img, entry, p, null);
-          emit({ type: 'progress', layer: null, name: entry });
+          // Attribute the bytes to a layer as soon as the blob's place is known.
+          let pos: number | null = null;
+          for (const alias of locator.aliases(entry)) if ((pos = locator.position(alias)) !== null) break;
+          noteStream(img, entry, p, pos);
+          emit({ type: 'progress', layer: pos, name: entry });
         },
         onLayer: (entry, parsed) => {
           unplaced.set(entry, parsed);

@@ -26,6 +26,8 @@ export interface StepCells {
   diff: string;
   command: string;
   state: 'meta' | 'merged' | 'loading' | 'queued';
+  /** How far a layer being read is, when the source knows its size. */
+  percent?: number | null;
 }
 
 export function stepCells(img: LoadedImage, s: Step): StepCells {
@@ -38,22 +40,27 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
   const tag = cow ? 'cow' : s.layer < img.baseLayers ? 'base' : '';
   let size = '';
   let state: StepCells['state'] = 'merged';
+  let percent: number | null = null;
   if (data) size = formatBytes(data.sizeBytes);
   else if (info && info.progress.tarBytes > 0) {
     state = 'loading';
     size = formatBytes(info.progress.tarBytes);
+    // Against the source's own size of the layer (tar headers make it overshoot: capped).
+    const expected = info.progress.expectedBytes;
+    if (expected) percent = Math.min(99, Math.floor((info.progress.tarBytes / expected) * 100));
   } else {
     state = info?.merged === false && img.complete === false ? 'queued' : 'loading';
     size = '…';
   }
-  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state };
+  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state, percent };
 }
 
 export function stepLine(img: LoadedImage, s: Step, width: number): string {
   const c = stepCells(img, s);
   const wide = width >= 60;
   const pre = `${fitStart(c.index, 3)} ${fitStart(c.size, 8)} ${fit(c.tag, 4)} ${wide ? fit(c.diff, 12) + ' ' : ''}`;
-  const cmd = c.state === 'queued' ? `⋯ waiting  ${c.command}` : c.state === 'loading' ? `⋯ reading  ${c.command}` : c.command;
+  const reading = c.percent !== null && c.percent !== undefined ? `⋯ reading ${c.percent}%  ` : '⋯ reading  ';
+  const cmd = c.state === 'queued' ? `⋯ waiting  ${c.command}` : c.state === 'loading' ? `${reading}${c.command}` : c.command;
   return pre + cmd;
 }
 
