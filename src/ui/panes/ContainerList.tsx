@@ -2,21 +2,10 @@
 import React from 'react';
 import { shortDigest } from '../../report/format.js';
 import { stateLabel, type ContainerRow } from '../state/containers.js';
-import { clampList, type ListState } from '../state/list.js';
-import { Line, Pane } from './Pane.js';
-import type { Theme } from '../theme.js';
+import { EngineList, type EngineListProps, type EngineListShape } from './EngineList.js';
 import { fit, formatDate, safe } from '../text.js';
 
-export interface ContainerListProps {
-  rows: ContainerRow[] | null;
-  total: number;
-  state: ListState;
-  filter: string;
-  error: string | null;
-  width: number;
-  height: number;
-  theme: Theme;
-}
+export type ContainerListProps = EngineListProps<ContainerRow>;
 
 const FIXED = 12 + 1 + 16 + 1 + 12 + 1;
 
@@ -34,33 +23,15 @@ export function containerHeader(width: number): string {
   return `  ${fit('NAME', nameW)} ${fit('IMAGE', imageW)} ${fit('STATE', 12)} ${fit('ID', 12)} CREATED (UTC)`;
 }
 
-export function ContainerList({ rows, total, state, filter, error, width, height, theme }: ContainerListProps): React.ReactElement {
-  const inner = Math.max(1, height - 3);
-  const list = rows ?? [];
-  const win = clampList(state, list.length, inner);
-  const out: React.ReactNode[] = [
-    <Line key="h" bold>
-      {' '}
-      {containerHeader(width - 3)}
-    </Line>,
-  ];
-  for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
-    const r = list[i];
-    const sel = i === win.cursor;
-    out.push(
-      <Line key={i} inverse={sel && theme.colour} color={r.state === 'running' ? undefined : theme.dim}>
-        {sel ? '▶' : ' '}
-        {containerLine(r, width - 3)}
-      </Line>,
-    );
-  }
-  if (error) out.push(<Line key="err" color={theme.error}>✗ {safe(error)}</Line>);
-  else if (rows === null) out.push(<Line key="wait" color={theme.dim}>asking the Engine for its containers…</Line>);
-  else if (list.length === 0) out.push(<Line key="none" color={theme.dim}>{total === 0 ? 'the Engine has no containers' : 'no container matches the filter'}</Line>);
-  const title = `Containers ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}${filter ? ` · filter "${safe(filter)}"` : ''} · c: images`;
-  return (
-    <Pane title={title} focused width={width} height={height} theme={theme}>
-      {out}
-    </Pane>
-  );
+const SHAPE: EngineListShape<ContainerRow> = {
+  noun: 'container',
+  title: 'Containers',
+  hints: 'c: images',
+  header: containerHeader,
+  line: containerLine,
+  dim: (r) => r.state !== 'running',
+};
+
+export function ContainerList(props: ContainerListProps): React.ReactElement {
+  return <EngineList {...props} shape={SHAPE} />;
 }

@@ -2,22 +2,10 @@
 import React from 'react';
 import { formatBytes, shortDigest } from '../../report/format.js';
 import { imageWarning, type ImageRow } from '../state/images.js';
-import type { ListState } from '../state/list.js';
-import { clampList } from '../state/list.js';
-import { Line, Pane } from './Pane.js';
-import type { Theme } from '../theme.js';
+import { EngineList, type EngineListProps, type EngineListShape } from './EngineList.js';
 import { fit, fitStart, formatDate, safe } from '../text.js';
 
-export interface ImageListProps {
-  rows: ImageRow[] | null;
-  total: number;
-  state: ListState;
-  filter: string;
-  error: string | null;
-  width: number;
-  height: number;
-  theme: Theme;
-}
+export type ImageListProps = EngineListProps<ImageRow>;
 
 export function imageLine(r: ImageRow, width: number): string {
   const name = safe(r.repoTag ?? '<none>:<none>');
@@ -33,33 +21,15 @@ export function imageHeader(width: number): string {
   return `  ${fit('REPOSITORY:TAG', nameW)} ${fit('ID', 12)} ${fit('CREATED (UTC)', 16)} ${fitStart('SIZE', 8)} ${fitStart('SHARED', 8)} ${fitStart('CTRS', 4)}`;
 }
 
-export function ImageList({ rows, total, state, filter, error, width, height, theme }: ImageListProps): React.ReactElement {
-  const inner = Math.max(1, height - 3);
-  const list = rows ?? [];
-  const win = clampList(state, list.length, inner);
-  const out: React.ReactNode[] = [
-    <Line key="h" bold>
-      {' '}
-      {imageHeader(width - 3)}
-    </Line>,
-  ];
-  for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
-    const r = list[i];
-    const sel = i === win.cursor;
-    out.push(
-      <Line key={i} inverse={sel && theme.colour} color={imageWarning(r) === 'dangling' ? theme.dim : undefined}>
-        {sel ? '▶' : ' '}
-        {imageLine(r, width - 3)}
-      </Line>,
-    );
-  }
-  if (error) out.push(<Line key="err" color={theme.error}>✗ {safe(error)}</Line>);
-  else if (rows === null) out.push(<Line key="wait" color={theme.dim}>asking the Engine for its images…</Line>);
-  else if (list.length === 0) out.push(<Line key="none" color={theme.dim}>{total === 0 ? 'the Engine has no images' : 'no image matches the filter'}</Line>);
-  const title = `Images ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}${filter ? ` · filter "${safe(filter)}"` : ''} · ◆ official · c: containers`;
-  return (
-    <Pane title={title} focused width={width} height={height} theme={theme}>
-      {out}
-    </Pane>
-  );
+const SHAPE: EngineListShape<ImageRow> = {
+  noun: 'image',
+  title: 'Images',
+  hints: '◆ official · c: containers',
+  header: imageHeader,
+  line: imageLine,
+  dim: (r) => imageWarning(r) === 'dangling',
+};
+
+export function ImageList(props: ImageListProps): React.ReactElement {
+  return <EngineList {...props} shape={SHAPE} />;
 }
