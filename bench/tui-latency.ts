@@ -23,6 +23,7 @@ import { loadImage } from '../src/sources/load.js';
 import { openCache } from '../src/cache/layer-cache.js';
 import { buildSteps } from '../src/ui/state/image-model.js';
 import type { LoadedImage } from '../src/sources/image.js';
+import { KEYS } from '../test/ui/keys.js';
 
 const COLUMNS = 120;
 const ROWS = 40;
@@ -91,21 +92,6 @@ class FakeStdin extends EventEmitter {
   unref() {}
 }
 
-const KEYS: Record<string, string> = {
-  up: '\x1b[A',
-  down: '\x1b[B',
-  right: '\x1b[C',
-  left: '\x1b[D',
-  pageup: '\x1b[5~',
-  pagedown: '\x1b[6~',
-  home: '\x1b[H',
-  end: '\x1b[F',
-  enter: '\r',
-  esc: '\x1b',
-  tab: '\t',
-  space: ' ',
-  backspace: '\x7f',
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

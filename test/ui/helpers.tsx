@@ -11,6 +11,7 @@ import { loadImage } from '../../src/sources/load.js';
 import type { LoadedImage } from '../../src/sources/image.js';
 import { App, type AppProps } from '../../src/ui/App.js';
 import { PLAIN_THEME } from '../../src/ui/theme.js';
+import { KEYS } from './keys.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIVE_IMAGE = path.join(ROOT, 'test', 'fixtures', 'dive', 'test-docker-image.tar');
@@ -22,23 +23,6 @@ export function diveImage(): Promise<LoadedImage> {
   return dive;
 }
 
-const KEYS: Record<string, string> = {
-  up: '\x1b[A',
-  down: '\x1b[B',
-  right: '\x1b[C',
-  left: '\x1b[D',
-  pageup: '\x1b[5~',
-  pagedown: '\x1b[6~',
-  home: '\x1b[H',
-  end: '\x1b[F',
-  enter: '\r',
-  esc: '\x1b',
-  tab: '\t',
-  'shift+tab': '\x1b[Z',
-  space: ' ',
-  backspace: '\x7f',
-  'ctrl+c': '\x03',
-};
 
 /** One turn of the event loop: Ink parses input and flushes a lone Esc on setImmediate. */
 const tick = () => new Promise<void>((r) => setImmediate(r));
