@@ -109,6 +109,7 @@ export function fillFromParsed(img: LoadedImage, index: number, parsed: ParsedLa
   const info = img.layers[index];
   if (!info) return;
   info.progress = { blobBytes: parsed.blobBytes, tarBytes: parsed.data.tarBytes, entries: parsed.data.count, expectedBytes: parsed.blobBytes };
+  info.parsed = true;
   if (!info.blobDigest) info.blobDigest = parsed.blobDigest;
   if (info.compressedBytes === null && parsed.compression !== 'none') info.compressedBytes = parsed.blobBytes;
   if (!info.mediaType) {

@@ -45,6 +45,8 @@ export interface LayerInfo {
   location: string | null;
   command: string;
   created: string;
+  /** Set once the layer's blob is parsed (it may still wait for the layers below to merge). */
+  parsed?: boolean;
   /** Set once the layer is merged into the analysis. */
   merged: boolean;
   /** Streaming progress of this layer's blob. */

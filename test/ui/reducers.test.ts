@@ -14,6 +14,8 @@ import { KEYMAP, keymapMarkdown, lookup } from '../../src/ui/keymap.js';
 import { parseSize, permString, wrap } from '../../src/ui/text.js';
 import { detailLines } from '../../src/ui/state/details.js';
 import { treeRowText } from '../../src/ui/panes/FileTree.js';
+import { stepLine } from '../../src/ui/panes/LayerStack.js';
+import { Analysis } from '../../src/model/analysis.js';
 
 let img: LoadedImage;
 let model: ImageModel;
@@ -207,6 +209,27 @@ describe('details', () => {
     const i = lines.indexOf('Command');
     assert.equal(lines[i + 1], "  RUN printf 'a\\n' > f &&");
     assert.equal(lines[i + 2], '  echo \\e[2J done');
+  });
+});
+
+describe('layer rows while an export streams', () => {
+  it('reading with a percentage against the known size; parsed and next in line; waiting', () => {
+    const a = new Analysis(img.analysis.table);
+    for (let i = 0; i < 3; i++) a.addLayer(img.analysis.layers[i]);
+    const none = { blobBytes: 0, tarBytes: 0, entries: 0, expectedBytes: null };
+    const layers = img.layers.map((l, i) => {
+      if (i < 3) return l;
+      if (i === 3) return { ...l, merged: false, parsed: false, progress: { blobBytes: 4096, tarBytes: 4096, entries: 2, expectedBytes: 8192 } };
+      if (i === 4) return { ...l, merged: false, parsed: true };
+      return { ...l, merged: false, parsed: false, progress: none };
+    });
+    const partial: LoadedImage = { ...img, analysis: a, complete: false, layers };
+    const steps = buildSteps(partial);
+    const line = (layer: number) => stepLine(partial, steps.find((s) => s.kind === 'layer' && s.layer === layer)!, 100);
+    assert.match(line(2), /^ {2}2 +0 B +\S{12} RUN mkdir/);
+    assert.match(line(3), /⋯ reading 50% {2}RUN cp/);
+    assert.match(line(4), /⋯ parsed, next in line {2}RUN chmod/);
+    assert.match(line(5), /⋯ waiting {2}RUN cp/);
   });
 });
 

@@ -28,6 +28,8 @@ export interface StepCells {
   state: 'meta' | 'merged' | 'loading' | 'queued';
   /** How far a layer being read is, when the source knows its size. */
   percent?: number | null;
+  /** Read in full, waiting for the layers below it to be merged first. */
+  parsed?: boolean;
 }
 
 export function stepCells(img: LoadedImage, s: Step): StepCells {
@@ -41,6 +43,7 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
   let size = '';
   let state: StepCells['state'] = 'merged';
   let percent: number | null = null;
+  let parsed = false;
   if (data) size = formatBytes(data.sizeBytes);
   else if (info && info.progress.tarBytes > 0) {
     state = 'loading';
@@ -48,18 +51,19 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
     // Against the source's own size of the layer (tar headers make it overshoot: capped).
     const expected = info.progress.expectedBytes;
     if (expected) percent = Math.min(99, Math.floor((info.progress.tarBytes / expected) * 100));
+    parsed = info.parsed === true;
   } else {
     state = info?.merged === false && img.complete === false ? 'queued' : 'loading';
     size = '…';
   }
-  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state, percent };
+  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state, percent, parsed };
 }
 
 export function stepLine(img: LoadedImage, s: Step, width: number): string {
   const c = stepCells(img, s);
   const wide = width >= 60;
   const pre = `${fitStart(c.index, 3)} ${fitStart(c.size, 8)} ${fit(c.tag, 4)} ${wide ? fit(c.diff, 12) + ' ' : ''}`;
-  const reading = c.percent !== null && c.percent !== undefined ? `⋯ reading ${c.percent}%  ` : '⋯ reading  ';
+  const reading = c.parsed ? '⋯ parsed, next in line  ' : c.percent !== null && c.percent !== undefined ? `⋯ reading ${c.percent}%  ` : '⋯ reading  ';
   const cmd = c.state === 'queued' ? `⋯ waiting  ${c.command}` : c.state === 'loading' ? `${reading}${c.command}` : c.command;
   return pre + cmd;
 }
