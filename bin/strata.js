@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// (A small young generation: the analysis keeps its data in typed arrays and makes only short-lived
+// garbage per tar entry; V8's default semi-spaces add tens of MB of peak RSS on big layers for no
+// speed here. Measured on a 1 000 000-entry layer: about 410 MB -> 372 MB, the same time.)
 // Tiny launcher. NO_COLOR must become FORCE_COLOR=0 before chalk (inside Ink) is first imported,
 // because chalk reads the environment once, at import time.
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import { createXXHash128 } from 'hash-wasm';
 import { decoderFor, peek, sniffCompression, type Compression } from './decode.js';
+import { TarScanner } from './tar-scan.js';
 import { LayerBuilder, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
 
@@ -113,52 +113,63 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
     },
   });
 
-  const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
-  // pipeline() reports the first error; streamx may emit a second one (from _final) after
-  // pipeline has let go, which must not become an uncaught exception.
-  extract.on('error', () => {});
-  extract.on('entry', (header, stream, next) => {
-    stream.on('error', () => {}); // the same error reaches pipeline() through the extractor
-    const type = TYPE_MAP[header.type ?? 'file'];
-    const name = decodeName(header.name);
-    if (type === undefined || (compression === 'gzip' && ESTARGZ_NAMES.has(name))) {
-      stream.on('end', next);
-      stream.resume();
-      return;
-    }
-    const raw = {
-      name,
-      type,
-      mode: header.mode ?? 0,
-      uid: header.uid ?? 0,
-      gid: header.gid ?? 0,
-      size: type === 'file' ? header.size ?? 0 : 0,
-      linkname: header.linkname ? decodeName(header.linkname) : null,
-      hash: undefined as Uint8Array | undefined,
-    };
-    if (type !== 'file') {
-      stream.on('end', () => {
-        add(raw, next);
-      });
-      stream.resume();
-      return;
-    }
-    // tar-stream hands out one entry at a time, so one hasher serves the whole layer.
-    fileHash.init();
-    stream.on('data', (c: unknown) => fileHash.update(c as Buffer));
-    stream.on('end', () => {
-      raw.hash = fileHash.digest('binary');
-      add(raw, next);
-    });
-  });
-  const add = (raw: Parameters<LayerBuilder['add']>[0], next: (err?: Error) => void) => {
-    try {
+  // One entry at a time, synchronously: one hasher serves the whole layer.
+  let hashing = false;
+  const scanner = new TarScanner({
+    onEntry: (h) => {
+      const type = TYPE_MAP[h.type];
+      const name = decodeName(h.name);
+      if (type === undefined || (compression === 'gzip' && ESTARGZ_NAMES.has(name))) return;
+      const raw = {
+        name,
+        type,
+        mode: h.mode,
+        uid: h.uid,
+        gid: h.gid,
+        size: type === 'file' ? h.size : 0,
+        linkname: h.linkname ? decodeName(h.linkname) : null,
+        hash: undefined as Uint8Array | undefined,
+      };
+      if (type !== 'file') {
+        builder.add(raw);
+        return;
+      }
+      pendingFile = raw;
+      fileHash.init();
+      hashing = true;
+    },
+    onData: (chunk) => {
+      if (hashing) fileHash.update(chunk);
+    },
+    onEnd: () => {
+      if (!pendingFile) return;
+      pendingFile.hash = fileHash.digest('binary');
+      hashing = false;
+      const raw = pendingFile;
+      pendingFile = null;
       builder.add(raw);
-      next();
-    } catch (err) {
-      next(err as Error);
-    }
-  };
+    },
+  });
+  let pendingFile: (Parameters<LayerBuilder['add']>[0] & { hash?: Uint8Array }) | null = null;
+  const extract = new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _e, cb) {
+      try {
+        scanner.push(chunk);
+        cb();
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+    final(cb) {
+      try {
+        scanner.end();
+        cb();
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+  });
 
   const decoder = decoderFor(compression);
   const stages: (NodeJS.ReadableStream | NodeJS.WritableStream)[] = [input, countBlob];
