@@ -83,3 +83,28 @@ test('corrupt streams are one clear error naming the layer', async () => {
   await assert.rejects(parse(zst.subarray(0, zst.length - 9)), /test layer: /);
   await assert.rejects(parse(Buffer.from('this is not a tar archive at all'.repeat(40))), /test layer: not a valid tar layer/);
 });
+
+test('GNU tar layers: long names and links (L/K records), base-256 owners, old-style directories', async () => {
+  const { mkdtempSync, writeFileSync, mkdirSync, symlinkSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'strata-gnu-'));
+  try {
+    const long = `${'d'.repeat(120)}/${'f'.repeat(130)}.txt`;
+    mkdirSync(path.join(dir, 'd'.repeat(120)));
+    writeFileSync(path.join(dir, long), 'gnu long name\n');
+    symlinkSync(long, path.join(dir, 'link-to-long'));
+    const blob = execFileSync('tar', ['--format=gnu', '--owner=3000000', '--group=4000000', '--numeric-owner', '-C', dir, '-cf', '-', 'd'.repeat(120), 'link-to-long']);
+    const r = await parse(blob);
+    assert.deepEqual(r.paths, [`/${'d'.repeat(120)}`, `/${long}`, '/link-to-long']);
+    assert.equal(r.data.uid[1], 3000000);
+    assert.equal(r.data.gid[1], 4000000);
+    assert.equal(r.data.size[1], 14);
+    assert.equal(r.data.links[r.data.link[2]], long);
+    // The same bytes through tar-stream-made pax headers give the same content digest.
+    const pax = await makeTar([{ name: long, body: 'gnu long name\n' }]);
+    assert.deepEqual(Buffer.from((await parse(pax)).data.hash), Buffer.from(r.data.hash.subarray(16, 32)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
