@@ -79,14 +79,21 @@ export class LayerCache implements LayerCacheLike {
     }
   }
 
-  getImage(id: string): ImageRecord | null {
+  /**
+   * The record of image `id`, verified, never trusted: its config must hash to the id (Docker <= 28),
+   * or, where the id names a manifest or index (the containerd store), list exactly `diffIds`.
+   */
+  getImage(id: string, diffIds?: string[]): ImageRecord | null {
     const file = this.file('images', id, '.json');
     if (!file) return null;
     try {
       const text = fs.readFileSync(file, 'utf8');
       const rec = JSON.parse(text) as ImageRecord;
-      // The id is the digest of the config: verify it, never trust the file.
-      if (typeof rec.config !== 'string' || `sha256:${createHash('sha256').update(rec.config).digest('hex')}` !== id || !Array.isArray(rec.layers)) return null;
+      if (typeof rec.config !== 'string' || !Array.isArray(rec.layers)) return null;
+      const byDigest = `sha256:${createHash('sha256').update(rec.config).digest('hex')}` === id;
+      const ids = (JSON.parse(rec.config) as { rootfs?: { diff_ids?: unknown } }).rootfs?.diff_ids;
+      const byLayers = !!diffIds && Array.isArray(ids) && ids.length === diffIds.length && ids.every((d, i) => d === diffIds[i]);
+      if (!byDigest && !byLayers) return null;
       touch(file);
       return rec;
     } catch {

@@ -28,7 +28,7 @@ export interface LayerCacheLike {
   get(diffId: string, table: PathTable): LayerData | null;
   put(data: LayerData, table: PathTable): void;
   /** Per-image record (config text and layer descriptors), keyed by image id = config digest. */
-  getImage?(id: string): { config: string; layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[] } | null;
+  getImage?(id: string, diffIds?: string[]): { config: string; layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[] } | null;
   putImage?(id: string, rec: { config: string; layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[] }): void;
 }
 

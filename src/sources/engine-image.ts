@@ -88,7 +88,7 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
   }
   let configSeen = false;
   let configText: string | null = null;
-  const record = opts.cache?.getImage?.(info.Id) ?? null;
+  const record = opts.cache?.getImage?.(info.Id, diffIds) ?? null;
   if (asm.missing().length > 0 || !record || record.layers.length !== diffIds.length) {
     let stream;
     try {
@@ -162,8 +162,10 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
         onJson: (entry, doc) => {
           locator.noteJson(entry, doc);
           place();
-          // The config is named after the image id (legacy "<hex>.json", or "blobs/sha256/<hex>").
-          if (digestFromPath(entry) !== info.Id) return;
+          // The config: named after the image id (legacy "<hex>.json", "blobs/sha256/<hex>"), or
+          // on the containerd store recognised by its diff_ids.
+          const digest = digestFromPath(entry);
+          if (digest === null || (digest !== info.Id && digest !== locator.configDigest)) return;
           configText = doc.toString('utf8');
           try {
             applyHistory(img, (JSON.parse(doc.toString('utf8')) as ImageConfigDoc).history);

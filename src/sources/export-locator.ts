@@ -8,6 +8,12 @@
  *  - `manifest.json` (the last entry): `Layers[i]`.
  */
 import { normalisePath } from '../model/path-table.js';
+import { digestFromPath as digestOf } from '../archive/image-index.js';
+
+interface OciManifest {
+  config: { digest: string };
+  layers: { digest?: string }[];
+}
 
 interface V1Json {
   id?: string;
@@ -16,6 +22,12 @@ interface V1Json {
 
 export class ExportLocator {
   private readonly byName = new Map<string, number>();
+  /**
+   * The config's digest. It is the image id on Docker <= 28, but on the containerd image store
+   * (Docker 29) the id is the manifest's or index's digest, so the config is also recognised by
+   * its diff_ids, which inspect gave.
+   */
+  configDigest: string | null = null;
   private readonly parentOf = new Map<string, string | null>();
   private readonly links = new Map<string, string>();
 
@@ -25,11 +37,24 @@ export class ExportLocator {
     this.links.set(name, target);
   }
 
+  /** True when `name` is this image's config (by its id, or by its diff_ids). */
+  isConfig(name: string, parsed: unknown): boolean {
+    const digest = digestOf(name);
+    if (digest !== null && digest === this.imageId) return true;
+    const ids = (parsed as { rootfs?: { diff_ids?: unknown } } | null)?.rootfs?.diff_ids;
+    return Array.isArray(ids) && ids.length === this.diffIds.length && ids.every((d, i) => d === this.diffIds[i]);
+  }
+
   noteJson(name: string, doc: Buffer): void {
     let parsed: unknown;
     try {
       parsed = JSON.parse(doc.toString('utf8'));
     } catch {
+      return;
+    }
+    if (this.isConfig(name, parsed)) {
+      this.configDigest = digestOf(name);
+      this.resolvePending();
       return;
     }
     const v1 = /^([0-9a-f]{64})\/json$/.exec(name);
@@ -39,15 +64,27 @@ export class ExportLocator {
       return;
     }
     if (name === 'manifest.json' && Array.isArray(parsed)) {
-      const item = (parsed as { Config?: string; Layers?: unknown }[]).find((m) => typeof m?.Config === 'string' && m.Config.includes(this.imageId.replace(/^sha256:/, '')));
-      const layers = Array.isArray(item?.Layers) ? (item!.Layers as unknown[]) : [];
-      layers.forEach((l, i) => typeof l === 'string' && this.byName.set(normalisePath(l).path, i));
-      return;
+      this.dockerManifest = parsed as { Config?: string; Layers?: unknown }[];
+    } else {
+      const m = parsed as { config?: { digest?: string }; layers?: { digest?: string }[] };
+      if (m && typeof m === 'object' && typeof m.config?.digest === 'string' && Array.isArray(m.layers)) this.ociManifests.push(m as OciManifest);
     }
-    const m = parsed as { config?: { digest?: string }; layers?: { digest?: string }[] };
-    if (m && typeof m === 'object' && m.config?.digest === this.imageId && Array.isArray(m.layers)) {
+    this.resolvePending();
+  }
+
+  private dockerManifest: { Config?: string; Layers?: unknown }[] | null = null;
+  private readonly ociManifests: OciManifest[] = [];
+
+  /** Map blobs to positions from the manifests that name this image's config. */
+  private resolvePending(): void {
+    const ours = (digest: string | undefined | null) => !!digest && (digest === this.imageId || digest === this.configDigest);
+    for (const m of this.ociManifests) {
+      if (!ours(m.config.digest)) continue;
       m.layers.forEach((l, i) => typeof l?.digest === 'string' && this.byName.set(`blobs/${l.digest.replace(':', '/')}`, i));
     }
+    const item = this.dockerManifest?.find((it) => typeof it?.Config === 'string' && ours(digestOf(normalisePath(it.Config).path)));
+    const layers = Array.isArray(item?.Layers) ? (item!.Layers as unknown[]) : [];
+    layers.forEach((l, i) => typeof l === 'string' && this.byName.set(normalisePath(l).path, i));
   }
 
   /** The layer position of blob entry `name`, when known by now. */
