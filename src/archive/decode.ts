@@ -94,3 +94,20 @@ export async function peek(src: AsyncIterable<Buffer>, n: number): Promise<{ hea
   }
   return { head, stream: Readable.from(all(), { objectMode: false }) };
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Tar names are bytes. ustar names (read as latin1, one char per byte) become UTF-8 when they are
+ * valid UTF-8, else each byte is kept; names from pax records arrive decoded already (anything past
+ * U+00FF proves it) and are kept as they are.
+ */
+export function decodeTarName(name: string): string {
+  if (!/[\u0080-\u00ff]/.test(name)) return name;
+  if (/[^\u0000-\u00ff]/.test(name)) return name;
+  try {
+    return utf8.decode(Buffer.from(name, 'latin1'));
+  } catch {
+    return name;
+  }
+}

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createXXHash128 } from 'hash-wasm';
-import { decoderFor, peek, sniffCompression, type Compression } from './decode.js';
+import { decodeTarName, decoderFor, peek, sniffCompression, type Compression } from './decode.js';
 import { TarScanner } from './tar-scan.js';
 import { LayerBuilder, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
@@ -63,18 +63,6 @@ const ESTARGZ_NAMES = new Set(['stargz.index.json', '.prefetch.landmark', '.no.p
 
 const DEFAULT_MAX_TAR_BYTES = Number(process.env.STRATA_MAX_LAYER_BYTES) || 64 * 1024 ** 3;
 
-/** ustar names are bytes: decode as UTF-8 when they are valid UTF-8, else keep each byte. */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-function decodeName(name: string): string {
-  if (!/[\u0080-\u00ff]/.test(name)) return name;
-  // Names from PAX records arrive decoded already (UTF-8): anything past U+00FF proves it.
-  if (/[^\u0000-\u00ff]/.test(name)) return name;
-  try {
-    return utf8.decode(Buffer.from(name, 'latin1'));
-  } catch {
-    return name;
-  }
-}
 
 export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptions): Promise<ParsedLayer> {
   const { head, stream: input } = await peek(source, 512);
@@ -118,7 +106,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   const scanner = new TarScanner({
     onEntry: (h) => {
       const type = TYPE_MAP[h.type];
-      const name = decodeName(h.name);
+      const name = decodeTarName(h.name);
       if (type === undefined || (compression === 'gzip' && ESTARGZ_NAMES.has(name))) return;
       const raw = {
         name,
@@ -127,7 +115,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
         uid: h.uid,
         gid: h.gid,
         size: type === 'file' ? h.size : 0,
-        linkname: h.linkname ? decodeName(h.linkname) : null,
+        linkname: h.linkname ? decodeTarName(h.linkname) : null,
         hash: undefined as Uint8Array | undefined,
       };
       if (type !== 'file') {

@@ -3,7 +3,7 @@
  * A layer is parsed independently of the others (so layers can be parsed in any order, in parallel,
  * or come from the cache); the merge in analysis.ts then relates it to the layers below.
  */
-import { PathTable, normalisePath } from './path-table.js';
+import { normalisePath, type PathTable } from './path-table.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 export const ENTRY_TYPES: readonly EntryType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
@@ -206,9 +206,4 @@ export class LayerBuilder {
     this.linkA = g(this.linkA, this.cap);
     this.hashA = g(this.hashA, this.cap * HASH_LEN);
   }
-}
-
-/** An empty layer (e.g. the 32-byte empty gzip blob). */
-export function emptyLayer(diffId: string): LayerData {
-  return new LayerBuilder(new PathTable(), '').finish(diffId, 0);
 }

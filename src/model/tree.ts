@@ -8,7 +8,6 @@
  *   layers (layers baseLayers..k taken together); paths removed in that window are kept.
  */
 import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
-import { T_DIR } from './layer-data.js';
 
 export type ViewMode = 'layer' | 'aggregated';
 
@@ -79,11 +78,6 @@ export function shownVersion(a: Analysis, s: TreeSnapshot, p: number): { layer: 
   if (ev < 0) return null;
   if (a.eventKind(ev) === K_REMOVED) return { layer: a.eventPrevLayer(ev), entry: a.eventPrevEntry(ev) };
   return { layer: a.eventLayer(ev), entry: a.eventEntry(ev) };
-}
-
-export function isDirIn(a: Analysis, s: TreeSnapshot, p: number): boolean {
-  const v = shownVersion(a, s, p);
-  return v !== null && a.entryType(v.layer, v.entry) === T_DIR;
 }
 
 export const CHANGE_SYMBOL: Record<number, string> = {

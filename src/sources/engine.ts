@@ -5,7 +5,6 @@
  */
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import os from 'node:os';
 import path from 'node:path';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 
@@ -177,4 +176,3 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string, onTim
   });
 }
 
-export const homeDir = os.homedir;

@@ -10,7 +10,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import tar from 'tar-stream';
-import { decoderFor, looksLikeJson, peek, sniffCompression } from '../archive/decode.js';
+import { decodeTarName, decoderFor, looksLikeJson, peek, sniffCompression } from '../archive/decode.js';
 import { drain } from '../archive/layer-parser.js';
 import { normalisePath } from '../model/path-table.js';
 import { K_REMOVED } from '../model/analysis.js';
@@ -70,7 +70,7 @@ async function scanLayer(blob: AsyncIterable<Buffer>, path: string, sink: () => 
   extract.on('error', () => {});
   extract.on('entry', (header, entry, next) => {
     entry.on('error', () => {}); // the same error reaches pipeline() through the extractor
-    const name = normalisePath(decodeLatin1(header.name)).path;
+    const name = normalisePath(decodeTarName(header.name)).path;
     if (name === want && (header.type === 'file' || header.type === 'contiguous-file')) {
       found = true;
       pipeline(entry as unknown as Readable, sink()).then(() => next(), next);
@@ -90,14 +90,6 @@ async function scanLayer(blob: AsyncIterable<Buffer>, path: string, sink: () => 
   return { diffId: `sha256:${hash.digest('hex')}`, found };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-function decodeLatin1(name: string): string {
-  try {
-    return utf8.decode(Buffer.from(name, 'latin1'));
-  } catch {
-    return name;
-  }
-}
 
 /** Outer tars (archive files, Engine exports): scan the blobs that may be the layer. */
 async function scanOuter(outer: AsyncIterable<Buffer>, wanted: { location: string | null; diffId: string }, path: string, sink: () => Writable, discard: () => void): Promise<boolean> {

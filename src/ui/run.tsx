@@ -6,7 +6,6 @@
  *                       bundled sample image (assets/sample-image.tar)
  *   strata SOURCE    -> straight into that image
  */
-import React from 'react';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

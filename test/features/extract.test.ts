@@ -50,6 +50,18 @@ describe('--extract from archives', () => {
     assert.equal(fs.statSync(link).size, 6405);
   });
 
+  it('names from pax records (non-ASCII, over 100 bytes) are found as the analysis names them', async () => {
+    const { imageArchive, layerTar } = await import('../fixtures/hostile/build.js');
+    const name = `héllo wörld/${'ü'.repeat(60)}/日本語.txt`;
+    for (const shape of ['oci', 'docker'] as const) {
+      const archive = path.join(tmp, `pax-${shape}.tar`);
+      fs.writeFileSync(archive, await imageArchive({ shape, compress: 'gzip', layers: [await layerTar([{ name, data: 'pax named\n' }])] }));
+      const r = await runCli([archive, '--extract', `/${name}`, '-o', '-', '--no-cache']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'pax named\n');
+    }
+  });
+
   it('clear errors: a directory, a removed path, a layer out of range, no such directory', async () => {
     const dir = await runCli([docker, '--extract', '/root/example', '--layer', '8']);
     assert.equal(dir.code, 2);
