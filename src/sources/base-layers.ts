@@ -45,8 +45,13 @@ export async function decideBaseLayers(img: LoadedImage, baseName: string | null
   if (engine) {
     try {
       const own = new Set(img.meta.repoTags.map(repositoryOf).filter((r): r is string => r !== null));
-      const candidates = (await engine.docker.listImages({ all: false }))
+      const listed = await engine.docker.listImages({ all: false });
+      const self = listed.find((i) => i.Id === img.meta.id);
+      // A base is older and smaller than the image built on it: only those are inspected, so an
+      // Engine holding hundreds of images costs a few requests here, not hundreds.
+      const candidates = listed
         .filter((i) => i.Id !== img.meta.id && (i.RepoTags ?? []).some((t) => t !== '<none>:<none>'))
+        .filter((i) => !self || (i.Created <= self.Created && i.Size < self.Size))
         .filter((i) => !(i.RepoTags ?? []).some((t) => own.has(repositoryOf(t) ?? '')))
         .slice(0, MAX_CANDIDATES);
       let best = 0;
