@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK, sanitize } from './errors.js';
+import { displayName, nameFromText } from './model/names.js';
 import { parseSource, type SourceSpec } from './sources/source-spec.js';
 import { parsePlatform } from './archive/image-index.js';
 import { loadImage } from './sources/load.js';
@@ -303,9 +304,10 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const img = await loadImage(spec, loadOptions(args));
   const k = args.layer ?? img.layers.length - 1;
   if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
-  const version = versionAt(img, args.extract!, k);
+  const version = versionAt(img, nameFromText(args.extract!), k);
   const written = await extractTo(img, version, args.output);
-  process.stderr.write(`strata: extracted ${sanitize(version.path)} (layer ${version.layer}, ${version.size} B) to ${sanitize(written)}\n`);
+  const from = version.path === version.name ? `layer ${version.layer}` : `a hard link: the file shipped as ${displayName(version.path)} in layer ${version.layer}`;
+  process.stderr.write(`strata: extracted ${displayName(version.name)} (${from}, ${version.size} B) to ${sanitize(written)}\n`);
   return EXIT_OK;
 }
 

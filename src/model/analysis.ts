@@ -6,8 +6,12 @@
  * are parsed, so the analysis grows while an export streams. All per-path state lives in typed
  * arrays indexed by path id; every change is an "event" (path, layer, kind, entry) appended in layer
  * order, so the state of any path at any layer is the last event at or below that layer.
+ *
+ * Hard links (docs/semantics.md, "Hard links"): a file's bytes belong to its inode, the regular-file
+ * entry that shipped them; a hard-link entry is one more name of the inode its target names when the
+ * link is extracted. The union counts an inode's bytes while any of its names is visible.
  */
-import { HASH_LEN, T_DIR, T_FILE, type LayerData } from './layer-data.js';
+import { HASH_LEN, T_DIR, T_FILE, T_HARDLINK, type LayerData } from './layer-data.js';
 import type { PathTable } from './path-table.js';
 
 export const K_ADDED = 0;
@@ -46,6 +50,24 @@ export interface DivePathFigure {
   path: number;
   count: number;
   bytes: number;
+}
+
+/** Inode keys: layer * INODE_SPLIT + entry (entries stay below 2^32, layers far below 2^21). */
+const INODE_SPLIT = 0x100000000;
+function inodeKey(layer: number, entry: number): number {
+  return layer * INODE_SPLIT + entry;
+}
+/** [layer, entry] of an inode key. */
+export function inodeParts(ino: number): [number, number] {
+  const layer = Math.floor(ino / INODE_SPLIT);
+  return [layer, ino - layer * INODE_SPLIT];
+}
+
+function sameHash(b: LayerData, be: number, d: LayerData, e: number): boolean {
+  const bo = be * HASH_LEN;
+  const no = e * HASH_LEN;
+  for (let i = 0; i < HASH_LEN; i++) if (b.hash[bo + i] !== d.hash[no + i]) return false;
+  return true;
 }
 
 class GrowI32 {
@@ -125,6 +147,19 @@ export class Analysis {
   unionFiles = 0;
   layerBytes = 0;
 
+  // Link groups. Per layer, for its hard-link entries: the inode each one joined (layer and entry of
+  // the regular file, or another non-directory, that holds it; -1 when the target did not exist).
+  // Null for layers without hard links.
+  private readonly linkLayer: (Int32Array | null)[] = [];
+  private readonly linkEntry: (Int32Array | null)[] = [];
+  /** Visible names per inode, for inodes that ever had a hard link (others have one name). */
+  private readonly groupNames = new Map<number, number>();
+  /** Grouped inodes that lost a name in the layer being merged, and the strongest way they lost it. */
+  private readonly groupDropped = new Map<number, number>();
+  // This layer's entry per path (stamped with the layer index), for resolving link targets.
+  private stampLayer = new GrowI32(1024, -1);
+  private stampEntry = new GrowI32(1024, 0);
+
   constructor(readonly table: PathTable) {}
 
   get layerCount(): number {
@@ -175,6 +210,23 @@ export class Analysis {
     return this.curEntry.a[path];
   }
 
+  /**
+   * The inode an entry names: itself, or for a hard link the entry that holds the file it joined
+   * (null when its target did not exist). Encoded as layer * 2^32 + entry.
+   */
+  inodeOf(layer: number, entry: number): number | null {
+    if (entry < 0) return null;
+    if (this.layers[layer].type[entry] !== T_HARDLINK) return inodeKey(layer, entry);
+    const ll = this.linkLayer[layer];
+    if (!ll || ll[entry] < 0) return null;
+    return inodeKey(ll[entry], this.linkEntry[layer]![entry]);
+  }
+
+  /** True when the inode (an `inodeOf` value) has, or had, more than one name. */
+  isLinkGroup(inode: number): boolean {
+    return this.groupNames.has(inode);
+  }
+
   /** Type index of an entry (implicit directories are directories). */
   entryType(layer: number, entry: number): number {
     return entry < 0 ? T_DIR : this.layers[layer].type[entry];
@@ -223,6 +275,7 @@ export class Analysis {
     if (missingWhiteouts > 0) {
       this.warnings.push(`layer ${L}: ${missingWhiteouts} whiteout(s) name paths that do not exist in the layers below`);
     }
+    this.resolveLinks(L, data);
 
     // Entries in ascending path id: parents were interned before children, so parents come first.
     const order = new Int32Array(data.count);
@@ -279,6 +332,9 @@ export class Analysis {
       totals.removed.count++;
       totals.removed.bytes += this.entrySize(below.layer, below.entry);
     }
+
+    // Link groups whose last visible name this layer hid: their bytes are waste from here on.
+    this.flushGroups(L);
 
     // Files shipped twice within this tar: the first copy is waste hidden by this same layer.
     for (let i = 0; i < data.dupPath.length; i++) {
@@ -352,10 +408,18 @@ export class Analysis {
     const bLink = b.link[be] < 0 ? null : b.links[b.link[be]];
     const nLink = data.link[e] < 0 ? null : data.links[data.link[e]];
     if (bLink !== nLink) return false;
-    if (data.type[e] === T_FILE) {
-      const bo = be * HASH_LEN;
-      const no = e * HASH_LEN;
-      for (let i = 0; i < HASH_LEN; i++) if (b.hash[bo + i] !== data.hash[no + i]) return false;
+    if (data.type[e] === T_FILE) return sameHash(b, be, data, e);
+    if (data.type[e] === T_HARDLINK) {
+      // The same target name is the same content only when both name equal files.
+      const bi = this.inodeOf(bl, be);
+      const ni = this.inodeOf(this.layers.length - 1, e);
+      if (bi === null || ni === null) return bi === ni;
+      if (bi === ni) return true;
+      const [il, ie] = inodeParts(bi);
+      const [nl, ne] = inodeParts(ni);
+      const x = this.layers[il];
+      const y = this.layers[nl];
+      return x.type[ie] === y.type[ne] && x.size[ie] === y.size[ne] && (x.type[ie] !== T_FILE || sameHash(x, ie, y, ne));
     }
     return true;
   }
@@ -365,17 +429,51 @@ export class Analysis {
     this.curEntry.a[p] = entry;
     this.curKind.a[p] = kind;
     const t = this.entryType(layer, entry);
-    if (t !== T_DIR) this.unionFiles++;
-    if (t === T_FILE) this.unionBytes += this.layers[layer].size[entry];
+    if (t === T_DIR) return;
+    this.unionFiles++;
+    if (t === T_FILE) this.nameShown(inodeKey(layer, entry));
+    else if (t === T_HARDLINK) {
+      const ino = this.inodeOf(layer, entry);
+      if (ino !== null) this.nameShown(ino);
+    }
+  }
+
+  /** One more visible name of an inode: its bytes enter the union with its first name. */
+  private nameShown(ino: number): void {
+    const c = this.groupNames.get(ino);
+    if (c !== undefined) this.groupNames.set(ino, c + 1);
+    if (c === undefined || c === 0) this.unionBytes += this.inodeSize(ino);
+  }
+
+  /** One visible name fewer: the bytes leave the union with the last name. */
+  private nameHidden(ino: number): void {
+    const c = this.groupNames.get(ino);
+    if (c !== undefined) {
+      this.groupNames.set(ino, c - 1);
+      if (!this.groupDropped.has(ino)) this.groupDropped.set(ino, K_REMOVED);
+    }
+    if (c === undefined || c === 1) this.unionBytes -= this.inodeSize(ino);
+  }
+
+  /** Bytes of an inode: a regular file's size, 0 for anything else. */
+  private inodeSize(ino: number): number {
+    const [layer, entry] = inodeParts(ino);
+    const d = this.layers[layer];
+    return d.type[entry] === T_FILE ? d.size[entry] : 0;
   }
 
   private dropTop(p: number): void {
     const layer = this.curLayer.a[p];
     const entry = this.curEntry.a[p];
     const t = this.entryType(layer, entry);
-    if (t !== T_DIR) this.unionFiles--;
-    if (t === T_FILE) this.unionBytes -= this.layers[layer].size[entry];
     this.curLayer.a[p] = -1;
+    if (t === T_DIR) return;
+    this.unionFiles--;
+    if (t === T_FILE) this.nameHidden(inodeKey(layer, entry));
+    else if (t === T_HARDLINK) {
+      const ino = this.inodeOf(layer, entry);
+      if (ino !== null) this.nameHidden(ino);
+    }
   }
 
   private hide(p: number, removedNow: Map<number, Below>): void {
@@ -421,8 +519,127 @@ export class Analysis {
   private recordWaste(p: number, below: Below, L: number, kind: number): void {
     if (below.entry < 0) return;
     const b = this.layers[below.layer];
-    if (b.type[below.entry] !== T_FILE || b.size[below.entry] === 0) return;
+    const t = b.type[below.entry];
+    if (t === T_HARDLINK) {
+      // A name of a link group: the group's bytes are settled once the layer is merged.
+      const ino = this.inodeOf(below.layer, below.entry);
+      if (ino !== null) this.groupLost(ino, kind);
+      return;
+    }
+    if (t !== T_FILE || b.size[below.entry] === 0) return;
+    const ino = inodeKey(below.layer, below.entry);
+    if (this.groupNames.has(ino)) {
+      this.groupLost(ino, kind);
+      return;
+    }
     this.waste.push({ path: p, layer: below.layer, shipKind: below.kind, size: b.size[below.entry], hiddenBy: L, hiddenKind: kind });
+  }
+
+  /** A grouped inode lost a name by `kind`: keep the strongest (modified > unchanged > removed). */
+  private groupLost(ino: number, kind: number): void {
+    const prev = this.groupDropped.get(ino);
+    const rank = (k: number) => (k === K_MODIFIED ? 2 : k === K_UNCHANGED ? 1 : 0);
+    if (prev === undefined || rank(kind) > rank(prev)) this.groupDropped.set(ino, kind);
+  }
+
+  /**
+   * After a layer: every link group that lost its last visible name in it is waste, shipped by the
+   * layer and under the path of the entry that holds its bytes, hidden by this layer.
+   */
+  private flushGroups(L: number): void {
+    if (this.groupDropped.size === 0) return;
+    const gone = [...this.groupDropped].filter(([ino]) => this.groupNames.get(ino) === 0).sort((x, y) => x[0] - y[0]);
+    this.groupDropped.clear();
+    for (const [ino, kind] of gone) {
+      const size = this.inodeSize(ino);
+      if (size === 0) continue;
+      const [layer, entry] = inodeParts(ino);
+      const path = this.layers[layer].path[entry];
+      let shipKind = K_ADDED;
+      for (let ev = this.firstEvent(path); ev >= 0; ev = this.eventNext(ev)) {
+        if (this.evLayer.a[ev] === layer && this.evEntry.a[ev] === entry) shipKind = this.evKind.a[ev];
+      }
+      this.waste.push({ path, layer, shipKind, size, hiddenBy: L, hiddenKind: kind });
+    }
+  }
+
+  /**
+   * The inode each hard link of layer L joins, as GNU tar extracts it over the layers below: the
+   * target's entry in this layer when it came earlier in the tar, else the target as the union
+   * below shows it once this layer's whiteouts are applied. A target that is missing, a directory,
+   * or under a path this layer makes a non-directory leaves the link without an inode.
+   */
+  private resolveLinks(L: number, data: LayerData): void {
+    let first = -1;
+    for (let e = 0; e < data.count; e++) {
+      if (data.type[e] === T_HARDLINK) {
+        first = e;
+        break;
+      }
+    }
+    if (first < 0) {
+      this.linkLayer.push(null);
+      this.linkEntry.push(null);
+      return;
+    }
+    this.stampLayer.ensure(this.table.size);
+    this.stampEntry.ensure(this.table.size);
+    const stampL = this.stampLayer.a;
+    const stampE = this.stampEntry.a;
+    for (let e = 0; e < data.count; e++) {
+      stampL[data.path[e]] = L;
+      stampE[data.path[e]] = e;
+    }
+    const toL = new Int32Array(data.count).fill(-1);
+    const toE = new Int32Array(data.count).fill(-1);
+    this.linkLayer.push(toL);
+    this.linkEntry.push(toE);
+    let missing = 0;
+    for (let e = first; e < data.count; e++) {
+      if (data.type[e] !== T_HARDLINK) continue;
+      const t = data.link[e] < 0 ? -1 : this.table.lookup(data.links[data.link[e]]);
+      let tl = -1;
+      let te = -1;
+      if (t > 0 && !this.underReplacedDir(L, t)) {
+        if (stampL[t] === L && stampE[t] < e) {
+          tl = L;
+          te = stampE[t];
+        } else if (this.curLayer.a[t] >= 0) {
+          tl = this.curLayer.a[t];
+          te = this.curEntry.a[t];
+        }
+      }
+      if (tl >= 0 && te >= 0 && this.layers[tl].type[te] === T_HARDLINK) {
+        // Links to links: the earlier one is resolved already (same layer, earlier entry, or below).
+        const ll = this.linkLayer[tl];
+        const nl = ll ? ll[te] : -1;
+        te = nl < 0 ? -1 : this.linkEntry[tl]![te];
+        tl = nl;
+      }
+      if (tl < 0 || te < 0 || this.layers[tl].type[te] === T_DIR) {
+        missing++;
+        continue;
+      }
+      toL[e] = tl;
+      toE[e] = te;
+      const ino = inodeKey(tl, te);
+      if (!this.groupNames.has(ino)) {
+        // Its first link: until now the inode had one name, visible unless it is in this layer.
+        const op = this.layers[tl].path[te];
+        this.groupNames.set(ino, tl < L && this.curLayer.a[op] === tl && this.curEntry.a[op] === te ? 1 : 0);
+      }
+    }
+    if (missing > 0) {
+      this.warnings.push(`layer ${L}: ${missing} hard link(s) name a target that does not exist where they are extracted (kept as empty names)`);
+    }
+  }
+
+  /** True when an ancestor of `p` is a non-directory entry of layer L (extraction replaced it). */
+  private underReplacedDir(L: number, p: number): boolean {
+    for (let a = this.table.parent(p); a > 0; a = this.table.parent(a)) {
+      if (this.stampLayer.a[a] === L && this.layers[L].type[this.stampEntry.a[a]] !== T_DIR) return true;
+    }
+    return false;
   }
 
   private ensureEvents(n: number): void {

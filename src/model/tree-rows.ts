@@ -9,8 +9,8 @@
  * are never shown by that snapshot.
  */
 import { C_NONE, shownVersion, type TreeSnapshot } from './tree.js';
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
-import { T_DIR } from './layer-data.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, inodeParts, type Analysis } from './analysis.js';
+import { T_DIR, T_FILE, T_HARDLINK } from './layer-data.js';
 
 export type SortKey = 'name' | 'size';
 /** Change kinds the tree can hide; "untouched" is a path this view does not colour (C_NONE). */
@@ -55,7 +55,11 @@ export class TreeIndex {
   readonly shown: Uint8Array;
   /** 1 for directories. */
   readonly dir: Uint8Array;
-  /** Files: their size; directories: the total of the non-removed files below them. */
+  /**
+   * Files: their size (a hard link: the size of the file it names, as `ls -l` shows it);
+   * directories: the total of the non-removed files below them, each link group counted once,
+   * on one of its names (as `du --apparent-size` counts it).
+   */
   readonly size: Float64Array;
   private readonly sorted = { name: new Map<number, Int32Array>(), size: new Map<number, Int32Array>() };
   private lowerNames: (string | undefined)[] = [];
@@ -68,16 +72,34 @@ export class TreeIndex {
     this.size = new Float64Array(n);
     this.shown[0] = 1;
     this.dir[0] = 1;
+    // Names of link groups shown by this snapshot, per inode (docs/semantics.md, "Hard links").
+    let groups: Map<number, number[]> | null = null;
     for (let p = 1; p < n; p++) {
       const v = shownVersion(analysis, snap, p);
       if (!v) continue;
       this.shown[p] = 1;
-      if (analysis.entryType(v.layer, v.entry) === T_DIR) this.dir[p] = 1;
-      else this.size[p] = analysis.entrySize(v.layer, v.entry);
+      const t = analysis.entryType(v.layer, v.entry);
+      if (t === T_DIR) {
+        this.dir[p] = 1;
+        continue;
+      }
+      if (t !== T_HARDLINK && t !== T_FILE) continue;
+      const ino = analysis.inodeOf(v.layer, v.entry);
+      if (ino === null) continue;
+      const [il, ie] = inodeParts(ino);
+      this.size[p] = analysis.entrySize(il, ie);
+      if (snap.change[p] !== K_REMOVED && this.size[p] > 0 && analysis.isLinkGroup(ino)) {
+        groups ??= new Map();
+        const names = groups.get(ino);
+        if (names) names.push(p);
+        else groups.set(ino, [p]);
+      }
     }
+    const uncounted = groups ? uncountedNames(analysis, groups) : null;
     const table = analysis.table;
     for (let p = n - 1; p > 0; p--) {
       if (!this.shown[p] || snap.change[p] === K_REMOVED) continue;
+      if (uncounted !== null && uncounted.has(p)) continue;
       this.size[table.parent(p)] += this.size[p];
     }
   }
@@ -154,6 +176,33 @@ export class TreeIndex {
     vis[0] = 1;
     return vis;
   }
+}
+
+/**
+ * The names whose bytes a directory total does not count again: per link group, all but one. The
+ * one counted is the name of the entry that holds the bytes when it is among the names, else the
+ * first name in byte order, so that the choice does not depend on the order paths were interned.
+ */
+function uncountedNames(a: Analysis, groups: Map<number, number[]>): Set<number> {
+  const out = new Set<number>();
+  for (const [ino, names] of groups) {
+    if (names.length < 2) continue;
+    const [il, ie] = inodeParts(ino);
+    const holder = a.layers[il].path[ie];
+    let keep = names.includes(holder) ? holder : -1;
+    if (keep < 0) {
+      let best = '';
+      for (const p of names) {
+        const s = a.table.path(p);
+        if (keep < 0 || s < best) {
+          keep = p;
+          best = s;
+        }
+      }
+    }
+    for (const p of names) if (p !== keep) out.add(p);
+  }
+  return out;
 }
 
 /** Which directories are open: those at depth <= expandDepth, flipped by `toggled`. */

@@ -13,13 +13,20 @@ import tar from 'tar-stream';
 import { decodeTarName, decoderFor, looksLikeJson, peek, sniffCompression } from '../archive/decode.js';
 import { drain } from '../archive/layer-parser.js';
 import { normalisePath } from '../model/path-table.js';
-import { K_REMOVED } from '../model/analysis.js';
+import { CHANGE_KINDS, K_REMOVED, inodeParts } from '../model/analysis.js';
+import { displayName } from '../model/names.js';
 import { T_FILE, T_HARDLINK, ENTRY_TYPES } from '../model/layer-data.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { Engine, describeEngineError } from './engine.js';
 import type { LoadedImage } from './image.js';
 
 export interface FileVersion {
+  /** The path asked for (a byte string); a save is named after its last component. */
+  name: string;
+  /**
+   * The path of the entry holding the bytes in its layer's tar: `name` itself, or for a hard link
+   * the name of the regular-file entry whose inode the link joined (docs/semantics.md, "Hard links").
+   */
   path: string;
   /** The layer whose tar holds the bytes (for a hard link: the layer of the entry carrying data). */
   layer: number;
@@ -29,29 +36,37 @@ export interface FileVersion {
   change: string;
 }
 
-/** The version of `path` visible at layer `k` (default: the top), following hard links to the data. */
+/**
+ * The version of `path` (a byte string) visible at layer `k` (default: the top). A hard link gives
+ * the file it joined when it was extracted: the inode's bytes, never the current content of the
+ * target's path, which a later layer may have rewritten.
+ */
 export function versionAt(img: LoadedImage, path: string, k = img.layers.length - 1): FileVersion {
   const a = img.analysis;
-  let cur = path;
-  for (let hop = 0; hop < 16; hop++) {
-    const p = a.table.lookup(cur);
-    let found: { layer: number; entry: number; kind: number } | null = null;
-    for (let ev = p >= 0 ? a.firstEvent(p) : -1; ev >= 0; ev = a.eventNext(ev)) {
-      if (a.eventLayer(ev) > k) break;
-      found = { layer: a.eventLayer(ev), entry: a.eventEntry(ev), kind: a.eventKind(ev) };
-    }
-    if (!found || found.kind === K_REMOVED) throw new StrataError(`${path} does not exist at layer ${k}`, EXIT_INPUT);
-    const type = a.entryType(found.layer, found.entry);
-    if (type === T_HARDLINK) {
-      const d = a.layers[found.layer];
-      cur = d.links[d.link[found.entry]];
-      continue;
-    }
-    if (type !== T_FILE) throw new StrataError(`${path} is a ${ENTRY_TYPES[type]} at layer ${k}, not a regular file`, EXIT_INPUT);
-    const kinds = ['added', 'modified', 'removed', 'unchanged'];
-    return { path: cur, layer: found.layer, entry: found.entry, size: a.entrySize(found.layer, found.entry), change: kinds[found.kind] };
+  const shown = displayName(path);
+  const p = a.table.lookup(path);
+  let found = -1;
+  for (let ev = p >= 0 ? a.firstEvent(p) : -1; ev >= 0; ev = a.eventNext(ev)) {
+    if (a.eventLayer(ev) > k) break;
+    found = ev;
   }
-  throw new StrataError(`${path}: hard links go round in circles`, EXIT_INPUT);
+  if (found < 0 || a.eventKind(found) === K_REMOVED) throw new StrataError(`${shown} does not exist at layer ${k}`, EXIT_INPUT);
+  let layer = a.eventLayer(found);
+  let entry = a.eventEntry(found);
+  let kind = a.eventKind(found);
+  if (a.entryType(layer, entry) === T_HARDLINK) {
+    const ino = a.inodeOf(layer, entry);
+    if (ino === null) throw new StrataError(`${shown} is a hard link whose target did not exist when it was extracted`, EXIT_INPUT);
+    [layer, entry] = inodeParts(ino);
+    // How the holding entry was shipped: its own event.
+    for (let ev = a.firstEvent(a.layers[layer].path[entry]); ev >= 0; ev = a.eventNext(ev)) {
+      if (a.eventLayer(ev) === layer && a.eventEntry(ev) === entry) kind = a.eventKind(ev);
+    }
+  }
+  const type = a.entryType(layer, entry);
+  if (type !== T_FILE) throw new StrataError(`${shown} is a ${ENTRY_TYPES[type]} at layer ${k}, not a regular file`, EXIT_INPUT);
+  const holder = a.table.path(a.layers[layer].path[entry]);
+  return { name: path, path: holder, layer, entry, size: a.entrySize(layer, entry), change: CHANGE_KINDS[kind] };
 }
 
 /**

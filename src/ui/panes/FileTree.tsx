@@ -34,7 +34,8 @@ export function treeRowText(rows: TreeRows, state: TreeState, p: number, width: 
   const v = shownVersion(a, idx.snap, p);
   const info = v ? fileRow(a, p, CHANGE_KINDS[Math.max(0, change)] ?? 'added', v.layer, v.entry) : null;
   const wide = width >= 50;
-  const size = idx.dir[p] ? idx.size[p] : (info?.size ?? 0);
+  // A hard link shows the size of the file it names (the tree's own figure, not the tar entry's 0).
+  const size = idx.size[p];
   const meta = wide
     ? `${permString(info?.type ?? 'dir', info?.mode ?? 0)} ${fitStart(`${info?.uid ?? 0}:${info?.gid ?? 0}`, 11)} ${fitStart(formatBytes(size), 8)}`
     : fitStart(formatBytes(size), 8);

@@ -15,6 +15,7 @@ import { detailLines } from './details.js';
 import { helpLines } from '../keymap.js';
 import { parseSize } from '../text.js';
 import { K_REMOVED } from '../../model/analysis.js';
+import { displayName } from '../../model/names.js';
 import type { ContainerRow } from './containers.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
 import { SHARED0, type SharedState } from './shared.js';
@@ -396,9 +397,10 @@ function viewCommand(s: AppState, v: FileViewState, cmd: Command, ctx: AppCtx): 
     }
     case 'save': {
       if (!v.version || v.saving) return [s, null];
-      // Named after the path the user chose (a hard link's data may live under another name).
+      // Named after the path the user chose (a hard link's data may live under another name), in
+      // the current directory: a prompt the user sees, edits, confirms with Enter or leaves with Esc.
       const base = v.path.slice(v.path.lastIndexOf('/') + 1);
-      return [{ ...s, prompt: { kind: 'save', text: `./${base}` } }, null];
+      return [{ ...s, prompt: { kind: 'save', text: `./${displayName(base)}` } }, null];
     }
     default:
       return [s, null];
