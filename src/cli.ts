@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK, sanitize } from './errors.js';
-import { displayName, nameFromText } from './model/names.js';
+import { displayName, escapeText, nameFromText } from './model/names.js';
 import { parseSource, type SourceSpec } from './sources/source-spec.js';
 import { parsePlatform } from './archive/image-index.js';
 import { loadImage } from './sources/load.js';
@@ -304,10 +304,16 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const img = await loadImage(spec, loadOptions(args));
   const k = args.layer ?? img.layers.length - 1;
   if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
+  // The path the user typed is UTF-8 text; it names the bytes of its encoding.
   const version = versionAt(img, nameFromText(args.extract!), k);
   const written = await extractTo(img, version, args.output);
-  const from = version.path === version.name ? `layer ${version.layer}` : `a hard link: the file shipped as ${displayName(version.path)} in layer ${version.layer}`;
-  process.stderr.write(`strata: extracted ${displayName(version.name)} (${from}, ${version.size} B) to ${sanitize(written)}\n`);
+  // A hard link's bytes are those of the file it joined, which the tar shipped under another name.
+  const from =
+    version.path === version.name
+      ? `layer ${version.layer}`
+      : `a hard link: the file shipped as ${displayName(version.path)} in layer ${version.layer}`;
+  const what = `${displayName(version.name)} (${from}, ${version.size} B)`;
+  process.stderr.write(`strata: extracted ${what} to ${escapeText(written)}\n`);
   return EXIT_OK;
 }
 
