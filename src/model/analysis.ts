@@ -154,6 +154,8 @@ export class Analysis {
   private readonly linkEntry: (Int32Array | null)[] = [];
   /** Visible names per inode, for inodes that ever had a hard link (others have one name). */
   private readonly groupNames = new Map<number, number>();
+  /** Per layer, 1 for each entry holding such an inode (null: none): the map is asked only about those. */
+  private readonly grouped: (Uint8Array | null)[] = [];
   /** Grouped inodes that lost a name in the layer being merged, and the strongest way they lost it. */
   private readonly groupDropped = new Map<number, number>();
   // This layer's entry per path (stamped with the layer index), for resolving link targets.
@@ -222,9 +224,10 @@ export class Analysis {
     return inodeKey(ll[entry], this.linkEntry[layer]![entry]);
   }
 
-  /** True when the inode (an `inodeOf` value) has, or had, more than one name. */
-  isLinkGroup(inode: number): boolean {
-    return this.groupNames.has(inode);
+  /** True when the entry holds an inode that has, or had, more than one name. */
+  isLinkGroup(layer: number, entry: number): boolean {
+    const g = this.grouped[layer];
+    return g !== null && g[entry] === 1;
   }
 
   /** Type index of an entry (implicit directories are directories). */
@@ -408,7 +411,12 @@ export class Analysis {
     const bLink = b.link[be] < 0 ? null : b.links[b.link[be]];
     const nLink = data.link[e] < 0 ? null : data.links[data.link[e]];
     if (bLink !== nLink) return false;
-    if (data.type[e] === T_FILE) return sameHash(b, be, data, e);
+    if (data.type[e] === T_FILE) {
+      const bo = be * HASH_LEN;
+      const no = e * HASH_LEN;
+      for (let i = 0; i < HASH_LEN; i++) if (b.hash[bo + i] !== data.hash[no + i]) return false;
+      return true;
+    }
     if (data.type[e] === T_HARDLINK) {
       // The same target name is the same content only when both name equal files.
       const bi = this.inodeOf(bl, be);
@@ -431,28 +439,42 @@ export class Analysis {
     const t = this.entryType(layer, entry);
     if (t === T_DIR) return;
     this.unionFiles++;
-    if (t === T_FILE) this.nameShown(inodeKey(layer, entry));
+    if (t === T_FILE) this.nameShown(layer, entry);
     else if (t === T_HARDLINK) {
-      const ino = this.inodeOf(layer, entry);
-      if (ino !== null) this.nameShown(ino);
+      const ll = this.linkLayer[layer];
+      if (ll && ll[entry] >= 0) this.nameShown(ll[entry], this.linkEntry[layer]![entry]);
     }
   }
 
   /** One more visible name of an inode: its bytes enter the union with its first name. */
-  private nameShown(ino: number): void {
-    const c = this.groupNames.get(ino);
-    if (c !== undefined) this.groupNames.set(ino, c + 1);
-    if (c === undefined || c === 0) this.unionBytes += this.inodeSize(ino);
+  private nameShown(layer: number, entry: number): void {
+    const d = this.layers[layer];
+    if (d.type[entry] !== T_FILE) return;
+    if (this.isLinkGroup(layer, entry)) {
+      const ino = inodeKey(layer, entry);
+      const c = this.groupNames.get(ino);
+      if (c !== undefined) {
+        this.groupNames.set(ino, c + 1);
+        if (c > 0) return;
+      }
+    }
+    this.unionBytes += d.size[entry];
   }
 
   /** One visible name fewer: the bytes leave the union with the last name. */
-  private nameHidden(ino: number): void {
-    const c = this.groupNames.get(ino);
-    if (c !== undefined) {
-      this.groupNames.set(ino, c - 1);
-      if (!this.groupDropped.has(ino)) this.groupDropped.set(ino, K_REMOVED);
+  private nameHidden(layer: number, entry: number): void {
+    const d = this.layers[layer];
+    if (d.type[entry] !== T_FILE) return;
+    if (this.isLinkGroup(layer, entry)) {
+      const ino = inodeKey(layer, entry);
+      const c = this.groupNames.get(ino);
+      if (c !== undefined) {
+        this.groupNames.set(ino, c - 1);
+        if (!this.groupDropped.has(ino)) this.groupDropped.set(ino, K_REMOVED);
+        if (c > 1) return;
+      }
     }
-    if (c === undefined || c === 1) this.unionBytes -= this.inodeSize(ino);
+    this.unionBytes -= d.size[entry];
   }
 
   /** Bytes of an inode: a regular file's size, 0 for anything else. */
@@ -469,10 +491,10 @@ export class Analysis {
     this.curLayer.a[p] = -1;
     if (t === T_DIR) return;
     this.unionFiles--;
-    if (t === T_FILE) this.nameHidden(inodeKey(layer, entry));
+    if (t === T_FILE) this.nameHidden(layer, entry);
     else if (t === T_HARDLINK) {
-      const ino = this.inodeOf(layer, entry);
-      if (ino !== null) this.nameHidden(ino);
+      const ll = this.linkLayer[layer];
+      if (ll && ll[entry] >= 0) this.nameHidden(ll[entry], this.linkEntry[layer]![entry]);
     }
   }
 
@@ -528,7 +550,7 @@ export class Analysis {
     }
     if (t !== T_FILE || b.size[below.entry] === 0) return;
     const ino = inodeKey(below.layer, below.entry);
-    if (this.groupNames.has(ino)) {
+    if (this.isLinkGroup(below.layer, below.entry)) {
       this.groupLost(ino, kind);
       return;
     }
@@ -570,6 +592,8 @@ export class Analysis {
    * or under a path this layer makes a non-directory leaves the link without an inode.
    */
   private resolveLinks(L: number, data: LayerData): void {
+    // One slot per layer, so that lookups never read past the end of the array (slow in V8).
+    this.grouped.push(null);
     let first = -1;
     for (let e = 0; e < data.count; e++) {
       if (data.type[e] === T_HARDLINK) {
@@ -623,6 +647,7 @@ export class Analysis {
       toL[e] = tl;
       toE[e] = te;
       const ino = inodeKey(tl, te);
+      (this.grouped[tl] ??= new Uint8Array(this.layers[tl].count))[te] = 1;
       if (!this.groupNames.has(ino)) {
         // Its first link: until now the inode had one name, visible unless it is in this layer.
         const op = this.layers[tl].path[te];

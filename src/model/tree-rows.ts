@@ -83,12 +83,15 @@ export class TreeIndex {
         this.dir[p] = 1;
         continue;
       }
-      if (t !== T_HARDLINK && t !== T_FILE) continue;
+      if (t === T_FILE) {
+        this.size[p] = analysis.layers[v.layer].size[v.entry];
+        if (!analysis.isLinkGroup(v.layer, v.entry)) continue;
+      } else if (t !== T_HARDLINK) continue;
       const ino = analysis.inodeOf(v.layer, v.entry);
       if (ino === null) continue;
       const [il, ie] = inodeParts(ino);
       this.size[p] = analysis.entrySize(il, ie);
-      if (snap.change[p] !== K_REMOVED && this.size[p] > 0 && analysis.isLinkGroup(ino)) {
+      if (snap.change[p] !== K_REMOVED && this.size[p] > 0 && analysis.isLinkGroup(il, ie)) {
         groups ??= new Map();
         const names = groups.get(ino);
         if (names) names.push(p);
