@@ -56,9 +56,10 @@ export class TreeIndex {
   /** 1 for directories. */
   readonly dir: Uint8Array;
   /**
-   * Files: their size (a hard link: the size of the file it names, as `ls -l` shows it);
-   * directories: the total of the non-removed files below them, each link group counted once,
-   * on one of its names (as `du --apparent-size` counts it).
+   * Files: the bytes they count. A link group (a file with several names) counts its size once, on
+   * one of its shown names, 0 on the others, as `du --apparent-size` counts it; a hard link whose
+   * file lost its other names shows that file's size. Directories: the total of the non-removed
+   * files below them, so that the root's total at the top layer is unionBytes.
    */
   readonly size: Float64Array;
   private readonly sorted = { name: new Map<number, Int32Array>(), size: new Map<number, Int32Array>() };
@@ -98,11 +99,10 @@ export class TreeIndex {
         else groups.set(ino, [p]);
       }
     }
-    const uncounted = groups ? uncountedNames(analysis, groups) : null;
+    if (groups) for (const p of uncountedNames(analysis, groups)) this.size[p] = 0;
     const table = analysis.table;
     for (let p = n - 1; p > 0; p--) {
       if (!this.shown[p] || snap.change[p] === K_REMOVED) continue;
-      if (uncounted !== null && uncounted.has(p)) continue;
       this.size[table.parent(p)] += this.size[p];
     }
   }
@@ -182,9 +182,9 @@ export class TreeIndex {
 }
 
 /**
- * The names whose bytes a directory total does not count again: per link group, all but one. The
- * one counted is the name of the entry that holds the bytes when it is among the names, else the
- * first name in byte order, so that the choice does not depend on the order paths were interned.
+ * The names that do not count a link group's bytes again: per group, all but one. The one counted
+ * is the name of the entry that holds the bytes when it is among the names, else the first name in
+ * byte order, so that the choice does not depend on the order paths were interned.
  */
 function uncountedNames(a: Analysis, groups: Map<number, number[]>): Set<number> {
   const out = new Set<number>();

@@ -34,7 +34,7 @@ export function treeRowText(rows: TreeRows, state: TreeState, p: number, width: 
   const v = shownVersion(a, idx.snap, p);
   const info = v ? fileRow(a, p, CHANGE_KINDS[Math.max(0, change)] ?? 'added', v.layer, v.entry) : null;
   const wide = width >= 50;
-  // A hard link shows the size of the file it names (the tree's own figure, not the tar entry's 0).
+  // The tree's own figure: a link group's size is shown once, on one of its names (tree-rows.ts).
   const size = idx.size[p];
   const meta = wide
     ? `${permString(info?.type ?? 'dir', info?.mode ?? 0)} ${fitStart(`${info?.uid ?? 0}:${info?.gid ?? 0}`, 11)} ${fitStart(formatBytes(size), 8)}`
