@@ -2,10 +2,11 @@
  * The layer merge and the tree's sizes alone, on synthetic layers, for two versions of src/model in
  * one run (alternating rounds; medians of CPU time): the working tree's and a git revision's.
  *
- *   node --import tsx bench/merge.ts [REV=main] [ROUNDS=5]
+ *   node --import tsx bench/merge.ts [REV=main] [ROUNDS=5] [LINK_EVERY=100]
  *
- * Layers: 5 x 200 000 entries in 2 000 directories; 1 % of the files get a hard link; the upper
- * layers each rewrite a tenth of the files (a chmod copy-up; layer 1 those with links), and remove a few.
+ * Layers: 5 x 200 000 entries in 2 000 directories; one file in LINK_EVERY (0: none) gets a hard
+ * link; the upper layers each rewrite a tenth of the files (a chmod copy-up; layer 1 those with
+ * links), and remove a few.
  * unionBytes is printed as NaN when the tree's root total disagrees with it.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rev = process.argv[2] ?? 'main';
 const rounds = Number(process.argv[3] ?? 5);
+/** Every how many files one gets a hard link (0: none). */
+const linkEvery = Number(process.argv[4] ?? 100);
 
 type Model = {
   Analysis: new (t: unknown) => { addLayer(d: unknown): void; unionBytes: number };
@@ -56,7 +59,7 @@ function layers(model: Model): { table: unknown; data: unknown[] } {
       if (l > 0 && i % 10 !== l - 1) continue;
       const name = `d${i % DIRS}/f${i}`;
       add(name, 'file', 1000 + (i % 5000), null, l === 0 ? 0o644 : 0o600);
-      if (l === 0 && i % 100 === 0) add(`${name}.hl`, 'hardlink', 0, name);
+      if (l === 0 && linkEvery > 0 && i % linkEvery === 0) add(`${name}.hl`, 'hardlink', 0, name);
     }
     if (l > 0) for (let i = l; i < N; i += 1000) add(`d${(i + 1) % DIRS}/.wh.f${i + 1}`, 'file');
     data.push(b.finish(`sha256:${String(l).padStart(64, '0')}`, 0));

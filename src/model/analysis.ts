@@ -621,7 +621,7 @@ export class Analysis {
     let missing = 0;
     for (let e = first; e < data.count; e++) {
       if (data.type[e] !== T_HARDLINK) continue;
-      const t = data.link[e] < 0 ? -1 : this.table.lookup(data.links[data.link[e]]);
+      const t = data.link[e] < 0 ? -1 : this.lookupLinkTarget(data.links[data.link[e]]);
       let tl = -1;
       let te = -1;
       if (t > 0 && !this.underReplacedDir(L, t)) {
@@ -657,6 +657,19 @@ export class Analysis {
     if (missing > 0) {
       this.warnings.push(`layer ${L}: ${missing} hard link(s) name a target that does not exist where they are extracted (kept as empty names)`);
     }
+  }
+
+  /** Path id of a hard link's target as the layer builder stores it ("/" + a normalised path), or -1. */
+  private lookupLinkTarget(target: string): number {
+    let cur = 0;
+    let start = 1;
+    while (cur >= 0 && start < target.length) {
+      const slash = target.indexOf('/', start);
+      const end = slash < 0 ? target.length : slash;
+      cur = this.table.child(cur, target.slice(start, end), false);
+      start = end + 1;
+    }
+    return cur;
   }
 
   /** True when an ancestor of `p` is a non-directory entry of layer L (extraction replaced it). */
