@@ -31,15 +31,17 @@ type Model = {
 
 async function load(dir: string): Promise<Model> {
   const m = async (f: string) => import(pathToFileURL(path.join(dir, f)).href);
-  return { ...(await m('analysis.ts')), ...(await m('path-table.ts')), ...(await m('layer-data.ts')), ...(await m('tree.ts')), ...(await m('tree-rows.ts')) };
+  const parts = await Promise.all(['analysis.ts', 'path-table.ts', 'layer-data.ts', 'tree.ts', 'tree-rows.ts'].map(m));
+  return Object.assign({}, ...parts) as Model;
 }
 
 /** The model files of `rev` in bench/out/model-REV (git-ignored). */
 function checkout(r: string): string {
   const dir = path.join(ROOT, 'bench', 'out', `model-${r.replace(/\W/g, '_')}`);
   fs.mkdirSync(dir, { recursive: true });
-  const files = execFileSync('git', ['ls-tree', '--name-only', `${r}:src/model`], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
-  for (const f of files) fs.writeFileSync(path.join(dir, f), execFileSync('git', ['show', `${r}:src/model/${f}`], { cwd: ROOT }));
+  const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, maxBuffer: 64 << 20 });
+  const files = git(['ls-tree', '--name-only', `${r}:src/model`]).toString('utf8').trim().split('\n');
+  for (const f of files) fs.writeFileSync(path.join(dir, f), git(['show', `${r}:src/model/${f}`]));
   return dir;
 }
 

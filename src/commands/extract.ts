@@ -45,13 +45,18 @@ export function targetPath(name: string, output: string | undefined): OutputPath
   const base = path.posix.basename(name);
   const baseOk = base !== '' && base !== '.' && base !== '..' && !base.includes('\0');
   const inDir = (dir: string): OutputPath => {
-    if (!baseOk) throw new StrataError(`cannot name an output file after ${displayName(name)}; give -o FILE`, EXIT_INPUT);
+    if (!baseOk) {
+      throw new StrataError(`cannot name an output file after ${displayName(name)}; give -o FILE`, EXIT_INPUT);
+    }
     return outputPath(nameFromText(dir) + (dir.endsWith('/') ? '' : '/') + base);
   };
   if (output === undefined) return inDir(path.resolve('.'));
   const out = path.resolve(output);
   const st = lstatOrNull(Buffer.from(out));
-  if (st?.isSymbolicLink()) throw new StrataError(`${displayName(nameFromText(out))} is a symbolic link: not writing through it (name a file or directory that is not a link)`, EXIT_INPUT);
+  if (st?.isSymbolicLink()) {
+    const why = 'not writing through it (name a file or directory that is not a link)';
+    throw new StrataError(`${displayName(nameFromText(out))} is a symbolic link: ${why}`, EXIT_INPUT);
+  }
   return st?.isDirectory() ? inDir(out) : outputPath(nameFromText(out));
 }
 
@@ -75,9 +80,13 @@ export async function extractTo(img: LoadedImage, version: FileVersion, output: 
   const dir = target.bytes.subarray(0, Math.max(1, slash));
   const leaf = target.bytes.subarray(slash + 1);
   const dirSt = lstatOrNull(dir);
-  if (!dirSt || !fs.statSync(dir).isDirectory()) throw new StrataError(`no such directory: ${displayName(dir.toString('latin1'))}`, EXIT_INPUT);
+  if (!dirSt || !fs.statSync(dir).isDirectory()) {
+    throw new StrataError(`no such directory: ${displayName(dir.toString('latin1'))}`, EXIT_INPUT);
+  }
   const existing = lstatOrNull(target.bytes);
-  if (existing?.isSymbolicLink()) throw new StrataError(`${target.shown} is a symbolic link: not writing through it`, EXIT_INPUT);
+  if (existing?.isSymbolicLink()) {
+    throw new StrataError(`${target.shown} is a symbolic link: not writing through it`, EXIT_INPUT);
+  }
   if (existing?.isDirectory()) throw new StrataError(`${target.shown} is a directory`, EXIT_INPUT);
   const temps: Buffer[] = [];
   let current: Buffer | null = null;
@@ -117,7 +126,8 @@ export async function extractTo(img: LoadedImage, version: FileVersion, output: 
     );
     const done = current as Buffer | null;
     if (!done || written !== version.size) {
-      throw new StrataError(`extraction of ${displayName(version.name)} came out at ${written} B, expected ${version.size} B`, EXIT_INPUT);
+      const what = `extraction of ${displayName(version.name)}`;
+      throw new StrataError(`${what} came out at ${written} B, expected ${version.size} B`, EXIT_INPUT);
     }
     // rename() replaces whatever is at the target (a symlink included) without following it.
     fs.renameSync(done, target.bytes);

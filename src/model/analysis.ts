@@ -427,7 +427,8 @@ export class Analysis {
       const [nl, ne] = inodeParts(ni);
       const x = this.layers[il];
       const y = this.layers[nl];
-      return x.type[ie] === y.type[ne] && x.size[ie] === y.size[ne] && (x.type[ie] !== T_FILE || sameHash(x, ie, y, ne));
+      if (x.type[ie] !== y.type[ne] || x.size[ie] !== y.size[ne]) return false;
+      return x.type[ie] !== T_FILE || sameHash(x, ie, y, ne);
     }
     return true;
   }
@@ -655,7 +656,8 @@ export class Analysis {
       }
     }
     if (missing > 0) {
-      this.warnings.push(`layer ${L}: ${missing} hard link(s) name a target that does not exist where they are extracted (kept as empty names)`);
+      const what = `${missing} hard link(s) name a target that does not exist where they are extracted`;
+      this.warnings.push(`layer ${L}: ${what} (kept as empty names)`);
     }
   }
 

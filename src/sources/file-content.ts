@@ -50,13 +50,17 @@ export function versionAt(img: LoadedImage, path: string, k = img.layers.length 
     if (a.eventLayer(ev) > k) break;
     found = ev;
   }
-  if (found < 0 || a.eventKind(found) === K_REMOVED) throw new StrataError(`${shown} does not exist at layer ${k}`, EXIT_INPUT);
+  if (found < 0 || a.eventKind(found) === K_REMOVED) {
+    throw new StrataError(`${shown} does not exist at layer ${k}`, EXIT_INPUT);
+  }
   let layer = a.eventLayer(found);
   let entry = a.eventEntry(found);
   let kind = a.eventKind(found);
   if (a.entryType(layer, entry) === T_HARDLINK) {
     const ino = a.inodeOf(layer, entry);
-    if (ino === null) throw new StrataError(`${shown} is a hard link whose target did not exist when it was extracted`, EXIT_INPUT);
+    if (ino === null) {
+      throw new StrataError(`${shown} is a hard link whose target did not exist when it was extracted`, EXIT_INPUT);
+    }
     [layer, entry] = inodeParts(ino);
     // How the holding entry was shipped: its own event.
     for (let ev = a.firstEvent(a.layers[layer].path[entry]); ev >= 0; ev = a.eventNext(ev)) {
@@ -64,7 +68,9 @@ export function versionAt(img: LoadedImage, path: string, k = img.layers.length 
     }
   }
   const type = a.entryType(layer, entry);
-  if (type !== T_FILE) throw new StrataError(`${shown} is a ${ENTRY_TYPES[type]} at layer ${k}, not a regular file`, EXIT_INPUT);
+  if (type !== T_FILE) {
+    throw new StrataError(`${shown} is a ${ENTRY_TYPES[type]} at layer ${k}, not a regular file`, EXIT_INPUT);
+  }
   const holder = a.table.path(a.layers[layer].path[entry]);
   return { name: path, path: holder, layer, entry, size: a.entrySize(layer, entry), change: CHANGE_KINDS[kind] };
 }

@@ -51,7 +51,8 @@ export function gnuExtract(layers: Buffer[], scratch: string): Extracted {
       if (!m) continue;
       const dir = path.join(root, m[1] ?? '');
       if (m[2] === '.wh..opq') {
-        for (const e of fs.existsSync(dir) ? fs.readdirSync(dir) : []) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
+        const lower = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+        for (const e of lower) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
       } else if (!m[2].startsWith('.wh.')) {
         fs.rmSync(path.join(dir, m[2]), { recursive: true, force: true });
       }
