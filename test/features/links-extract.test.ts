@@ -41,7 +41,9 @@ const OLD = 'the old content of f, kept by its other names\n';
 describe('--extract of hard links', async () => {
   const trap = path.join(tmp, 'trap.tar');
   // usr/bin/tool is a hard link to etc/.bashrc (GNU tar writes the first name as the file).
-  const trapLayer = gnuLayer("mkdir -p etc usr/bin && echo 'alias ls=evil' > etc/.bashrc && " + 'ln etc/.bashrc usr/bin/tool');
+  const trapLayer = gnuLayer(
+    "mkdir -p etc usr/bin && echo 'alias ls=evil' > etc/.bashrc && ln etc/.bashrc usr/bin/tool",
+  );
   fs.writeFileSync(trap, await imageArchive({ shape: 'docker', layers: [trapLayer] }));
   const rewritten = path.join(tmp, 'rewritten.tar');
   fs.writeFileSync(
