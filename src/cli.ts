@@ -6,12 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK, sanitize } from './errors.js';
+import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK } from './errors.js';
+import { displayName, escapeText, nameFromText } from './model/names.js';
 import { parseSource, type SourceSpec } from './sources/source-spec.js';
 import { parsePlatform } from './archive/image-index.js';
 import { loadImage } from './sources/load.js';
 import type { LoadOptions } from './sources/assemble.js';
-import { buildReport, reportText } from './report/json.js';
+import { buildReport, jsonText, reportText } from './report/json.js';
 import type { LoadedImage } from './sources/image.js';
 import { textReport } from './report/text.js';
 import { stderrProgress } from './report/progress.js';
@@ -261,7 +262,7 @@ function sweepDeadTemps(dir: string, base: string): void {
 
 /** JSON to stdout or atomically to --json FILE; an image report's file lists are streamed. */
 async function emitJson(args: CliArgs, report: Record<string, unknown>, img?: LoadedImage): Promise<void> {
-  const chunks = img ? reportText(img, report) : [JSON.stringify(report, null, 2) + '\n'];
+  const chunks = img ? reportText(img, report) : [jsonText(report, 2) + '\n'];
   if (args.jsonFile) await writeAtomic(args.jsonFile, chunks);
   else for (const c of chunks) await writeOut(c);
 }
@@ -293,7 +294,8 @@ async function runCommand(args: CliArgs): Promise<number> {
     report.container = container;
     await emitJson(args, report, img);
   } else {
-    await writeOut(`Container: ${sanitize(container.name)} (${container.id.slice(0, 12)}, ${container.state}) on ${sanitize(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
+    const c = { name: escapeText(container.name), id: escapeText(container.id).slice(0, 12), state: escapeText(container.state) };
+    await writeOut(`Container: ${c.name} (${c.id}, ${c.state}) on ${escapeText(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
     await writeOut(textReport(img));
   }
   return EXIT_OK;
@@ -303,9 +305,11 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const img = await loadImage(spec, loadOptions(args));
   const k = args.layer ?? img.layers.length - 1;
   if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
-  const version = versionAt(img, args.extract!, k);
+  // The path the user typed is UTF-8 text; it names the bytes of its encoding.
+  const version = versionAt(img, nameFromText(args.extract!), k);
   const written = await extractTo(img, version, args.output);
-  process.stderr.write(`strata: extracted ${sanitize(version.path)} (layer ${version.layer}, ${version.size} B) to ${sanitize(written)}\n`);
+  const what = `${displayName(version.path)} (layer ${version.layer}, ${version.size} B)`;
+  process.stderr.write(`strata: extracted ${what} to ${escapeText(written)}\n`);
   return EXIT_OK;
 }
 
@@ -397,12 +401,12 @@ function installSafetyNet(): void {
 
 export function reportError(err: unknown): number {
   if (err instanceof StrataError) {
-    process.stderr.write(`strata: ${sanitize(err.message)}\n`);
+    process.stderr.write(`strata: ${escapeText(err.message)}\n`);
     return (reportedCode = err.exitCode);
   }
   const e = err as Error;
   const msg = e?.message ?? String(err);
-  process.stderr.write(`strata: ${sanitize(msg.split('\n')[0])}\n`);
+  process.stderr.write(`strata: ${escapeText(msg.split('\n')[0])}\n`);
   if (process.env.STRATA_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   return (reportedCode = EXIT_INPUT);
 }

@@ -26,6 +26,7 @@ import { Help } from './panes/Help.js';
 import { StatusBar } from './panes/StatusBar.js';
 import { Line } from './panes/Pane.js';
 import { safe } from './text.js';
+import { displayName } from '../model/names.js';
 
 interface Fetched<T> {
   data: T | null;
@@ -67,7 +68,7 @@ function loadingLines(key: string, label: string, l: LoadState, theme: Theme, af
   const layers = img ? ` · ${img.analysis.layerCount}/${img.layers.length} layers` : '';
   return [
     <Line key={`${key}l`}>{`${l.status === 'done' ? '✓ read' : 'reading'} ${safe(label)}…`}</Line>,
-    <Line key={`${key}p`} color={theme.dim}>{`${l.events} entries read${layers}${l.current && l.status !== 'done' ? ` · ${safe(l.current)}` : ''}`}</Line>,
+    <Line key={`${key}p`} color={theme.dim}>{`${l.events} entries read${layers}${l.current && l.status !== 'done' ? ` · ${displayName(l.current)}` : ''}`}</Line>,
   ];
 }
 

@@ -19,7 +19,8 @@ import { Engine, describeEngineError } from '../sources/engine.js';
 import { loadContainer } from '../sources/container.js';
 import { sharedLayers } from '../sources/shared.js';
 import { parseSource } from '../sources/source-spec.js';
-import { EXIT_INPUT, StrataError, sanitize } from '../errors.js';
+import { EXIT_INPUT, StrataError } from '../errors.js';
+import { escapeText } from '../model/names.js';
 import { App, type Services, type Start } from './App.js';
 import { themeFromEnv } from './theme.js';
 import { describeError } from './hooks/use-image-loader.js';
@@ -127,7 +128,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     }
     restore();
     const e = describeError(err);
-    process.stderr.write(`strata: ${sanitize(e.message)}\n`);
+    process.stderr.write(`strata: ${escapeText(e.message)}\n`);
     if (process.env.STRATA_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exit(err instanceof StrataError ? err.exitCode : EXIT_INPUT);
   };

@@ -1,8 +1,12 @@
 /** Small pure text helpers for the panes: fixed-width columns, wrapping, modes, sizes, dates. */
-import { sanitize } from '../errors.js';
+import { escapeText } from '../model/names.js';
 
-/** Untrusted text (names, commands, labels) made safe for the terminal: control characters escaped. */
-export const safe = (s: string): string => sanitize(s);
+/**
+ * Untrusted text (commands, labels, tags, digests, messages) made safe for the terminal: the one
+ * escaping function, `escapeText`. Names (paths) go through `displayName` instead. Escape before
+ * `fit` or `wrap` cut the text, so a cut never splits an escape and widths count the escaped form.
+ */
+export const safe = escapeText;
 
 /** Cut to `w` columns with an ellipsis, or pad with spaces to exactly `w` (ASCII-width text). */
 export function fit(s: string, w: number): string {

@@ -14,6 +14,7 @@ import type { ImageRow } from './images.js';
 import { detailLines } from './details.js';
 import { helpLines } from '../keymap.js';
 import { parseSize } from '../text.js';
+import { displayName } from '../../model/names.js';
 import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
@@ -397,7 +398,8 @@ function viewCommand(s: AppState, v: FileViewState, cmd: Command, ctx: AppCtx): 
     case 'save': {
       if (!v.version || v.saving) return [s, null];
       // Named after the path the user chose (a hard link's data may live under another name).
-      const base = v.path.slice(v.path.lastIndexOf('/') + 1);
+      // The prompt holds text the user edits: the name's display form.
+      const base = displayName(v.path.slice(v.path.lastIndexOf('/') + 1));
       return [{ ...s, prompt: { kind: 'save', text: `./${base}` } }, null];
     }
     default:
