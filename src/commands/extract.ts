@@ -11,12 +11,13 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import { displayName } from '../model/names.js';
 import { readVersion, type FileVersion } from '../sources/file-content.js';
 import type { LoadedImage } from '../sources/image.js';
 
 export function targetPath(version: FileVersion, output: string | undefined): string {
   const base = path.posix.basename(version.path);
-  if (base === '' || base === '.' || base === '..' || base.includes('\0')) throw new StrataError(`cannot name an output file after ${JSON.stringify(version.path)}; give -o`, EXIT_INPUT);
+  if (base === '' || base === '.' || base === '..' || base.includes('\0')) throw new StrataError(`cannot name an output file after ${displayName(version.path)}; give -o`, EXIT_INPUT);
   if (output === undefined) return path.resolve(base);
   const out = path.resolve(output);
   let st: fs.Stats | null = null;
@@ -77,7 +78,7 @@ export async function extractTo(img: LoadedImage, version: FileVersion, output: 
         current = null;
       },
     );
-    if (!current || written !== version.size) throw new StrataError(`extraction of ${version.path} came out at ${written} B, expected ${version.size} B`, EXIT_INPUT);
+    if (!current || written !== version.size) throw new StrataError(`extraction of ${displayName(version.path)} came out at ${written} B, expected ${version.size} B`, EXIT_INPUT);
     fs.renameSync(current, target);
     temps.splice(temps.indexOf(current), 1);
     return target;

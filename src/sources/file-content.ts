@@ -16,6 +16,7 @@ import { normalisePath } from '../model/path-table.js';
 import { K_REMOVED } from '../model/analysis.js';
 import { T_FILE, T_HARDLINK, ENTRY_TYPES } from '../model/layer-data.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import { displayName } from '../model/names.js';
 import { Engine, describeEngineError } from './engine.js';
 import type { LoadedImage } from './image.js';
 
@@ -40,18 +41,18 @@ export function versionAt(img: LoadedImage, path: string, k = img.layers.length 
       if (a.eventLayer(ev) > k) break;
       found = { layer: a.eventLayer(ev), entry: a.eventEntry(ev), kind: a.eventKind(ev) };
     }
-    if (!found || found.kind === K_REMOVED) throw new StrataError(`${path} does not exist at layer ${k}`, EXIT_INPUT);
+    if (!found || found.kind === K_REMOVED) throw new StrataError(`${displayName(path)} does not exist at layer ${k}`, EXIT_INPUT);
     const type = a.entryType(found.layer, found.entry);
     if (type === T_HARDLINK) {
       const d = a.layers[found.layer];
       cur = d.links[d.link[found.entry]];
       continue;
     }
-    if (type !== T_FILE) throw new StrataError(`${path} is a ${ENTRY_TYPES[type]} at layer ${k}, not a regular file`, EXIT_INPUT);
+    if (type !== T_FILE) throw new StrataError(`${displayName(path)} is a ${ENTRY_TYPES[type]} at layer ${k}, not a regular file`, EXIT_INPUT);
     const kinds = ['added', 'modified', 'removed', 'unchanged'];
     return { path: cur, layer: found.layer, entry: found.entry, size: a.entrySize(found.layer, found.entry), change: kinds[found.kind] };
   }
-  throw new StrataError(`${path}: hard links go round in circles`, EXIT_INPUT);
+  throw new StrataError(`${displayName(path)}: hard links go round in circles`, EXIT_INPUT);
 }
 
 /**
@@ -150,7 +151,7 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
   } else {
     throw new StrataError('this source cannot be read again (no file contents available)', EXIT_INPUT);
   }
-  if (!ok) throw new StrataError(`${version.path} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
+  if (!ok) throw new StrataError(`${displayName(version.path)} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
 }
 
 /** Up to `max` bytes of a version, in memory (the file view). */
