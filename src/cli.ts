@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK } from './errors.js';
 import { displayName, escapeText, nameFromText } from './model/names.js';
+import { normalisePath } from './model/path-table.js';
 import { parseSource, type SourceSpec } from './sources/source-spec.js';
 import { parsePlatform } from './archive/image-index.js';
 import { loadImage } from './sources/load.js';
@@ -305,12 +306,28 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const img = await loadImage(spec, loadOptions(args));
   const k = args.layer ?? img.layers.length - 1;
   if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
-  // The path the user typed is UTF-8 text; it names the bytes of its encoding.
-  const version = versionAt(img, nameFromText(args.extract!), k);
+  const version = versionAt(img, typedName(img, args.extract!), k);
   const written = await extractTo(img, version, args.output);
   const what = `${displayName(version.path)} (layer ${version.layer}, ${version.size} B)`;
   process.stderr.write(`strata: extracted ${what} to ${escapeText(written)}\n`);
   return EXIT_OK;
+}
+
+/**
+ * The name a typed path means (docs/semantics.md, "Names"): the bytes of its UTF-8; failing that,
+ * the one path whose display form is exactly what was typed (`/caf\xe9` reaches a name that is
+ * not UTF-8, which no UTF-8 text can spell).
+ */
+export function typedName(img: LoadedImage, text: string): string {
+  const name = nameFromText(text);
+  const table = img.analysis.table;
+  if (table.lookup(name) >= 0 || !text.includes('\\')) return name;
+  const want = `/${normalisePath(text).path}`;
+  for (let id = 1; id < table.size; id++) {
+    const p = table.path(id);
+    if (displayName(p) === want) return p;
+  }
+  return name;
 }
 
 async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
