@@ -92,6 +92,32 @@ describe('hostile text reaches no face raw', () => {
     assertSafe(j.stdout + j.stderr, '--ci --json');
   });
 
+  it('--ci --ignore globs match paths as shown (a non-UTF-8 name by its \\xNN form)', async () => {
+    const gate = [h.file, '--ci', '--no-cache', '--highestStrataWastedBytes', '0'];
+    const all = await strata(gate);
+    assert.equal(all.code, 1, `both wasted paths count: ${all.stdout}`);
+    const ignored = await strata([...gate, '--ignore', '/caf\\xe9', '--ignore', '/invoice*']);
+    assert.equal(ignored.code, 0, `ignoring both passes: ${ignored.stdout}`);
+    assert.match(ignored.stdout, /PASS {2}highestStrataWastedBytes: 0 B <= 0 B/);
+    assertSafe(ignored.stdout + ignored.stderr, '--ci --ignore');
+  });
+
+  it('strata diff: text escapes names, JSON carries them in display form with pathBase64', async () => {
+    const plain = path.join(scratch, 'plain.tar');
+    fs.writeFileSync(plain, await imageArchive({ layers: [await layerTar([{ name: 'a.txt', data: 'a' }])] }));
+    const t = await strata(['diff', plain, h.file, '--no-cache']);
+    assert.equal(t.code, 0, t.stderr);
+    assertSafe(t.stdout + t.stderr, 'diff text');
+    assert.ok(t.stdout.includes('+ ') && t.stdout.includes('/caf\\xe9'), t.stdout);
+    const j = await strata(['diff', plain, h.file, '--json', '--no-cache']);
+    assert.equal(j.code, 0, j.stderr);
+    assertSafe(j.stdout, 'diff JSON text');
+    const files = JSON.parse(j.stdout).files as any[];
+    const caf = files.find((f) => f.path === '/caf\\xe9');
+    assert.equal(caf?.change, 'added');
+    assert.ok(Buffer.from(caf.pathBase64, 'base64').equals(Buffer.concat([Buffer.from('/'), HOSTILE.names.latin1])));
+  });
+
   it('JSON keeps exact values (written safely) and carries pathBase64 for names the display form cannot give back', async () => {
     const r = await strata([h.file, '--json', '--files', '--no-cache']);
     assertSafe(r.stdout, 'JSON text'); // C1, bidi and zero-width characters are \u escapes in it
