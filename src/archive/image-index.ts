@@ -146,9 +146,15 @@ interface Candidate {
 function ociCandidates(store: DocStore, missing: string[]): Candidate[] {
   const index = parseJson<{ manifests?: OciDescriptor[] }>(store.json('index.json'), 'index.json');
   const fi = new Fields('index.json');
-  const top = (fi.optList(fi.doc(index).manifests, 'manifests') ?? []).map((d, i) => checkDescriptor(d, fi, fieldName('manifests', i)));
+  const top = (fi.optList(fi.doc(index).manifests, 'manifests') ?? []).map((d, i) =>
+    checkDescriptor(d, fi, fieldName('manifests', i)),
+  );
   const out: Candidate[] = [];
-  const queue: { desc: OciDescriptor; tags: string[]; depth: number }[] = top.map((d) => ({ desc: d, tags: refNames(d), depth: 0 }));
+  const queue: { desc: OciDescriptor; tags: string[]; depth: number }[] = top.map((d) => ({
+    desc: d,
+    tags: refNames(d),
+    depth: 0,
+  }));
   while (queue.length > 0) {
     const { desc, tags, depth } = queue.shift()!;
     if (desc.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
@@ -164,11 +170,15 @@ function ociCandidates(store: DocStore, missing: string[]): Candidate[] {
     const isIndex = INDEX_TYPES.has(desc.mediaType ?? '') || INDEX_TYPES.has(doc.mediaType ?? '') || (Array.isArray(doc.manifests) && !doc.layers);
     if (isIndex) {
       if (depth > 8) throw new ImageSelectError(`index nesting deeper than 8 at ${desc.digest}`);
-      const nested = (fm.optList(doc.manifests, 'manifests') ?? []).map((d, i) => checkDescriptor(d, fm, fieldName('manifests', i)));
+      const nested = (fm.optList(doc.manifests, 'manifests') ?? []).map((d, i) =>
+        checkDescriptor(d, fm, fieldName('manifests', i)),
+      );
       for (const d of nested) queue.push({ desc: d, tags: [...tags, ...refNames(d)], depth: depth + 1 });
       continue;
     }
-    if (!doc.config || !Array.isArray(doc.layers)) throw new ImageSelectError(`manifest ${desc.digest} has no config or layers`);
+    if (!doc.config || !Array.isArray(doc.layers)) {
+      throw new ImageSelectError(`manifest ${desc.digest} has no config or layers`);
+    }
     if (doc.layers.some((l) => !l || typeof l !== 'object')) throw new ImageSelectError(`manifest ${desc.digest} lists a layer that is not a descriptor`);
     checkDescriptor(doc.config, fm, 'config');
     doc.layers.forEach((l, i) => checkDescriptor(l, fm, fieldName('layers', i)));
@@ -263,7 +273,8 @@ export function resolveImage(store: DocStore, selector: Selector, resolveName: (
       if (!it || typeof it.Config !== 'string' || !Array.isArray(it.Layers)) throw new ImageSelectError('manifest.json entry without Config or Layers');
       if (!it.Layers.every((l) => typeof l === 'string')) throw new ImageSelectError(`manifest.json entry for ${it.Config} lists a layer that is not a path`);
       // RepoTags is optional (null for untagged images); when present, a list of strings.
-      it.RepoTags = new Fields('manifest.json').optStrList(it.RepoTags, `${fieldName('', items.indexOf(it))}.RepoTags`) ?? [];
+      const at = `${fieldName('', items.indexOf(it))}.RepoTags`;
+      it.RepoTags = new Fields('manifest.json').optStrList(it.RepoTags, at) ?? [];
       const cfgPath = resolveName(it.Config);
       return { it, cfgPath, cfg: readConfig(store, cfgPath, `image config ${it.Config}`) };
     });

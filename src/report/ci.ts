@@ -131,7 +131,10 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   const ignored = (path: string) => globs.some((m) => m(path) || m(path + '/'));
   // Globs match a path as it is shown (its display form), like the TUI's filters.
   const shown = (id: number) => displayName(a.table.path(id));
-  const skip = globs.length === 0 ? undefined : (id: number) => ignored(shown(id)) || hasIgnoredAncestor(shown(id), ignored);
+  const skip = globs.length === 0 ? undefined : (id: number) => {
+    const p = shown(id);
+    return ignored(p) || hasIgnoredAncestor(p, ignored);
+  };
   const dive = a.diveFigures(skip);
   let ignoredWaste = 0;
   if (skip) for (const w of wastedPaths(a)) if (skip(w.pathId)) ignoredWaste += w.bytes;

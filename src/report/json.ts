@@ -68,7 +68,8 @@ export function fileRow(a: Analysis, pathId: number, change: ChangeKind, layer: 
  * the exact bytes whenever the display form does not give them back.
  */
 export function jsonPath(name: string): { path: string; pathBase64?: string } {
-  return needsExactBytes(name) ? { path: displayName(name), pathBase64: nameBase64(name) } : { path: displayName(name) };
+  const path = displayName(name);
+  return needsExactBytes(name) ? { path, pathBase64: nameBase64(name) } : { path };
 }
 
 /** A file row as JSON writes it: names in their display form, with base64 bytes by the same rule. */
@@ -143,7 +144,11 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
         wastedBytes: dive.wastedBytes,
         userSizeBytes: dive.userSizeBytes,
         userWastedPercent: dive.userWastedPercent,
-        inefficientFiles: dive.inefficientFiles.map((f) => ({ ...jsonPath(a.table.path(f.path)), count: f.count, bytes: f.bytes })),
+        inefficientFiles: dive.inefficientFiles.map((f) => ({
+          ...jsonPath(a.table.path(f.path)),
+          count: f.count,
+          bytes: f.bytes,
+        })),
       },
     },
     wasted: wastedPaths(a).map((w) => ({ ...jsonPath(w.path), bytes: w.bytes, versions: w.versions, hiddenBy: w.hiddenBy })),

@@ -49,7 +49,9 @@ export class Fields {
 
   /** The document itself: a JSON object. */
   doc(v: unknown, what = 'the document'): Doc {
-    if (absent(v) || typeof v !== 'object' || Array.isArray(v)) throw new StrataError(`${this.where}: ${what} is ${kindOf(v)}, not an object`, this.exitCode);
+    if (absent(v) || typeof v !== 'object' || Array.isArray(v)) {
+      throw new StrataError(`${this.where}: ${what} is ${kindOf(v)}, not an object`, this.exitCode);
+    }
     return v as Doc;
   }
 

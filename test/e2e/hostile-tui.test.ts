@@ -4,10 +4,10 @@
  * sequences a terminal UI draws with, no ESC, BEL, BS, C1, bidi or zero-width character is left;
  * the pane title (which an OSC 0 would set) is untouched; the escapes are shown as text instead.
  * Searching by the display form (`\xe9`) finds a name that is not UTF-8. And an Engine answering a
- * field of the wrong type: the TUI shows the one-line error and quits with exit 3.
+ * field of the wrong type, and an archive with one: the TUI shows the one-line error, exit 3 or 2.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers/engine.js';
 import { screenLines, shellQuote, startTmux, type Tmux } from './tmux.js';
 import { hostileImage, type Hostile } from '../fixtures/hostile/display.js';
-import { imageArchiveWithMeta, layerTar } from '../fixtures/hostile/build.js';
+import { imageArchive, imageArchiveWithMeta, layerTar } from '../fixtures/hostile/build.js';
 import { startFakeEngine } from '../robustness/fake-engine.js';
 
 const BIN = join(ROOT, 'bin', 'strata.js');
@@ -133,6 +133,19 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     t.type('q');
     assert.equal(await waitExit(t, run.statusFile), 0);
     checkTypescript(run.typescript);
+  });
+
+  it('an archive whose layer mediaType is a number: the one-line error on screen, exit 2', async () => {
+    const layer = await layerTar([{ name: 'a.txt', data: 'a' }]);
+    const file = join(dir, 'typed.tar');
+    writeFileSync(file, await imageArchive({ layers: [layer], editManifest: (m) => ({ ...m, layers: [{ ...m.layers[0], mediaType: 5 }] }) }));
+    const run = launch(dir, [file, '--no-cache'], { XDG_CACHE_HOME: dir }, 200);
+    t = run.t;
+    const s = await t.waitFor((x) => x.includes('press q to quit'), 'the error screen');
+    assert.match(s, /✗ manifest sha256:[0-9a-f]{64}: layers\[0\]\.mediaType is a number, not a string/);
+    assert.match(s, /press q to quit \(exit 2\)/);
+    t.type('q');
+    assert.equal(await waitExit(t, run.statusFile), 2);
   });
 
   it('an Engine answering RepoTags "notalist": the one-line error on screen, exit 3', async () => {
