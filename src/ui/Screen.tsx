@@ -138,7 +138,8 @@ export function Screen(props: ScreenProps): React.ReactElement {
       main = <Loading width={width} height={layout.mainRows} lines={[...loadingLines('a', `A ${d.labels[0]}`, d.a, theme, ''), ...loadingLines('b', `B ${d.labels[1]}`, d.b, theme, '')]} />;
     }
     status = diffStatusLine(state, ctx.diff ?? null);
-  } else if (!model) {
+  } else if (!model || (load.error && model.img.layers.length === 0)) {
+    // Failed before any layer was known (a document of the wrong shape): the error, not empty panes.
     main = <Loading width={width} height={layout.mainRows} lines={loadingLines('i', props.loaderLabel, load, theme, state.fromList ? ', b to go back to the list' : '')} />;
     status = load.error ? 'error' : 'loading';
   } else if (state.view) {

@@ -116,9 +116,9 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     t.keys('Enter');
     await t.waitFor((x) => /search "notes" 1\/1/.test(x), 'notes.txt found');
     t.type('v');
-    await t.waitFor((x) => x.includes('File /notes.txt'), 'the file view');
-    // Control bytes make it open as a hex dump: m shows it as text.
-    if (!t.screen().includes('line one\\e')) t.type('m');
+    // Control bytes make it open as a hex dump (once read): m shows it as text.
+    s = await t.waitFor((x) => x.includes('File /notes.txt') && (x.includes('00000000  ') || x.includes('line one\\e')), 'the file view');
+    if (!s.includes('line one\\e')) t.type('m');
     s = await t.waitFor((x) => x.includes('line one\\e'), 'the file as text');
     assert.ok(s.includes('line one\\e]0;from-file\\x07'), `the file's escape shown:\n${s}`);
     assert.ok(s.includes('second \\u202e line'), s);
