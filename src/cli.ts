@@ -6,13 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK, sanitize } from './errors.js';
+import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK } from './errors.js';
 import { displayName, escapeText, nameFromText } from './model/names.js';
+import { normalisePath } from './model/path-table.js';
 import { parseSource, type SourceSpec } from './sources/source-spec.js';
 import { parsePlatform } from './archive/image-index.js';
 import { loadImage } from './sources/load.js';
 import type { LoadOptions } from './sources/assemble.js';
-import { buildReport, reportText } from './report/json.js';
+import { buildReport, jsonText, reportText } from './report/json.js';
 import type { LoadedImage } from './sources/image.js';
 import { textReport } from './report/text.js';
 import { stderrProgress } from './report/progress.js';
@@ -262,7 +263,7 @@ function sweepDeadTemps(dir: string, base: string): void {
 
 /** JSON to stdout or atomically to --json FILE; an image report's file lists are streamed. */
 async function emitJson(args: CliArgs, report: Record<string, unknown>, img?: LoadedImage): Promise<void> {
-  const chunks = img ? reportText(img, report) : [JSON.stringify(report, null, 2) + '\n'];
+  const chunks = img ? reportText(img, report) : [jsonText(report, 2) + '\n'];
   if (args.jsonFile) await writeAtomic(args.jsonFile, chunks);
   else for (const c of chunks) await writeOut(c);
 }
@@ -294,7 +295,8 @@ async function runCommand(args: CliArgs): Promise<number> {
     report.container = container;
     await emitJson(args, report, img);
   } else {
-    await writeOut(`Container: ${sanitize(container.name)} (${container.id.slice(0, 12)}, ${container.state}) on ${sanitize(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
+    const c = { name: escapeText(container.name), id: escapeText(container.id).slice(0, 12), state: escapeText(container.state) };
+    await writeOut(`Container: ${c.name} (${c.id}, ${c.state}) on ${escapeText(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
     await writeOut(textReport(img));
   }
   return EXIT_OK;
@@ -304,8 +306,8 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const img = await loadImage(spec, loadOptions(args));
   const k = args.layer ?? img.layers.length - 1;
   if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
-  // The path the user typed is UTF-8 text; it names the bytes of its encoding.
-  const version = versionAt(img, nameFromText(args.extract!), k);
+  // The path the user typed names bytes (see typedName).
+  const version = versionAt(img, typedName(img, args.extract!), k);
   const written = await extractTo(img, version, args.output);
   // A hard link's bytes are those of the file it joined, which the tar shipped under another name.
   const from =
@@ -315,6 +317,23 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const what = `${displayName(version.name)} (${from}, ${version.size} B)`;
   process.stderr.write(`strata: extracted ${what} to ${escapeText(written)}\n`);
   return EXIT_OK;
+}
+
+/**
+ * The name a typed path means (docs/semantics.md, "Names"): the bytes of its UTF-8; failing that,
+ * the one path whose display form is exactly what was typed (`/caf\xe9` reaches a name that is
+ * not UTF-8, which no UTF-8 text can spell).
+ */
+export function typedName(img: LoadedImage, text: string): string {
+  const name = nameFromText(text);
+  const table = img.analysis.table;
+  if (table.lookup(name) >= 0 || !text.includes('\\')) return name;
+  const want = `/${normalisePath(text).path}`;
+  for (let id = 1; id < table.size; id++) {
+    const p = table.path(id);
+    if (displayName(p) === want) return p;
+  }
+  return name;
 }
 
 async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
@@ -405,12 +424,12 @@ function installSafetyNet(): void {
 
 export function reportError(err: unknown): number {
   if (err instanceof StrataError) {
-    process.stderr.write(`strata: ${sanitize(err.message)}\n`);
+    process.stderr.write(`strata: ${escapeText(err.message)}\n`);
     return (reportedCode = err.exitCode);
   }
   const e = err as Error;
   const msg = e?.message ?? String(err);
-  process.stderr.write(`strata: ${sanitize(msg.split('\n')[0])}\n`);
+  process.stderr.write(`strata: ${escapeText(msg.split('\n')[0])}\n`);
   if (process.env.STRATA_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   return (reportedCode = EXIT_INPUT);
 }

@@ -19,6 +19,7 @@ import YAML from 'yaml';
 import type { LoadedImage } from '../sources/image.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { wastedPaths } from '../model/waste.js';
+import { displayName, escapeText } from '../model/names.js';
 
 export type RuleName = 'lowestEfficiency' | 'highestWastedBytes' | 'highestUserWastedPercent' | 'lowestStrataEfficiency' | 'highestStrataWastedBytes' | 'pinnedReference';
 export const RULE_NAMES: RuleName[] = ['lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent', 'lowestStrataEfficiency', 'highestStrataWastedBytes', 'pinnedReference'];
@@ -128,7 +129,12 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   const a = img.analysis;
   const globs = cfg.ignore.map((g) => picomatch(g.startsWith('/') ? g : `/${g}`, { dot: true }));
   const ignored = (path: string) => globs.some((m) => m(path) || m(path + '/'));
-  const skip = globs.length === 0 ? undefined : (id: number) => ignored(a.table.path(id)) || hasIgnoredAncestor(a.table.path(id), ignored);
+  // Globs match a path as it is shown (its display form), like the TUI's filters.
+  const shown = (id: number) => displayName(a.table.path(id));
+  const skip = globs.length === 0 ? undefined : (id: number) => {
+    const p = shown(id);
+    return ignored(p) || hasIgnoredAncestor(p, ignored);
+  };
   const dive = a.diveFigures(skip);
   let ignoredWaste = 0;
   if (skip) for (const w of wastedPaths(a)) if (skip(w.pathId)) ignoredWaste += w.bytes;
@@ -174,8 +180,10 @@ function hasIgnoredAncestor(path: string, ignored: (p: string) => boolean): bool
 }
 
 export function formatCi(res: CiResult, cfg: CiConfig): string {
-  const lines = [`CI gate (rules from ${cfg.origin}${cfg.ignore.length ? `; ignoring ${cfg.ignore.join(', ')}` : ''}):`];
-  for (const r of res.rules) lines.push(`  ${r.status}  ${r.rule}: ${r.message}`);
+  // Messages name the image's reference (its registry part included): escaped like any outside text.
+  const ignoring = cfg.ignore.length ? `; ignoring ${cfg.ignore.join(', ')}` : '';
+  const lines = [`CI gate (rules from ${escapeText(cfg.origin)}${escapeText(ignoring)}):`];
+  for (const r of res.rules) lines.push(`  ${r.status}  ${r.rule}: ${escapeText(r.message)}`);
   const n = (s: string) => res.rules.filter((r) => r.status === s).length;
   lines.push(`Result: ${res.passed ? 'PASS' : 'FAIL'} [${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped]`);
   return lines.join('\n');

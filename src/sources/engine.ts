@@ -7,6 +7,8 @@ import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
+import { Fields, fieldName } from './fields.js';
+import { checkContainerConfig } from '../archive/image-index.js';
 
 /** The API range this client speaks. */
 export const CLIENT_MIN_API = '1.40';
@@ -106,30 +108,86 @@ export class Engine {
     return cmpVersion(this.apiVersion, version) >= 0;
   }
 
+  /** Typed reads of this Engine's answers: a wrong type is an Engine failure (exit 3) naming the field. */
+  fields(what: string): Fields {
+    return new Fields(`the Engine at ${this.endpoint} answered ${what} with a bad field`, EXIT_ENGINE);
+  }
+
   async inspect(name: string): Promise<Docker.ImageInspectInfo> {
+    let info: Docker.ImageInspectInfo;
     try {
-      return await this.docker.getImage(name).inspect();
+      info = await this.docker.getImage(name).inspect();
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) throw new StrataError(`image not found: ${name}`, EXIT_INPUT);
       throw describeEngineError(err, this.endpoint);
     }
+    const f = this.fields(`the inspection of image ${name}`);
+    const x = f.doc(info, 'the answer');
+    f.str(x.Id, 'Id');
+    for (const k of ['RepoTags', 'RepoDigests']) f.optStrList(x[k], k);
+    for (const k of ['Os', 'Architecture', 'Variant', 'Created']) f.optStr(x[k], k);
+    const cfg = f.optObj(x.Config, 'Config');
+    if (cfg) checkContainerConfig(cfg, f, 'Config');
+    const rootfs = f.optObj(x.RootFS, 'RootFS');
+    if (rootfs) f.optStrList(rootfs.Layers, 'RootFS.Layers');
+    return info;
   }
 
   async history(name: string): Promise<{ Id: string; Created: number; CreatedBy: string; Size: number; Comment: string; Tags: string[] | null }[]> {
+    let list: unknown;
     try {
-      return (await this.docker.getImage(name).history()) as never;
+      list = await this.docker.getImage(name).history();
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) throw new StrataError(`image not found: ${name}`, EXIT_INPUT);
       throw describeEngineError(err, this.endpoint);
     }
+    const f = this.fields(`the history of image ${name}`);
+    f.list(list, 'the answer').forEach((h, i) => {
+      const at = fieldName('', i);
+      const x = f.obj(h, at);
+      for (const k of ['Created', 'Size']) f.num(x[k], `${at}.${k}`);
+      for (const k of ['Id', 'CreatedBy', 'Comment']) f.optStr(x[k], `${at}.${k}`);
+      f.optStrList(x.Tags, `${at}.Tags`);
+    });
+    return list as never;
   }
 
   async listImages(): Promise<Docker.ImageInfo[]> {
+    let list: unknown;
     try {
-      return await this.docker.listImages({ all: false });
+      list = await this.docker.listImages({ all: false });
     } catch (err) {
       throw describeEngineError(err, this.endpoint);
     }
+    const f = this.fields('the image list');
+    f.list(list, 'the answer').forEach((im, i) => {
+      const at = fieldName('', i);
+      const x = f.obj(im, at);
+      f.str(x.Id, `${at}.Id`);
+      for (const k of ['Created', 'Size']) f.num(x[k], `${at}.${k}`);
+      for (const k of ['SharedSize', 'Containers']) f.optNum(x[k], `${at}.${k}`);
+      for (const k of ['RepoTags', 'RepoDigests']) f.optStrList(x[k], `${at}.${k}`);
+    });
+    return list as Docker.ImageInfo[];
+  }
+
+  async listContainers(): Promise<Docker.ContainerInfo[]> {
+    let list: unknown;
+    try {
+      list = await this.docker.listContainers({ all: true });
+    } catch (err) {
+      throw describeEngineError(err, this.endpoint);
+    }
+    const f = this.fields('the container list');
+    f.list(list, 'the answer').forEach((c, i) => {
+      const at = fieldName('', i);
+      const x = f.obj(c, at);
+      for (const k of ['Id', 'Image']) f.str(x[k], `${at}.${k}`);
+      f.num(x.Created, `${at}.Created`);
+      for (const k of ['ImageID', 'State', 'Status']) f.optStr(x[k], `${at}.${k}`);
+      f.optStrList(x.Names, `${at}.Names`);
+    });
+    return list as Docker.ContainerInfo[];
   }
 
   /** `GET /images/{name}/get`, with `platform` where the API has it (1.48+). */

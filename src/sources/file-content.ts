@@ -171,7 +171,7 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
   } else {
     throw new StrataError('this source cannot be read again (no file contents available)', EXIT_INPUT);
   }
-  if (!ok) throw new StrataError(`${version.path} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
+  if (!ok) throw new StrataError(`${displayName(version.path)} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
 }
 
 /** Up to `max` bytes of a version, in memory (the file view). */

@@ -8,6 +8,7 @@
 import type { FileVersion } from '../../sources/file-content.js';
 import { formatBytes } from '../../report/format.js';
 import { safe } from '../text.js';
+import { displayName } from '../../model/names.js';
 
 /** Bytes read at most for the view (1 MiB). */
 export const VIEW_MAX_BYTES = 1 << 20;
@@ -197,7 +198,7 @@ export function viewSummary(v: FileViewState, rows: ViewRows): string {
   const ver = v.version;
   if (!ver) return `as of layer ${v.layer}`;
   const parts = [`${ver.change} in L${ver.layer}`, `${formatBytes(ver.size)} (${ver.size} B)`];
-  if (ver.path !== v.path) parts.push(`hard link to ${safe(ver.path)}`);
+  if (ver.path !== v.path) parts.push(`hard link to ${displayName(ver.path)}`);
   if (v.status === 'ready') parts.push(rows.kind);
   return parts.join(' · ');
 }
