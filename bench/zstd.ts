@@ -1,0 +1,116 @@
+/**
+ * zstd decoder benchmark: speed and peak memory of the candidates on a ~200 MB tar compressed at
+ * levels 3 and 19, against zlib's gunzip on the same tar (gzip -6), and how each treats a frame
+ * that declares a 1.875 GiB window.
+ *
+ *   node --import tsx bench/zstd.ts            # builds bench/out/zstd/ once, then measures
+ *
+ * Needs GNU tar, `zstd` and `gzip` (to make the inputs) and /usr/bin/time. Each decode runs in its
+ * own process under /usr/bin/time (wall seconds, peak RSS); the figure is the median of BENCH_RUNS.
+ * The tar is the first 200 MiB of `tar --sort=name -c /usr/lib` (binaries, text, data: an ordinary
+ * image layer's mix).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ZstdDecode } from '../src/archive/decode.js';
+import { zstdHugeWindowFrame } from '../test/fixtures/hostile/bounds.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.join(HERE, 'out', 'zstd');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+async function decode(kind: string, file: string): Promise<number> {
+  let n = 0;
+  const sink = new Writable({
+    write(c: Buffer, _e, cb) {
+      n += c.length;
+      cb();
+    },
+  });
+  if (kind === 'gunzip') await pipeline(createReadStream(file), createGunzip({ chunkSize: 256 * 1024 }), sink);
+  else if (kind === 'libzstd') await pipeline(createReadStream(file), new ZstdDecode(), sink);
+  else if (kind === 'fzstd') {
+    const { Decompress } = await import('fzstd');
+    const d = new Decompress((c) => {
+      n += c.length;
+    });
+    for await (const c of createReadStream(file)) d.push(c);
+    d.push(new Uint8Array(0), true);
+  } else if (kind === 'wasm-oneshot') {
+    // @bokuweb/zstd-wasm: only ZSTD_decompress over the whole blob (no streaming API exported).
+    const w = (await import('@bokuweb/zstd-wasm' as string)) as { init(): Promise<void>; decompress(b: Uint8Array): Uint8Array };
+    await w.init();
+    const { readFileSync } = await import('node:fs');
+    n = w.decompress(readFileSync(file)).length;
+  } else throw new Error(`unknown decoder ${kind}`);
+  return n;
+}
+
+function prepare(): Record<string, string> {
+  mkdirSync(OUT, { recursive: true });
+  const tar = path.join(OUT, 'usr-lib-200M.tar');
+  if (!existsSync(tar)) {
+    execFileSync('bash', ['-c', `tar --sort=name -c -C / usr/lib 2>/dev/null | head -c ${200 << 20} > ${tar}`]);
+  }
+  const files: Record<string, string> = { tar };
+  for (const [name, cmd] of [
+    ['gz6', `gzip -6 -c ${tar}`],
+    ['zst3', `zstd -3 -q -c ${tar}`],
+    ['zst19', `zstd -19 -T2 -q -c ${tar}`],
+  ]) {
+    const f = path.join(OUT, `usr-lib-200M.tar.${name}`);
+    if (!existsSync(f)) execFileSync('bash', ['-c', `${cmd} > ${f}.part && mv ${f}.part ${f}`]);
+    files[name] = f;
+  }
+  const win = path.join(OUT, 'window-1.875G.zst');
+  writeFileSync(win, zstdHugeWindowFrame(Buffer.alloc(1 << 20, 'a')));
+  files.win = win;
+  return files;
+}
+
+function timed(kind: string, file: string): { s: number; mb: number; out: string } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), 'decode', kind, file], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [s, kb] = last.split(' ').map(Number);
+  return { s, mb: Math.round(kb / 1024), out: (r.stdout.trim() || r.stderr.trim().split('\n')[0]).slice(0, 100) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (process.argv[2] === 'decode') {
+  try {
+    console.log(`${await decode(process.argv[3], process.argv[4])} bytes`);
+  } catch (err) {
+    console.log(`error: ${(err as Error).message}`);
+  }
+} else {
+  const f = prepare();
+  const mb = (p: string) => (statSync(p).size / 1e6).toFixed(1);
+  console.log(`tar ${mb(f.tar)} MB; gzip -6 ${mb(f.gz6)} MB; zstd -3 ${mb(f.zst3)} MB; zstd -19 ${mb(f.zst19)} MB`);
+  const rows: [string, string][] = [
+    ['gunzip', 'gz6'],
+    ['libzstd', 'zst3'],
+    ['libzstd', 'zst19'],
+    ['fzstd', 'zst3'],
+    ['fzstd', 'zst19'],
+    ['wasm-oneshot', 'zst3'],
+    ['wasm-oneshot', 'zst19'],
+    ['libzstd', 'win'],
+    ['fzstd', 'win'],
+    ['wasm-oneshot', 'win'],
+  ];
+  console.log('| decoder | input | seconds (median) | peak RSS MB | result |');
+  console.log('|---|---|---:|---:|---|');
+  for (const [kind, input] of rows) {
+    const runs = Array.from({ length: input === 'win' ? 1 : RUNS }, () => timed(kind, f[input]));
+    console.log(`| ${kind} | ${input} | ${median(runs.map((r) => r.s)).toFixed(2)} | ${median(runs.map((r) => r.mb))} | ${runs[0].out} |`);
+  }
+}
