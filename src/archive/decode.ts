@@ -71,7 +71,9 @@ export class ZstdDecode extends Transform {
         const [ret, produced, consumed] = this.dctx.decompressStream(out, src);
         src = src.subarray(consumed);
         const more = produced === out.length;
-        this.inFrame = ret !== 0;
+        // 0: a frame just ended. A call that moved nothing says nothing about the frame (after a
+        // frame's end it hints at the next frame header's size), so it leaves the state alone.
+        if (consumed > 0 || produced > 0) this.inFrame = ret !== 0;
         const room = produced > 0 ? this.push(out.subarray(0, produced)) : true;
         if (src.length === 0 && !more) break;
         if (!room) {
