@@ -8,10 +8,12 @@
  * Needs GNU tar, `zstd` and `gzip` (to make the inputs) and /usr/bin/time. Each decode runs in its
  * own process under /usr/bin/time (wall seconds, peak RSS); the figure is the median of BENCH_RUNS.
  * The tar is the first 200 MiB of `tar --sort=name -c /usr/lib` (binaries, text, data: an ordinary
- * image layer's mix).
+ * image layer's mix). The `strata` rows run the whole CLI (`strata oci:DIR --json --no-cache`) on
+ * an OCI layout holding that tar as its one layer, gzip or zstd.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, linkSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -67,6 +69,31 @@ function prepare(): Record<string, string> {
     if (!existsSync(f)) execFileSync('bash', ['-c', `${cmd} > ${f}.part && mv ${f}.part ${f}`]);
     files[name] = f;
   }
+  // The same layer as an OCI layout per compression, for the whole CLI (`strata oci:DIR`).
+  const diffId = `sha256:${execFileSync('sha256sum', [tar], { encoding: 'utf8' }).split(' ')[0]}`;
+  for (const [name, mt] of [
+    ['gz6', 'application/vnd.oci.image.layer.v1.tar+gzip'],
+    ['zst3', 'application/vnd.oci.image.layer.v1.tar+zstd'],
+    ['zst19', 'application/vnd.oci.image.layer.v1.tar+zstd'],
+  ]) {
+    const dir = path.join(OUT, `layout-${name}`);
+    files[`layout-${name}`] = dir;
+    if (existsSync(path.join(dir, 'index.json'))) continue;
+    const blobs = path.join(dir, 'blobs', 'sha256');
+    mkdirSync(blobs, { recursive: true });
+    const put = (data: Buffer | string) => {
+      const d = createHash('sha256').update(data).digest('hex');
+      writeFileSync(path.join(blobs, d), data);
+      return { digest: `sha256:${d}`, size: Buffer.byteLength(data) };
+    };
+    const blobDigest = execFileSync('sha256sum', [files[name]], { encoding: 'utf8' }).split(' ')[0];
+    linkSync(files[name], path.join(blobs, blobDigest));
+    const config = put(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] } }));
+    const layer = { mediaType: mt, digest: `sha256:${blobDigest}`, size: statSync(files[name]).size };
+    const manifest = put(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [layer] }));
+    writeFileSync(path.join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest }] }));
+  }
   const win = path.join(OUT, 'window-1.875G.zst');
   writeFileSync(win, zstdHugeWindowFrame(Buffer.alloc(1 << 20, 'a')));
   files.win = win;
@@ -74,13 +101,18 @@ function prepare(): Record<string, string> {
 }
 
 function timed(kind: string, file: string): { s: number; mb: number; out: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), 'decode', kind, file], {
+  const cmd =
+    kind === 'strata'
+      ? [process.execPath, path.join(HERE, '..', 'bin', 'strata.js'), `oci:${file}`, '--json', '--no-cache']
+      : [process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), 'decode', kind, file];
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], {
     encoding: 'utf8',
     timeout: 300_000,
   });
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const [s, kb] = last.split(' ').map(Number);
-  return { s, mb: Math.round(kb / 1024), out: (r.stdout.trim() || r.stderr.trim().split('\n')[0]).slice(0, 100) };
+  const out = kind === 'strata' ? (r.status === 0 ? `report, ${JSON.parse(r.stdout).layers[0].added.count} entries` : r.stderr.split('\n')[0]) : r.stdout.trim() || r.stderr.trim().split('\n')[0];
+  return { s, mb: Math.round(kb / 1024), out: out.slice(0, 100) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -103,6 +135,9 @@ if (process.argv[2] === 'decode') {
     ['fzstd', 'zst19'],
     ['wasm-oneshot', 'zst3'],
     ['wasm-oneshot', 'zst19'],
+    ['strata', 'layout-gz6'],
+    ['strata', 'layout-zst3'],
+    ['strata', 'layout-zst19'],
     ['libzstd', 'win'],
     ['fzstd', 'win'],
     ['wasm-oneshot', 'win'],
