@@ -6,7 +6,8 @@
  *   node --import tsx bench/zstd.ts            # builds bench/out/zstd/ once, then measures
  *
  * Needs GNU tar, `zstd` and `gzip` (to make the inputs) and /usr/bin/time. Each decode runs in its
- * own process under /usr/bin/time (wall seconds, peak RSS); the figure is the median of BENCH_RUNS.
+ * own process under /usr/bin/time (wall seconds, CPU seconds = user + system, peak RSS); each figure
+ * is the median of BENCH_RUNS. On a shared machine the CPU seconds are the steadier comparison.
  * The tar is the first 200 MiB of `tar --sort=name -c /usr/lib` (binaries, text, data: an ordinary
  * image layer's mix). The `strata` rows run the whole CLI (`strata oci:DIR --json --no-cache`) on
  * an OCI layout holding that tar as its one layer, gzip or zstd.
@@ -100,19 +101,19 @@ function prepare(): Record<string, string> {
   return files;
 }
 
-function timed(kind: string, file: string): { s: number; mb: number; out: string } {
+function timed(kind: string, file: string): { s: number; cpu: number; mb: number; out: string } {
   const cmd =
     kind === 'strata'
       ? [process.execPath, path.join(HERE, '..', 'bin', 'strata.js'), `oci:${file}`, '--json', '--no-cache']
       : [process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), 'decode', kind, file];
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...cmd], {
     encoding: 'utf8',
     timeout: 300_000,
   });
   const last = r.stderr.trim().split('\n').pop() ?? '';
-  const [s, kb] = last.split(' ').map(Number);
+  const [s, user, sys, kb] = last.split(' ').map(Number);
   const out = kind === 'strata' ? (r.status === 0 ? `report, ${JSON.parse(r.stdout).layers[0].added.count} entries` : r.stderr.split('\n')[0]) : r.stdout.trim() || r.stderr.trim().split('\n')[0];
-  return { s, mb: Math.round(kb / 1024), out: out.slice(0, 100) };
+  return { s, cpu: user + sys, mb: Math.round(kb / 1024), out: out.slice(0, 100) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -142,10 +143,11 @@ if (process.argv[2] === 'decode') {
     ['fzstd', 'win'],
     ['wasm-oneshot', 'win'],
   ];
-  console.log('| decoder | input | seconds (median) | peak RSS MB | result |');
-  console.log('|---|---|---:|---:|---|');
+  console.log('| decoder | input | wall s (median) | CPU s (median) | peak RSS MB | result |');
+  console.log('|---|---|---:|---:|---:|---|');
   for (const [kind, input] of rows) {
     const runs = Array.from({ length: input === 'win' ? 1 : RUNS }, () => timed(kind, f[input]));
-    console.log(`| ${kind} | ${input} | ${median(runs.map((r) => r.s)).toFixed(2)} | ${median(runs.map((r) => r.mb))} | ${runs[0].out} |`);
+    const m = (f: (r: (typeof runs)[0]) => number) => median(runs.map(f));
+    console.log(`| ${kind} | ${input} | ${m((r) => r.s).toFixed(2)} | ${m((r) => r.cpu).toFixed(2)} | ${m((r) => r.mb)} | ${runs[0].out} |`);
   }
 }

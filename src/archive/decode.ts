@@ -69,6 +69,7 @@ export class ZstdDecode extends Transform {
       for (;;) {
         const out = Buffer.allocUnsafe(ZstdDecode.OUT);
         const [ret, produced, consumed] = this.dctx.decompressStream(out, src);
+        if (consumed === 0 && produced === 0 && src.length > 0) throw new Error('the decoder made no progress');
         src = src.subarray(consumed);
         const more = produced === out.length;
         // 0: a frame just ended. A call that moved nothing says nothing about the frame (after a

@@ -76,7 +76,7 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
     await tm.waitFor((x) => x.includes('hostile:1') && x.includes('File tree'), 'the image');
     const [ms, s] = (await openFile(tm, 'oneline.txt')).split(/\|(.*)/s);
     t.diagnostic(`1 MiB line: view shown ${ms} ms after v`);
-    assert.ok(Number(ms) < 5000, `the view took ${ms} ms`);
+    assert.ok(Number(ms) < 10_000, `the view took ${ms} ms`);
     assert.match(s, /text, 1 line/);
     const row = screenLines(s).find((l) => /║1 │ abcdefghij/.test(l));
     assert.ok(row && row.length <= 120 && row.includes('…'), `the line is cut to the pane with an ellipsis:\n${s}`);
@@ -90,7 +90,7 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
     assert.ok(screenLines(w).every((l) => l.length <= 120));
 
     process.kill(Number(readFileSync(run.pidFile, 'utf8')), 'SIGHUP');
-    assert.equal(await exitStatus(run, 5000), 129, 'SIGHUP: exit 129');
+    assert.equal(await exitStatus(run, 10_000), 129, 'SIGHUP: exit 129');
     run.t.kill();
     run = undefined;
   });
@@ -111,12 +111,12 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
       tm.type(key);
       const x = await tm.waitFor((y) => want.test(y), `switch to ${want}`, 10_000);
       t.diagnostic(`switch to ${want}: ${Date.now() - t0} ms`);
-      assert.ok(Date.now() - t0 < 5000);
+      assert.ok(Date.now() - t0 < 10_000);
       assert.ok(screenLines(x).every((l) => l.length <= 120));
     }
     tm.keys('PageDown');
     tm.keys('PageDown');
     process.kill(Number(readFileSync(run.pidFile, 'utf8')), 'SIGTERM');
-    assert.equal(await exitStatus(run, 5000), 143, 'SIGTERM: exit 143');
+    assert.equal(await exitStatus(run, 10_000), 143, 'SIGTERM: exit 143');
   });
 });

@@ -147,7 +147,7 @@ describe('inputs that are not regular files', () => {
     assert.equal(JSON.parse(r.stdout).layers[0].added.count, 2);
   });
 
-  it('index.json or the manifest as a FIFO, and an archive that is a FIFO or /dev/zero: one line, exit 2, never blocks', async (t) => {
+  it('index.json as a FIFO, an archive that is a FIFO or /dev/zero, a CI rules file that is a FIFO: one line, exit 2, never blocks', async (t) => {
     const l = fresh();
     fs.rmSync(path.join(l.dir, 'index.json'));
     execFileSync('mkfifo', [path.join(l.dir, 'index.json')]);
@@ -164,5 +164,13 @@ describe('inputs that are not regular files', () => {
     const r3 = await cli(['docker-archive:/dev/zero']);
     bounded(r3, 'archive /dev/zero', t);
     assert.match(oneLine(r3, '/dev/zero'), /\/dev\/zero is a character device, not a regular file/);
+
+    // The CI rules file (`.dive-ci` of a checked-out repository, or --ci-config) as a FIFO.
+    const rules = path.join(scratch, `dive-ci-${n++}`);
+    execFileSync('mkfifo', [rules]);
+    const tar = await layerTar([{ name: 'etc/x', data: 'x' }]);
+    const r4 = await runCli([await archiveOf([tar], {}), '--ci', '--ci-config', rules, '--no-cache'], { timeoutMs: 60_000 });
+    bounded(r4, 'CI config FIFO', t);
+    assert.match(oneLine(r4, 'ci config'), /CI config .* is a FIFO \(named pipe\), not a regular file/);
   });
 });
