@@ -30,15 +30,21 @@ function filesOf(stdout: string): string[][] {
   return (JSON.parse(stdout).layers as { files: { path: string }[] }[]).map((l) => l.files.map((f) => f.path).sort());
 }
 
+/** The slowest run and the highest peak RSS seen so far (for the diagnostics). */
+const worst = { ms: 0, rssMb: 0 };
+const figures = () => `slowest run ${(worst.ms / 1000).toFixed(2)} s, highest peak RSS ${worst.rssMb} MB`;
+
 async function report(cache: string, file = IMAGE): Promise<{ files: string[][]; warnings: string[]; rssMb: number | null; ms: number }> {
   const r = await runCli([file, '--json', '--files'], { env: { STRATA_CACHE_DIR: cache } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
+  worst.ms = Math.max(worst.ms, r.ms);
+  worst.rssMb = Math.max(worst.rssMb, Math.round((r.maxRssKb ?? 0) / 1024));
   return { files: filesOf(r.stdout), warnings: JSON.parse(r.stdout).warnings, rssMb: r.maxRssKb && Math.round(r.maxRssKb / 1024), ms: r.ms };
 }
 
 describe('cache trust', () => {
-  it('an entry forged with a recomputed checksum (another layer relabelled) is not trusted: the layer is read again', async () => {
+  it('an entry forged with a recomputed checksum (another layer relabelled) is not trusted: the layer is read again', async (t) => {
     const cache = path.join(scratch, 'forge');
     const truth = await report(path.join(scratch, 'forge-clean'));
     await report(cache);
@@ -66,9 +72,10 @@ describe('cache trust', () => {
     // The rewritten entry is trusted again (the run after uses it and still agrees).
     assert.ok(new LayerCache(cache).get(victim.diffId, new PathTable()), 'the rewritten entry verifies');
     assert.deepEqual((await report(cache)).files, truth.files);
+    t.diagnostic(figures());
   });
 
-  it('an entry made with another cache\'s key is ignored; the key file is 0600 and a 0644 key disables the cache', async () => {
+  it('an entry made with another cache\'s key is ignored; the key file is 0600 and a 0644 key disables the cache', async (t) => {
     const a = path.join(scratch, 'key-a');
     const b = path.join(scratch, 'key-b');
     await report(a);
@@ -83,6 +90,7 @@ describe('cache trust', () => {
     fs.chmodSync(key, 0o644);
     const r = await report(a);
     assert.ok(r.warnings.some((w) => /is not used: .*key can be read by others \(mode 0644/.test(w)), JSON.stringify(r.warnings));
+    t.diagnostic(figures());
   });
 
   it('a cache root writable by group and others (0777) or owned by another user: one warning, the cache is not used', async (t) => {
@@ -115,5 +123,6 @@ describe('cache trust', () => {
     const r3 = await report(foreign);
     assert.deepEqual(r3.files, truth.files);
     assert.ok(r3.warnings.some((w) => /belongs to uid 12345, not to the user \(uid 0\)/.test(w)), JSON.stringify(r3.warnings));
+    t.diagnostic(figures());
   });
 });
