@@ -9,12 +9,12 @@
  * own process under /usr/bin/time (wall seconds, CPU seconds = user + system, peak RSS); each figure
  * is the median of BENCH_RUNS. On a shared machine the CPU seconds are the steadier comparison.
  * The tar is the first 200 MiB of `tar --sort=name -c /usr/lib` (binaries, text, data: an ordinary
- * image layer's mix). The `strata` rows run the whole CLI (`strata oci:DIR --json --no-cache`) on
+ * image layer's mix), ended after its last whole entry. The `strata` rows run the whole CLI (`strata oci:DIR --json --no-cache`) on
  * an OCI layout holding that tar as its one layer, gzip or zstd.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, linkSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -58,7 +58,10 @@ function prepare(): Record<string, string> {
   mkdirSync(OUT, { recursive: true });
   const tar = path.join(OUT, 'usr-lib-200M.tar');
   if (!existsSync(tar)) {
-    execFileSync('bash', ['-c', `tar --sort=name -c -C / usr/lib 2>/dev/null | head -c ${200 << 20} > ${tar}`]);
+    const cut = `${tar}.cut`;
+    execFileSync('bash', ['-c', `tar --sort=name -c -C / usr/lib 2>/dev/null | head -c ${200 << 20} > ${cut}`]);
+    endAtEntry(cut, tar);
+    rmSync(cut);
   }
   const files: Record<string, string> = { tar };
   for (const [name, cmd] of [
@@ -99,6 +102,30 @@ function prepare(): Record<string, string> {
   writeFileSync(win, zstdHugeWindowFrame(Buffer.alloc(1 << 20, 'a')));
   files.win = win;
   return files;
+}
+
+/**
+ * Copies `src` (a tar cut at an arbitrary byte) up to the end of its last whole entry, then the
+ * two zero blocks that end a tar: a valid tar for the whole-CLI rows. A pax or GNU long-name header
+ * counts with the entry it describes.
+ */
+function endAtEntry(src: string, dst: string): void {
+  const fd = openSync(src, 'r');
+  const size = fstatSync(fd).size;
+  const h = Buffer.alloc(512);
+  let off = 0;
+  let end = 0;
+  while (off + 512 <= size) {
+    readSync(fd, h, 0, 512, off);
+    if (h.every((b) => b === 0)) break;
+    const len = parseInt(h.toString('latin1', 124, 136).replace(/\0.*$/, '').trim() || '0', 8);
+    const next = off + 512 + Math.ceil(len / 512) * 512;
+    if (next > size) break;
+    if (!'xgLK'.includes(String.fromCharCode(h[156]))) end = next;
+    off = next;
+  }
+  closeSync(fd);
+  execFileSync('bash', ['-c', `head -c ${end} ${src} > ${dst} && head -c 1024 /dev/zero >> ${dst}`]);
 }
 
 function timed(kind: string, file: string): { s: number; cpu: number; mb: number; out: string } {
