@@ -18,6 +18,7 @@ import picomatch from 'picomatch';
 import YAML from 'yaml';
 import type { LoadedImage } from '../sources/image.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import { openRegularFile } from '../sources/regular-file.js';
 import { wastedPaths } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
 
@@ -83,10 +84,17 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
   const path = file ?? (fs.existsSync('.dive-ci') ? '.dive-ci' : undefined);
   if (path) {
     let text: string;
+    // A regular file of at most 1 MiB: a `.dive-ci` in a checked-out repository could be a FIFO
+    // or a link to a device (src/sources/regular-file.ts).
+    const { fd, size } = openRegularFile(path, `CI config ${path}`);
     try {
-      text = fs.readFileSync(path, 'utf8');
+      if (size > 1 << 20) throw new StrataError(`CI config ${path} is ${size} bytes, more than the 1 MiB strata reads`, EXIT_INPUT);
+      text = fs.readFileSync(fd, 'utf8');
     } catch (err) {
+      if (err instanceof StrataError) throw err;
       throw new StrataError(`cannot read CI config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_INPUT);
+    } finally {
+      fs.closeSync(fd);
     }
     let doc: unknown;
     try {

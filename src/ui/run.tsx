@@ -112,7 +112,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
   const onSignal = (sig: NodeJS.Signals) => {
     instance.unmount();
     restore();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
   };
   const onFatal = (err: unknown) => {
     try {
@@ -128,6 +128,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
   try {
@@ -139,6 +140,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     restore();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     process.off('uncaughtException', onFatal);
     process.off('unhandledRejection', onFatal);
   }

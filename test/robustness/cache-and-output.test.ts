@@ -25,7 +25,9 @@ after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const MAGIC = 'STRATA-LAYER-CACHE\n';
 
 /** A cache file is whole when it has the magic line and its sha256 trailer matches (format v1). */
-function wholeCacheFile(buf: Buffer): boolean {
+/** A whole entry: the codec's bytes (ending in their sha256), then the cache's 32-byte HMAC. */
+function wholeCacheFile(file: Buffer): boolean {
+  const buf = file.subarray(0, Math.max(0, file.length - 32));
   if (buf.length < MAGIC.length + 36 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return false;
   const body = buf.subarray(0, buf.length - 32);
   return createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32));
