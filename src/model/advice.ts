@@ -1,0 +1,604 @@
+/**
+ * Waste advice (docs/semantics.md, "Advice"): what to change in the build, with the bytes it saves,
+ * computed from the analysis, never estimated. Pure: no I/O.
+ *
+ * - shipped-then-hidden: the waste records grouped by (step that shipped, step that hid); they add
+ *   up to wastedBytes because they are the waste records themselves.
+ * - duplicate-content: distinct files of the final filesystem (a link group is one file) with equal
+ *   size and content hash; whole directory trees that are copies are one item.
+ * - leftover: package-manager caches, docs and VCS data in the final filesystem (LEFTOVERS).
+ * - recoverableBytes: wasted bytes, plus the final filesystem's bytes once every leftover is gone
+ *   and one copy of each remaining content is kept (each byte counted once).
+ */
+import { K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
+import { HASH_LEN, T_DIR, T_FILE, T_HARDLINK, T_SYMLINK } from './layer-data.js';
+import { createHash } from 'node:crypto';
+import { displayName } from './names.js';
+
+/**
+ * The leftover catalogue. A pattern is a path prefix: anchored ("/var/cache/apt") from the root, or
+ * floating (".cache/pip") at any depth; it names a directory, and everything below it is a leftover.
+ * The first pattern that matches a directory decides its category. Add rows here; nothing else
+ * needs to change.
+ */
+export interface LeftoverRule {
+  category: string;
+  what: string;
+  patterns: string[];
+  fix: string;
+}
+
+export const LEFTOVERS: readonly LeftoverRule[] = [
+  {
+    category: 'apt',
+    what: 'apt caches and package lists',
+    patterns: ['/var/cache/apt', '/var/lib/apt/lists'],
+    fix: '`apt-get clean && rm -rf /var/lib/apt/lists/*` in the same RUN as the install',
+  },
+  { category: 'apk', what: 'apk cache', patterns: ['/var/cache/apk'], fix: '`apk add --no-cache`, or `rm -rf /var/cache/apk/*` in the same RUN' },
+  { category: 'dnf', what: 'dnf cache', patterns: ['/var/cache/dnf'], fix: '`dnf clean all` in the same RUN as the install' },
+  { category: 'yum', what: 'yum cache', patterns: ['/var/cache/yum'], fix: '`yum clean all && rm -rf /var/cache/yum` in the same RUN as the install' },
+  { category: 'pip', what: 'pip cache', patterns: ['.cache/pip'], fix: '`pip install --no-cache-dir` (or `PIP_NO_CACHE_DIR=1`)' },
+  { category: 'npm', what: 'npm cache', patterns: ['.npm/_cacache'], fix: '`npm cache clean --force` in the same RUN, or a cache mount (`RUN --mount=type=cache`)' },
+  {
+    category: 'yarn',
+    what: 'yarn cache',
+    patterns: ['.cache/yarn', '/usr/local/share/.cache/yarn'],
+    fix: '`yarn cache clean` in the same RUN, or a cache mount (`RUN --mount=type=cache`)',
+  },
+  {
+    category: 'go',
+    what: 'Go build and module caches',
+    patterns: ['.cache/go-build', '/go/pkg/mod/cache'],
+    fix: '`go clean -cache -modcache` in the same RUN, a cache mount, or build in a separate stage',
+  },
+  {
+    category: 'docs',
+    what: 'documentation',
+    patterns: ['/usr/share/doc', '/usr/share/man', '/usr/share/info'],
+    fix: 'keep docs out at install time (dpkg `path-exclude`, `dnf --nodocs`), or remove them in the same RUN',
+  },
+  { category: 'vcs', what: 'version-control data', patterns: ['.git'], fix: 'add `.git` to `.dockerignore`, or clone with `--depth 1` and remove `.git` in the same RUN' },
+];
+
+export type HideHow = 'deleted' | 'metadata' | 'replaced';
+export const HIDE_HOWS: readonly HideHow[] = ['deleted', 'metadata', 'replaced'];
+
+/** A path of an item and the layer at which the tree should show it. */
+export interface AdviceTarget {
+  path: number;
+  layer: number;
+}
+
+interface ItemBase {
+  bytes: number;
+  message: string;
+  /** Paths (largest first for waste and leftovers; the kept copy first for duplicates). */
+  targets: AdviceTarget[];
+}
+
+export interface ShippedThenHiddenItem extends ItemBase {
+  kind: 'shipped-then-hidden';
+  shippedBy: number;
+  hiddenBy: number;
+  /** Distinct paths. */
+  files: number;
+  hiding: Record<HideHow, number>;
+}
+
+export interface DuplicateItem extends ItemBase {
+  kind: 'duplicate-content';
+  /** Bytes of one copy. */
+  size: number;
+  copies: number;
+  /** A whole directory tree copied; its files are not listed again. */
+  directory: boolean;
+  /** Files in one copy. */
+  files: number;
+}
+
+export interface LeftoverItem extends ItemBase {
+  kind: 'leftover';
+  category: string;
+  files: number;
+  layers: number[];
+}
+
+export type AdviceItem = ShippedThenHiddenItem | DuplicateItem | LeftoverItem;
+
+export interface Advice {
+  items: AdviceItem[];
+  /** Waste records counted (wastedBytes, less ignored paths). */
+  wastedBytes: number;
+  /** Sum of the duplicate items. */
+  duplicateBytes: number;
+  /** Sum of the leftover items. */
+  leftoverBytes: number;
+  recoverableBytes: number;
+}
+
+export interface AdviceOptions {
+  /** Paths to leave out (CI ignore globs): their waste, and their names in the final filesystem. */
+  exclude?: (path: number) => boolean;
+  /** Paths listed per waste or leftover item (default 10). */
+  maxPaths?: number;
+  /** Copies listed per duplicate item (default 100). */
+  maxCopies?: number;
+}
+
+const memo = new WeakMap<Analysis, { layers: number; advice: Advice }>();
+
+/** The advice for the layers merged so far (memoised per layer count when nothing is excluded). */
+export function adviceFor(a: Analysis, opts: AdviceOptions = {}): Advice {
+  if (opts.exclude || opts.maxPaths !== undefined || opts.maxCopies !== undefined) return computeAdvice(a, opts);
+  const m = memo.get(a);
+  if (m && m.layers === a.layerCount) return m.advice;
+  const advice = computeAdvice(a, opts);
+  memo.set(a, { layers: a.layerCount, advice });
+  return advice;
+}
+
+export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
+  const maxPaths = opts.maxPaths ?? 10;
+  const maxCopies = opts.maxCopies ?? 100;
+  const items: AdviceItem[] = [];
+  const waste = stepPairs(a, opts.exclude, maxPaths);
+  items.push(...waste.items);
+  const fin = finalFilesystem(a, opts.exclude, maxPaths, maxCopies);
+  items.push(...fin.items);
+  items.sort((x, y) => y.bytes - x.bytes || KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || (x.targets[0]?.path ?? 0) - (y.targets[0]?.path ?? 0));
+  return {
+    items,
+    wastedBytes: waste.total,
+    duplicateBytes: fin.duplicateBytes,
+    leftoverBytes: fin.leftoverBytes,
+    recoverableBytes: waste.total + fin.recoverable,
+  };
+}
+
+const KIND_ORDER: Record<AdviceItem['kind'], number> = { 'shipped-then-hidden': 0, leftover: 1, 'duplicate-content': 2 };
+
+// ---- shipped then hidden ----
+
+interface Pair {
+  shippedBy: number;
+  hiddenBy: number;
+  bytes: number;
+  hiding: Record<HideHow, number>;
+  paths: Map<number, number>;
+}
+
+function stepPairs(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number): { items: ShippedThenHiddenItem[]; total: number } {
+  const pairs = new Map<string, Pair>();
+  let total = 0;
+  for (const w of a.waste) {
+    if (exclude && exclude(w.path)) continue;
+    const key = `${w.layer}:${w.hiddenBy}`;
+    let g = pairs.get(key);
+    if (!g) pairs.set(key, (g = { shippedBy: w.layer, hiddenBy: w.hiddenBy, bytes: 0, hiding: { deleted: 0, metadata: 0, replaced: 0 }, paths: new Map() }));
+    g.bytes += w.size;
+    total += w.size;
+    g.hiding[hideHow(a, w.path, w.layer, w.hiddenBy, w.hiddenKind)] += w.size;
+    g.paths.set(w.path, (g.paths.get(w.path) ?? 0) + w.size);
+  }
+  const items: ShippedThenHiddenItem[] = [];
+  for (const g of pairs.values()) {
+    const largest = [...g.paths].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, maxPaths);
+    items.push({
+      kind: 'shipped-then-hidden',
+      shippedBy: g.shippedBy,
+      hiddenBy: g.hiddenBy,
+      bytes: g.bytes,
+      files: g.paths.size,
+      hiding: g.hiding,
+      message: pairMessage(g),
+      targets: largest.map(([path]) => ({ path, layer: g.hiddenBy })),
+    });
+  }
+  return { items, total };
+}
+
+/** How a version was hidden: deleted, rewritten with the same content (only metadata), or replaced. */
+function hideHow(a: Analysis, path: number, shipped: number, hidden: number, kind: number): HideHow {
+  if (kind === K_REMOVED) return 'deleted';
+  if (kind === K_UNCHANGED) return 'metadata';
+  if (shipped === hidden) return 'replaced';
+  for (let ev = a.firstEvent(path); ev >= 0; ev = a.eventNext(ev)) {
+    const l = a.eventLayer(ev);
+    if (l > hidden) break;
+    if (l !== hidden || a.eventPrevLayer(ev) !== shipped) continue;
+    const ne = a.eventEntry(ev);
+    const oe = a.eventPrevEntry(ev);
+    if (ne < 0 || oe < 0) return 'replaced';
+    const n = a.layers[hidden];
+    const o = a.layers[shipped];
+    if (n.type[ne] !== T_FILE || o.type[oe] !== T_FILE || n.size[ne] !== o.size[oe]) return 'replaced';
+    for (let i = 0; i < HASH_LEN; i++) if (n.hash[ne * HASH_LEN + i] !== o.hash[oe * HASH_LEN + i]) return 'replaced';
+    return 'metadata';
+  }
+  return 'replaced';
+}
+
+const HOW_TEXT: Record<HideHow, (g: Pair) => string> = {
+  deleted: (g) => `deleted by L${g.hiddenBy}: delete them in the RUN that creates them, or build in a separate stage`,
+  metadata: () => 'rewritten with the same content or only a new mode or owner: set the mode where the files are created (`COPY --chmod`, or `chmod` in the same RUN)',
+  replaced: () => 'replaced with new content: write the final version in the step that creates them, or build in a separate stage',
+};
+
+function pairMessage(g: Pair): string {
+  const kinds = HIDE_HOWS.filter((h) => g.hiding[h] > 0).sort((x, y) => g.hiding[y] - g.hiding[x]);
+  if (g.shippedBy === g.hiddenBy) return `L${g.shippedBy} writes these files twice in its own tar; only the last copy is visible: write each file once`;
+  const head = `shipped by L${g.shippedBy} and hidden by L${g.hiddenBy}`;
+  return `${head}: ${kinds.map((h) => HOW_TEXT[h](g)).join('; ')}`;
+}
+
+// ---- the final filesystem: duplicates and leftovers ----
+
+interface Rule {
+  cat: number;
+  segs: string[];
+  anchored: boolean;
+}
+
+const RULES: Rule[] = LEFTOVERS.flatMap((r, cat) =>
+  r.patterns.map((p) => ({ cat, segs: p.split('/').filter((s) => s !== ''), anchored: p.startsWith('/') })),
+);
+const RULES_BY_LAST = new Map<string, Rule[]>();
+for (const r of RULES) {
+  const last = r.segs[r.segs.length - 1];
+  const list = RULES_BY_LAST.get(last) ?? [];
+  list.push(r);
+  RULES_BY_LAST.set(last, list);
+}
+
+function matchRule(a: Analysis, p: number): number {
+  const rules = RULES_BY_LAST.get(a.table.name(p));
+  if (!rules) return -1;
+  const t = a.table;
+  for (const r of rules) {
+    if (r.anchored && t.depth(p) !== r.segs.length) continue;
+    let cur = p;
+    let ok = true;
+    for (let i = r.segs.length - 1; i >= 0; i--) {
+      if (cur <= 0 || t.name(cur) !== r.segs[i]) {
+        ok = false;
+        break;
+      }
+      cur = t.parent(cur);
+    }
+    if (ok) return r.cat;
+  }
+  return -1;
+}
+
+/** The entry that carries a hard link's data, following the link from layer `layer` (null when none). */
+function resolveLink(a: Analysis, layer: number, entry: number): { layer: number; entry: number } | null {
+  let l = layer;
+  let e = entry;
+  for (let hop = 0; hop < 8; hop++) {
+    const d = a.layers[l];
+    if (d.type[e] === T_FILE) return { layer: l, entry: e };
+    if (d.type[e] !== T_HARDLINK || d.link[e] < 0) return null;
+    const target = a.table.lookup(d.links[d.link[e]]);
+    if (target < 0) return null;
+    // The target's version as of layer l: its last event at or below l.
+    let found = -1;
+    for (let ev = a.firstEvent(target); ev >= 0; ev = a.eventNext(ev)) {
+      if (a.eventLayer(ev) > l) break;
+      found = ev;
+    }
+    if (found < 0 || a.eventKind(found) === K_REMOVED || a.eventEntry(found) < 0) return null;
+    l = a.eventLayer(found);
+    e = a.eventEntry(found);
+  }
+  return null;
+}
+
+interface FinalResult {
+  items: AdviceItem[];
+  duplicateBytes: number;
+  leftoverBytes: number;
+  recoverable: number;
+}
+
+function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number, maxCopies: number): FinalResult {
+  const t = a.table;
+  const n = t.size;
+  // Visible names (not excluded) and the distinct files (link groups) they name.
+  const visible = new Uint8Array(n);
+  const nameFile = new Int32Array(n).fill(-1);
+  const fLayer: number[] = [];
+  const fEntry: number[] = [];
+  const fSize: number[] = [];
+  const fFirst: number[] = [];
+  const fNames: number[] = [];
+  const byEntry: (Int32Array | undefined)[] = [];
+  visible[0] = 1;
+  for (let p = 1; p < n; p++) {
+    const L = a.topLayer(p);
+    if (L < 0 || !visible[t.parent(p)] || (exclude && exclude(p))) continue;
+    visible[p] = 1;
+    const e = a.topEntry(p);
+    const type = a.entryType(L, e);
+    if (type !== T_FILE && type !== T_HARDLINK) continue;
+    const id = type === T_FILE ? { layer: L, entry: e } : resolveLink(a, L, e);
+    if (!id) continue;
+    let idx = byEntry[id.layer];
+    if (!idx) idx = byEntry[id.layer] = new Int32Array(a.layers[id.layer].count).fill(-1);
+    let f = idx[id.entry];
+    if (f < 0) {
+      f = idx[id.entry] = fLayer.length;
+      fLayer.push(id.layer);
+      fEntry.push(id.entry);
+      fSize.push(a.layers[id.layer].size[id.entry]);
+      fFirst.push(p);
+      fNames.push(0);
+    }
+    fNames[f]++;
+    nameFile[p] = f;
+  }
+  const nf = fLayer.length;
+
+  // Content groups: equal size and hash; zero-size files and unknown content (a zero hash) never group.
+  const known = (f: number) => {
+    const h = a.layers[fLayer[f]].hash;
+    const o = fEntry[f] * HASH_LEN;
+    for (let i = 0; i < HASH_LEN; i++) if (h[o + i] !== 0) return true;
+    return false;
+  };
+  const cand: number[] = [];
+  for (let f = 0; f < nf; f++) if (fSize[f] > 0 && known(f)) cand.push(f);
+  const cmp = (x: number, y: number) => {
+    if (fSize[x] !== fSize[y]) return fSize[x] - fSize[y];
+    const hx = a.layers[fLayer[x]].hash;
+    const hy = a.layers[fLayer[y]].hash;
+    const ox = fEntry[x] * HASH_LEN;
+    const oy = fEntry[y] * HASH_LEN;
+    for (let i = 0; i < HASH_LEN; i++) if (hx[ox + i] !== hy[oy + i]) return hx[ox + i] - hy[oy + i];
+    return 0;
+  };
+  cand.sort((x, y) => cmp(x, y) || x - y);
+  const fGroup = new Int32Array(nf).fill(-1);
+  const groups: number[][] = [];
+  for (let i = 0; i < cand.length; ) {
+    let j = i + 1;
+    while (j < cand.length && cmp(cand[i], cand[j]) === 0) j++;
+    if (j - i >= 2) {
+      const g = cand.slice(i, j);
+      for (const f of g) fGroup[f] = groups.length;
+      groups.push(g);
+    }
+    i = j;
+  }
+
+  // Leftovers: the category of every visible path (inherited from the matching directory).
+  const cat = new Int8Array(n).fill(-1);
+  const catRoot = new Int32Array(n).fill(-1);
+  for (let p = 1; p < n; p++) {
+    if (!visible[p]) continue;
+    const up = t.parent(p);
+    if (cat[up] >= 0) {
+      cat[p] = cat[up];
+      catRoot[p] = catRoot[up];
+    } else if (a.entryType(a.topLayer(p), a.topEntry(p)) === T_DIR) {
+      const c = matchRule(a, p);
+      if (c >= 0) {
+        cat[p] = c;
+        catRoot[p] = p;
+      }
+    }
+  }
+  // A file is a leftover of a category when all its names are in it (-2: names in several places).
+  const fCat = new Int8Array(nf).fill(-1);
+  const fSeen = new Uint8Array(nf);
+  for (let p = 1; p < n; p++) {
+    const f = nameFile[p];
+    if (f < 0) continue;
+    if (!fSeen[f]) {
+      fSeen[f] = 1;
+      fCat[f] = cat[p];
+    } else if (fCat[f] !== cat[p]) fCat[f] = -2;
+  }
+  const items: AdviceItem[] = [];
+  let leftoverBytes = 0;
+  const perCat = LEFTOVERS.map(() => ({ bytes: 0, files: 0, layers: new Set<number>(), roots: new Map<number, number>() }));
+  for (let f = 0; f < nf; f++) {
+    const c = fCat[f];
+    if (c < 0) continue;
+    const s = perCat[c];
+    s.bytes += fSize[f];
+    s.files++;
+    s.layers.add(fLayer[f]);
+    const root = catRoot[fFirst[f]];
+    s.roots.set(root, (s.roots.get(root) ?? 0) + fSize[f]);
+  }
+  perCat.forEach((s, c) => {
+    if (s.bytes <= 0) return;
+    leftoverBytes += s.bytes;
+    const layers = [...s.layers].sort((x, y) => x - y);
+    const roots = [...s.roots].filter(([, b]) => b > 0).sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, maxPaths);
+    const rule = LEFTOVERS[c];
+    items.push({
+      kind: 'leftover',
+      category: rule.category,
+      bytes: s.bytes,
+      files: s.files,
+      layers,
+      message: `${rule.what} in the final filesystem, shipped by ${layers.map((l) => `L${l}`).join(', ')}: ${rule.fix}`,
+      targets: roots.map(([path]) => ({ path, layer: mostBytesLayer(a, path, visible, nameFile, fSize) })),
+    });
+  });
+
+  // Duplicates: whole directory trees first, then single files.
+  const dup = duplicates(a, { visible, nameFile, fLayer, fEntry, fSize, fFirst, fNames, fGroup, groups, maxCopies });
+  items.push(...dup.items);
+
+  // Recoverable in the final filesystem: the leftovers, then one copy of each content kept among the rest.
+  let recoverable = leftoverBytes;
+  for (const g of groups) {
+    let rest = 0;
+    for (const f of g) if (fCat[f] < 0) rest++;
+    if (rest >= 2) recoverable += fSize[g[0]] * (rest - 1);
+  }
+  return { items, duplicateBytes: dup.bytes, leftoverBytes, recoverable };
+}
+
+/** The layer that shipped most of the bytes under `root` (where the tree shows them). */
+function mostBytesLayer(a: Analysis, root: number, visible: Uint8Array, nameFile: Int32Array, fSize: number[]): number {
+  const by = new Map<number, number>();
+  a.table.forEachDescendant(root, (d) => {
+    if (!visible[d]) return false;
+    const f = nameFile[d];
+    if (f >= 0) by.set(a.topLayer(d), (by.get(a.topLayer(d)) ?? 0) + fSize[f]);
+  });
+  let best = a.topLayer(root);
+  let bytes = -1;
+  for (const [l, b] of by) if (b > bytes || (b === bytes && l < best)) [best, bytes] = [l, b];
+  return best;
+}
+
+interface DupInput {
+  visible: Uint8Array;
+  nameFile: Int32Array;
+  fLayer: number[];
+  fEntry: number[];
+  fSize: number[];
+  fFirst: number[];
+  fNames: number[];
+  fGroup: Int32Array;
+  groups: number[][];
+  maxCopies: number;
+}
+
+function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: number } {
+  const t = a.table;
+  const n = t.size;
+  const { visible, nameFile, fSize, fGroup, groups } = d;
+  // Bottom-up (descending ids): which directories hold only duplicated content, their apparent
+  // bytes, files and the newest layer among their files.
+  const unique = new Uint8Array(n);
+  const dirBytes = new Float64Array(n);
+  const dirFiles = new Int32Array(n);
+  const dirLayer = new Int32Array(n).fill(-1);
+  const isDir = new Uint8Array(n);
+  for (let p = n - 1; p > 0; p--) {
+    if (!visible[p]) continue;
+    const type = a.entryType(a.topLayer(p), a.topEntry(p));
+    const up = t.parent(p);
+    if (type === T_DIR) {
+      isDir[p] = 1;
+    } else {
+      const f = nameFile[p];
+      if (f >= 0 && fSize[f] > 0) {
+        if (fGroup[f] < 0) unique[p] = 1;
+        dirBytes[p] = fSize[f];
+        dirFiles[p] = 1;
+      }
+      dirLayer[p] = a.topLayer(p);
+    }
+    if (unique[p]) unique[up] = 1;
+    dirBytes[up] += dirBytes[p];
+    dirFiles[up] += dirFiles[p];
+    if (dirLayer[p] > dirLayer[up]) dirLayer[up] = dirLayer[p];
+  }
+  // Signatures of the directories that hold only duplicated content (children sorted by name).
+  const sig = new Map<number, string>();
+  const bySig = new Map<string, number[]>();
+  for (let p = n - 1; p > 0; p--) {
+    if (!visible[p] || !isDir[p] || unique[p]) continue;
+    const kids: number[] = [];
+    for (let c = t.firstChild(p); c >= 0; c = t.nextSibling(c)) if (visible[c]) kids.push(c);
+    kids.sort((x, y) => (t.name(x) < t.name(y) ? -1 : t.name(x) > t.name(y) ? 1 : 0));
+    const h = createHash('sha1');
+    for (const c of kids) {
+      const name = t.name(c);
+      h.update(`${name.length}:${name}`, 'latin1');
+      h.update(childSig(a, c, isDir[c] ? sig.get(c)! : null, nameFile, d), 'latin1');
+    }
+    const s = h.digest('base64');
+    sig.set(p, s);
+    if (dirBytes[p] > 0 && dirFiles[p] >= 2) {
+      const list = bySig.get(s);
+      if (list) list.push(p);
+      else bySig.set(s, [p]);
+    }
+  }
+  // Top-down: each group of equal trees keeps its oldest copy; the other copies are redundant, and
+  // their files (each link group once, when all its names are inside) are the item's bytes.
+  const dirGroups = [...bySig.values()].filter((g) => g.length >= 2);
+  const minDepth = (g: number[]) => Math.min(...g.map((p) => t.depth(p)));
+  dirGroups.sort((x, y) => minDepth(x) - minDepth(y) || dirBytes[y[0]] - dirBytes[x[0]] || x[0] - y[0]);
+  const inRedundant = new Uint8Array(n);
+  const coveredNames = new Int32Array(d.fLayer.length);
+  const covered = new Uint8Array(d.fLayer.length);
+  const items: DuplicateItem[] = [];
+  let total = 0;
+  const pathOf = (p: number) => t.path(p);
+  for (const g of dirGroups) {
+    const live = g.filter((p) => !inRedundant[p]);
+    if (live.length < 2) continue;
+    live.sort((x, y) => dirLayer[x] - dirLayer[y] || (pathOf(x) < pathOf(y) ? -1 : 1));
+    const [keep, ...copies] = live;
+    let bytes = 0;
+    for (const r of copies) {
+      inRedundant[r] = 1;
+      t.forEachDescendant(r, (c) => {
+        if (!visible[c]) return false;
+        if (isDir[c]) inRedundant[c] = 1;
+        const f = nameFile[c];
+        if (f >= 0 && ++coveredNames[f] === d.fNames[f] && !covered[f]) {
+          covered[f] = 1;
+          bytes += fSize[f];
+        }
+      });
+    }
+    if (bytes <= 0) continue;
+    total += bytes;
+    items.push({
+      kind: 'duplicate-content',
+      bytes,
+      size: dirBytes[keep],
+      copies: live.length,
+      directory: true,
+      files: dirFiles[keep],
+      message: `${copies.map((p) => displayName(pathOf(p))).join(', ')} ${copies.length === 1 ? 'duplicates' : 'duplicate'} ${displayName(pathOf(keep))} (${dirFiles[keep]} files): keep one copy (COPY or install it once, or link to it)`,
+      targets: live.slice(0, d.maxCopies).map((p) => ({ path: p, layer: Math.max(0, dirLayer[p]) })),
+    });
+  }
+  // Single files: groups of identical content, less the copies already counted in a tree.
+  for (const g of groups) {
+    const live = g.filter((f) => !covered[f]);
+    if (live.length < 2) continue;
+    const size = fSize[live[0]];
+    live.sort((x, y) => d.fLayer[x] - d.fLayer[y] || (pathOf(d.fFirst[x]) < pathOf(d.fFirst[y]) ? -1 : 1));
+    const bytes = size * (live.length - 1);
+    total += bytes;
+    items.push({
+      kind: 'duplicate-content',
+      bytes,
+      size,
+      copies: live.length,
+      directory: false,
+      files: 1,
+      message: `${live.length} files with identical content (${displayName(pathOf(d.fFirst[live[0]]))}): keep one copy (or hard-link the copies)`,
+      targets: live.slice(0, d.maxCopies).map((f) => ({ path: d.fFirst[f], layer: a.topLayer(d.fFirst[f]) })),
+    });
+  }
+  return { items, bytes: total };
+}
+
+function childSig(a: Analysis, c: number, dirSig: string | null, nameFile: Int32Array, d: DupInput): string {
+  if (dirSig !== null) return `d${dirSig}`;
+  const f = nameFile[c];
+  if (f >= 0) {
+    const h = a.layers[d.fLayer[f]].hash;
+    const hex = Buffer.from(h.buffer, h.byteOffset + d.fEntry[f] * HASH_LEN, HASH_LEN).toString('latin1');
+    return `f${d.fSize[f]}:${hex}`;
+  }
+  const L = a.topLayer(c);
+  const e = a.topEntry(c);
+  const data = a.layers[L];
+  const type = a.entryType(L, e);
+  const link = e >= 0 && data.link[e] >= 0 ? data.links[data.link[e]] : '';
+  return type === T_SYMLINK ? `s${link.length}:${link}` : `o${type}:${link.length}:${link}`;
+}
