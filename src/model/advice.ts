@@ -219,17 +219,17 @@ function hideHow(a: Analysis, path: number, shipped: number, hidden: number, kin
   return 'replaced';
 }
 
-const HOW_TEXT: Record<HideHow, (g: Pair) => string> = {
-  deleted: (g) => `deleted by L${g.hiddenBy}: delete them in the RUN that creates them, or build in a separate stage`,
-  metadata: () => 'rewritten with the same content or only a new mode or owner: set the mode where the files are created (`COPY --chmod`, or `chmod` in the same RUN)',
-  replaced: () => 'replaced with new content: write the final version in the step that creates them, or build in a separate stage',
+const HOW_TEXT: Record<HideHow, (hidden: number) => string> = {
+  deleted: (h) => `deleted by L${h}: delete them in the RUN that creates them, or build in a separate stage`,
+  metadata: (h) =>
+    `rewritten by L${h} with the same content or only a new mode or owner: set the mode where the files are created (\`COPY --chmod\`, or \`chmod\` in the same RUN)`,
+  replaced: (h) => `replaced by L${h} with new content: write the final version in the step that creates them, or build in a separate stage`,
 };
 
 function pairMessage(g: Pair): string {
-  const kinds = HIDE_HOWS.filter((h) => g.hiding[h] > 0).sort((x, y) => g.hiding[y] - g.hiding[x]);
   if (g.shippedBy === g.hiddenBy) return `L${g.shippedBy} writes these files twice in its own tar; only the last copy is visible: write each file once`;
-  const head = `shipped by L${g.shippedBy} and hidden by L${g.hiddenBy}`;
-  return `${head}: ${kinds.map((h) => HOW_TEXT[h](g)).join('; ')}`;
+  const kinds = HIDE_HOWS.filter((h) => g.hiding[h] > 0).sort((x, y) => g.hiding[y] - g.hiding[x]);
+  return `shipped by L${g.shippedBy}, ${kinds.map((h) => HOW_TEXT[h](g.hiddenBy)).join('; ')}`;
 }
 
 // ---- the final filesystem: duplicates and leftovers ----

@@ -2,6 +2,8 @@
 import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../model/analysis.js';
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import { userWastedBytes, wastedPaths } from '../model/waste.js';
+import { adviceFor, type Advice, type AdviceItem } from '../model/advice.js';
+import { displayName } from '../model/names.js';
 import type { LoadedImage } from '../sources/image.js';
 
 export const SCHEMA_VERSION = 1;
@@ -87,6 +89,7 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
     return out;
   });
   const meta = img.meta;
+  const advice = adviceFor(a);
   return {
     schemaVersion: SCHEMA_VERSION,
     source: { kind: img.source.kind, ref: img.source.ref },
@@ -116,6 +119,7 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
       efficiency: a.efficiency,
       baseLayers: img.baseLayers,
       userWastedBytes: userWastedBytes(a, img.baseLayers),
+      recoverableBytes: advice.recoverableBytes,
       dive: {
         efficiency: dive.efficiency,
         wastedBytes: dive.wastedBytes,
@@ -125,8 +129,25 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
       },
     },
     wasted: wastedPaths(a).map((w) => ({ path: w.path, bytes: w.bytes, versions: w.versions, hiddenBy: w.hiddenBy })),
+    advice: adviceJson(img, advice),
     warnings: [...img.warnings, ...a.warnings],
   };
+}
+
+/** The advice items as JSON (largest first); paths in their display form. */
+export function adviceJson(img: LoadedImage, advice: Advice): Record<string, unknown>[] {
+  const path = (id: number) => displayName(img.analysis.table.path(id));
+  return advice.items.map((it: AdviceItem) => {
+    const paths = it.targets.map((t) => path(t.path));
+    switch (it.kind) {
+      case 'shipped-then-hidden':
+        return { kind: it.kind, shippedBy: it.shippedBy, hiddenBy: it.hiddenBy, bytes: it.bytes, files: it.files, hiding: it.hiding, paths, message: it.message };
+      case 'duplicate-content':
+        return { kind: it.kind, bytes: it.bytes, size: it.size, copies: it.copies, directory: it.directory, files: it.files, paths, message: it.message };
+      case 'leftover':
+        return { kind: it.kind, category: it.category, bytes: it.bytes, files: it.files, layers: it.layers, paths, message: it.message };
+    }
+  });
 }
 
 /** Stands for layer i's file list in the report object until the text is written (see reportText). */

@@ -70,7 +70,7 @@ test('shipped then hidden: one item per step pair, split by how, adding up to wa
   assert.match(p12.message, /COPY --chmod/);
   const p23 = p.find((x) => x.shippedBy === 2 && x.hiddenBy === 3)!;
   assert.deepEqual(p23.hiding, { deleted: 0, metadata: 0, replaced: 'new content'.length });
-  assert.match(p23.message, /replaced with new content/);
+  assert.match(p23.message, /replaced by L3 with new content/);
   // Items come largest first.
   for (let i = 1; i < adv.items.length; i++) assert.ok(adv.items[i - 1].bytes >= adv.items[i].bytes);
 });
@@ -230,4 +230,36 @@ test('a non-UTF-8 name reaches messages in its display form', () => {
   const a = analyse([[dir('src'), file('src/a', c), file('src/b', c), dir(bad), file(`${bad}/a`, c), file(`${bad}/b`, c)]]);
   const tree = dups(computeAdvice(a).items).find((x) => x.directory)!;
   assert.ok(tree.message.includes('/d\\xff'), tree.message);
+});
+
+test('JSON: advice items by kind, largest first; recoverableBytes in the summary; text names them', async () => {
+  const { runCli, fixture } = await import('./cli-helper.js');
+  const r = await runCli([fixture('test-docker-image.tar'), '--json', '--no-cache']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(report), ['schemaVersion', 'source', 'image', 'layers', 'history', 'summary', 'wasted', 'advice', 'warnings']);
+  assert.equal(report.schemaVersion, 1);
+  const keys: Record<string, string[]> = {
+    'shipped-then-hidden': ['kind', 'shippedBy', 'hiddenBy', 'bytes', 'files', 'hiding', 'paths', 'message'],
+    'duplicate-content': ['kind', 'bytes', 'size', 'copies', 'directory', 'files', 'paths', 'message'],
+    leftover: ['kind', 'category', 'bytes', 'files', 'layers', 'paths', 'message'],
+  };
+  const items: any[] = report.advice;
+  assert.ok(items.length > 0);
+  for (const it of items) assert.deepEqual(Object.keys(it), keys[it.kind], it.kind);
+  for (let i = 1; i < items.length; i++) assert.ok(items[i - 1].bytes >= items[i].bytes);
+  const pairs = items.filter((x) => x.kind === 'shipped-then-hidden');
+  assert.equal(pairs.reduce((s, x) => s + x.bytes, 0), report.summary.wastedBytes);
+  // The last wasted version of each path was hidden by the path's hiddenBy step: that pair exists.
+  const have = new Set(pairs.map((x) => `${x.shippedBy}:${x.hiddenBy}`));
+  for (const w of report.wasted) assert.ok(have.has(`${w.versions[w.versions.length - 1].layer}:${w.hiddenBy.layer}`), w.path);
+  const dup = items.find((x) => x.kind === 'duplicate-content');
+  assert.equal(dup.bytes, dup.size * (dup.copies - 1));
+  assert.equal(dup.paths.length, dup.copies);
+  const s = report.summary;
+  assert.deepEqual(Object.keys(s).slice(6, 9), ['userWastedBytes', 'recoverableBytes', 'dive']);
+  assert.equal(s.recoverableBytes, s.wastedBytes + dup.bytes);
+  const text = await runCli([fixture('test-docker-image.tar'), '--no-cache']);
+  assert.match(text.stdout, /\nWhat to change:\n/);
+  assert.match(text.stdout, new RegExp(`Recoverable: +[0-9.]+ kB \\(${s.recoverableBytes} B\\)`));
 });
