@@ -492,7 +492,8 @@ function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: 
       if (f >= 0 && fSize[f] > 0) {
         if (fGroup[f] < 0) unique[p] = 1;
         dirBytes[p] = fSize[f];
-        dirFiles[p] = 1;
+        // A link group is one file: counted at its first name.
+        dirFiles[p] = d.fFirst[f] === p ? 1 : 0;
       }
       dirLayer[p] = a.topLayer(p);
     }
