@@ -169,11 +169,11 @@ interface Pair {
 }
 
 function stepPairs(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number): { items: ShippedThenHiddenItem[]; total: number } {
-  const pairs = new Map<string, Pair>();
+  const pairs = new Map<number, Pair>();
   let total = 0;
   for (const w of a.waste) {
     if (exclude && exclude(w.path)) continue;
-    const key = `${w.layer}:${w.hiddenBy}`;
+    const key = w.layer * 0x100000 + w.hiddenBy;
     let g = pairs.get(key);
     if (!g) pairs.set(key, (g = { shippedBy: w.layer, hiddenBy: w.hiddenBy, bytes: 0, hiding: { deleted: 0, metadata: 0, replaced: 0 }, paths: new Map() }));
     g.bytes += w.size;
@@ -301,86 +301,161 @@ interface FinalResult {
   recoverable: number;
 }
 
-function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number, maxCopies: number): FinalResult {
+/** The final filesystem's visible names and the distinct files (link groups) they name, as columns. */
+interface Files {
+  /** Per path: the type of its visible version, -1 when not visible (or excluded). */
+  ptype: Int8Array;
+  /** Per path: the file it names, -1 for none. */
+  nameFile: Int32Array;
+  /** Per file: the layer and entry that carry its data, its size, its first name, its number of names. */
+  fLayer: Int32Array;
+  fEntry: Int32Array;
+  fSize: Float64Array;
+  fFirst: Int32Array;
+  fNames: Int32Array;
+  count: number;
+}
+
+function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined): Files {
   const t = a.table;
   const n = t.size;
-  // Visible names (not excluded) and the distinct files (link groups) they name.
-  const visible = new Uint8Array(n);
-  const nameFile = new Int32Array(n).fill(-1);
-  const fLayer: number[] = [];
-  const fEntry: number[] = [];
-  const fSize: number[] = [];
-  const fFirst: number[] = [];
-  const fNames: number[] = [];
-  const byEntry: (Int32Array | undefined)[] = [];
-  visible[0] = 1;
+  const ptype = new Int8Array(n).fill(-1);
+  ptype[0] = T_DIR;
+  // First pass: what is visible, and how many names may name a file (the columns' length).
+  let names = 0;
+  let links = 0;
   for (let p = 1; p < n; p++) {
     const L = a.topLayer(p);
-    if (L < 0 || !visible[t.parent(p)] || (exclude && exclude(p))) continue;
-    visible[p] = 1;
+    if (L < 0 || ptype[t.parent(p)] !== T_DIR || (exclude && exclude(p))) continue;
     const e = a.topEntry(p);
-    const type = a.entryType(L, e);
-    if (type !== T_FILE && type !== T_HARDLINK) continue;
-    const id = type === T_FILE ? { layer: L, entry: e } : resolveLink(a, L, e);
+    const type = e < 0 ? T_DIR : a.layers[L].type[e];
+    ptype[p] = type;
+    if (type === T_FILE) names++;
+    else if (type === T_HARDLINK) links++;
+  }
+  names += links;
+  const nameFile = new Int32Array(n).fill(-1);
+  const fLayer = new Int32Array(names);
+  const fEntry = new Int32Array(names);
+  const fSize = new Float64Array(names);
+  const fFirst = new Int32Array(names);
+  const fNames = new Int32Array(names);
+  // Per layer, entry -> file + 1, so that the names of one link group find one file (with links only).
+  const byEntry: (Int32Array | undefined)[] = [];
+  let nf = 0;
+  for (let p = 1; p < n; p++) {
+    if (ptype[p] !== T_FILE) continue;
+    const f = nf++;
+    const L = a.topLayer(p);
+    const e = a.topEntry(p);
+    fLayer[f] = L;
+    fEntry[f] = e;
+    fSize[f] = a.layers[L].size[e];
+    fFirst[f] = p;
+    fNames[f] = 1;
+    nameFile[p] = f;
+    if (links > 0) (byEntry[L] ??= new Int32Array(a.layers[L].count))[e] = f + 1;
+  }
+  for (let p = 1; links > 0 && p < n; p++) {
+    if (ptype[p] !== T_HARDLINK) continue;
+    const id = resolveLink(a, a.topLayer(p), a.topEntry(p));
     if (!id) continue;
-    let idx = byEntry[id.layer];
-    if (!idx) idx = byEntry[id.layer] = new Int32Array(a.layers[id.layer].count).fill(-1);
-    let f = idx[id.entry];
+    let f = (byEntry[id.layer]?.[id.entry] ?? 0) - 1;
     if (f < 0) {
-      f = idx[id.entry] = fLayer.length;
-      fLayer.push(id.layer);
-      fEntry.push(id.entry);
-      fSize.push(a.layers[id.layer].size[id.entry]);
-      fFirst.push(p);
-      fNames.push(0);
-    }
+      f = nf++;
+      fLayer[f] = id.layer;
+      fEntry[f] = id.entry;
+      fSize[f] = a.layers[id.layer].size[id.entry];
+      fFirst[f] = p;
+      (byEntry[id.layer] ??= new Int32Array(a.layers[id.layer].count))[id.entry] = f + 1;
+    } else if (p < fFirst[f]) fFirst[f] = p;
     fNames[f]++;
     nameFile[p] = f;
   }
-  const nf = fLayer.length;
+  return { ptype, nameFile, fLayer, fEntry, fSize, fFirst, fNames, count: nf };
+}
 
-  // Content groups: equal size and hash; zero-size files and unknown content (a zero hash) never group.
-  const known = (f: number) => {
-    const h = a.layers[fLayer[f]].hash;
-    const o = fEntry[f] * HASH_LEN;
-    for (let i = 0; i < HASH_LEN; i++) if (h[o + i] !== 0) return true;
-    return false;
-  };
-  const cand: number[] = [];
-  for (let f = 0; f < nf; f++) if (fSize[f] > 0 && known(f)) cand.push(f);
-  const cmp = (x: number, y: number) => {
-    if (fSize[x] !== fSize[y]) return fSize[x] - fSize[y];
-    const hx = a.layers[fLayer[x]].hash;
-    const hy = a.layers[fLayer[y]].hash;
+/**
+ * Groups of distinct files with equal size and content hash; zero-size files and unknown content (a
+ * zero hash) never group. An open-addressing table in typed arrays: no object per file.
+ */
+function contentGroups(a: Analysis, fs: Files): { fGroup: Int32Array; groups: number[][] } {
+  const { fLayer, fEntry, fSize, count } = fs;
+  const fGroup = new Int32Array(count).fill(-1);
+  const hashes = a.layers.map((d) => d.hash);
+  let cand = 0;
+  for (let f = 0; f < count; f++) if (fSize[f] > 0) cand++;
+  let cap = 16;
+  while (cap < cand * 2) cap *= 2;
+  const slot = new Int32Array(cap).fill(-1);
+  const members = new Int32Array(cap);
+  const next = new Int32Array(count).fill(-1);
+  const same = (x: number, y: number) => {
+    if (fSize[x] !== fSize[y]) return false;
+    const hx = hashes[fLayer[x]];
+    const hy = hashes[fLayer[y]];
     const ox = fEntry[x] * HASH_LEN;
     const oy = fEntry[y] * HASH_LEN;
-    for (let i = 0; i < HASH_LEN; i++) if (hx[ox + i] !== hy[oy + i]) return hx[ox + i] - hy[oy + i];
-    return 0;
+    for (let i = 0; i < HASH_LEN; i++) if (hx[ox + i] !== hy[oy + i]) return false;
+    return true;
   };
-  cand.sort((x, y) => cmp(x, y) || x - y);
-  const fGroup = new Int32Array(nf).fill(-1);
-  const groups: number[][] = [];
-  for (let i = 0; i < cand.length; ) {
-    let j = i + 1;
-    while (j < cand.length && cmp(cand[i], cand[j]) === 0) j++;
-    if (j - i >= 2) {
-      const g = cand.slice(i, j);
-      for (const f of g) fGroup[f] = groups.length;
-      groups.push(g);
+  for (let f = 0; f < count; f++) {
+    if (fSize[f] <= 0) continue;
+    const h = hashes[fLayer[f]];
+    const o = fEntry[f] * HASH_LEN;
+    let zero = true;
+    for (let i = 0; i < HASH_LEN; i++) if (h[o + i] !== 0) zero = false;
+    if (zero) continue;
+    const mix = (h[o] | (h[o + 1] << 8) | (h[o + 2] << 16) | (h[o + 3] << 24)) ^ Math.imul(fSize[f] % 0x7fffffff | 0, 0x9e3779b1);
+    let k = (Math.imul(mix, 0x85ebca6b) >>> 0) & (cap - 1);
+    for (;;) {
+      const head = slot[k];
+      if (head < 0) {
+        slot[k] = f;
+        members[k] = 1;
+        break;
+      }
+      if (same(head, f)) {
+        next[f] = next[head];
+        next[head] = f;
+        members[k]++;
+        break;
+      }
+      k = (k + 1) & (cap - 1);
     }
-    i = j;
   }
+  const groups: number[][] = [];
+  for (let k = 0; k < cap; k++) {
+    if (slot[k] < 0 || members[k] < 2) continue;
+    const g: number[] = [];
+    for (let f = slot[k]; f >= 0; f = next[f]) {
+      fGroup[f] = groups.length;
+      g.push(f);
+    }
+    g.sort((x, y) => x - y);
+    groups.push(g);
+  }
+  return { fGroup, groups };
+}
+
+function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number, maxCopies: number): FinalResult {
+  const t = a.table;
+  const n = t.size;
+  const fs = visibleFiles(a, exclude);
+  const { ptype, nameFile, fLayer, fSize, fFirst } = fs;
+  const nf = fs.count;
+  const { fGroup, groups } = contentGroups(a, fs);
 
   // Leftovers: the category of every visible path (inherited from the matching directory).
   const cat = new Int8Array(n).fill(-1);
   const catRoot = new Int32Array(n).fill(-1);
   for (let p = 1; p < n; p++) {
-    if (!visible[p]) continue;
+    if (ptype[p] < 0) continue;
     const up = t.parent(p);
     if (cat[up] >= 0) {
       cat[p] = cat[up];
       catRoot[p] = catRoot[up];
-    } else if (a.entryType(a.topLayer(p), a.topEntry(p)) === T_DIR) {
+    } else if (ptype[p] === T_DIR) {
       const c = matchRule(a, p);
       if (c >= 0) {
         cat[p] = c;
@@ -390,14 +465,11 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
   }
   // A file is a leftover of a category when all its names are in it (-2: names in several places).
   const fCat = new Int8Array(nf).fill(-1);
-  const fSeen = new Uint8Array(nf);
   for (let p = 1; p < n; p++) {
     const f = nameFile[p];
     if (f < 0) continue;
-    if (!fSeen[f]) {
-      fSeen[f] = 1;
-      fCat[f] = cat[p];
-    } else if (fCat[f] !== cat[p]) fCat[f] = -2;
+    if (fFirst[f] === p) fCat[f] = cat[p];
+    else if (fCat[f] !== cat[p]) fCat[f] = -2;
   }
   const items: AdviceItem[] = [];
   let leftoverBytes = 0;
@@ -425,12 +497,12 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
       files: s.files,
       layers,
       message: `${rule.what} in the final filesystem, shipped by ${layers.map((l) => `L${l}`).join(', ')}: ${rule.fix}`,
-      targets: roots.map(([path]) => ({ path, layer: mostBytesLayer(a, path, visible, nameFile, fSize) })),
+      targets: roots.map(([path]) => ({ path, layer: mostBytesLayer(a, path, fs) })),
     });
   });
 
   // Duplicates: whole directory trees first, then single files.
-  const dup = duplicates(a, { visible, nameFile, fLayer, fEntry, fSize, fFirst, fNames, fGroup, groups, maxCopies });
+  const dup = duplicates(a, fs, fGroup, groups, maxCopies);
   items.push(...dup.items);
 
   // Recoverable in the final filesystem: the leftovers, then one copy of each content kept among the rest.
@@ -444,12 +516,12 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
 }
 
 /** The layer that shipped most of the bytes under `root` (where the tree shows them). */
-function mostBytesLayer(a: Analysis, root: number, visible: Uint8Array, nameFile: Int32Array, fSize: number[]): number {
+function mostBytesLayer(a: Analysis, root: number, fs: Files): number {
   const by = new Map<number, number>();
   a.table.forEachDescendant(root, (d) => {
-    if (!visible[d]) return false;
-    const f = nameFile[d];
-    if (f >= 0) by.set(a.topLayer(d), (by.get(a.topLayer(d)) ?? 0) + fSize[f]);
+    if (fs.ptype[d] < 0) return false;
+    const f = fs.nameFile[d];
+    if (f >= 0) by.set(a.topLayer(d), (by.get(a.topLayer(d)) ?? 0) + fs.fSize[f]);
   });
   let best = a.topLayer(root);
   let bytes = -1;
@@ -457,43 +529,26 @@ function mostBytesLayer(a: Analysis, root: number, visible: Uint8Array, nameFile
   return best;
 }
 
-interface DupInput {
-  visible: Uint8Array;
-  nameFile: Int32Array;
-  fLayer: number[];
-  fEntry: number[];
-  fSize: number[];
-  fFirst: number[];
-  fNames: number[];
-  fGroup: Int32Array;
-  groups: number[][];
-  maxCopies: number;
-}
-
-function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: number } {
+function duplicates(a: Analysis, fs: Files, fGroup: Int32Array, groups: number[][], maxCopies: number): { items: DuplicateItem[]; bytes: number } {
   const t = a.table;
   const n = t.size;
-  const { visible, nameFile, fSize, fGroup, groups } = d;
+  const { ptype, nameFile, fSize, fFirst } = fs;
   // Bottom-up (descending ids): which directories hold only duplicated content, their apparent
-  // bytes, files and the newest layer among their files.
+  // bytes, files (a link group at its first name) and the newest layer among their files.
   const unique = new Uint8Array(n);
   const dirBytes = new Float64Array(n);
   const dirFiles = new Int32Array(n);
   const dirLayer = new Int32Array(n).fill(-1);
-  const isDir = new Uint8Array(n);
   for (let p = n - 1; p > 0; p--) {
-    if (!visible[p]) continue;
-    const type = a.entryType(a.topLayer(p), a.topEntry(p));
+    const type = ptype[p];
+    if (type < 0) continue;
     const up = t.parent(p);
-    if (type === T_DIR) {
-      isDir[p] = 1;
-    } else {
+    if (type !== T_DIR) {
       const f = nameFile[p];
       if (f >= 0 && fSize[f] > 0) {
         if (fGroup[f] < 0) unique[p] = 1;
         dirBytes[p] = fSize[f];
-        // A link group is one file: counted at its first name.
-        dirFiles[p] = d.fFirst[f] === p ? 1 : 0;
+        dirFiles[p] = fFirst[f] === p ? 1 : 0;
       }
       dirLayer[p] = a.topLayer(p);
     }
@@ -506,15 +561,15 @@ function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: 
   const sig = new Map<number, string>();
   const bySig = new Map<string, number[]>();
   for (let p = n - 1; p > 0; p--) {
-    if (!visible[p] || !isDir[p] || unique[p]) continue;
+    if (ptype[p] !== T_DIR || unique[p]) continue;
     const kids: number[] = [];
-    for (let c = t.firstChild(p); c >= 0; c = t.nextSibling(c)) if (visible[c]) kids.push(c);
+    for (let c = t.firstChild(p); c >= 0; c = t.nextSibling(c)) if (ptype[c] >= 0) kids.push(c);
     kids.sort((x, y) => (t.name(x) < t.name(y) ? -1 : t.name(x) > t.name(y) ? 1 : 0));
     const h = createHash('sha1');
     for (const c of kids) {
       const name = t.name(c);
       h.update(`${name.length}:${name}`, 'latin1');
-      h.update(childSig(a, c, isDir[c] ? sig.get(c)! : null, nameFile, d), 'latin1');
+      h.update(childSig(a, c, ptype[c] === T_DIR ? sig.get(c)! : null, fs), 'latin1');
     }
     const s = h.digest('base64');
     sig.set(p, s);
@@ -530,8 +585,8 @@ function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: 
   const minDepth = (g: number[]) => Math.min(...g.map((p) => t.depth(p)));
   dirGroups.sort((x, y) => minDepth(x) - minDepth(y) || dirBytes[y[0]] - dirBytes[x[0]] || x[0] - y[0]);
   const inRedundant = new Uint8Array(n);
-  const coveredNames = new Int32Array(d.fLayer.length);
-  const covered = new Uint8Array(d.fLayer.length);
+  const coveredNames = new Int32Array(fs.count);
+  const covered = new Uint8Array(fs.count);
   const items: DuplicateItem[] = [];
   let total = 0;
   const pathOf = (p: number) => t.path(p);
@@ -544,10 +599,10 @@ function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: 
     for (const r of copies) {
       inRedundant[r] = 1;
       t.forEachDescendant(r, (c) => {
-        if (!visible[c]) return false;
-        if (isDir[c]) inRedundant[c] = 1;
+        if (ptype[c] < 0) return false;
+        if (ptype[c] === T_DIR) inRedundant[c] = 1;
         const f = nameFile[c];
-        if (f >= 0 && ++coveredNames[f] === d.fNames[f] && !covered[f]) {
+        if (f >= 0 && ++coveredNames[f] === fs.fNames[f] && !covered[f]) {
           covered[f] = 1;
           bytes += fSize[f];
         }
@@ -563,7 +618,7 @@ function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: 
       directory: true,
       files: dirFiles[keep],
       message: `${copies.map((p) => displayName(pathOf(p))).join(', ')} ${copies.length === 1 ? 'duplicates' : 'duplicate'} ${displayName(pathOf(keep))} (${dirFiles[keep]} files): keep one copy (COPY or install it once, or link to it)`,
-      targets: live.slice(0, d.maxCopies).map((p) => ({ path: p, layer: Math.max(0, dirLayer[p]) })),
+      targets: live.slice(0, maxCopies).map((p) => ({ path: p, layer: Math.max(0, dirLayer[p]) })),
     });
   }
   // Single files: groups of identical content, less the copies already counted in a tree.
@@ -571,7 +626,7 @@ function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: 
     const live = g.filter((f) => !covered[f]);
     if (live.length < 2) continue;
     const size = fSize[live[0]];
-    live.sort((x, y) => d.fLayer[x] - d.fLayer[y] || (pathOf(d.fFirst[x]) < pathOf(d.fFirst[y]) ? -1 : 1));
+    live.sort((x, y) => fs.fLayer[x] - fs.fLayer[y] || (pathOf(fFirst[x]) < pathOf(fFirst[y]) ? -1 : 1));
     const bytes = size * (live.length - 1);
     total += bytes;
     items.push({
@@ -581,20 +636,20 @@ function duplicates(a: Analysis, d: DupInput): { items: DuplicateItem[]; bytes: 
       copies: live.length,
       directory: false,
       files: 1,
-      message: `${live.length} files with identical content (${displayName(pathOf(d.fFirst[live[0]]))}): keep one copy (or hard-link the copies)`,
-      targets: live.slice(0, d.maxCopies).map((f) => ({ path: d.fFirst[f], layer: a.topLayer(d.fFirst[f]) })),
+      message: `${live.length} files with identical content (${displayName(pathOf(fFirst[live[0]]))}): keep one copy (or hard-link the copies)`,
+      targets: live.slice(0, maxCopies).map((f) => ({ path: fFirst[f], layer: a.topLayer(fFirst[f]) })),
     });
   }
   return { items, bytes: total };
 }
 
-function childSig(a: Analysis, c: number, dirSig: string | null, nameFile: Int32Array, d: DupInput): string {
+function childSig(a: Analysis, c: number, dirSig: string | null, fs: Files): string {
   if (dirSig !== null) return `d${dirSig}`;
-  const f = nameFile[c];
+  const f = fs.nameFile[c];
   if (f >= 0) {
-    const h = a.layers[d.fLayer[f]].hash;
-    const hex = Buffer.from(h.buffer, h.byteOffset + d.fEntry[f] * HASH_LEN, HASH_LEN).toString('latin1');
-    return `f${d.fSize[f]}:${hex}`;
+    const h = a.layers[fs.fLayer[f]].hash;
+    const hex = Buffer.from(h.buffer, h.byteOffset + fs.fEntry[f] * HASH_LEN, HASH_LEN).toString('latin1');
+    return `f${fs.fSize[f]}:${hex}`;
   }
   const L = a.topLayer(c);
   const e = a.topEntry(c);
