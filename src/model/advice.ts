@@ -658,3 +658,13 @@ function childSig(a: Analysis, c: number, dirSig: string | null, fs: Files): str
   const link = e >= 0 && data.link[e] >= 0 ? data.links[data.link[e]] : '';
   return type === T_SYMLINK ? `s${link.length}:${link}` : `o${type}:${link.length}:${link}`;
 }
+
+/** The README's table of the leftover catalogue (Markdown), kept in sync by a test. */
+export function leftoverMarkdown(): string {
+  const lines = ['| Category | Paths (everything below them) | Fix |', '|---|---|---|'];
+  for (const r of LEFTOVERS) {
+    const pats = r.patterns.map((p) => '`' + (p.startsWith('/') ? p : `…/${p}`) + '/`').join(', ');
+    lines.push(`| \`${r.category}\` | ${pats} | ${r.fix.replace(/\|/g, '\\|')} |`);
+  }
+  return lines.join('\n') + '\n';
+}

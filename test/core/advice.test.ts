@@ -263,3 +263,13 @@ test('JSON: advice items by kind, largest first; recoverableBytes in the summary
   assert.match(text.stdout, /\nWhat to change:\n/);
   assert.match(text.stdout, new RegExp(`Recoverable: +[0-9.]+ kB \\(${s.recoverableBytes} B\\)`));
 });
+
+test('README lists the leftover catalogue as LEFTOVERS has it', async () => {
+  const fs = await import('node:fs');
+  const { leftoverMarkdown } = await import('../../src/model/advice.js');
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('<!-- leftovers:start');
+  const end = readme.indexOf('<!-- leftovers:end -->');
+  assert.ok(start >= 0 && end > start, 'README has the leftover table markers');
+  assert.equal(readme.slice(readme.indexOf('\n', start) + 1, end), leftoverMarkdown());
+});
