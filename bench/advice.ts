@@ -6,7 +6,7 @@
 //
 //   node --expose-gc --import tsx bench/advice.ts        (writes bench/out/advice-results.json)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, run, TIME_BIN } from './lib/proc.js';
@@ -33,6 +33,16 @@ function beforeBuild(): string {
   return join(dir, 'bin', 'strata.js');
 }
 
+/** One CLI run under GNU time: wall ms, CPU ms (user + system) and peak RSS in MB. */
+async function timed(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number; rssMB: number; code: number | null; stderr: string }> {
+  const file = join(OUT, `advice-time-${process.pid}`);
+  const r = await run(TIME_BIN, ['-f', '%U %S %M', '-o', file, process.execPath, ...args], { env });
+  const last = readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+  rmSync(file, { force: true });
+  const [u, sy, m] = last.split(' ').map(Number);
+  return { ms: r.ms, cpuMs: (u + sy) * 1000, rssMB: (m * 1024) / 1e6, code: r.code, stderr: r.stderr };
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const archive = join(OUT, 'advice-image.tar');
@@ -43,15 +53,49 @@ async function main(): Promise<void> {
   const before = beforeBuild();
   const after = join(ROOT, 'bin', 'strata.js');
   const env = { ...process.env, STRATA_NO_CACHE: '1' };
-  const samples = { before: { ms: [] as number[], rss: [] as number[] }, after: { ms: [] as number[], rss: [] as number[] } };
+  const fresh = () => ({ ms: [] as number[], cpu: [] as number[], rss: [] as number[] });
+  const samples = { before: fresh(), after: fresh() };
+  const warm = { before: fresh(), after: fresh() };
+  // The same image on the Engine, for the runs the cache answers (inspect only, no export).
+  const tag = 'strata-bench/advice:1';
+  let engine = true;
+  try {
+    execFileSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' });
+  } catch {
+    try {
+      log(`docker load -i ${archive}`);
+      execFileSync('docker', ['load', '-i', archive], { stdio: 'ignore' });
+    } catch {
+      engine = false;
+    }
+  }
+  const cacheOf = (which: string) => join(OUT, `advice-cache-${which}`);
+  if (engine) {
+    for (const [which, bin] of [['before', before], ['after', after]] as const) {
+      rmSync(cacheOf(which), { recursive: true, force: true });
+      const fill = await run(process.execPath, [bin, tag, '--json'], { env: { ...process.env, STRATA_CACHE_DIR: cacheOf(which) } });
+      if (fill.code !== 0) throw new Error(`${which}: filling the cache: exit ${fill.code}: ${fill.stderr}`);
+    }
+  }
   for (let r = 0; r < RUNS; r++) {
     const order = r % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const);
     for (const which of order) {
-      const res = await run(process.execPath, [which === 'before' ? before : after, archive, '--json', '--no-cache'], { env, rss: existsSync(TIME_BIN) });
+      const res = await timed([which === 'before' ? before : after, archive, '--json', '--no-cache'], env);
       if (res.code !== 0) throw new Error(`${which}: exit ${res.code}: ${res.stderr}`);
       samples[which].ms.push(res.ms);
-      if (res.maxRssKiB) samples[which].rss.push((res.maxRssKiB * 1024) / 1e6);
-      log(`round ${r + 1} ${which}: ${(res.ms / 1000).toFixed(2)} s, ${res.maxRssKiB ? ((res.maxRssKiB * 1024) / 1e6).toFixed(0) : '?'} MB`);
+      samples[which].cpu.push(res.cpuMs);
+      samples[which].rss.push(res.rssMB);
+      log(`round ${r + 1} ${which}: ${(res.ms / 1000).toFixed(2)} s, cpu ${(res.cpuMs / 1000).toFixed(2)} s, ${res.rssMB.toFixed(0)} MB`);
+      if (!engine) continue;
+      const cachedRun = () => timed([which === 'before' ? before : after, tag, '--json'], { ...process.env, STRATA_CACHE_DIR: cacheOf(which) });
+      let w = await cachedRun();
+      // The Engine is shared with other work on this machine: one retry after a dropped connection.
+      if (w.code !== 0) w = await cachedRun();
+      if (w.code !== 0) throw new Error(`${which} (cached): exit ${w.code}: ${w.stderr}`);
+      warm[which].ms.push(w.ms);
+      warm[which].cpu.push(w.cpuMs);
+      warm[which].rss.push(w.rssMB);
+      log(`round ${r + 1} ${which}, cached: ${(w.ms / 1000).toFixed(2)} s, cpu ${(w.cpuMs / 1000).toFixed(2)} s, ${w.rssMB.toFixed(0)} MB`);
     }
   }
   // In process: the analysis, then the advice on it.
@@ -99,10 +143,23 @@ async function main(): Promise<void> {
     cli: {
       beforeMs: median(samples.before.ms),
       afterMs: median(samples.after.ms),
+      beforeCpuMs: median(samples.before.cpu),
+      afterCpuMs: median(samples.after.cpu),
       beforeRssMB: median(samples.before.rss),
       afterRssMB: median(samples.after.rss),
       samples,
     },
+    cached: engine
+      ? {
+          beforeMs: median(warm.before.ms),
+          afterMs: median(warm.after.ms),
+          beforeCpuMs: median(warm.before.cpu),
+          afterCpuMs: median(warm.after.cpu),
+          beforeRssMB: median(warm.before.rss),
+          afterRssMB: median(warm.after.rss),
+          samples: warm,
+        }
+      : null,
     inProcess: {
       loadMs: median(inproc.loadMs),
       adviceMs: median(inproc.adviceMs),

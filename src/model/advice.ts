@@ -183,7 +183,7 @@ function stepPairs(a: Analysis, exclude: ((p: number) => boolean) | undefined, m
   }
   const items: ShippedThenHiddenItem[] = [];
   for (const g of pairs.values()) {
-    const largest = [...g.paths].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, maxPaths);
+    const largest = topPaths(g.paths, maxPaths);
     items.push({
       kind: 'shipped-then-hidden',
       shippedBy: g.shippedBy,
@@ -196,6 +196,24 @@ function stepPairs(a: Analysis, exclude: ((p: number) => boolean) | undefined, m
     });
   }
   return { items, total };
+}
+
+/** The `k` largest (path, bytes), largest first (ties: lower path id), without sorting them all. */
+function topPaths(paths: Map<number, number>, k: number): [number, number][] {
+  const top: [number, number][] = [];
+  if (k <= 0) return top;
+  const before = (x: [number, number], y: [number, number]) => x[1] > y[1] || (x[1] === y[1] && x[0] < y[0]);
+  for (const e of paths) {
+    if (top.length === k && !before(e, top[k - 1])) continue;
+    let i = Math.min(top.length, k - 1);
+    if (top.length < k) top.push(e);
+    while (i > 0 && before(e, top[i - 1])) {
+      top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = e;
+  }
+  return top;
 }
 
 /** How a version was hidden: deleted, rewritten with the same content (only metadata), or replaced. */
@@ -314,6 +332,10 @@ interface Files {
   fFirst: Int32Array;
   fNames: Int32Array;
   count: number;
+  /** Per path: its leftover category (-1: none) and the directory that matched; per file: its category (-2: mixed). */
+  cat: Int8Array;
+  catRoot: Int32Array;
+  fCat: Int8Array;
 }
 
 function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined): Files {
@@ -322,14 +344,28 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
   const ptype = new Int8Array(n).fill(-1);
   ptype[0] = T_DIR;
   // First pass: what is visible, and how many names may name a file (the columns' length).
+  // Leftovers too: the category of every visible path (inherited from the matching directory).
+  const cat = new Int8Array(n).fill(-1);
+  const catRoot = new Int32Array(n).fill(-1);
   let names = 0;
   let links = 0;
   for (let p = 1; p < n; p++) {
     const L = a.topLayer(p);
-    if (L < 0 || ptype[t.parent(p)] !== T_DIR || (exclude && exclude(p))) continue;
+    const up = t.parent(p);
+    if (L < 0 || ptype[up] !== T_DIR || (exclude && exclude(p))) continue;
     const e = a.topEntry(p);
     const type = e < 0 ? T_DIR : a.layers[L].type[e];
     ptype[p] = type;
+    if (cat[up] >= 0) {
+      cat[p] = cat[up];
+      catRoot[p] = catRoot[up];
+    } else if (type === T_DIR) {
+      const c = matchRule(a, p);
+      if (c >= 0) {
+        cat[p] = c;
+        catRoot[p] = p;
+      }
+    }
     if (type === T_FILE) names++;
     else if (type === T_HARDLINK) links++;
   }
@@ -340,6 +376,8 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
   const fSize = new Float64Array(names);
   const fFirst = new Int32Array(names);
   const fNames = new Int32Array(names);
+  // A file is a leftover of a category when all its names are in it (-2: names in several places).
+  const fCat = new Int8Array(names).fill(-1);
   // Per layer, entry -> file + 1, so that the names of one link group find one file (with links only).
   const byEntry: (Int32Array | undefined)[] = [];
   let nf = 0;
@@ -353,6 +391,7 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
     fSize[f] = a.layers[L].size[e];
     fFirst[f] = p;
     fNames[f] = 1;
+    fCat[f] = cat[p];
     nameFile[p] = f;
     if (links > 0) (byEntry[L] ??= new Int32Array(a.layers[L].count))[e] = f + 1;
   }
@@ -367,47 +406,55 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
       fEntry[f] = id.entry;
       fSize[f] = a.layers[id.layer].size[id.entry];
       fFirst[f] = p;
+      fCat[f] = cat[p];
       (byEntry[id.layer] ??= new Int32Array(a.layers[id.layer].count))[id.entry] = f + 1;
-    } else if (p < fFirst[f]) fFirst[f] = p;
+    } else {
+      if (p < fFirst[f]) fFirst[f] = p;
+      if (fCat[f] !== cat[p]) fCat[f] = -2;
+    }
     fNames[f]++;
     nameFile[p] = f;
   }
-  return { ptype, nameFile, fLayer, fEntry, fSize, fFirst, fNames, count: nf };
+  return { ptype, nameFile, fLayer, fEntry, fSize, fFirst, fNames, count: nf, cat, catRoot, fCat };
 }
+
+/** Every layer's content hashes as 32-bit words (a view when aligned, else a copy). */
+function hashWords(a: Analysis): Uint32Array[] {
+  return a.layers.map((d) => {
+    const h = d.hash;
+    if (h.byteOffset % 4 === 0) return new Uint32Array(h.buffer, h.byteOffset, h.byteLength >> 2);
+    return new Uint32Array(new Uint8Array(h).buffer);
+  });
+}
+
+const WORDS = HASH_LEN >> 2;
 
 /**
  * Groups of distinct files with equal size and content hash; zero-size files and unknown content (a
  * zero hash) never group. An open-addressing table in typed arrays: no object per file.
  */
-function contentGroups(a: Analysis, fs: Files): { fGroup: Int32Array; groups: number[][] } {
+function contentGroups(a: Analysis, fs: Files, words: Uint32Array[]): { fGroup: Int32Array; groups: number[][] } {
   const { fLayer, fEntry, fSize, count } = fs;
   const fGroup = new Int32Array(count).fill(-1);
-  const hashes = a.layers.map((d) => d.hash);
   let cand = 0;
   for (let f = 0; f < count; f++) if (fSize[f] > 0) cand++;
   let cap = 16;
   while (cap < cand * 2) cap *= 2;
+  const mask = cap - 1;
   const slot = new Int32Array(cap).fill(-1);
   const members = new Int32Array(cap);
   const next = new Int32Array(count).fill(-1);
-  const same = (x: number, y: number) => {
-    if (fSize[x] !== fSize[y]) return false;
-    const hx = hashes[fLayer[x]];
-    const hy = hashes[fLayer[y]];
-    const ox = fEntry[x] * HASH_LEN;
-    const oy = fEntry[y] * HASH_LEN;
-    for (let i = 0; i < HASH_LEN; i++) if (hx[ox + i] !== hy[oy + i]) return false;
-    return true;
-  };
   for (let f = 0; f < count; f++) {
-    if (fSize[f] <= 0) continue;
-    const h = hashes[fLayer[f]];
-    const o = fEntry[f] * HASH_LEN;
-    let zero = true;
-    for (let i = 0; i < HASH_LEN; i++) if (h[o + i] !== 0) zero = false;
-    if (zero) continue;
-    const mix = (h[o] | (h[o + 1] << 8) | (h[o + 2] << 16) | (h[o + 3] << 24)) ^ Math.imul(fSize[f] % 0x7fffffff | 0, 0x9e3779b1);
-    let k = (Math.imul(mix, 0x85ebca6b) >>> 0) & (cap - 1);
+    const size = fSize[f];
+    if (size <= 0) continue;
+    const h = words[fLayer[f]];
+    const o = fEntry[f] * WORDS;
+    const w0 = h[o];
+    const w1 = h[o + 1];
+    const w2 = h[o + 2];
+    const w3 = h[o + 3];
+    if ((w0 | w1 | w2 | w3) === 0) continue;
+    let k = (Math.imul(w0 ^ Math.imul(size % 0x7fffffff | 0, 0x9e3779b1), 0x85ebca6b) >>> 0) & mask;
     for (;;) {
       const head = slot[k];
       if (head < 0) {
@@ -415,13 +462,15 @@ function contentGroups(a: Analysis, fs: Files): { fGroup: Int32Array; groups: nu
         members[k] = 1;
         break;
       }
-      if (same(head, f)) {
+      const hh = words[fLayer[head]];
+      const ho = fEntry[head] * WORDS;
+      if (fSize[head] === size && hh[ho] === w0 && hh[ho + 1] === w1 && hh[ho + 2] === w2 && hh[ho + 3] === w3) {
         next[f] = next[head];
         next[head] = f;
         members[k]++;
         break;
       }
-      k = (k + 1) & (cap - 1);
+      k = (k + 1) & mask;
     }
   }
   const groups: number[][] = [];
@@ -444,33 +493,10 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
   const fs = visibleFiles(a, exclude);
   const { ptype, nameFile, fLayer, fSize, fFirst } = fs;
   const nf = fs.count;
-  const { fGroup, groups } = contentGroups(a, fs);
+  const words = hashWords(a);
+  const { fGroup, groups } = contentGroups(a, fs, words);
 
-  // Leftovers: the category of every visible path (inherited from the matching directory).
-  const cat = new Int8Array(n).fill(-1);
-  const catRoot = new Int32Array(n).fill(-1);
-  for (let p = 1; p < n; p++) {
-    if (ptype[p] < 0) continue;
-    const up = t.parent(p);
-    if (cat[up] >= 0) {
-      cat[p] = cat[up];
-      catRoot[p] = catRoot[up];
-    } else if (ptype[p] === T_DIR) {
-      const c = matchRule(a, p);
-      if (c >= 0) {
-        cat[p] = c;
-        catRoot[p] = p;
-      }
-    }
-  }
-  // A file is a leftover of a category when all its names are in it (-2: names in several places).
-  const fCat = new Int8Array(nf).fill(-1);
-  for (let p = 1; p < n; p++) {
-    const f = nameFile[p];
-    if (f < 0) continue;
-    if (fFirst[f] === p) fCat[f] = cat[p];
-    else if (fCat[f] !== cat[p]) fCat[f] = -2;
-  }
+  const { catRoot, fCat } = fs;
   const items: AdviceItem[] = [];
   let leftoverBytes = 0;
   const perCat = LEFTOVERS.map(() => ({ bytes: 0, files: 0, layers: new Set<number>(), roots: new Map<number, number>() }));
@@ -502,7 +528,7 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
   });
 
   // Duplicates: whole directory trees first, then single files.
-  const dup = duplicates(a, fs, fGroup, groups, maxCopies);
+  const dup = duplicates(a, fs, fGroup, groups, maxCopies, words);
   items.push(...dup.items);
 
   // Recoverable in the final filesystem: the leftovers, then one copy of each content kept among the rest.
@@ -529,7 +555,14 @@ function mostBytesLayer(a: Analysis, root: number, fs: Files): number {
   return best;
 }
 
-function duplicates(a: Analysis, fs: Files, fGroup: Int32Array, groups: number[][], maxCopies: number): { items: DuplicateItem[]; bytes: number } {
+function duplicates(
+  a: Analysis,
+  fs: Files,
+  fGroup: Int32Array,
+  groups: number[][],
+  maxCopies: number,
+  words: Uint32Array[],
+): { items: DuplicateItem[]; bytes: number } {
   const t = a.table;
   const n = t.size;
   const { ptype, nameFile, fSize, fFirst } = fs;
@@ -569,7 +602,12 @@ function duplicates(a: Analysis, fs: Files, fGroup: Int32Array, groups: number[]
     for (const c of kids) {
       const name = t.name(c);
       h.update(`${name.length}:${name}`, 'latin1');
-      h.update(childSig(a, c, ptype[c] === T_DIR ? sig.get(c)! : null, fs), 'latin1');
+      const f = nameFile[c];
+      if (f >= 0) {
+        h.update(`f${fSize[f]}:`);
+        const o = fs.fEntry[f] * WORDS;
+        h.update(words[fs.fLayer[f]].subarray(o, o + WORDS));
+      } else h.update(childSig(a, c, ptype[c] === T_DIR ? sig.get(c)! : null), 'latin1');
     }
     const s = h.digest('base64');
     sig.set(p, s);
@@ -643,14 +681,8 @@ function duplicates(a: Analysis, fs: Files, fGroup: Int32Array, groups: number[]
   return { items, bytes: total };
 }
 
-function childSig(a: Analysis, c: number, dirSig: string | null, fs: Files): string {
+function childSig(a: Analysis, c: number, dirSig: string | null): string {
   if (dirSig !== null) return `d${dirSig}`;
-  const f = fs.nameFile[c];
-  if (f >= 0) {
-    const h = a.layers[fs.fLayer[f]].hash;
-    const hex = Buffer.from(h.buffer, h.byteOffset + fs.fEntry[f] * HASH_LEN, HASH_LEN).toString('latin1');
-    return `f${fs.fSize[f]}:${hex}`;
-  }
   const L = a.topLayer(c);
   const e = a.topEntry(c);
   const data = a.layers[L];
@@ -658,7 +690,6 @@ function childSig(a: Analysis, c: number, dirSig: string | null, fs: Files): str
   const link = e >= 0 && data.link[e] >= 0 ? data.links[data.link[e]] : '';
   return type === T_SYMLINK ? `s${link.length}:${link}` : `o${type}:${link.length}:${link}`;
 }
-
 /** The README's table of the leftover catalogue (Markdown), kept in sync by a test. */
 export function leftoverMarkdown(): string {
   const lines = ['| Category | Paths (everything below them) | Fix |', '|---|---|---|'];
