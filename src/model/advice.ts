@@ -321,8 +321,10 @@ interface FinalResult {
 
 /** The final filesystem's visible names and the distinct files (link groups) they name, as columns. */
 interface Files {
-  /** Per path: the type of its visible version, -1 when not visible (or excluded). */
+  /** Per path: the type of its visible version, -1 when not visible (or excluded); its layer and entry. */
   ptype: Int8Array;
+  topL: Int32Array;
+  topE: Int32Array;
   /** Per path: the file it names, -1 for none. */
   nameFile: Int32Array;
   /** Per file: the layer and entry that carry its data, its size, its first name, its number of names. */
@@ -342,6 +344,8 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
   const t = a.table;
   const n = t.size;
   const ptype = new Int8Array(n).fill(-1);
+  const topL = new Int32Array(n);
+  const topE = new Int32Array(n);
   ptype[0] = T_DIR;
   // First pass: what is visible, and how many names may name a file (the columns' length).
   // Leftovers too: the category of every visible path (inherited from the matching directory).
@@ -356,6 +360,8 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
     const e = a.topEntry(p);
     const type = e < 0 ? T_DIR : a.layers[L].type[e];
     ptype[p] = type;
+    topL[p] = L;
+    topE[p] = e;
     if (cat[up] >= 0) {
       cat[p] = cat[up];
       catRoot[p] = catRoot[up];
@@ -384,8 +390,8 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
   for (let p = 1; p < n; p++) {
     if (ptype[p] !== T_FILE) continue;
     const f = nf++;
-    const L = a.topLayer(p);
-    const e = a.topEntry(p);
+    const L = topL[p];
+    const e = topE[p];
     fLayer[f] = L;
     fEntry[f] = e;
     fSize[f] = a.layers[L].size[e];
@@ -397,7 +403,7 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
   }
   for (let p = 1; links > 0 && p < n; p++) {
     if (ptype[p] !== T_HARDLINK) continue;
-    const id = resolveLink(a, a.topLayer(p), a.topEntry(p));
+    const id = resolveLink(a, topL[p], topE[p]);
     if (!id) continue;
     let f = (byEntry[id.layer]?.[id.entry] ?? 0) - 1;
     if (f < 0) {
@@ -415,7 +421,7 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
     fNames[f]++;
     nameFile[p] = f;
   }
-  return { ptype, nameFile, fLayer, fEntry, fSize, fFirst, fNames, count: nf, cat, catRoot, fCat };
+  return { ptype, topL, topE, nameFile, fLayer, fEntry, fSize, fFirst, fNames, count: nf, cat, catRoot, fCat };
 }
 
 /** Every layer's content hashes as 32-bit words (a view when aligned, else a copy). */
@@ -454,7 +460,7 @@ function contentGroups(a: Analysis, fs: Files, words: Uint32Array[]): { fGroup: 
     const w2 = h[o + 2];
     const w3 = h[o + 3];
     if ((w0 | w1 | w2 | w3) === 0) continue;
-    let k = (Math.imul(w0 ^ Math.imul(size % 0x7fffffff | 0, 0x9e3779b1), 0x85ebca6b) >>> 0) & mask;
+    let k = (Math.imul(w0 ^ Math.imul(size | 0, 0x9e3779b1), 0x85ebca6b) >>> 0) & mask;
     for (;;) {
       const head = slot[k];
       if (head < 0) {
@@ -583,7 +589,7 @@ function duplicates(
         dirBytes[p] = fSize[f];
         dirFiles[p] = fFirst[f] === p ? 1 : 0;
       }
-      dirLayer[p] = a.topLayer(p);
+      dirLayer[p] = fs.topL[p];
     }
     if (unique[p]) unique[up] = 1;
     dirBytes[up] += dirBytes[p];
