@@ -54,9 +54,9 @@ Options
   --ci                        evaluate the CI gate (exit 1 when a rule fails)
   --ci-config FILE            rules file (default: ./.dive-ci when present)
   --lowestEfficiency R, --highestWastedBytes B, --highestUserWastedPercent R,
-  --lowestStrataEfficiency R, --highestStrataWastedBytes B
+  --lowestStrataEfficiency R, --highestStrataWastedBytes B, --highestRecoverableBytes B
                               CI rule thresholds ("disabled" turns one off)
-  --ignore GLOB               CI: do not count waste under paths matching GLOB (repeatable)
+  --ignore GLOB               CI: do not count paths matching GLOB (repeatable)
   --platform OS/ARCH[/VAR]    pick a platform in a multi-platform archive, export or index
                               (registry: default the host's)
   --base-layers N             how many bottom layers are the base image

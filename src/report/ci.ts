@@ -10,7 +10,8 @@
  *     lowestStrataEfficiency: 0.95    # Strata's exact efficiency below this fails
  *     highestStrataWastedBytes: 5MiB  # Strata's exact wasted bytes above this fails
  *     pinnedReference: true           # opt-in: an image used through `latest` (or no tag) fails
- *   ignore:                           # wasted paths matching these globs are not counted
+ *     highestRecoverableBytes: 50MB   # what the advice would save (waste, leftovers, duplicates)
+ *   ignore:                           # paths matching these globs are not counted
  *     - /var/cache/**
  */
 import fs from 'node:fs';
@@ -21,9 +22,25 @@ import { StrataError, EXIT_INPUT } from '../errors.js';
 import { openRegularFile } from '../sources/regular-file.js';
 import { wastedPaths } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
+import { adviceFor, computeAdvice } from '../model/advice.js';
 
-export type RuleName = 'lowestEfficiency' | 'highestWastedBytes' | 'highestUserWastedPercent' | 'lowestStrataEfficiency' | 'highestStrataWastedBytes' | 'pinnedReference';
-export const RULE_NAMES: RuleName[] = ['lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent', 'lowestStrataEfficiency', 'highestStrataWastedBytes', 'pinnedReference'];
+export type RuleName =
+  | 'lowestEfficiency'
+  | 'highestWastedBytes'
+  | 'highestUserWastedPercent'
+  | 'lowestStrataEfficiency'
+  | 'highestStrataWastedBytes'
+  | 'pinnedReference'
+  | 'highestRecoverableBytes';
+export const RULE_NAMES: RuleName[] = [
+  'lowestEfficiency',
+  'highestWastedBytes',
+  'highestUserWastedPercent',
+  'lowestStrataEfficiency',
+  'highestStrataWastedBytes',
+  'pinnedReference',
+  'highestRecoverableBytes',
+];
 
 /** dive's defaults; the Strata rules are off unless configured. */
 const DEFAULTS: Record<RuleName, string> = {
@@ -33,6 +50,7 @@ const DEFAULTS: Record<RuleName, string> = {
   lowestStrataEfficiency: 'disabled',
   highestStrataWastedBytes: 'disabled',
   pinnedReference: 'disabled',
+  highestRecoverableBytes: 'disabled',
 };
 
 export interface CiConfig {
@@ -130,7 +148,7 @@ function threshold(rule: RuleName, raw: string): number | null {
     if (v === 'false') return null;
     throw new StrataError(`rule pinnedReference: "${raw}" is not true, false or disabled`, EXIT_INPUT);
   }
-  return rule === 'highestWastedBytes' || rule === 'highestStrataWastedBytes' ? parseBytes(raw) : parseRatio(rule, raw);
+  return rule.endsWith('Bytes') ? parseBytes(raw) : parseRatio(rule, raw);
 }
 
 export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
@@ -150,12 +168,14 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   const denom = a.layerBytes - ignoredWaste;
   const strataEff = denom <= 0 ? 1 : a.unionBytes / denom;
 
-  const figures: Record<Exclude<RuleName, 'pinnedReference'>, number | null> = {
-    lowestEfficiency: dive.efficiency,
-    highestWastedBytes: dive.wastedBytes,
-    highestUserWastedPercent: dive.userWastedPercent,
-    lowestStrataEfficiency: strataEff,
-    highestStrataWastedBytes: strataWasted,
+  const figures: Record<Exclude<RuleName, 'pinnedReference'>, () => number | null> = {
+    lowestEfficiency: () => dive.efficiency,
+    highestWastedBytes: () => dive.wastedBytes,
+    highestUserWastedPercent: () => dive.userWastedPercent,
+    lowestStrataEfficiency: () => strataEff,
+    highestStrataWastedBytes: () => strataWasted,
+    // The advice is computed only when its rule is on.
+    highestRecoverableBytes: () => (skip ? computeAdvice(a, { exclude: skip }) : adviceFor(a)).recoverableBytes,
   };
   const results: RuleResult[] = RULE_NAMES.map((rule) => {
     const t = threshold(rule, cfg.rules[rule]);
@@ -167,10 +187,11 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
         ? { rule, status: 'FAIL', value: 1, threshold: t, message: `${ref.name} floats (latest); pin a version tag or a digest` }
         : { rule, status: 'PASS', value: 0, threshold: t, message: `${ref.name} is pinned` };
     }
-    const value = figures[rule as Exclude<RuleName, 'pinnedReference'>];
+    const figure = figures[rule as Exclude<RuleName, 'pinnedReference'>];
     const isBytes = rule.endsWith('Bytes');
     const fmt = (v: number) => (isBytes ? `${v} B` : v.toFixed(4));
-    if (t === null) return { rule, status: 'SKIP', value, threshold: null, message: 'disabled' };
+    if (t === null) return { rule, status: 'SKIP', value: rule === 'highestRecoverableBytes' ? null : figure(), threshold: null, message: 'disabled' };
+    const value = figure();
     if (value === null || !Number.isFinite(value)) {
       return { rule, status: 'SKIP', value: null, threshold: t, message: 'undefined for this image (no layers above the base)' };
     }

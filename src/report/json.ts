@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../model/analysis.js';
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import { userWastedBytes, wastedPaths } from '../model/waste.js';
+import { adviceFor, type Advice, type AdviceItem } from '../model/advice.js';
 import type { LoadedImage } from '../sources/image.js';
 import { displayName, nameBase64, needsExactBytes } from '../model/names.js';
 
@@ -110,6 +111,7 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
     return out;
   });
   const meta = img.meta;
+  const advice = adviceFor(a);
   return {
     schemaVersion: SCHEMA_VERSION,
     source: { kind: img.source.kind, ref: img.source.ref },
@@ -139,6 +141,7 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
       efficiency: a.efficiency,
       baseLayers: img.baseLayers,
       userWastedBytes: userWastedBytes(a, img.baseLayers),
+      recoverableBytes: advice.recoverableBytes,
       dive: {
         efficiency: dive.efficiency,
         wastedBytes: dive.wastedBytes,
@@ -152,6 +155,7 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
       },
     },
     wasted: wastedPaths(a).map((w) => ({ ...jsonPath(w.path), bytes: w.bytes, versions: w.versions, hiddenBy: w.hiddenBy })),
+    advice: adviceJson(img, advice),
     warnings: [...img.warnings, ...a.warnings],
   };
 }
@@ -168,6 +172,22 @@ export function jsonText(value: unknown, indent?: number): string {
   const text = JSON.stringify(value, null, indent);
   if (!JSON_RAW.test(text)) return text;
   return text.replace(JSON_RAW_G, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The advice items as JSON (largest first); paths in their display form. */
+export function adviceJson(img: LoadedImage, advice: Advice): Record<string, unknown>[] {
+  const path = (id: number) => displayName(img.analysis.table.path(id));
+  return advice.items.map((it: AdviceItem) => {
+    const paths = it.targets.map((t) => path(t.path));
+    switch (it.kind) {
+      case 'shipped-then-hidden':
+        return { kind: it.kind, shippedBy: it.shippedBy, hiddenBy: it.hiddenBy, bytes: it.bytes, files: it.files, hiding: it.hiding, paths, message: it.message };
+      case 'duplicate-content':
+        return { kind: it.kind, bytes: it.bytes, size: it.size, copies: it.copies, directory: it.directory, files: it.files, paths, message: it.message };
+      case 'leftover':
+        return { kind: it.kind, category: it.category, bytes: it.bytes, files: it.files, layers: it.layers, paths, message: it.message };
+    }
+  });
 }
 
 /** Stands for layer i's file list in the report object until the text is written (see reportText). */

@@ -2,9 +2,11 @@
 import type { LoadedImage } from '../sources/image.js';
 import { wastedPaths, userWastedBytes } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
+import { adviceFor, type AdviceItem } from '../model/advice.js';
+import type { Analysis } from '../model/analysis.js';
 import { cleanCommand, formatBytes, formatPercent, padEnd, padStart, shortDigest } from './format.js';
 
-export function textReport(img: LoadedImage, maxWasted = 20): string {
+export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): string {
   const a = img.analysis;
   const out: string[] = [];
   const name = img.meta.repoTags[0] ?? shortDigest(img.meta.id);
@@ -35,10 +37,42 @@ export function textReport(img: LoadedImage, maxWasted = 20): string {
       out.push(`  ${padStart(formatBytes(w.bytes), 9)}  ${displayName(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`);
     }
   }
+  out.push(...adviceSection(img, maxAdvice));
   const warnings = [...img.warnings, ...a.warnings];
   if (warnings.length > 0) {
     out.push('');
     for (const w of warnings) out.push(`warning: ${escapeText(w)}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** One line naming an advice item (its kind, steps and paths), without the size. */
+export function adviceTitle(a: Analysis, it: AdviceItem, maxPaths = 3): string {
+  const names = it.targets.map((t) => displayName(a.table.path(t.path)));
+  const list = (xs: string[]) => xs.slice(0, maxPaths).join(', ') + (xs.length > maxPaths ? ', …' : '');
+  switch (it.kind) {
+    case 'shipped-then-hidden':
+      return `L${it.shippedBy} → L${it.hiddenBy}: ${it.files} file${it.files === 1 ? '' : 's'} shipped then hidden (${list(names)})`;
+    case 'leftover':
+      return `${it.category} leftovers: ${list(names)}`;
+    case 'duplicate-content':
+      return it.directory ? `duplicate tree: ${list(names.slice(1))} = ${names[0]}` : `${it.copies} identical files: ${list(names)}`;
+  }
+}
+
+/** The "What to change" section: the largest advice items and the recoverable total. */
+export function adviceSection(img: LoadedImage, max = 10): string[] {
+  const a = img.analysis;
+  const adv = adviceFor(a);
+  if (adv.items.length === 0) return [];
+  const out = ['', `What to change${adv.items.length > max ? ` (top ${max} of ${adv.items.length})` : ''}:`];
+  for (const it of adv.items.slice(0, max)) {
+    out.push(`  ${padStart(formatBytes(it.bytes), 9)}  ${adviceTitle(a, it)}`);
+    out.push(`  ${' '.repeat(9)}  ${it.message}`);
+  }
+  out.push(
+    `Recoverable:    ${formatBytes(adv.recoverableBytes)} (${adv.recoverableBytes} B): ${formatBytes(adv.wastedBytes)} wasted across steps, ` +
+      `${formatBytes(adv.leftoverBytes)} leftovers, ${formatBytes(adv.duplicateBytes)} duplicates (each byte counted once)`,
+  );
+  return out;
 }

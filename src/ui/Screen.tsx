@@ -23,6 +23,9 @@ import { SharedView } from './panes/SharedView.js';
 import { DiffView } from './panes/DiffView.js';
 import { FileView } from './panes/FileView.js';
 import { Help } from './panes/Help.js';
+import { AdviceView } from './panes/AdviceView.js';
+import { adviceBox } from './state/advice.js';
+import { formatBytes } from '../report/format.js';
 import { StatusBar } from './panes/StatusBar.js';
 import { Line } from './panes/Pane.js';
 import { safe } from './text.js';
@@ -146,6 +149,11 @@ export function Screen(props: ScreenProps): React.ReactElement {
     const box = viewBox(ctx);
     main = <FileView view={state.view} rows={viewRows(state.view, box.width)} width={width} height={layout.mainRows} theme={theme} />;
     status = viewStatusLine(state);
+  } else if (state.advice.open) {
+    const box = adviceBox(size);
+    const advice = model.advice();
+    main = <AdviceView img={model.img} advice={advice} state={state.advice} width={width} height={box.height} listRows={box.listRows} theme={theme} />;
+    status = `advice · ${advice.items.length} items · recoverable ${formatBytes(advice.recoverableBytes)} · Enter: go to the path in the tree`;
   } else {
     main = <ImagePanes state={state} ctx={ctx} theme={theme} />;
     status = treeStatus(state, ctx, load.error?.message ?? null);
