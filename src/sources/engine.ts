@@ -5,7 +5,10 @@
  */
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
+import https from 'node:https';
 import path from 'node:path';
+import { resolveDaemon } from './docker-context.js';
+import { sshAgent } from './ssh-dial.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 
 /** The API range this client speaks. */
@@ -24,7 +27,12 @@ function cmpVersion(a: string, b: string): number {
   return am - bm || an - bn;
 }
 
-/** Where the Engine is: DOCKER_HOST, else the default socket (Podman: its rootful or rootless socket). */
+/**
+ * Where the Engine is. Docker: as the docker CLI decides (DOCKER_HOST, DOCKER_CONTEXT, the current
+ * context, the default socket; see docker-context.ts). Podman: CONTAINER_HOST, else its rootful or
+ * rootless socket. Every connection option is given explicitly, so docker-modem's own reading of
+ * the environment (which differs from the docker CLI's) never applies.
+ */
 export function engineTarget(kind: 'docker' | 'podman'): { options: Docker.DockerOptions; endpoint: string } {
   if (kind === 'podman') {
     const host = process.env.CONTAINER_HOST;
@@ -33,23 +41,46 @@ export function engineTarget(kind: 'docker' | 'podman'): { options: Docker.Docke
       const runtime = process.env.XDG_RUNTIME_DIR;
       socketPath = process.getuid?.() === 0 || !runtime ? '/run/podman/podman.sock' : path.join(runtime, 'podman', 'podman.sock');
     }
-    return { options: { socketPath }, endpoint: socketPath };
+    return { options: unixOptions(socketPath), endpoint: socketPath };
   }
-  const host = process.env.DOCKER_HOST;
-  if (host && host.startsWith('unix://')) {
-    const socketPath = host.slice('unix://'.length);
-    return { options: { socketPath }, endpoint: socketPath };
+  const d = resolveDaemon();
+  if (d.kind === 'unix') return { options: unixOptions(d.socketPath), endpoint: d.describe };
+  if (d.kind === 'ssh') {
+    const agent = sshAgent(d);
+    return { options: { host: 'docker.ssh', port: 80, protocol: 'http', agent, socketPath: undefined } as Docker.DockerOptions, endpoint: d.describe };
   }
-  if (host) return { options: {}, endpoint: host }; // tcp:// and TLS: docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH
-  const socketPath = '/var/run/docker.sock';
-  return { options: { socketPath }, endpoint: socketPath };
+  const options: Record<string, unknown> = { host: d.host, port: d.port, protocol: d.tls ? 'https' : 'http', socketPath: undefined };
+  if (d.tls) {
+    Object.assign(options, { ca: d.tls.ca, cert: d.tls.cert, key: d.tls.key });
+    // https.request reads rejectUnauthorized from its agent's options or its own; the modem passes
+    // neither, so an agent carries it (and the client certificate for every connection).
+    options.agent = new https.Agent({ ca: d.tls.ca, cert: d.tls.cert, key: d.tls.key, rejectUnauthorized: d.tls.verify });
+  }
+  return { options: options as Docker.DockerOptions, endpoint: d.describe };
+}
+
+function unixOptions(socketPath: string): Docker.DockerOptions {
+  return { socketPath, host: undefined, protocol: undefined, port: undefined } as unknown as Docker.DockerOptions;
+}
+
+/** Local image names for shell completion: [] unless the Engine answers within `ms`. */
+export async function completeImages(ms: number): Promise<string[]> {
+  try {
+    const engine = await withTimeout(Engine.connect('docker'), ms, 'no answer');
+    const images = await withTimeout(engine.listImages(), ms, 'no answer');
+    const names = new Set<string>();
+    for (const img of images) for (const t of img.RepoTags ?? []) if (t !== '<none>:<none>' && /^[\x21-\x7e]+$/.test(t)) names.add(t);
+    return [...names].sort();
+  } catch {
+    return [];
+  }
 }
 
 export function describeEngineError(err: unknown, endpoint: string): StrataError {
   if (err instanceof StrataError) return err;
   const e = err as NodeJS.ErrnoException & { statusCode?: number; json?: { message?: string } };
   const code = e?.code;
-  if (code === 'ENOENT') return new StrataError(`cannot reach the Engine: no socket at ${endpoint} (is the daemon running? set DOCKER_HOST)`, EXIT_ENGINE);
+  if (code === 'ENOENT') return new StrataError(`cannot reach the Engine: no socket at ${endpoint} (is the daemon running? set DOCKER_HOST or DOCKER_CONTEXT)`, EXIT_ENGINE);
   if (code === 'EACCES' || code === 'EPERM') return new StrataError(`cannot reach the Engine: permission denied on ${endpoint} (join the docker group or run with access to the socket)`, EXIT_ENGINE);
   if (code === 'ECONNREFUSED') return new StrataError(`cannot reach the Engine: connection refused at ${endpoint}`, EXIT_ENGINE);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new StrataError(`the Engine at ${endpoint} closed the connection (${code}); the daemon may have stopped`, EXIT_ENGINE);

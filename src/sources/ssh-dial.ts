@@ -1,0 +1,102 @@
+/**
+ * ssh:// daemons, reached the way the docker CLI reaches them: the system `ssh` client runs
+ * `docker system dial-stdio` on the remote host and its stdin/stdout carry the API connection. So
+ * ~/.ssh/config (aliases, ports, ProxyJump), the agent, identity files and known_hosts apply
+ * exactly as for `docker -H ssh://...`. BatchMode: ssh never prompts (a prompt would land in the
+ * middle of the TUI); a key or an agent is needed.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import http from 'node:http';
+import { Duplex, type Readable, type Writable } from 'node:stream';
+
+export interface SshTarget {
+  host: string;
+  user?: string;
+  port?: number;
+}
+
+export function sshArgs(t: SshTarget): string[] {
+  const args = ['-o', 'ConnectTimeout=15', '-o', 'BatchMode=yes', '-T'];
+  if (t.user) args.push('-l', t.user);
+  if (t.port) args.push('-p', String(t.port));
+  args.push('--', t.host, 'docker', 'system', 'dial-stdio');
+  return args;
+}
+
+/** One API connection: an ssh process whose stdout is read and whose stdin is written. */
+class SshConnection extends Duplex {
+  private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
+  private received = false;
+  private stderr = '';
+
+  constructor(target: SshTarget) {
+    super();
+    this.child = spawn('ssh', sshArgs(target), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { child } = this;
+    child.stdout.on('data', (c: Buffer) => {
+      this.received = true;
+      if (!this.push(c)) child.stdout.pause();
+    });
+    child.stdout.on('end', () => this.push(null));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      if (this.stderr.length < 4096) this.stderr += c;
+    });
+    child.stdin.on('error', () => {
+      // the process ended; its exit says why
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      const e = new Error(err.code === 'ENOENT' ? 'the ssh client is not installed (ssh:// daemons are reached through it)' : `cannot run ssh: ${err.message}`);
+      this.destroy(e);
+    });
+    child.on('exit', (code) => {
+      if (code !== 0 && code !== null && !this.received) {
+        const why = this.stderr.trim().split('\n').filter(Boolean).pop() ?? `ssh exited with ${code}`;
+        this.destroy(Object.assign(new Error(`ssh: ${why}`), { code: 'ESSH' }));
+      }
+    });
+  }
+
+  override _read(): void {
+    this.child.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.child.stdin.write(chunk, (err) => cb(err ?? null));
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.child.stdin.end();
+    cb();
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    this.child.stdin.destroy();
+    this.child.stdout.destroy();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    cb(err);
+  }
+
+  // What http.ClientRequest asks of a socket.
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+}
+
+/** An http.Agent whose every connection is a fresh ssh process. */
+export function sshAgent(target: SshTarget): http.Agent {
+  const agent = new http.Agent({ keepAlive: false });
+  (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new SshConnection(target);
+  return agent;
+}
