@@ -85,9 +85,19 @@ export function describeEngineError(err: unknown, endpoint: string): StrataError
   if (code === 'ECONNREFUSED') return new StrataError(`cannot reach the Engine: connection refused at ${endpoint}`, EXIT_ENGINE);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new StrataError(`the Engine at ${endpoint} closed the connection (${code}); the daemon may have stopped`, EXIT_ENGINE);
   if (code === 'ETIMEDOUT') return new StrataError(`the Engine at ${endpoint} timed out`, EXIT_ENGINE);
+  if (code === 'ESSH') return new StrataError(`cannot reach the Engine at ${endpoint}: ${oneLine(e.message)}`, EXIT_ENGINE);
+  if (typeof code === 'string' && TLS_CODES.test(code)) {
+    return new StrataError(`cannot reach the Engine at ${endpoint}: TLS: ${oneLine(e.message)} (check DOCKER_CERT_PATH or the context's certificates)`, EXIT_ENGINE);
+  }
+  if (/HTTP request to an HTTPS server/i.test(e?.json?.message ?? e?.message ?? '')) {
+    return new StrataError(`the Engine at ${endpoint} speaks TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with its certificates`, EXIT_ENGINE);
+  }
   const msg = e?.json?.message ?? e?.message ?? String(err);
   return new StrataError(`Engine at ${endpoint}: ${oneLine(msg)}`, EXIT_ENGINE);
 }
+
+/** Node's codes for a TLS handshake that failed (certificate not trusted, wrong name, expired...). */
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|ERR_TLS|ERR_SSL|EPROTO|ALTNAME/;
 
 export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();

@@ -37,7 +37,6 @@ class SshConnection extends Duplex {
       this.received = true;
       if (!this.push(c)) child.stdout.pause();
     });
-    child.stdout.on('end', () => this.push(null));
     child.stderr.setEncoding('utf8').on('data', (c: string) => {
       if (this.stderr.length < 4096) this.stderr += c;
     });
@@ -48,11 +47,13 @@ class SshConnection extends Duplex {
       const e = new Error(err.code === 'ENOENT' ? 'the ssh client is not installed (ssh:// daemons are reached through it)' : `cannot run ssh: ${err.message}`);
       this.destroy(e);
     });
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null && !this.received) {
+    // The end of the stream is told once the process is gone, so that a failed ssh (refused,
+    // unknown host key, no docker on the remote) ends the request with ssh's own reason.
+    child.on('close', (code) => {
+      if (code !== 0 && !this.received) {
         const why = this.stderr.trim().split('\n').filter(Boolean).pop() ?? `ssh exited with ${code}`;
-        this.destroy(Object.assign(new Error(`ssh: ${why}`), { code: 'ESSH' }));
-      }
+        this.destroy(Object.assign(new Error(why.startsWith('ssh:') ? why : `ssh: ${why}`), { code: 'ESSH' }));
+      } else this.push(null);
     });
   }
 
@@ -61,7 +62,8 @@ class SshConnection extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.child.stdin.write(chunk, (err) => cb(err ?? null));
+    // A write to an ssh that has exited fails with EPIPE; the exit, just after, says why.
+    this.child.stdin.write(chunk, () => cb());
   }
 
   override _final(cb: (err?: Error | null) => void): void {

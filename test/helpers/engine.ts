@@ -214,15 +214,17 @@ let cacheHome: string | undefined;
  * Runs `node bin/strata.js ...args` (the built CLI) and collects its output. NO_COLOR is set and
  * the per-layer cache is pointed at a private temp dir (XDG_CACHE_HOME), so runs never share results.
  */
-export function runStrata(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<RunResult> {
+export function runStrata(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000, wrap: string[] = []): Promise<RunResult> {
   if (!cacheHome) {
     cacheHome = join(scratchDir(), 'xdg-cache');
     mkdirSync(cacheHome, { recursive: true });
   }
   return new Promise((resolvePromise) => {
+    // `wrap` runs the CLI through another command (e.g. nsenter into a network namespace).
+    const [cmd, ...argv] = [...wrap, process.execPath, join(ROOT, 'bin', 'strata.js'), ...args];
     execFile(
-      process.execPath,
-      [join(ROOT, 'bin', 'strata.js'), ...args],
+      cmd,
+      argv,
       {
         cwd: ROOT,
         encoding: 'utf8',
