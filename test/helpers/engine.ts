@@ -17,6 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliReportProblem } from './report-schema.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'engine');
@@ -219,7 +220,7 @@ export function runStrata(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs
     cacheHome = join(scratchDir(), 'xdg-cache');
     mkdirSync(cacheHome, { recursive: true });
   }
-  return new Promise((resolvePromise) => {
+  return new Promise((resolvePromise, rejectPromise) => {
     // `wrap` runs the CLI through another command (e.g. nsenter into a network namespace).
     const [cmd, ...argv] = [...wrap, process.execPath, join(ROOT, 'bin', 'strata.js'), ...args];
     execFile(
@@ -234,7 +235,10 @@ export function runStrata(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : null) : 0;
-        resolvePromise({ code, stdout, stderr });
+        // Every JSON report a test produces must match the published schema.
+        const problem = cliReportProblem(args, { code, stdout }, ROOT);
+        if (problem) rejectPromise(new Error(problem));
+        else resolvePromise({ code, stdout, stderr });
       },
     );
   });
