@@ -94,8 +94,7 @@ __strata_images() {
   timeout 3 "$__strata_bin" __complete images 2>/dev/null
 }
 
-_strata() {
-  COMPREPLY=()
+__strata_main() {
   local line=\${COMP_LINE:0:COMP_POINT}
   local -a words
   read -ra words <<<"$line"
@@ -123,11 +122,10 @@ ${cmdCases}
   esac
   if [[ $cur == -* ]]; then
     __strata_add "" $opts
-    ((\${#COMPREPLY[@]} == 1)) && COMPREPLY[0]+=" "
     return
   fi
   case $cmd in
-    completion) __strata_add "" ${SHELLS.join(' ')}; ((\${#COMPREPLY[@]} == 1)) && COMPREPLY[0]+=" "; return ;;
+    completion) __strata_add "" ${SHELLS.join(' ')}; return ;;
     shared | container) [[ $prev == --json ]] && __strata_paths "" "$cur" -f; return ;;
   esac
   if [[ -z $cmd && \${#words[@]} -eq 1 ]]; then __strata_add "" ${COMMAND_WORDS.join(' ')}; fi
@@ -139,7 +137,12 @@ ${sourcePrefixCases}
         __strata_paths "" "$cur" -f
         ;;
   esac
-  # A finished word (one candidate that is not a directory or a prefix) gets its space back.
+}
+
+_strata() {
+  COMPREPLY=()
+  __strata_main
+  # nospace is on (a prefix or a directory goes on); a finished word gets its space back.
   if ((\${#COMPREPLY[@]} == 1)) && [[ \${COMPREPLY[0]} != */ && \${COMPREPLY[0]} != *: ]]; then COMPREPLY[0]+=" "; fi
 }
 complete -F _strata strata
