@@ -59,6 +59,21 @@ export function engineTarget(kind: 'docker' | 'podman'): { options: Docker.Docke
   return { options: options as Docker.DockerOptions, endpoint: d.describe };
 }
 
+/**
+ * docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself when DOCKER_HOST is
+ * set (TLS only for "1" or port 2376, certificates read eagerly, a raw error when one is missing).
+ * Every option is given here, so the modem is built without seeing DOCKER_HOST.
+ */
+function newDocker(options: Docker.DockerOptions): Docker {
+  const host = process.env.DOCKER_HOST;
+  delete process.env.DOCKER_HOST;
+  try {
+    return new Docker(options);
+  } finally {
+    if (host !== undefined) process.env.DOCKER_HOST = host;
+  }
+}
+
 function unixOptions(socketPath: string): Docker.DockerOptions {
   return { socketPath, host: undefined, protocol: undefined, port: undefined } as unknown as Docker.DockerOptions;
 }
@@ -117,7 +132,7 @@ export class Engine {
   /** Connect and negotiate the API version (GET /version is unversioned and always answers). */
   static async connect(kind: 'docker' | 'podman' = 'docker'): Promise<Engine> {
     const { options, endpoint } = engineTarget(kind);
-    const docker = new Docker({ ...options, timeout: 0 });
+    const docker = newDocker({ ...options, timeout: 0 });
     const engine = new Engine(docker, endpoint, kind);
     let v: Docker.DockerVersion & { MinAPIVersion?: string };
     try {
