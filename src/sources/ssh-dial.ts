@@ -88,17 +88,26 @@ class SshConnection extends Duplex {
   setKeepAlive(): this {
     return this;
   }
+  // A kept-alive connection waiting in the agent's pool is unref'd: it must not keep the process
+  // alive (ssh ends when its stdin closes with the process).
   ref(): this {
+    this.child.ref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { ref?: () => void }).ref?.();
     return this;
   }
   unref(): this {
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
     return this;
   }
 }
 
-/** An http.Agent whose every connection is a fresh ssh process. */
+/**
+ * An http.Agent whose connections are ssh processes, kept alive between requests (one ssh for a
+ * sequence of API calls instead of one per call).
+ */
 export function sshAgent(target: SshTarget): http.Agent {
-  const agent = new http.Agent({ keepAlive: false });
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 4 });
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new SshConnection(target);
   return agent;
 }
