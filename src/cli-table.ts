@@ -16,10 +16,30 @@ export interface CommandSpec {
 }
 
 export const COMMAND_SPECS: CommandSpec[] = [
-  { word: '', name: 'analyse', synopsis: '[SOURCE] [options]', help: 'analyse an image: the TUI on a terminal, else a text, JSON or CI report' },
-  { word: 'diff', name: 'diff', synopsis: 'SOURCE_A SOURCE_B [--json [FILE]]', help: 'what changed between two images, largest first' },
-  { word: 'shared', name: 'shared', synopsis: '[--json [FILE]]', help: "which of the Engine's images share which layers" },
-  { word: 'container', name: 'container', synopsis: 'NAME|ID [--json [FILE]] [--files]', help: "a container's own layer over its image" },
+  {
+    word: '',
+    name: 'analyse',
+    synopsis: '[SOURCE] [options]',
+    help: 'analyse an image: the TUI on a terminal, else a text, JSON or CI report',
+  },
+  {
+    word: 'diff',
+    name: 'diff',
+    synopsis: 'SOURCE_A SOURCE_B [--json [FILE]]',
+    help: 'what changed between two images, largest first',
+  },
+  {
+    word: 'shared',
+    name: 'shared',
+    synopsis: '[--json [FILE]]',
+    help: "which of the Engine's images share which layers",
+  },
+  {
+    word: 'container',
+    name: 'container',
+    synopsis: 'NAME|ID [--json [FILE]] [--files]',
+    help: "a container's own layer over its image",
+  },
   { word: 'completion', name: 'completion', synopsis: 'bash|zsh|fish', help: 'print a shell completion script' },
 ];
 
@@ -36,16 +56,34 @@ export interface SourceSpecHelp {
 }
 
 export const SOURCE_FORMS: SourceSpecHelp[] = [
-  { form: 'IMAGE | docker://IMAGE', prefix: 'docker://', complete: 'image', help: ["an image on the Docker Engine (Docker context, DOCKER_HOST or the default socket)"] },
-  { form: 'podman://IMAGE', prefix: 'podman://', complete: 'none', help: ["an image on Podman's Docker-compatible socket"] },
-  { form: 'docker-archive:PATH[:TAG]', prefix: 'docker-archive:', complete: 'file', help: ['a docker save / skopeo docker-archive tar'] },
+  {
+    form: 'IMAGE | docker://IMAGE',
+    prefix: 'docker://',
+    complete: 'image',
+    help: ['an image on the Docker Engine (Docker context, DOCKER_HOST or the default socket)'],
+  },
+  {
+    form: 'podman://IMAGE',
+    prefix: 'podman://',
+    complete: 'none',
+    help: ["an image on Podman's Docker-compatible socket"],
+  },
+  {
+    form: 'docker-archive:PATH[:TAG]',
+    prefix: 'docker-archive:',
+    complete: 'file',
+    help: ['a docker save / skopeo docker-archive tar'],
+  },
   { form: 'oci-archive:PATH[:TAG]', prefix: 'oci-archive:', complete: 'file', help: ['an OCI archive tar'] },
   { form: 'oci:DIR[:TAG]', prefix: 'oci:', complete: 'dir', help: ['an OCI image layout directory'] },
   {
     form: 'registry://HOST/REPO[:TAG|@DIGEST]',
     prefix: 'registry://',
     complete: 'none',
-    help: ['an image read straight from a registry (no Engine needed);', 'credentials from ~/.docker/config.json ($DOCKER_CONFIG)'],
+    help: [
+      'an image read straight from a registry (no Engine needed);',
+      'credentials from ~/.docker/config.json ($DOCKER_CONFIG)',
+    ],
   },
   { form: 'PATH', complete: 'file', help: ['an archive or layout, detected by content'] },
   { form: '(none)', complete: 'none', help: ["the TUI opens on the Engine's image list"] },
@@ -78,7 +116,13 @@ const RULE_HELP: Partial<Record<RuleName, string>> = {
 function ruleOption(rule: RuleName): OptionSpec {
   const value = rule.endsWith('Bytes') ? 'SIZE' : rule === 'pinnedReference' ? 'BOOL' : 'R';
   const help = RULE_HELP[rule] ?? `CI: threshold of the ${rule} rule`;
-  return { flags: [`--${rule}`], value, complete: 'none', help: [`${help} ("disabled" turns it off)`], commands: ['analyse'] };
+  return {
+    flags: [`--${rule}`],
+    value,
+    complete: 'none',
+    help: [`${help} ("disabled" turns it off)`],
+    commands: ['analyse'],
+  };
 }
 
 const IMAGE_COMMANDS: CommandName[] = ['analyse', 'diff'];
@@ -89,15 +133,37 @@ export const OPTION_SPECS: OptionSpec[] = [
     value: 'FILE',
     optionalValue: true,
     complete: 'file',
-    help: ['the versioned JSON report, on stdout or written atomically to FILE', '(schema: schema/report.schema.json in the package)'],
+    help: [
+      'the versioned JSON report, on stdout or written atomically to FILE',
+      '(schema: schema/report.schema.json in the package)',
+    ],
     commands: ['analyse', 'diff', 'shared', 'container'],
   },
   { flags: ['--files'], help: ["with --json: every layer's file list"], commands: ['analyse', 'container'] },
   { flags: ['--ci'], help: ['evaluate the CI gate (exit 1 when a rule fails)'], commands: ['analyse'] },
-  { flags: ['--ci-config'], value: 'FILE', complete: 'file', help: ['rules file (default: ./.dive-ci when present)'], commands: ['analyse'] },
-  { flags: ['--junit'], value: 'FILE', complete: 'file', help: ['with --ci: also write the verdict to FILE as JUnit XML'], commands: ['analyse'] },
+  {
+    flags: ['--ci-config'],
+    value: 'FILE',
+    complete: 'file',
+    help: ['rules file (default: ./.dive-ci when present)'],
+    commands: ['analyse'],
+  },
+  {
+    flags: ['--junit'],
+    value: 'FILE',
+    complete: 'file',
+    help: ['with --ci: also write the verdict to FILE as JUnit XML'],
+    commands: ['analyse'],
+  },
   ...RULE_NAMES.map(ruleOption),
-  { flags: ['--ignore'], value: 'GLOB', complete: 'none', repeatable: true, help: ['CI: do not count waste under paths matching GLOB (repeatable)'], commands: ['analyse'] },
+  {
+    flags: ['--ignore'],
+    value: 'GLOB',
+    complete: 'none',
+    repeatable: true,
+    help: ['CI: do not count waste under paths matching GLOB (repeatable)'],
+    commands: ['analyse'],
+  },
   {
     flags: ['--platform'],
     value: 'OS/ARCH[/VAR]',
@@ -105,18 +171,47 @@ export const OPTION_SPECS: OptionSpec[] = [
     help: ['pick a platform in a multi-platform archive, export or index', "(registry: default the host's)"],
     commands: IMAGE_COMMANDS,
   },
-  { flags: ['--base-layers'], value: 'N', complete: 'none', help: ['how many bottom layers are the base image'], commands: IMAGE_COMMANDS },
-  { flags: ['--no-cache'], help: ['neither read nor write the per-layer cache'], commands: [...IMAGE_COMMANDS, 'container'] },
+  {
+    flags: ['--base-layers'],
+    value: 'N',
+    complete: 'none',
+    help: ['how many bottom layers are the base image'],
+    commands: IMAGE_COMMANDS,
+  },
+  {
+    flags: ['--no-cache'],
+    help: ['neither read nor write the per-layer cache'],
+    commands: [...IMAGE_COMMANDS, 'container'],
+  },
   {
     flags: ['--extract'],
     value: 'PATH',
     complete: 'none',
-    help: ['save the version of file PATH visible at layer N (default: the top)', 'to OUT (a file or a directory; default ./NAME; "-" for stdout)'],
+    help: [
+      'save the version of file PATH visible at layer N (default: the top)',
+      'to OUT (a file or a directory; default ./NAME; "-" for stdout)',
+    ],
     commands: ['analyse'],
   },
-  { flags: ['--layer'], value: 'N', complete: 'none', help: ['with --extract: the layer whose view to read'], commands: ['analyse'] },
-  { flags: ['-o', '--output'], value: 'OUT', complete: 'file', help: ['with --extract: where to write'], commands: ['analyse'] },
-  { flags: ['--insecure'], help: ['registry: allow plain HTTP to any host (loopback hosts always use it)'], commands: IMAGE_COMMANDS },
+  {
+    flags: ['--layer'],
+    value: 'N',
+    complete: 'none',
+    help: ['with --extract: the layer whose view to read'],
+    commands: ['analyse'],
+  },
+  {
+    flags: ['-o', '--output'],
+    value: 'OUT',
+    complete: 'file',
+    help: ['with --extract: where to write'],
+    commands: ['analyse'],
+  },
+  {
+    flags: ['--insecure'],
+    help: ['registry: allow plain HTTP to any host (loopback hosts always use it)'],
+    commands: IMAGE_COMMANDS,
+  },
   { flags: ['-h', '--help'], help: ['this help'], commands: ['analyse', 'diff', 'shared', 'container', 'completion'] },
   { flags: ['-v', '--version'], help: ['the version'], commands: ['analyse'] },
 ];
@@ -127,7 +222,10 @@ export interface EnvSpec {
 }
 
 export const ENV_SPECS: EnvSpec[] = [
-  { name: 'DOCKER_HOST', help: 'the Engine: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]; wins over contexts' },
+  {
+    name: 'DOCKER_HOST',
+    help: 'the Engine: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]; wins over contexts',
+  },
   { name: 'DOCKER_CONTEXT', help: "the Docker context to use (wins over the docker CLI's current context)" },
   { name: 'DOCKER_CONFIG', help: 'the docker CLI configuration (default ~/.docker): contexts, registry credentials' },
   { name: 'DOCKER_TLS_VERIFY', help: 'tcp:// DOCKER_HOST: TLS, the daemon verified against ca.pem' },
@@ -148,7 +246,16 @@ export const EXIT_CODES: [number, string][] = [
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 /** Platforms offered for --platform (any OS/ARCH[/VARIANT] is accepted). */
-export const COMMON_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64'];
+export const COMMON_PLATFORMS = [
+  'linux/amd64',
+  'linux/arm64',
+  'linux/arm/v7',
+  'linux/arm/v6',
+  'linux/386',
+  'linux/ppc64le',
+  'linux/s390x',
+  'linux/riscv64',
+];
 
 const COL = 28;
 
@@ -172,7 +279,9 @@ function optionLabel(o: OptionSpec): string {
 
 /** The text of `strata --help`. */
 export function usageText(): string {
-  const cmds = COMMAND_SPECS.map((c, i) => `${i === 0 ? 'Usage: ' : '       '}strata ${c.word ? `${c.word} ` : ''}${c.synopsis}`);
+  const cmds = COMMAND_SPECS.map(
+    (c, i) => `${i === 0 ? 'Usage: ' : '       '}strata ${c.word ? `${c.word} ` : ''}${c.synopsis}`,
+  );
   const out = [...cmds, '', 'Explore a container image layer by layer and find the space it wastes.', '', 'SOURCE'];
   for (const s of SOURCE_FORMS) out.push(...block(s.form, s.help));
   out.push('', 'Options');

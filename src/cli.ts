@@ -154,7 +154,8 @@ export function parseArgs(argvIn: string[]): CliArgs {
   if ((args.layer !== undefined || args.output !== undefined) && args.extract === undefined) throw new StrataError('--layer and -o go with --extract', EXIT_INPUT);
   if (!command) args.source = args.positionals[0];
   else if (args.positionals.length < wanted && !args.help) {
-    const what = command === 'diff' ? 'two SOURCEs' : command === 'completion' ? `a shell (${SHELLS.join(', ')})` : 'a container name or id';
+    const shells = `a shell (${SHELLS.join(', ')})`;
+    const what = command === 'diff' ? 'two SOURCEs' : command === 'completion' ? shells : 'a container name or id';
     throw new StrataError(`strata ${command} needs ${what} (see strata --help)`, EXIT_INPUT);
   }
   return args;
@@ -239,7 +240,9 @@ async function emitJson(args: CliArgs, report: Record<string, unknown>, img?: Lo
 async function runCommand(args: CliArgs): Promise<number> {
   if (args.command === 'completion') {
     const shell = args.positionals[0];
-    if (!(SHELLS as readonly string[]).includes(shell)) throw new StrataError(`strata completion: unknown shell "${shell}" (one of ${SHELLS.join(', ')})`, EXIT_INPUT);
+    if (!(SHELLS as readonly string[]).includes(shell)) {
+      throw new StrataError(`strata completion: unknown shell "${shell}" (one of ${SHELLS.join(', ')})`, EXIT_INPUT);
+    }
     await writeOut(completionScript(shell as Shell));
     return EXIT_OK;
   }

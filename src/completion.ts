@@ -27,7 +27,9 @@ function optsOf(cmd: CommandName): OptionSpec[] {
 }
 
 function valueFlags(kind: Completion): string[] {
-  return OPTION_SPECS.filter((o) => o.value && !o.optionalValue && (o.complete ?? 'none') === kind).flatMap((o) => o.flags);
+  return OPTION_SPECS.filter((o) => o.value && !o.optionalValue && (o.complete ?? 'none') === kind).flatMap(
+    (o) => o.flags,
+  );
 }
 
 function sq(s: string): string {
@@ -47,19 +49,31 @@ export function completionScript(shell: Shell): string {
 
 function bashScript(): string {
   const cmdCases = COMMAND_SPECS.filter((c) => c.word)
-    .map((c) => `    ${c.word}) opts=${sq(optsOf(c.name).flatMap((o) => o.flags).join(' '))} ;;`)
+    .map(
+      (c) =>
+        `    ${c.word}) opts=${sq(
+          optsOf(c.name)
+            .flatMap((o) => o.flags)
+            .join(' '),
+        )} ;;`,
+    )
     .join('\n');
-  const analyseOpts = optsOf('analyse').flatMap((o) => o.flags).join(' ');
+  const analyseOpts = optsOf('analyse')
+    .flatMap((o) => o.flags)
+    .join(' ');
   const fileFlags = valueFlags('file');
   const noneFlags = valueFlags('none');
   const sourcePrefixCases = SOURCE_FORMS.filter((s) => s.prefix)
     .map((s) => {
       const p = s.prefix!;
       const body =
-        s.complete === 'file' ? `__strata_paths "${p}" "\${cur#${p}}" -f`
-        : s.complete === 'dir' ? `__strata_paths "${p}" "\${cur#${p}}" -d`
-        : s.complete === 'image' ? `__strata_add "${p}" $(__strata_images)`
-        : ':';
+        s.complete === 'file'
+          ? `__strata_paths "${p}" "\${cur#${p}}" -f`
+          : s.complete === 'dir'
+            ? `__strata_paths "${p}" "\${cur#${p}}" -d`
+            : s.complete === 'image'
+              ? `__strata_add "${p}" $(__strata_images)`
+              : ':';
       return `      ${p}*) ${body} ;;`;
     })
     .join('\n');
@@ -91,7 +105,7 @@ __strata_paths() {
 }
 
 __strata_images() {
-  timeout 3 "$__strata_bin" __complete images 2>/dev/null
+  timeout 5 "$__strata_bin" __complete images 2>/dev/null
 }
 
 __strata_main() {
@@ -180,12 +194,24 @@ function zshOptionSpecs(cmd: CommandName): string[] {
 }
 
 function zshScript(): string {
-  const lines = (cmd: CommandName) => zshOptionSpecs(cmd).map((s) => `    ${s}`).join(' \\\n');
+  const lines = (cmd: CommandName) =>
+    zshOptionSpecs(cmd)
+      .map((s) => `    ${s}`)
+      .join(' \\\n');
   const commands = COMMAND_SPECS.filter((c) => c.word).map((c) => sq(`${c.word}:${c.help.replace(/:/g, '\\:')}`));
-  const prefixes = SOURCE_FORMS.filter((s) => s.prefix).map((s) => sq(`${s.prefix!.replace(/:/g, '\\:')}:${s.form.replace(/:/g, '\\:')}`));
+  const prefixes = SOURCE_FORMS.filter((s) => s.prefix).map((s) =>
+    sq(`${s.prefix!.replace(/:/g, '\\:')}:${s.form.replace(/:/g, '\\:')}`),
+  );
   const prefixCases = SOURCE_FORMS.filter((s) => s.prefix)
     .map((s) => {
-      const body = s.complete === 'file' ? '_files' : s.complete === 'dir' ? '_files -/' : s.complete === 'image' ? '_strata_images' : 'return 1';
+      const body =
+        s.complete === 'file'
+          ? '_files'
+          : s.complete === 'dir'
+            ? '_files -/'
+            : s.complete === 'image'
+              ? '_strata_images'
+              : 'return 1';
       return `  if compset -P ${sq(s.prefix!)}; then ${body}; return; fi`;
     })
     .join('\n');
@@ -196,7 +222,7 @@ function zshScript(): string {
 
 _strata_images() {
   local -a images
-  images=(\${(f)"$(timeout 3 \${words[1]} __complete images 2>/dev/null)"})
+  images=(\${(f)"$(timeout 5 \${words[1]} __complete images 2>/dev/null)"})
   (( \${#images} )) && compadd -X 'local images' -- \${images}
 }
 
@@ -280,7 +306,7 @@ end
 
 function __strata_images
     set -l words (commandline -opc)
-    timeout 3 $words[1] __complete images 2>/dev/null
+    timeout 5 $words[1] __complete images 2>/dev/null
 end
 
 function __strata_sources
@@ -300,15 +326,20 @@ function __strata_sources
       out.push('            end');
     }
   }
-  out.push('        case \'*\'');
-  for (const s of SOURCE_FORMS.filter((f) => f.prefix)) out.push(`            printf '%s\\t%s\\n' '${s.prefix}' '${fishDesc(s.form)}'`);
+  out.push("        case '*'");
+  for (const s of SOURCE_FORMS.filter((f) => f.prefix))
+    out.push(`            printf '%s\\t%s\\n' '${s.prefix}' '${fishDesc(s.form)}'`);
   out.push('            __strata_images');
   out.push('            __fish_complete_path $tok');
   out.push('    end');
   out.push('end');
   out.push('');
   out.push('complete -c strata -e');
-  out.push(`complete -c strata -f -n '__fish_is_first_arg' -a '${COMMAND_SPECS.filter((c) => c.word).map((c) => c.word).join(' ')}'`);
+  out.push(
+    `complete -c strata -f -n '__fish_is_first_arg' -a '${COMMAND_SPECS.filter((c) => c.word)
+      .map((c) => c.word)
+      .join(' ')}'`,
+  );
   for (const c of COMMAND_SPECS.filter((x) => x.word)) {
     out.push(`complete -c strata -f -n '__fish_is_first_arg' -a ${c.word} -d '${fishDesc(c.help)}'`);
   }

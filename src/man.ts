@@ -27,7 +27,8 @@ export function manPage(version: string, date: string): string {
   out.push('.SH DESCRIPTION');
   out.push(
     'Strata streams the layers of a container image from a Docker Engine, an archive, an OCI layout or a registry, ' +
-      'computes what each layer adds, changes and removes, and shows the bytes a layer ships that the final filesystem ' +
+      'computes what each layer adds, changes and removes, and shows the bytes a layer ships that the final ' +
+      'filesystem ' +
       'never shows, with the layer that shipped them and the layer that hid them. On a terminal it opens a TUI; ' +
       'otherwise it prints a text report, the JSON report (\\fB\\-\\-json\\fR) or the CI verdict (\\fB\\-\\-ci\\fR).',
   );
@@ -44,8 +45,16 @@ export function manPage(version: string, date: string): string {
   out.push('.SH EXIT STATUS');
   for (const [n, what] of EXIT_CODES) out.push('.TP', `\\fB${n}\\fR`, roff(what));
   out.push('.SH FILES');
-  out.push('.TP', '\\fB.dive\\-ci\\fR', 'CI rules and ignore globs, read from the current directory with \\fB\\-\\-ci\\fR.');
-  out.push('.TP', '\\fBschema/report.schema.json\\fR', 'the JSON Schema (2020\\-12) of the \\fB\\-\\-json\\fR report, in the package.');
+  out.push(
+    '.TP',
+    '\\fB.dive\\-ci\\fR',
+    'CI rules and ignore globs, read from the current directory with \\fB\\-\\-ci\\fR.',
+  );
+  out.push(
+    '.TP',
+    '\\fBschema/report.schema.json\\fR',
+    'the JSON Schema (2020\\-12) of the \\fB\\-\\-json\\fR report, in the package.',
+  );
   out.push('.SH SEE ALSO', '\\fBdocker\\fR(1), \\fBdive\\fR(1), \\fBskopeo\\fR(1)');
   return out.join('\n') + '\n';
 }

@@ -8,7 +8,10 @@ import type { CiResult, RuleResult } from './ci.js';
 
 /** Text as XML character data or attribute value; outside text is made printable first. */
 function xml(s: string): string {
-  return escapeText(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return escapeText(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 function figure(r: RuleResult, v: number | null): string {
@@ -17,10 +20,11 @@ function figure(r: RuleResult, v: number | null): string {
 }
 
 export function junitXml(res: CiResult, ref: string, timestamp = new Date()): string {
+  const stamp = timestamp.toISOString().slice(0, 19);
   const n = (s: RuleResult['status']) => res.rules.filter((r) => r.status === s).length;
   const counts = `tests="${res.rules.length}" failures="${n('FAIL')}" errors="0" skipped="${n('SKIP')}"`;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="strata" ${counts}>`];
-  out.push(`  <testsuite name="${xml(`strata CI gate: ${ref}`)}" ${counts} time="0" timestamp="${timestamp.toISOString().slice(0, 19)}">`);
+  out.push(`  <testsuite name="${xml(`strata CI gate: ${ref}`)}" ${counts} time="0" timestamp="${stamp}">`);
   if (res.ignore.length) {
     out.push('    <properties>');
     for (const g of res.ignore) out.push(`      <property name="ignore" value="${xml(g)}"/>`);
@@ -33,8 +37,17 @@ export function junitXml(res: CiResult, ref: string, timestamp = new Date()): st
     } else if (r.status === 'SKIP') {
       out.push(`${open}>`, `      <skipped message="${xml(r.message)}"/>`, '    </testcase>');
     } else {
-      const body = `${r.rule}: ${r.message}\nvalue: ${figure(r, r.value)}\nthreshold: ${figure(r, r.threshold)}\nimage: ${ref}`;
-      out.push(`${open}>`, `      <failure type="${xml(r.rule)}" message="${xml(r.message)}">${xml(body)}</failure>`, '    </testcase>');
+      const body = [
+        `${r.rule}: ${r.message}`,
+        `value: ${figure(r, r.value)}`,
+        `threshold: ${figure(r, r.threshold)}`,
+        `image: ${ref}`,
+      ].join('\n');
+      out.push(
+        `${open}>`,
+        `      <failure type="${xml(r.rule)}" message="${xml(r.message)}">${xml(body)}</failure>`,
+        '    </testcase>',
+      );
     }
   }
   out.push('  </testsuite>', '</testsuites>');
@@ -57,7 +70,8 @@ export function githubAnnotations(res: CiResult, ref: string): string[] {
     .filter((r) => r.status === 'FAIL')
     .map((r) => {
       const title = ghProperty(escapeText(`strata CI gate: ${r.rule}`));
-      const msg = `${escapeText(ref)}: ${r.rule} ${r.message} (value ${figure(r, r.value)}, threshold ${figure(r, r.threshold)})`;
+      const figures = `value ${figure(r, r.value)}, threshold ${figure(r, r.threshold)}`;
+      const msg = `${escapeText(ref)}: ${r.rule} ${r.message} (${figures})`;
       return `::error title=${title}::${ghData(msg)}`;
     });
 }

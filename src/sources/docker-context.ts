@@ -51,7 +51,10 @@ export function contextName(): { name: string; from: string } {
     try {
       cfg = JSON.parse(text) as { currentContext?: unknown };
     } catch (err) {
-      throw new StrataError(`cannot read the Docker context from ${file}: not valid JSON (${(err as Error).message})`, EXIT_ENGINE);
+      throw new StrataError(
+        `cannot read the Docker context from ${file}: not valid JSON (${(err as Error).message})`,
+        EXIT_ENGINE,
+      );
     }
     if (typeof cfg?.currentContext === 'string' && cfg.currentContext) return { name: cfg.currentContext, from: file };
   }
@@ -62,7 +65,10 @@ function readPem(file: string, what: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new StrataError(`cannot read the ${what} ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, EXIT_ENGINE);
+    throw new StrataError(
+      `cannot read the ${what} ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      EXIT_ENGINE,
+    );
   }
 }
 
@@ -76,21 +82,37 @@ function readOptionalPem(file: string): Buffer | undefined {
 
 /** Parse a daemon host URL as the docker CLI accepts it. */
 export function parseHost(host: string, tls: TlsMaterial | null, describe: string): DaemonEndpoint {
-  if (host.startsWith('unix://')) return { kind: 'unix', socketPath: host.slice('unix://'.length) || DEFAULT_SOCKET, describe };
+  if (host.startsWith('unix://'))
+    return { kind: 'unix', socketPath: host.slice('unix://'.length) || DEFAULT_SOCKET, describe };
   let url: URL;
   try {
     url = new URL(host.includes('://') ? host : `tcp://${host}`);
   } catch {
-    throw new StrataError(`${describe}: "${host}" is not a daemon address (unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST)`, EXIT_ENGINE);
+    throw new StrataError(
+      `${describe}: "${host}" is not a daemon address (unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST)`,
+      EXIT_ENGINE,
+    );
   }
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!hostname) throw new StrataError(`${describe}: "${host}" names no host`, EXIT_ENGINE);
   if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
     const port = url.port ? Number(url.port) : tls ? 2376 : 2375;
-    return { kind: 'tcp', host: hostname, port, tls: url.protocol === 'https:' && !tls ? { verify: true } : tls, describe };
+    return {
+      kind: 'tcp',
+      host: hostname,
+      port,
+      tls: url.protocol === 'https:' && !tls ? { verify: true } : tls,
+      describe,
+    };
   }
   if (url.protocol === 'ssh:') {
-    return { kind: 'ssh', host: hostname, user: url.username ? decodeURIComponent(url.username) : undefined, port: url.port ? Number(url.port) : undefined, describe };
+    return {
+      kind: 'ssh',
+      host: hostname,
+      user: url.username ? decodeURIComponent(url.username) : undefined,
+      port: url.port ? Number(url.port) : undefined,
+      describe,
+    };
   }
   throw new StrataError(`${describe}: unsupported daemon address "${host}" (unix://, tcp:// or ssh://)`, EXIT_ENGINE);
 }
@@ -100,8 +122,15 @@ function envTls(): TlsMaterial | null {
   const verify = !!process.env.DOCKER_TLS_VERIFY;
   if (!verify && !process.env.DOCKER_TLS) return null;
   const dir = process.env.DOCKER_CERT_PATH || dockerConfigDir();
-  const ca = verify ? readPem(path.join(dir, 'ca.pem'), 'CA certificate (DOCKER_CERT_PATH)') : readOptionalPem(path.join(dir, 'ca.pem'));
-  return { ca, cert: readOptionalPem(path.join(dir, 'cert.pem')), key: readOptionalPem(path.join(dir, 'key.pem')), verify };
+  const ca = verify
+    ? readPem(path.join(dir, 'ca.pem'), 'CA certificate (DOCKER_CERT_PATH)')
+    : readOptionalPem(path.join(dir, 'ca.pem'));
+  return {
+    ca,
+    cert: readOptionalPem(path.join(dir, 'cert.pem')),
+    key: readOptionalPem(path.join(dir, 'key.pem')),
+    verify,
+  };
 }
 
 interface ContextMeta {
@@ -125,11 +154,16 @@ export function resolveDaemon(): DaemonEndpoint {
     meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as ContextMeta;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'not found' : code ? `unreadable (${code})` : `not valid JSON (${(err as Error).message})`;
-    throw new StrataError(`Docker context "${name}" (from ${from}) ${why}: ${metaFile}; \`docker context ls\` lists the contexts`, EXIT_ENGINE);
+    const why =
+      code === 'ENOENT' ? 'not found' : code ? `unreadable (${code})` : `not valid JSON (${(err as Error).message})`;
+    throw new StrataError(
+      `Docker context "${name}" (from ${from}) ${why}: ${metaFile}; \`docker context ls\` lists the contexts`,
+      EXIT_ENGINE,
+    );
   }
   const ep = meta?.Endpoints?.docker;
-  if (!ep || typeof ep.Host !== 'string' || !ep.Host) throw new StrataError(`Docker context "${name}" has no docker endpoint (${metaFile})`, EXIT_ENGINE);
+  if (!ep || typeof ep.Host !== 'string' || !ep.Host)
+    throw new StrataError(`Docker context "${name}" has no docker endpoint (${metaFile})`, EXIT_ENGINE);
   const tlsDir = path.join(store, 'tls', id, 'docker');
   const ca = readOptionalPem(path.join(tlsDir, 'ca.pem'));
   const cert = readOptionalPem(path.join(tlsDir, 'cert.pem'));

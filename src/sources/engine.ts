@@ -47,14 +47,17 @@ export function engineTarget(kind: 'docker' | 'podman'): { options: Docker.Docke
   if (d.kind === 'unix') return { options: unixOptions(d.socketPath), endpoint: d.describe };
   if (d.kind === 'ssh') {
     const agent = sshAgent(d);
-    return { options: { host: 'docker.ssh', port: 80, protocol: 'http', agent, socketPath: undefined } as Docker.DockerOptions, endpoint: d.describe };
+    const options = { host: 'docker.ssh', port: 80, protocol: 'http', agent, socketPath: undefined };
+    return { options: options as Docker.DockerOptions, endpoint: d.describe };
   }
-  const options: Record<string, unknown> = { host: d.host, port: d.port, protocol: d.tls ? 'https' : 'http', socketPath: undefined };
+  const protocol = d.tls ? 'https' : 'http';
+  const options: Record<string, unknown> = { host: d.host, port: d.port, protocol, socketPath: undefined };
   if (d.tls) {
     Object.assign(options, { ca: d.tls.ca, cert: d.tls.cert, key: d.tls.key });
     // https.request reads rejectUnauthorized from its agent's options or its own; the modem passes
     // neither, so an agent carries it (and the client certificate for every connection).
-    options.agent = new https.Agent({ ca: d.tls.ca, cert: d.tls.cert, key: d.tls.key, rejectUnauthorized: d.tls.verify });
+    const { ca, cert, key, verify } = d.tls;
+    options.agent = new https.Agent({ ca, cert, key, rejectUnauthorized: verify });
   }
   return { options: options as Docker.DockerOptions, endpoint: d.describe };
 }
@@ -84,7 +87,9 @@ export async function completeImages(ms: number): Promise<string[]> {
     const engine = await withTimeout(Engine.connect('docker'), ms, 'no answer');
     const images = await withTimeout(engine.listImages(), ms, 'no answer');
     const names = new Set<string>();
-    for (const img of images) for (const t of img.RepoTags ?? []) if (t !== '<none>:<none>' && /^[\x21-\x7e]+$/.test(t)) names.add(t);
+    for (const img of images) {
+      for (const t of img.RepoTags ?? []) if (t !== '<none>:<none>' && /^[\x21-\x7e]+$/.test(t)) names.add(t);
+    }
     return [...names].sort();
   } catch {
     return [];
@@ -100,12 +105,16 @@ export function describeEngineError(err: unknown, endpoint: string): StrataError
   if (code === 'ECONNREFUSED') return new StrataError(`cannot reach the Engine: connection refused at ${endpoint}`, EXIT_ENGINE);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new StrataError(`the Engine at ${endpoint} closed the connection (${code}); the daemon may have stopped`, EXIT_ENGINE);
   if (code === 'ETIMEDOUT') return new StrataError(`the Engine at ${endpoint} timed out`, EXIT_ENGINE);
-  if (code === 'ESSH') return new StrataError(`cannot reach the Engine at ${endpoint}: ${oneLine(e.message)}`, EXIT_ENGINE);
+  if (code === 'ESSH') {
+    return new StrataError(`cannot reach the Engine at ${endpoint}: ${oneLine(e.message)}`, EXIT_ENGINE);
+  }
   if (typeof code === 'string' && TLS_CODES.test(code)) {
-    return new StrataError(`cannot reach the Engine at ${endpoint}: TLS: ${oneLine(e.message)} (check DOCKER_CERT_PATH or the context's certificates)`, EXIT_ENGINE);
+    const hint = "check DOCKER_CERT_PATH or the context's certificates";
+    return new StrataError(`cannot reach the Engine at ${endpoint}: TLS: ${oneLine(e.message)} (${hint})`, EXIT_ENGINE);
   }
   if (/HTTP request to an HTTPS server/i.test(e?.json?.message ?? e?.message ?? '')) {
-    return new StrataError(`the Engine at ${endpoint} speaks TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with its certificates`, EXIT_ENGINE);
+    const hint = 'set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with its certificates';
+    return new StrataError(`the Engine at ${endpoint} speaks TLS: ${hint}`, EXIT_ENGINE);
   }
   const msg = e?.json?.message ?? e?.message ?? String(err);
   return new StrataError(`Engine at ${endpoint}: ${oneLine(msg)}`, EXIT_ENGINE);

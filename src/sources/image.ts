@@ -108,7 +108,9 @@ export function configView(cfg: Record<string, unknown> | null | undefined): Ima
     User: typeof cfg.User === 'string' ? cfg.User : '',
     ExposedPorts: obj(cfg.ExposedPorts),
     Volumes: obj(cfg.Volumes),
-    Labels: Object.fromEntries(Object.entries(obj<unknown>(cfg.Labels)).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    Labels: Object.fromEntries(
+      Object.entries(obj<unknown>(cfg.Labels)).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    ),
   };
 }
 

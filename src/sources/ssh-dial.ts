@@ -44,7 +44,11 @@ class SshConnection extends Duplex {
       // the process ended; its exit says why
     });
     child.on('error', (err: NodeJS.ErrnoException) => {
-      const e = new Error(err.code === 'ENOENT' ? 'the ssh client is not installed (ssh:// daemons are reached through it)' : `cannot run ssh: ${err.message}`);
+      const e = new Error(
+        err.code === 'ENOENT'
+          ? 'the ssh client is not installed (ssh:// daemons are reached through it)'
+          : `cannot run ssh: ${err.message}`,
+      );
       this.destroy(e);
     });
     // The end of the stream is told once the process is gone, so that a failed ssh (refused,
@@ -92,12 +96,14 @@ class SshConnection extends Duplex {
   // alive (ssh ends when its stdin closes with the process).
   ref(): this {
     this.child.ref();
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { ref?: () => void }).ref?.();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr])
+      (s as unknown as { ref?: () => void }).ref?.();
     return this;
   }
   unref(): this {
     this.child.unref();
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr])
+      (s as unknown as { unref?: () => void }).unref?.();
     return this;
   }
 }

@@ -21,23 +21,57 @@ describe('which daemon, as the docker CLI decides', { skip }, () => {
   const config = path.join(dir, 'config');
   const certs = path.join(dir, 'certs');
   const saved: Record<string, string | undefined> = {};
-  const docker = (...args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const docker = (...args: string[]) =>
+    execFileSync('docker', args, {
+      env: { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const withEnv = (env: Record<string, string>) => {
     for (const v of VARS) delete process.env[v];
     Object.assign(process.env, { DOCKER_CONFIG: config }, env);
     return resolveDaemon();
   };
   const fails = (env: Record<string, string>, pattern: RegExp) =>
-    assert.throws(() => withEnv(env), (e: unknown) => e instanceof StrataError && e.exitCode === EXIT_ENGINE && pattern.test(e.message) && !e.message.includes('\n'));
+    assert.throws(
+      () => withEnv(env),
+      (e: unknown) =>
+        e instanceof StrataError && e.exitCode === EXIT_ENGINE && pattern.test(e.message) && !e.message.includes('\n'),
+    );
 
   before(() => {
     for (const v of VARS) saved[v] = process.env[v];
     fs.mkdirSync(config);
     fs.mkdirSync(certs);
     // The docker CLI checks that they are PEM: one self-signed certificate serves as all three.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=t'], { cwd: certs, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=t',
+      ],
+      { cwd: certs, stdio: 'ignore' },
+    );
     fs.copyFileSync(path.join(certs, 'cert.pem'), path.join(certs, 'ca.pem'));
-    docker('context', 'create', 'tls', '--docker', `host=tcp://10.0.0.7:2376,ca=${certs}/ca.pem,cert=${certs}/cert.pem,key=${certs}/key.pem`);
+    docker(
+      'context',
+      'create',
+      'tls',
+      '--docker',
+      `host=tcp://10.0.0.7:2376,ca=${certs}/ca.pem,cert=${certs}/cert.pem,key=${certs}/key.pem`,
+    );
     docker('context', 'create', 'insecure', '--docker', 'host=tcp://10.0.0.8:2376,skip-tls-verify=true');
     docker('context', 'create', 'plain', '--docker', 'host=tcp://10.0.0.9');
     docker('context', 'create', 'far', '--docker', 'host=ssh://deploy@build.example:2222');
@@ -52,7 +86,11 @@ describe('which daemon, as the docker CLI decides', { skip }, () => {
   });
 
   it('nothing set: the default socket', () => {
-    assert.deepEqual(withEnv({}), { kind: 'unix', socketPath: '/var/run/docker.sock', describe: '/var/run/docker.sock' });
+    assert.deepEqual(withEnv({}), {
+      kind: 'unix',
+      socketPath: '/var/run/docker.sock',
+      describe: '/var/run/docker.sock',
+    });
   });
 
   it('a TLS context: host, port and its certificates from the store', () => {
@@ -72,7 +110,10 @@ describe('which daemon, as the docker CLI decides', { skip }, () => {
     assert.ok(insecure.kind === 'tcp' && insecure.tls && insecure.tls.verify === false);
     const plain = withEnv({ DOCKER_CONTEXT: 'plain' });
     assert.ok(plain.kind === 'tcp' && plain.tls === null && plain.port === 2375);
-    assert.deepEqual({ ...withEnv({ DOCKER_CONTEXT: 'far' }), describe: '' }, { kind: 'ssh', host: 'build.example', user: 'deploy', port: 2222, describe: '' });
+    assert.deepEqual(
+      { ...withEnv({ DOCKER_CONTEXT: 'far' }), describe: '' },
+      { kind: 'ssh', host: 'build.example', user: 'deploy', port: 2222, describe: '' },
+    );
     const local = withEnv({ DOCKER_CONTEXT: 'local' });
     assert.ok(local.kind === 'unix' && local.socketPath === '/run/other.sock');
   });
@@ -80,8 +121,16 @@ describe('which daemon, as the docker CLI decides', { skip }, () => {
   it('precedence: DOCKER_HOST > DOCKER_CONTEXT > currentContext > the socket', () => {
     docker('context', 'use', 'plain');
     assert.equal((withEnv({}) as { host: string }).host, '10.0.0.9', 'currentContext');
-    assert.equal((withEnv({ DOCKER_CONTEXT: 'tls' }) as { host: string }).host, '10.0.0.7', 'DOCKER_CONTEXT over currentContext');
-    assert.deepEqual(withEnv({ DOCKER_CONTEXT: 'tls', DOCKER_HOST: 'unix:///tmp/x.sock' }), { kind: 'unix', socketPath: '/tmp/x.sock', describe: 'unix:///tmp/x.sock' });
+    assert.equal(
+      (withEnv({ DOCKER_CONTEXT: 'tls' }) as { host: string }).host,
+      '10.0.0.7',
+      'DOCKER_CONTEXT over currentContext',
+    );
+    assert.deepEqual(withEnv({ DOCKER_CONTEXT: 'tls', DOCKER_HOST: 'unix:///tmp/x.sock' }), {
+      kind: 'unix',
+      socketPath: '/tmp/x.sock',
+      describe: 'unix:///tmp/x.sock',
+    });
     assert.equal(withEnv({ DOCKER_CONTEXT: 'default' }).kind, 'unix', 'the context "default" is the socket');
     docker('context', 'use', 'default');
     assert.equal(withEnv({}).kind, 'unix');
@@ -89,7 +138,12 @@ describe('which daemon, as the docker CLI decides', { skip }, () => {
 
   it('DOCKER_HOST=tcp:// with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, as the CLI reads them', () => {
     const d = withEnv({ DOCKER_HOST: 'tcp://127.0.0.1:9', DOCKER_TLS_VERIFY: 'yes', DOCKER_CERT_PATH: certs });
-    assert.ok(d.kind === 'tcp' && d.tls?.verify === true && d.tls.cert?.toString() === fs.readFileSync(path.join(certs, 'cert.pem'), 'utf8'), 'any non-empty DOCKER_TLS_VERIFY');
+    assert.ok(
+      d.kind === 'tcp' &&
+        d.tls?.verify === true &&
+        d.tls.cert?.toString() === fs.readFileSync(path.join(certs, 'cert.pem'), 'utf8'),
+      'any non-empty DOCKER_TLS_VERIFY',
+    );
     const noTls = withEnv({ DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_CERT_PATH: certs });
     assert.ok(noTls.kind === 'tcp' && noTls.tls === null, 'no TLS unless asked for, whatever the port');
     const ssh = withEnv({ DOCKER_HOST: 'ssh://me@host' });
@@ -98,7 +152,10 @@ describe('which daemon, as the docker CLI decides', { skip }, () => {
 
   it('broken inputs: one line, exit 3, saying which', () => {
     fails({ DOCKER_CONTEXT: 'nope' }, /Docker context "nope" \(from DOCKER_CONTEXT\) not found/);
-    fails({ DOCKER_HOST: 'tcp://127.0.0.1:1', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: path.join(dir, 'none') }, /CA certificate .*ca\.pem \(ENOENT\)/);
+    fails(
+      { DOCKER_HOST: 'tcp://127.0.0.1:1', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: path.join(dir, 'none') },
+      /CA certificate .*ca\.pem \(ENOENT\)/,
+    );
     fails({ DOCKER_HOST: 'ftp://x' }, /unsupported daemon address/);
     fs.writeFileSync(path.join(config, 'config.json'), '{"currentContext": ');
     fails({}, /config\.json: not valid JSON/);

@@ -17,7 +17,11 @@ const docker = fixture('test-docker-image.tar');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-junit-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testcase', 'testsuite', 'property'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['testcase', 'testsuite', 'property'].includes(name),
+});
 
 function readJunit(file: string): any {
   const xml = fs.readFileSync(file, 'utf8');
@@ -27,17 +31,37 @@ function readJunit(file: string): any {
 
 test('--junit: one testcase per rule, failures with figure and threshold, skipped for disabled rules', async () => {
   const out = path.join(scratch, 'gate.xml');
-  const args = [docker, '--ci', '--junit', out, '--highestStrataWastedBytes', '0', '--lowestEfficiency', '0', '--ignore', '/nonexistent/**'];
+  const args = [
+    docker,
+    '--ci',
+    '--junit',
+    out,
+    '--highestStrataWastedBytes',
+    '0',
+    '--lowestEfficiency',
+    '0',
+    '--ignore',
+    '/nonexistent/**',
+  ];
   const r = await runCli(args);
   assert.equal(r.code, 1, `the gate fails (stderr: ${r.stderr})`);
   // The same verdict as JSON, to compare figures with.
   const json = await runCli([...args.filter((a, i) => a !== '--junit' && args[i - 1] !== '--junit'), '--json']);
-  const rules = JSON.parse(json.stdout).ci.rules as { rule: string; status: string; value: number | null; threshold: number | null }[];
+  const rules = JSON.parse(json.stdout).ci.rules as {
+    rule: string;
+    status: string;
+    value: number | null;
+    threshold: number | null;
+  }[];
 
   const doc = readJunit(out);
   const suite = doc.testsuites.testsuite[0];
   const cases = suite.testcase as any[];
-  assert.deepEqual(cases.map((c) => c.name), RULE_NAMES, 'one testcase per rule, in rule order');
+  assert.deepEqual(
+    cases.map((c) => c.name),
+    RULE_NAMES,
+    'one testcase per rule, in rule order',
+  );
   const count = (s: string) => rules.filter((x) => x.status === s).length;
   assert.equal(Number(suite.tests), RULE_NAMES.length);
   assert.equal(Number(suite.failures), count('FAIL'));
@@ -49,8 +73,14 @@ test('--junit: one testcase per rule, failures with figure and threshold, skippe
     if (rule.status === 'FAIL') {
       assert.ok(c.failure, `${rule.rule}: <failure>`);
       const text = c.failure['#text'] as string;
-      assert.ok(text.includes(`value: ${rule.value} B`) || text.includes(`value: ${rule.value}`), `${rule.rule}: the figure ${rule.value} in\n${text}`);
-      assert.ok(text.includes(`threshold: ${rule.threshold}`), `${rule.rule}: the threshold ${rule.threshold} in\n${text}`);
+      assert.ok(
+        text.includes(`value: ${rule.value} B`) || text.includes(`value: ${rule.value}`),
+        `${rule.rule}: the figure ${rule.value} in\n${text}`,
+      );
+      assert.ok(
+        text.includes(`threshold: ${rule.threshold}`),
+        `${rule.rule}: the threshold ${rule.threshold} in\n${text}`,
+      );
       assert.equal(c.failure.type, rule.rule);
     } else if (rule.status === 'SKIP') {
       assert.ok(c.skipped !== undefined, `${rule.rule}: <skipped>`);
@@ -60,7 +90,11 @@ test('--junit: one testcase per rule, failures with figure and threshold, skippe
       assert.equal(c.skipped, undefined);
     }
   }
-  assert.deepEqual(suite.properties.property.map((p: any) => p.value), ['/nonexistent/**'], 'the ignore globs are recorded');
+  assert.deepEqual(
+    suite.properties.property.map((p: any) => p.value),
+    ['/nonexistent/**'],
+    'the ignore globs are recorded',
+  );
 });
 
 test('--junit replaces FILE atomically: a link there is replaced, not followed; nothing else is left', async () => {
@@ -90,7 +124,16 @@ test('GITHUB_ACTIONS=true: failed rules as ::error annotations, escaped; stdout 
   // A name with %, a comma, a colon and a newline: the annotation must stay one line and decode back.
   const odd = path.join(scratch, 'we%ird,na:me\nx.tar');
   fs.copyFileSync(docker, odd);
-  const args = [odd, '--ci', '--highestStrataWastedBytes', '0', '--lowestEfficiency', '0', '--highestUserWastedPercent', 'disabled'];
+  const args = [
+    odd,
+    '--ci',
+    '--highestStrataWastedBytes',
+    '0',
+    '--lowestEfficiency',
+    '0',
+    '--highestUserWastedPercent',
+    'disabled',
+  ];
   const r = await runCli(args, { env: { GITHUB_ACTIONS: 'true' } });
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('::'));
@@ -133,8 +176,12 @@ test('docs/ci.md: the recipes parse, use the package name, and their strata comm
   const github = docs.find((d) => d.jobs);
   const gitlab = docs.find((d) => d.strata?.script);
   assert.ok(diveCi && github && gitlab, 'a .dive-ci, a GitHub Actions and a GitLab CI recipe');
-  const ghRuns: string[] = Object.values(github.jobs).flatMap((j: any) => j.steps.map((s: any) => s.run).filter(Boolean));
-  const commands = [...ghRuns, ...gitlab.strata.script].filter((l) => l.includes(' strata-layers ') || l.includes(`${pkg.name} `));
+  const ghRuns: string[] = Object.values(github.jobs).flatMap((j: any) =>
+    j.steps.map((s: any) => s.run).filter(Boolean),
+  );
+  const commands = [...ghRuns, ...gitlab.strata.script].filter(
+    (l) => l.includes(' strata-layers ') || l.includes(`${pkg.name} `),
+  );
   assert.equal(commands.length, 2, `one strata command per recipe: ${commands.join(' | ')}`);
   // Run each with the documented .dive-ci in the working directory, on a fixture instead of the CI's image.
   for (const line of commands) {
@@ -149,9 +196,12 @@ test('docs/ci.md: the recipes parse, use the package name, and their strata comm
     const junit = argv[argv.indexOf('--junit') + 1];
     const doc = readJunit(path.join(cwd, junit));
     assert.equal(doc.testsuites.testsuite[0].testcase.length, RULE_NAMES.length);
-    if (line.includes('--json')) assert.ok(fs.existsSync(path.join(cwd, argv[argv.indexOf('--json') + 1])), 'the JSON report is kept');
+    if (line.includes('--json'))
+      assert.ok(fs.existsSync(path.join(cwd, argv[argv.indexOf('--json') + 1])), 'the JSON report is kept');
     if (ghRuns.includes(line)) {
-      const upload = Object.values(github.jobs).flatMap((j: any) => j.steps).find((s: any) => String(s.uses ?? '').startsWith('actions/upload-artifact'));
+      const upload = Object.values(github.jobs)
+        .flatMap((j: any) => j.steps)
+        .find((s: any) => String(s.uses ?? '').startsWith('actions/upload-artifact'));
       assert.ok(String(upload.with.path).split('\n').includes(junit), 'the GitHub recipe keeps the JUnit file');
     } else {
       assert.equal(gitlab.strata.artifacts.reports.junit, junit, 'GitLab reads the file strata writes');

@@ -28,7 +28,10 @@ test('the schema is JSON Schema 2020-12 and compiles in strict mode', () => {
 test('image reports validate: plain, --files, --ci, and --json FILE', async () => {
   assertReport(await report([docker, '--json']));
   const files = await report([docker, '--json', '--files']);
-  assert.ok(files.layers.some((l: any) => l.files.length > 0), 'file lists are there');
+  assert.ok(
+    files.layers.some((l: any) => l.files.length > 0),
+    'file lists are there',
+  );
   assertReport(files);
   const ci = await report([docker, '--json', '--ci', '--highestStrataWastedBytes', '0', '--ignore', '/nonexistent/**']);
   assert.equal(ci.ci.passed, false, 'the gate fails: the image wastes bytes');
@@ -73,7 +76,10 @@ test('drift is caught: an unknown field, a wrong type, a missing field, a bad ba
   // And through the CLI hook: a report on stdout that does not match makes the run fail.
   const r = clone();
   r.surprise = true;
-  assert.match(cliReportProblem([docker, '--json'], { code: 0, stdout: JSON.stringify(r) }, ROOT) ?? '', /does not match/);
+  assert.match(
+    cliReportProblem([docker, '--json'], { code: 0, stdout: JSON.stringify(r) }, ROOT) ?? '',
+    /does not match/,
+  );
 });
 
 test('optional additions: pathBase64 / linkTargetBase64, and advice items of each kind', async () => {
@@ -85,9 +91,24 @@ test('optional additions: pathBase64 / linkTargetBase64, and advice items of eac
   r.wasted[0].pathBase64 = Buffer.from('\x1b[31m', 'latin1').toString('base64');
   r.summary.recoverableBytes = 0;
   r.advice = [
-    { kind: 'shipped-then-hidden', shippedBy: 1, hiddenBy: 2, bytes: 10, files: 1, paths: ['/a'], message: 'delete them in the RUN that creates them' },
+    {
+      kind: 'shipped-then-hidden',
+      shippedBy: 1,
+      hiddenBy: 2,
+      bytes: 10,
+      files: 1,
+      paths: ['/a'],
+      message: 'delete them in the RUN that creates them',
+    },
     { kind: 'duplicate-content', bytes: 5, size: 5, paths: ['/a', '/b'] },
-    { kind: 'leftover', category: 'apt', bytes: 3, layers: [1], paths: ['/var/lib/apt/lists/x'], message: 'apt-get clean' },
+    {
+      kind: 'leftover',
+      category: 'apt',
+      bytes: 3,
+      layers: [1],
+      paths: ['/var/lib/apt/lists/x'],
+      message: 'apt-get clean',
+    },
   ];
   assertReport(r);
   const wrong = structuredClone(r);

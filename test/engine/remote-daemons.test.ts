@@ -20,9 +20,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildFixture, engineGate, looksLikeStackTrace, runStrata, saveFixture, type RunResult } from '../helpers/engine.js';
+import {
+  buildFixture,
+  engineGate,
+  looksLikeStackTrace,
+  runStrata,
+  saveFixture,
+  type RunResult,
+} from '../helpers/engine.js';
 
-const gate = engineGate({ commands: ['dockerd', 'openssl', 'ssh', 'ssh-keygen', '/usr/sbin/sshd', 'unshare', 'nsenter', 'ip'] });
+const gate = engineGate({
+  commands: ['dockerd', 'openssl', 'ssh', 'ssh-keygen', '/usr/sbin/sshd', 'unshare', 'nsenter', 'ip'],
+});
 const TAG = 'strata-test/changes:1';
 /** Fixed base-layer count: the two daemons hold different images, and base detection looks at them. */
 const ARGS = [TAG, '--json', '--files', '--no-cache', '--base-layers', '1'];
@@ -39,7 +48,12 @@ function freePort(): Promise<number> {
 }
 
 function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+  return execFileSync(cmd, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+  });
 }
 
 async function waitFor(what: string, ms: number, ok: () => boolean): Promise<void> {
@@ -79,24 +93,114 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
   let sshPath = '';
   let strangerPath = '';
 
-  const clean = { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined, DOCKER_TLS_VERIFY: undefined, DOCKER_CERT_PATH: undefined, DOCKER_TLS: undefined };
-  const tlsEnv = () => ({ ...clean, DOCKER_CONFIG: emptyConfig, DOCKER_HOST: tlsHost, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs });
+  const clean = {
+    DOCKER_HOST: undefined,
+    DOCKER_CONTEXT: undefined,
+    DOCKER_TLS_VERIFY: undefined,
+    DOCKER_CERT_PATH: undefined,
+    DOCKER_TLS: undefined,
+  };
+  const tlsEnv = () => ({
+    ...clean,
+    DOCKER_CONFIG: emptyConfig,
+    DOCKER_HOST: tlsHost,
+    DOCKER_TLS_VERIFY: '1',
+    DOCKER_CERT_PATH: certs,
+  });
 
   function makeCerts(): void {
     fs.mkdirSync(certs);
     const o = (...args: string[]) => sh('openssl', args, { cwd: certs });
-    o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=strata-test-ca');
-    o('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server-key.pem', '-out', 'server.csr', '-subj', '/CN=localhost');
-    fs.writeFileSync(path.join(certs, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-    o('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', 'server-cert.pem', '-days', '2', '-extfile', 'server.ext');
+    o(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca-key.pem',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=strata-test-ca',
+    );
+    o(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'server-key.pem',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=localhost',
+    );
+    fs.writeFileSync(
+      path.join(certs, 'server.ext'),
+      'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+    );
+    o(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-out',
+      'server-cert.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+    );
     o('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'client.csr', '-subj', '/CN=strata-client');
     fs.writeFileSync(path.join(certs, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-    o('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', 'cert.pem', '-days', '2', '-extfile', 'client.ext');
+    o(
+      'x509',
+      '-req',
+      '-in',
+      'client.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-out',
+      'cert.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'client.ext',
+    );
     // The same client certificate with a CA that did not sign the daemon's.
     fs.mkdirSync(wrongCerts);
     fs.copyFileSync(path.join(certs, 'cert.pem'), path.join(wrongCerts, 'cert.pem'));
     fs.copyFileSync(path.join(certs, 'key.pem'), path.join(wrongCerts, 'key.pem'));
-    sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-key.pem', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=other-ca'], { cwd: wrongCerts });
+    sh(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'other-key.pem',
+        '-out',
+        'ca.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=other-ca',
+      ],
+      { cwd: wrongCerts },
+    );
   }
 
   async function startDockerd(): Promise<void> {
@@ -115,14 +219,21 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
         'ip link set lo up && exec "$@"',
         'sh',
         'dockerd',
-        '--data-root', path.join(d, 'root'),
-        '--exec-root', path.join(d, 'exec'),
-        '--pidfile', path.join(d, 'dockerd.pid'),
-        '-H', tlsHost,
+        '--data-root',
+        path.join(d, 'root'),
+        '--exec-root',
+        path.join(d, 'exec'),
+        '--pidfile',
+        path.join(d, 'dockerd.pid'),
+        '-H',
+        tlsHost,
         '--tlsverify',
-        '--tlscacert', path.join(certs, 'ca.pem'),
-        '--tlscert', path.join(certs, 'server-cert.pem'),
-        '--tlskey', path.join(certs, 'server-key.pem'),
+        '--tlscacert',
+        path.join(certs, 'ca.pem'),
+        '--tlscert',
+        path.join(certs, 'server-cert.pem'),
+        '--tlskey',
+        path.join(certs, 'server-key.pem'),
         '--bridge=none',
         '--iptables=false',
         '--ip-masq=false',
@@ -132,7 +243,8 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
     netns = ['nsenter', `--net=/proc/${dockerd.pid}/ns/net`, '--'];
     const env = { DOCKER_HOST: tlsHost, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs, DOCKER_CONFIG: emptyConfig };
     await waitFor('the TLS dockerd', 90_000, () => {
-      if (dockerd!.exitCode !== null) throw new Error(`dockerd exited: ${fs.readFileSync(path.join(dir, 'dockerd.log'), 'utf8').slice(-2000)}`);
+      if (dockerd!.exitCode !== null)
+        throw new Error(`dockerd exited: ${fs.readFileSync(path.join(dir, 'dockerd.log'), 'utf8').slice(-2000)}`);
       try {
         sh(netns[0], [...netns.slice(1), 'docker', 'version', '--format', '{{.Server.Version}}'], { env });
         return true;
@@ -168,13 +280,20 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
     );
     fs.writeFileSync(f('known_hosts'), `[127.0.0.1]:${sshPort} ${fs.readFileSync(f('host_key.pub'), 'utf8')}`);
     fs.writeFileSync(f('no_known_hosts'), '');
-    for (const [name, known] of [['bin', 'known_hosts'], ['stranger-bin', 'no_known_hosts']] as const) {
+    for (const [name, known] of [
+      ['bin', 'known_hosts'],
+      ['stranger-bin', 'no_known_hosts'],
+    ] as const) {
       fs.writeFileSync(
         f(`${name}.config`),
-        `Host *\n  IdentityFile ${f('client_key')}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${f(known)}\n  StrictHostKeyChecking yes\n`,
+        ['Host *', `  IdentityFile ${f('client_key')}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${f(known)}`]
+          .concat(['  StrictHostKeyChecking yes', ''])
+          .join('\n'),
       );
       fs.mkdirSync(f(name));
-      fs.writeFileSync(f(`${name}/ssh`), `#!/bin/sh\nexec /usr/bin/ssh -F ${f(`${name}.config`)} "$@"\n`, { mode: 0o755 });
+      fs.writeFileSync(f(`${name}/ssh`), `#!/bin/sh\nexec /usr/bin/ssh -F ${f(`${name}.config`)} "$@"\n`, {
+        mode: 0o755,
+      });
     }
     sshPath = `${f('bin')}:${process.env.PATH}`;
     strangerPath = `${f('stranger-bin')}:${process.env.PATH}`;
@@ -199,7 +318,9 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
     const tlsCtx = `host=${tlsHost},ca=${certs}/ca.pem,cert=${certs}/cert.pem,key=${certs}/key.pem`;
     for (const cfg of [ctxConfig, useConfig]) {
       sh('docker', ['context', 'create', 'strata-tls', '--docker', tlsCtx], { env: { DOCKER_CONFIG: cfg } });
-      sh('docker', ['context', 'create', 'strata-ssh', '--docker', `host=ssh://root@127.0.0.1:${sshPort}`], { env: { DOCKER_CONFIG: cfg } });
+      sh('docker', ['context', 'create', 'strata-ssh', '--docker', `host=ssh://root@127.0.0.1:${sshPort}`], {
+        env: { DOCKER_CONFIG: cfg },
+      });
     }
     sh('docker', ['context', 'use', 'strata-tls'], { env: { DOCKER_CONFIG: useConfig } });
     const r = await runStrata(ARGS, { ...clean, DOCKER_CONFIG: emptyConfig });
@@ -245,17 +366,30 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
 
   it('precedence as the docker CLI: DOCKER_HOST over DOCKER_CONTEXT over currentContext', async () => {
     // A context that does not exist is never read when DOCKER_HOST is set.
-    await sameReport('DOCKER_HOST wins', { ...clean, DOCKER_CONFIG: useConfig, DOCKER_CONTEXT: 'strata-no-such-context', DOCKER_HOST: 'unix:///var/run/docker.sock' });
+    await sameReport('DOCKER_HOST wins', {
+      ...clean,
+      DOCKER_CONFIG: useConfig,
+      DOCKER_CONTEXT: 'strata-no-such-context',
+      DOCKER_HOST: 'unix:///var/run/docker.sock',
+    });
     // DOCKER_CONTEXT=default means the default socket even when the current context is TLS.
     await sameReport('DOCKER_CONTEXT wins', { ...clean, DOCKER_CONFIG: useConfig, DOCKER_CONTEXT: 'default' });
   });
 
   it('DOCKER_HOST=ssh://root@127.0.0.1:PORT: the same report as the socket', async () => {
-    await sameReport('ssh', { ...clean, DOCKER_CONFIG: emptyConfig, PATH: sshPath, DOCKER_HOST: `ssh://root@127.0.0.1:${sshPort}` }, 'host');
+    await sameReport(
+      'ssh',
+      { ...clean, DOCKER_CONFIG: emptyConfig, PATH: sshPath, DOCKER_HOST: `ssh://root@127.0.0.1:${sshPort}` },
+      'host',
+    );
   });
 
   it('an ssh:// context', async () => {
-    await sameReport('ssh context', { ...clean, DOCKER_CONFIG: ctxConfig, DOCKER_CONTEXT: 'strata-ssh', PATH: sshPath }, 'host');
+    await sameReport(
+      'ssh context',
+      { ...clean, DOCKER_CONFIG: ctxConfig, DOCKER_CONTEXT: 'strata-ssh', PATH: sshPath },
+      'host',
+    );
   });
 
   it('an image the remote daemon lacks: exit 2, as on the socket', async () => {
@@ -267,13 +401,31 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
   it('unreachable or refused: exit 3 and one line that says why', async () => {
     const closed = await freePort();
     const cases: [string, NodeJS.ProcessEnv, RegExp, ('ns' | 'host')?][] = [
-      ['missing context', { ...clean, DOCKER_CONFIG: ctxConfig, DOCKER_CONTEXT: 'strata-no-such-context' }, /context "strata-no-such-context".*not found/],
+      [
+        'missing context',
+        { ...clean, DOCKER_CONFIG: ctxConfig, DOCKER_CONTEXT: 'strata-no-such-context' },
+        /context "strata-no-such-context".*not found/,
+      ],
       ['TLS, wrong CA', { ...tlsEnv(), DOCKER_CERT_PATH: wrongCerts }, /TLS/],
       ['TLS port without TLS', { ...clean, DOCKER_CONFIG: emptyConfig, DOCKER_HOST: tlsHost }, /speaks TLS/],
       ['TLS, missing certificates', { ...tlsEnv(), DOCKER_CERT_PATH: path.join(dir, 'nowhere') }, /ca\.pem/],
-      ['tcp, nothing listening', { ...clean, DOCKER_CONFIG: emptyConfig, DOCKER_HOST: `tcp://127.0.0.1:${closed}` }, /connection refused/],
-      ['ssh, nothing listening', { ...clean, DOCKER_CONFIG: emptyConfig, PATH: sshPath, DOCKER_HOST: `ssh://root@127.0.0.1:${closed}` }, /Connection refused/, 'host'],
-      ['ssh, unknown host key', { ...clean, DOCKER_CONFIG: emptyConfig, PATH: strangerPath, DOCKER_HOST: `ssh://root@127.0.0.1:${sshPort}` }, /Host key verification failed/, 'host'],
+      [
+        'tcp, nothing listening',
+        { ...clean, DOCKER_CONFIG: emptyConfig, DOCKER_HOST: `tcp://127.0.0.1:${closed}` },
+        /connection refused/,
+      ],
+      [
+        'ssh, nothing listening',
+        { ...clean, DOCKER_CONFIG: emptyConfig, PATH: sshPath, DOCKER_HOST: `ssh://root@127.0.0.1:${closed}` },
+        /Connection refused/,
+        'host',
+      ],
+      [
+        'ssh, unknown host key',
+        { ...clean, DOCKER_CONFIG: emptyConfig, PATH: strangerPath, DOCKER_HOST: `ssh://root@127.0.0.1:${sshPort}` },
+        /Host key verification failed/,
+        'host',
+      ],
     ];
     for (const [label, env, pattern, where] of cases) {
       const args = [TAG, '--json', '--no-cache'];

@@ -22,7 +22,13 @@ const skip = missing.length && !IN_CI ? `missing: ${missing.join(', ')}` : false
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd, env: { ...process.env, ...opts.env }, maxBuffer: 64 << 20, timeout: 300_000 });
+  return spawnSync(cmd, args, {
+    encoding: 'utf8',
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    maxBuffer: 64 << 20,
+    timeout: 300_000,
+  });
 }
 
 describe('the packed package, installed globally', { skip, timeout: 900_000 }, () => {
@@ -37,13 +43,18 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
 
   before(() => {
     if (missing.length) throw new Error(`CI is set, so this cannot be skipped: missing ${missing.join(', ')}`);
-    if (!fs.existsSync(path.join(ROOT, 'dist', 'strata.1'))) throw new Error('dist/ is not built: run `npm run build` first');
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'strata.1')))
+      throw new Error('dist/ is not built: run `npm run build` first');
     fs.mkdirSync(elsewhere);
     // npm test has just built dist/; pack it as it is.
     const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
     assert.equal(packed.status, 0, packed.stderr);
     tgz = path.join(dir, JSON.parse(packed.stdout)[0].filename);
-    const install = run('npm', ['i', '-g', '--prefix', prefix, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tgz], { cwd: elsewhere });
+    const install = run(
+      'npm',
+      ['i', '-g', '--prefix', prefix, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tgz],
+      { cwd: elsewhere },
+    );
     installLog = install.stdout + install.stderr;
     assert.equal(install.status, 0, installLog);
     strata = path.join(prefix, 'bin', 'strata');
@@ -57,11 +68,25 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
   });
 
   it('ships what runs, and nothing of the clone', () => {
-    const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['bin/strata.js', 'dist/cli.js', 'dist/strata.1', 'schema/report.schema.json', 'assets/sample-image.tar', 'README.md', 'package.json']) {
+    const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    for (const f of [
+      'bin/strata.js',
+      'dist/cli.js',
+      'dist/strata.1',
+      'schema/report.schema.json',
+      'assets/sample-image.tar',
+      'README.md',
+      'package.json',
+    ]) {
       assert.ok(files.includes(f), `${f} is in the package`);
     }
-    assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/')), 'no sources, tests or node_modules');
+    assert.ok(
+      !files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/')),
+      'no sources, tests or node_modules',
+    );
   });
 
   it('installs quietly: no install scripts to wonder about, no warnings', () => {
@@ -77,9 +102,16 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
     const report = JSON.parse(mine.stdout);
     assertReport(report, 'the installed package’s report');
     // The installed schema is the one the tests validate against.
-    assert.equal(fs.readFileSync(path.join(prefix, 'lib', 'node_modules', pkg.name, 'schema', 'report.schema.json'), 'utf8'), fs.readFileSync(path.join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
+    assert.equal(
+      fs.readFileSync(path.join(prefix, 'lib', 'node_modules', pkg.name, 'schema', 'report.schema.json'), 'utf8'),
+      fs.readFileSync(path.join(ROOT, 'schema', 'report.schema.json'), 'utf8'),
+    );
     // The same analysis as the clone's CLI on the same bytes.
-    const clone = run(process.execPath, [path.join(ROOT, 'bin', 'strata.js'), path.join(ROOT, 'assets', 'sample-image.tar'), '--json', '--files'], { cwd: elsewhere, env });
+    const clone = run(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'strata.js'), path.join(ROOT, 'assets', 'sample-image.tar'), '--json', '--files'],
+      { cwd: elsewhere, env },
+    );
     const theirs = JSON.parse(clone.stdout);
     assert.deepEqual({ ...report, source: null }, { ...theirs, source: null });
     const text = run(strata, [`docker-archive:${fixture('test-oci-gzip-image.tar')}`], { cwd: elsewhere, env });
@@ -88,7 +120,12 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
   });
 
   it('opens the TUI on the bundled sample when no Engine answers', async () => {
-    const t = startTmux(`${strata}`, { columns: 120, rows: 30, cwd: elsewhere, env: { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' } });
+    const t = startTmux(`${strata}`, {
+      columns: 120,
+      rows: 30,
+      cwd: elsewhere,
+      env: { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
     try {
       const s = await t.waitFor((x) => /Layers 1\/\d+/.test(x), 'the sample image', 30_000);
       assert.match(s, /showing the bundled sample image/);
@@ -104,7 +141,8 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
     const man = path.join(prefix, 'share', 'man', 'man1', 'strata.1');
     assert.ok(fs.existsSync(man), 'npm links the man page into share/man/man1');
     const page = fs.readFileSync(man, 'utf8');
-    for (const o of OPTION_SPECS) for (const f of o.flags) assert.ok(page.includes(`\\fB${f.replace(/-/g, '\\-')}\\fR`), `${f} in the man page`);
+    for (const o of OPTION_SPECS)
+      for (const f of o.flags) assert.ok(page.includes(`\\fB${f.replace(/-/g, '\\-')}\\fR`), `${f} in the man page`);
     for (const shell of ['bash', 'zsh', 'fish']) {
       const c = run(strata, ['completion', shell], { cwd: elsewhere, env });
       assert.equal(c.status, 0, c.stderr);

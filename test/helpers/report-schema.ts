@@ -11,7 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCHEMA_FILE = path.join(ROOT, 'schema', 'report.schema.json');
 
-let compiled: ((doc: unknown) => boolean) & { errors?: unknown } | undefined;
+let compiled: (((doc: unknown) => boolean) & { errors?: unknown }) | undefined;
 let ajv: Ajv2020 | undefined;
 
 function validator() {
@@ -48,7 +48,11 @@ const MAX_CHECKED = 256 * 1024 * 1024;
  * gate), find the report (stdout, or the FILE of `--json FILE` / `--json=FILE`) and validate it.
  * Returns the problem, or null.
  */
-export function cliReportProblem(args: string[], r: { code: number | null; stdout: string }, cwd: string): string | null {
+export function cliReportProblem(
+  args: string[],
+  r: { code: number | null; stdout: string },
+  cwd: string,
+): string | null {
   const at = args.findIndex((a) => a === '--json' || a.startsWith('--json='));
   if (at < 0 || (r.code !== 0 && r.code !== 1)) return null;
   if (args.includes('-h') || args.includes('--help') || args.includes('--extract')) return null;
@@ -78,10 +82,13 @@ export function cliReportProblem(args: string[], r: { code: number | null; stdou
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return `strata ${args.join(' ')}: exit ${r.code} but the report on ${where} is not JSON (${(err as Error).message})`;
+    const why = (err as Error).message;
+    return `strata ${args.join(' ')}: exit ${r.code} but the report on ${where} is not JSON (${why})`;
   }
   const errs = reportErrors(doc);
-  return errs ? `strata ${args.join(' ')}: the report on ${where} does not match schema/report.schema.json:\n  ${errs}` : null;
+  return errs
+    ? `strata ${args.join(' ')}: the report on ${where} does not match schema/report.schema.json:\n  ${errs}`
+    : null;
 }
 
 export function checkCliReport(args: string[], r: { code: number | null; stdout: string }, cwd: string): void {

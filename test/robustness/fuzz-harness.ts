@@ -416,7 +416,9 @@ export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.
           // killed before time wrote it
         }
       }
-      const result = { code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - t0, maxRssKb, timedOut };
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const result = { code, signal, stdout, stderr, ms: performance.now() - t0, maxRssKb, timedOut };
       // Every JSON report a test produces must match the published schema.
       const problem = cliReportProblem(args, result, ROOT);
       if (problem) reject(new Error(problem));
