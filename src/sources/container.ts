@@ -58,7 +58,7 @@ function fromGoMode(m: number): { type: 'file' | 'dir' | 'symlink' | 'char' | 'b
 }
 
 function statPath(engine: Engine, id: string, path: string): Promise<PathStat | null> {
-  const modem = engine.docker.modem as unknown as { socketPath?: string; host?: string; port?: number; protocol?: string; ca?: unknown; cert?: unknown; key?: unknown; version?: string };
+  const modem = engine.docker.modem as unknown as { socketPath?: string; host?: string; port?: number; protocol?: string; ca?: unknown; cert?: unknown; key?: unknown; version?: string; agent?: http.Agent };
   const reqPath = `/${modem.version ? `${modem.version}/` : ''}containers/${encodeURIComponent(id)}/archive?path=${encodeURIComponent(path)}`;
   const lib = modem.protocol === 'https' ? https : http;
   return new Promise((resolve, reject) => {
@@ -68,6 +68,8 @@ function statPath(engine: Engine, id: string, path: string): Promise<PathStat | 
         path: reqPath,
         ...(modem.socketPath ? { socketPath: modem.socketPath } : { host: modem.host, port: modem.port }),
         ...(modem.protocol === 'https' ? { ca: modem.ca as string, cert: modem.cert as string, key: modem.key as string } : {}),
+        // TLS settings and ssh:// connections live in the modem's agent.
+        ...(modem.agent ? { agent: modem.agent } : {}),
       },
       (res) => {
         res.resume();

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, DIVE_FIXTURES, ROOT, prng, randInt, runCli } from './fuzz-harness.js';
+import { assertReport } from '../helpers/report-schema.js';
 import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../fixtures/hostile/build.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-'));
@@ -239,6 +240,7 @@ describe('--json FILE', () => {
       });
       const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
       assert.ok(doc.old === true || doc.schemaVersion === 1, `trial ${i}: FILE is the old or a complete report`);
+      if (doc.old !== true) assertReport(doc, `trial ${i}: FILE`);
       const others = fs.readdirSync(dir).filter((n) => n !== 'report.json');
       assert.deepEqual(others, [], `trial ${i} (kill after ${delay} ms): no partial file beside FILE`);
     }
