@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Rng, generateLayers, packageCase, type Case, type Compression, type LayerInfo } from './generate.js';
+import { Rng, WRITERS, generateLayers, packageCase, type Case, type Compression, type LayerInfo } from './generate.js';
 
 export function dockerAvailable(): boolean {
   return spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 20_000 }).status === 0;
@@ -130,7 +130,9 @@ export async function dockerCase(seed: number, dir: string): Promise<Case> {
     const bbTar = path.join(dir, 'busybox.tar');
     const t = spawnSync('tar', ['-C', bbTree, '--sort=name', '--numeric-owner', '--owner=0', '--group=0', '--format=gnu', '-c', '-f', bbTar, '.bb']);
     if (t.status !== 0) throw new Error(`busybox layer: ${t.stderr}`);
-    const gen = generateLayers(seed, dir, { wholeTreesOnly: true, rng });
+    // Docker 20.10 cannot load GNU sparse members ("unhandled tar header type 83") and, having loaded
+    // a pax sparse layer, cannot save it again ("could not verify layer data"): no sparse writers here.
+    const gen = generateLayers(seed, dir, { wholeTreesOnly: true, rng, writers: WRITERS.filter((w) => !w.includes('sparse')) });
     skips.push(...gen.skips);
     const lower: LayerInfo[] = [{ writer: 'docker-busybox', compression: 'none', tar: bbTar }, ...gen.layers.map((l) => ({ ...l, compression: 'none' as Compression }))];
     const base: Case = { seed, packaging: 'docker-archive', layers: lower, skips: [], repoTag: `${tag}:base` };

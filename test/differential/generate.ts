@@ -122,6 +122,7 @@ function limitsOf(w: WriterId): Limits {
 const SEGMENTS = [
   'a', 'b', 'c', 'etc', 'bin', 'lib', 'f1', 'f2', 'data.bin', 'x.txt', 'sp ace',
   'caf\xe9', 'caf\xea', 'caf\xc3\xa9', '\xc3\x83\xc2\xa9', '\xff', '\xc3\xbf', 'back\\slash',
+  'tab\there', 'esc\x1b[0m',
 ];
 const OWNERS = [0, 0, 0, 1000, 65534, 123456];
 const BIG_OWNER = 2097152 + 77; // past 7 octal digits: base-256 or a pax record
@@ -264,7 +265,7 @@ function longPath(rng: Rng, lim: Limits, prefixLen: number): string {
     }
     if (len !== slashAt) return longPath(rng, { ...lim }, prefixLen);
   } else {
-    const depth = rng.int(12, 40);
+    const depth = rng.int(12, 110);
     for (let i = 0; i < depth; i++) segs.push(rng.pick(['d', 'deep', 'x']) + (i % 10));
   }
   segs.push('leaf-' + rng.text(rng.int(3, 20)));

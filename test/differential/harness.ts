@@ -281,7 +281,8 @@ export async function runCase(seed: number, opts: CaseOptions): Promise<CaseResu
     let mismatches: Mismatch[];
     if (r.code !== 0) {
       const msg = r.stderr.trim().split('\n').pop() ?? '';
-      mismatches = [{ cls: `rejected:exit-${r.code}`, layer: null, writer: null, detail: msg.slice(0, 300) }];
+      const why = /not a valid tar layer/.test(msg) ? 'not-a-valid-tar' : /not in the archive/.test(msg) ? 'layer-not-found' : 'other';
+      mismatches = [{ cls: `rejected:exit-${r.code}:${why}`, layer: null, writer: null, detail: msg.slice(0, 300) }];
     } else {
       let report: Record<string, any>;
       try {
