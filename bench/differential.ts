@@ -11,12 +11,15 @@
  *                  COPY and RUN steps + docker save); default 10, 0 = never
  * --case-seed S    run the one case with this seed (add --docker for a Docker case)
  * --keep DIR       keep the archive of every case that disagrees in DIR
+ * --writers A,B    draw layer writers from this list only (see WRITERS in generate.ts)
+ * --ascii-names    printable ASCII names only: the classes of mismatch that are not about name bytes
  * STRATA_BIN       the Strata launcher under test (default: bin/strata.js of this checkout)
  *
  * Prints each disagreeing case with a minimal diff, then the mismatch classes with the first case
  * seed of each; exits 1 when any case disagrees.
  */
 import { STRATA_BIN, classes, formatResult, runCase, runMany, type CaseResult } from '../test/differential/harness.js';
+import { WRITERS, type WriterId } from '../test/differential/generate.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,13 +35,16 @@ const str = (name: string) => {
 };
 const quiet = argv.includes('--quiet');
 const keepDir = str('--keep');
+const writers = str('--writers')?.split(',') as WriterId[] | undefined;
+for (const w of writers ?? []) if (!WRITERS.includes(w)) throw new Error(`unknown writer ${w}; one of ${WRITERS.join(' ')}`);
+const asciiNames = argv.includes('--ascii-names');
 const t0 = performance.now();
 
 let results: CaseResult[];
 if (str('--case-seed') !== undefined) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-difftest-'));
   try {
-    results = [await runCase(Number(str('--case-seed')), { scratch, keepDir, docker: argv.includes('--docker') })];
+    results = [await runCase(Number(str('--case-seed')), { scratch, keepDir, docker: argv.includes('--docker'), writers, asciiNames })];
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -55,8 +61,13 @@ if (str('--case-seed') !== undefined) {
     cases,
     dockerEvery: opt('--docker-every', 10),
     keepDir,
+    writers,
+    asciiNames,
     onCase: (r, i) => {
-      if (r.mismatches.length && !quiet) console.log(formatResult(r));
+      if (r.mismatches.length && !quiet) {
+        console.log(formatResult(r));
+        for (const s of r.skips) console.log(`  writer skip: ${s}`);
+      }
       else if (!quiet && i % 20 === 19) console.log(`  ${i + 1} cases`);
     },
   });

@@ -44,7 +44,7 @@ function word(b: string): string {
 const BB = '/.bb/busybox';
 
 /** One RUN step's script, over the paths the generator knows are there. */
-function runScript(rng: Rng, state: Map<string, string>): string {
+function runScript(rng: Rng, state: Map<string, string>, ascii: boolean): string {
   const files = [...state].filter(([, t]) => t === 'file').map(([p]) => p);
   const dirs = [...state].filter(([, t]) => t === 'dir').map(([p]) => p);
   const any = [...state.keys()];
@@ -80,7 +80,8 @@ function runScript(rng: Rng, state: Map<string, string>): string {
       cmds.push(`${BB} mkdir -p /run${i} && ${BB} mkfifo /run${i}/fifo && ${BB} mknod /run${i}/null c 1 3`);
       state.set(`run${i}`, 'dir');
     } else if (k < 0.94) {
-      cmds.push(`${BB} mkdir -p /w && echo ${rng.text(8)} > /w/${word('caf\xe9')} && ${BB} ln -sf ../${word('caf\xe9')} /w/l`);
+      const n = word(ascii ? 'cafe' : 'caf\xe9');
+      cmds.push(`${BB} mkdir -p /w && echo ${rng.text(8)} > /w/${n} && ${BB} ln -sf ../${n} /w/l`);
       state.set('w', 'dir');
     } else if (f && state.has(f)) {
       const to = `${f}.moved`;
@@ -95,8 +96,8 @@ function runScript(rng: Rng, state: Map<string, string>): string {
 }
 
 /** The build context: files with random names and contents under ctx/. */
-function writeContext(rng: Rng, ctx: string): void {
-  const names = ['a', 'caf\xe9', 'caf\xc3\xa9', '\xff', 'x.txt', 'sub/deep/f', 'sub/caf\xea', 'empty'];
+function writeContext(rng: Rng, ctx: string, ascii: boolean): void {
+  const names = ['a', 'caf\xe9', 'caf\xc3\xa9', '\xff', 'x.txt', 'sub/deep/f', 'sub/caf\xea', 'empty'].filter((n) => !ascii || /^[ -~]+$/.test(n));
   const root = path.join(ctx, 'files');
   fs.mkdirSync(root, { recursive: true });
   for (const n of names) {
@@ -116,7 +117,7 @@ function extractSave(save: string, into: string): { layers: string[] } {
   return { layers: m[0].Layers.map((l) => path.join(into, l)) };
 }
 
-export async function dockerCase(seed: number, dir: string): Promise<Case> {
+export async function dockerCase(seed: number, dir: string, opts: { asciiNames?: boolean } = {}): Promise<Case> {
   if (!BUSYBOX) throw new Error('docker cases need a static busybox (Debian: busybox-static)');
   const rng = new Rng(seed ^ 0x5eed0d0c);
   const tag = `strata-difftest/s${seed}`;
@@ -132,7 +133,7 @@ export async function dockerCase(seed: number, dir: string): Promise<Case> {
     if (t.status !== 0) throw new Error(`busybox layer: ${t.stderr}`);
     // Docker 20.10 cannot load GNU sparse members ("unhandled tar header type 83") and, having loaded
     // a pax sparse layer, cannot save it again ("could not verify layer data"): no sparse writers here.
-    const gen = generateLayers(seed, dir, { wholeTreesOnly: true, rng, writers: WRITERS.filter((w) => !w.includes('sparse')) });
+    const gen = generateLayers(seed, dir, { wholeTreesOnly: true, rng, writers: WRITERS.filter((w) => !w.includes('sparse')), asciiNames: opts.asciiNames });
     skips.push(...gen.skips);
     const lower: LayerInfo[] = [{ writer: 'docker-busybox', compression: 'none', tar: bbTar }, ...gen.layers.map((l) => ({ ...l, compression: 'none' as Compression }))];
     const base: Case = { seed, packaging: 'docker-archive', layers: lower, skips: [], repoTag: `${tag}:base` };
@@ -141,7 +142,7 @@ export async function dockerCase(seed: number, dir: string): Promise<Case> {
     docker(['load', '-q', '-i', baseArchive]);
     // 2. build on top.
     const ctx = path.join(dir, 'ctx');
-    writeContext(rng, ctx);
+    writeContext(rng, ctx, opts.asciiNames ?? false);
     const state = new Map(gen.state);
     const steps: string[] = [`FROM ${tag}:base`];
     const labels: string[] = [];
@@ -156,7 +157,7 @@ export async function dockerCase(seed: number, dir: string): Promise<Case> {
     labels.push(`docker-build:COPY ${chown.trim()}`.trim());
     const runs = rng.int(1, 2);
     for (let i = 0; i < runs; i++) {
-      steps.push(`RUN ["${BB}", "sh", "-c", ${JSON.stringify(runScript(rng, state))}]`);
+      steps.push(`RUN ["${BB}", "sh", "-c", ${JSON.stringify(runScript(rng, state, opts.asciiNames ?? false))}]`);
       labels.push('docker-build:RUN');
     }
     fs.writeFileSync(path.join(ctx, 'Dockerfile'), steps.join('\n') + '\n');

@@ -239,10 +239,13 @@ function contentKey(e: Entry): string {
   return h.digest('hex').slice(0, 16);
 }
 
-function randomName(rng: Rng, lim: Limits): string {
+/** Names made of printable ASCII only (a narrower run, to see the other classes of mismatch alone). */
+let asciiOnly = false;
+const ASCII_SEGMENTS = SEGMENTS.filter((s) => /^[\x20-\x7e]+$/.test(s));
+
+function randomName(rng: Rng, _lim: Limits): string {
   if (rng.chance(0.1)) return 'n' + rng.text(rng.int(20, 60));
-  const s = rng.pick(SEGMENTS);
-  return s;
+  return rng.pick(asciiOnly ? ASCII_SEGMENTS : SEGMENTS);
 }
 
 /**
@@ -314,7 +317,7 @@ function drawLayer(rng: Rng, state: State, lim: Limits, contents: Buffer[], pref
     } else if (k < 0.37) {
       const p = join(randomDir(state, b, rng), randomName(rng, lim));
       if (p.length > lim.maxName || !b.freeForLeaf(p) || !b.ensureParents(p)) continue;
-      const target = rng.pick(['../a', '/etc/f1', 'x.txt', 'caf\xe9', 'dangling/nowhere', 'a'.repeat(rng.int(1, 3)) + '/b']);
+      const target = rng.pick(['../a', '/etc/f1', 'x.txt', asciiOnly ? 'cafe' : 'caf\xe9', 'dangling/nowhere', 'a'.repeat(rng.int(1, 3)) + '/b']);
       b.push({ name: p, type: 'symlink', mode: 0o777, uid: rng.pick(OWNERS), gid: 0, link: target });
     } else if (k < 0.47) {
       // a hard link: to a file of this layer, or (entry-wise writers) to a file of a lower layer
@@ -383,7 +386,7 @@ function drawLayer(rng: Rng, state: State, lim: Limits, contents: Buffer[], pref
       else b.push({ name: p, type: 'symlink', mode: 0o777, uid: 0, gid: 0, link: 'elsewhere' });
     } else if (k < 0.91) {
       if (!lim.special) continue;
-      const p = join(randomDir(state, b, rng), rng.pick(['fifo', 'null', 'blk', 'caf\xe9.p']));
+      const p = join(randomDir(state, b, rng), rng.pick(['fifo', 'null', 'blk', asciiOnly ? 'cafe.p' : 'caf\xe9.p']));
       if (!b.freeForLeaf(p) || !b.ensureParents(p)) continue;
       const t = rng.pick(['fifo', 'char', 'block'] as const);
       b.push({ name: p, type: t, mode: 0o644, uid: 0, gid: 0, ...(t === 'fifo' ? {} : { major: t === 'char' ? 1 : 7, minor: t === 'char' ? 3 : 0 }) });
@@ -519,8 +522,9 @@ export interface Case {
 export function generateLayers(
   seed: number,
   dir: string,
-  opts: { writers?: readonly WriterId[]; wholeTreesOnly?: boolean; rng?: Rng } = {},
+  opts: { writers?: readonly WriterId[]; wholeTreesOnly?: boolean; rng?: Rng; asciiNames?: boolean } = {},
 ): Case & { state: Map<string, EType> } {
+  asciiOnly = opts.asciiNames ?? false;
   const rng = opts.rng ?? new Rng(seed);
   const writers = opts.writers ?? WRITERS;
   const state: State = new Map();

@@ -249,6 +249,8 @@ export interface CaseOptions {
   writers?: readonly WriterId[];
   /** Go through the Docker Engine (docker build) for this case. */
   docker?: boolean;
+  /** Printable ASCII names only (to see the other classes of mismatch alone). */
+  asciiNames?: boolean;
 }
 
 export function describeCase(c: Case): string {
@@ -263,13 +265,13 @@ export async function runCase(seed: number, opts: CaseOptions): Promise<CaseResu
     let c: Case;
     if (opts.docker) {
       try {
-        c = await dockerCase(seed, dir);
+        c = await dockerCase(seed, dir, { asciiNames: opts.asciiNames });
       } catch (err) {
         // The Engine refused something: note it, and run the case without the Engine.
-        c = generateLayers(seed, dir, { writers: opts.writers });
+        c = generateLayers(seed, dir, { writers: opts.writers, asciiNames: opts.asciiNames });
         c.skips.push(`Docker case failed (${String((err as Error).message ?? err).slice(0, 200)}); run without the Engine`);
       }
-    } else c = generateLayers(seed, dir, { writers: opts.writers });
+    } else c = generateLayers(seed, dir, { writers: opts.writers, asciiNames: opts.asciiNames });
     const archive = path.join(dir, c.packaging === 'oci-archive' ? 'image.oci.tar' : 'image.tar');
     if (!c.archive) packageCase(c, dir, archive);
     else fs.renameSync(c.archive, archive);
@@ -311,6 +313,8 @@ export interface RunOptions {
   /** Every Nth case goes through the Docker Engine (0: never). */
   dockerEvery: number;
   keepDir?: string;
+  writers?: readonly WriterId[];
+  asciiNames?: boolean;
   onCase?: (r: CaseResult, i: number) => void;
 }
 
@@ -322,7 +326,7 @@ export async function runMany(o: RunOptions): Promise<CaseResult[]> {
     for (let i = 0; i < o.cases; i++) {
       const s = caseSeed(o.seed, i);
       const docker = useDocker && i % o.dockerEvery === o.dockerEvery - 1;
-      const r = await runCase(s, { scratch, keepDir: o.keepDir, docker });
+      const r = await runCase(s, { scratch, keepDir: o.keepDir, docker, writers: o.writers, asciiNames: o.asciiNames });
       out.push(r);
       o.onCase?.(r, i);
     }
