@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Rng, WRITERS, generateLayers, packageCase, type Case, type Compression, type LayerInfo } from './generate.js';
+import { PYTHON, Rng, WRITERS, generateLayers, packageCase, type Case, type Compression, type LayerInfo } from './generate.js';
 
 export function dockerAvailable(): boolean {
   return spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { timeout: 20_000 }).status === 0;
@@ -117,6 +117,43 @@ function extractSave(save: string, into: string): { layers: string[] } {
   return { layers: m[0].Layers.map((l) => path.join(into, l)) };
 }
 
+/** Paths the Engine's init layer puts into every container (all empty): not part of the image. */
+const INIT_PATHS = /^(\.dockerenv|etc\/(hostname|hosts|resolv\.conf|mtab)|dev(\/.*)?|proc|sys)$/;
+
+/**
+ * The image's final filesystem as the Engine shows it: `docker export` of a created container, read
+ * with Python's tarfile (each inode's bytes are stored once; hard links carry none).
+ */
+function exportUnion(tag: string, dir: string, skips: string[]): { bytes: number; paths: string[] } | undefined {
+  const name = `strata-difftest-${path.basename(dir)}`;
+  const out = path.join(dir, 'export.tar');
+  try {
+    docker(['create', '--name', name, `${tag}:top`, BB]);
+    docker(['export', '-o', out, name]);
+  } catch (err) {
+    skips.push(`no Engine view of the final filesystem (${String((err as Error).message).slice(0, 160)})`);
+    return undefined;
+  } finally {
+    spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+  }
+  const py = [
+    'import tarfile, sys, json, base64, re',
+    'init = re.compile(sys.argv[2].encode())',
+    'b, paths = 0, []',
+    "for m in tarfile.open(sys.argv[1], encoding='utf-8', errors='surrogateescape'):",
+    "    n = m.name.encode('utf-8', 'surrogateescape').strip(b'/')",
+    "    if n.startswith(b'./'): n = n[2:]",
+    '    if init.match(n) or m.isdir(): continue',
+    "    paths.append(base64.b64encode(b'/' + n).decode())",
+    '    if m.isreg(): b += m.size',
+    "print(json.dumps({'bytes': b, 'paths': sorted(paths)}))",
+  ].join('\n');
+  const r = spawnSync(PYTHON, ['-c', py, out, INIT_PATHS.source], { maxBuffer: 64 << 20 });
+  fs.rmSync(out, { force: true });
+  if (r.status !== 0) throw new Error(`reading docker export: ${r.stderr}`);
+  return JSON.parse(r.stdout.toString()) as { bytes: number; paths: string[] };
+}
+
 export async function dockerCase(seed: number, dir: string, opts: { asciiNames?: boolean } = {}): Promise<Case> {
   if (!BUSYBOX) throw new Error('docker cases need a static busybox (Debian: busybox-static)');
   const rng = new Rng(seed ^ 0x5eed0d0c);
@@ -165,17 +202,18 @@ export async function dockerCase(seed: number, dir: string, opts: { asciiNames?:
     // 3. save.
     const save = path.join(dir, 'docker-save.tar');
     docker(['save', '-o', save, `${tag}:top`]);
+    const engineUnion = exportUnion(tag, dir, skips);
     const writers = [...lower.map((l) => (l.writer === 'docker-busybox' ? l.writer : `docker-load:${l.writer}`)), ...labels];
     if (rng.chance(0.5)) {
       const probe = extractSave(save, path.join(dir, 'probe'));
       if (probe.layers.length !== writers.length) throw new Error(`docker save: ${probe.layers.length} layers, expected ${writers.length}`);
       fs.rmSync(path.join(dir, 'probe'), { recursive: true, force: true });
-      return { seed, packaging: 'docker-archive', layers: writers.map((w) => ({ writer: w, compression: 'none', tar: '' })), skips, docker: 'docker save as is', archive: save };
+      return { seed, packaging: 'docker-archive', layers: writers.map((w) => ({ writer: w, compression: 'none', tar: '' })), skips, docker: 'docker save as is', archive: save, engineUnion };
     }
     const ex = extractSave(save, path.join(dir, 'saved'));
     if (ex.layers.length !== writers.length) throw new Error(`docker save: ${ex.layers.length} layers, expected ${writers.length}`);
     const layers: LayerInfo[] = ex.layers.map((tar, i) => ({ writer: writers[i], compression: rng.pick(['none', 'gzip', 'zstd'] as const), tar }));
-    return { seed, packaging: rng.pick(['docker-archive', 'oci-archive'] as const), layers, skips, docker: 'docker save, re-packaged' };
+    return { seed, packaging: rng.pick(['docker-archive', 'oci-archive'] as const), layers, skips, docker: 'docker save, re-packaged', engineUnion };
   } finally {
     for (const t of [`${tag}:top`, `${tag}:base`]) spawnSync('docker', ['rmi', '-f', t], { stdio: 'ignore' });
   }

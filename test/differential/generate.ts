@@ -516,6 +516,11 @@ export interface Case {
   archive?: string;
   /** The docker-archive's RepoTags entry (default difftest:latest). */
   repoTag?: string;
+  /**
+   * Docker cases: the final filesystem as the Engine itself shows it (`docker export` of a container
+   * created from the image, its init-layer paths left out): a check of the reference, not of Strata.
+   */
+  engineUnion?: { bytes: number; paths: string[] };
 }
 
 /** Draw and write the layers of case `seed` into `dir` (uncompressed tars). */

@@ -45,6 +45,7 @@ export interface Reference {
   unionFiles: number;
   wastedBytes: number;
   notes: string[];
+  unionPaths: string[];
 }
 
 export interface Mismatch {
@@ -278,6 +279,19 @@ export async function runCase(seed: number, opts: CaseOptions): Promise<CaseResu
     const writers = c.layers.map((l) => l.writer);
     const description = describeCase(c);
     const ref = runReference(archive);
+    if (c.engineUnion) {
+      // The reference against the Engine's own view of the final filesystem (not a Strata check).
+      const want = new Set(c.engineUnion.paths);
+      const have = new Set(ref.unionPaths);
+      const onlyEngine = [...want].filter((p) => !have.has(p)).map((p) => showBytes(b64(p)));
+      const onlyRef = [...have].filter((p) => !want.has(p)).map((p) => showBytes(b64(p)));
+      if (c.engineUnion.bytes !== ref.unionBytes || onlyEngine.length || onlyRef.length) {
+        throw new Error(
+          `reference disagrees with docker export (case seed ${seed}): unionBytes ${ref.unionBytes} vs ${c.engineUnion.bytes}; ` +
+            `only in the export: ${onlyEngine.slice(0, 5).join(' ')}; only in the reference: ${onlyRef.slice(0, 5).join(' ')}`,
+        );
+      }
+    }
     const cache = path.join(dir, 'cache');
     const r = await runStrata(`${c.packaging}:${archive}`, cache);
     let mismatches: Mismatch[];

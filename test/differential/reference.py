@@ -21,7 +21,7 @@ once in unionBytes; change kinds added / modified / removed / unchanged per sect
 
 Output (bytes as base64): {"layers": [{"index", "sizeBytes", "entries", "rows": [{"path", "change",
 "type", "size", "mode", "uid", "gid", "link"?}]}], "layerBytes", "unionBytes", "unionFiles",
-"wastedBytes", "notes": [...]}.
+"wastedBytes", "notes": [...], "unionPaths": [non-directory paths of the final filesystem]}.
 """
 import base64
 import gzip
@@ -399,8 +399,10 @@ def main():
             shutil.rmtree(lw)
         union_bytes, union_files = m.union()
         layer_bytes = sum(l['sizeBytes'] for l in layers)
+        union_paths = sorted(b64(b'/' + p) for p, n in m.view.items() if n['type'] != 'dir')
         json.dump({'kind': kind, 'layers': layers, 'layerBytes': layer_bytes, 'unionBytes': union_bytes,
-                   'unionFiles': union_files, 'wastedBytes': layer_bytes - union_bytes, 'notes': m.notes},
+                   'unionFiles': union_files, 'wastedBytes': layer_bytes - union_bytes, 'notes': m.notes,
+                   'unionPaths': union_paths},
                   sys.stdout)
     finally:
         shutil.rmtree(work, ignore_errors=True)
