@@ -273,3 +273,17 @@ test('README lists the leftover catalogue as LEFTOVERS has it', async () => {
   assert.ok(start >= 0 && end > start, 'README has the leftover table markers');
   assert.equal(readme.slice(readme.indexOf('\n', start) + 1, end), leftoverMarkdown());
 });
+
+test('JSON paths are display forms, with pathsBase64 when a name is not valid UTF-8', async () => {
+  const { adviceJson } = await import('../../src/report/json.js');
+  const c = blob('u', 70);
+  const bad = 'caf\xe9';
+  const a = analyse([[file(`${bad}/x`, c), file('plain/y', c), file('plain/z', 'other')]]);
+  const img = { analysis: a } as unknown as Parameters<typeof adviceJson>[0];
+  const items = adviceJson(img, computeAdvice(a));
+  const dup = items.find((x) => x.kind === 'duplicate-content') as { paths: string[]; pathsBase64?: string[] };
+  assert.deepEqual(dup.paths.slice().sort(), ['/caf\\xe9/x', '/plain/y']);
+  const bytes = dup.pathsBase64!.map((b) => Buffer.from(b, 'base64').toString('latin1'));
+  assert.deepEqual(bytes.slice().sort(), [`/${bad}/x`, '/plain/y']);
+  assert.ok(!items.some((x) => x.kind === 'leftover'));
+});
