@@ -144,11 +144,40 @@ export function adviceJson(img: LoadedImage, advice: Advice): Record<string, unk
     const exact = names.some(needsExactBytes) ? { pathsBase64: names.map(nameBase64) } : {};
     switch (it.kind) {
       case 'shipped-then-hidden':
-        return { kind: it.kind, shippedBy: it.shippedBy, hiddenBy: it.hiddenBy, bytes: it.bytes, files: it.files, hiding: it.hiding, paths, ...exact, message: it.message };
+        return {
+          kind: it.kind,
+          shippedBy: it.shippedBy,
+          hiddenBy: it.hiddenBy,
+          bytes: it.bytes,
+          files: it.files,
+          hiding: it.hiding,
+          paths,
+          ...exact,
+          message: it.message,
+        };
       case 'duplicate-content':
-        return { kind: it.kind, bytes: it.bytes, size: it.size, copies: it.copies, directory: it.directory, files: it.files, paths, ...exact, message: it.message };
+        return {
+          kind: it.kind,
+          bytes: it.bytes,
+          size: it.size,
+          copies: it.copies,
+          directory: it.directory,
+          files: it.files,
+          paths,
+          ...exact,
+          message: it.message,
+        };
       case 'leftover':
-        return { kind: it.kind, category: it.category, bytes: it.bytes, files: it.files, layers: it.layers, paths, ...exact, message: it.message };
+        return {
+          kind: it.kind,
+          category: it.category,
+          bytes: it.bytes,
+          files: it.files,
+          layers: it.layers,
+          paths,
+          ...exact,
+          message: it.message,
+        };
     }
   });
 }
