@@ -154,7 +154,7 @@ export const KEYMAP: readonly Binding[] = [
     description: "go to the item's path (or the selected path) in the tree, at the layer that shows it",
     hint: 'go to',
   },
-  { command: 'toggleDir', keys: ['space'], scope: 'advice', description: "show or hide its paths", hint: 'paths' },
+  { command: 'toggleDir', keys: ['space'], scope: 'advice', description: 'show or hide its paths', hint: 'paths' },
   { command: 'expand', keys: ['right', 'l'], scope: 'advice', description: "show the item's paths" },
   { command: 'collapse', keys: ['left', 'h'], scope: 'advice', description: "hide the item's paths" },
   { command: 'closeAdvice', keys: ['esc'], scope: 'advice', description: 'close the Advice view', hint: 'close' },
