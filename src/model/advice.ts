@@ -35,11 +35,36 @@ export const LEFTOVERS: readonly LeftoverRule[] = [
     patterns: ['/var/cache/apt', '/var/lib/apt/lists'],
     fix: '`apt-get clean && rm -rf /var/lib/apt/lists/*` in the same RUN as the install',
   },
-  { category: 'apk', what: 'apk cache', patterns: ['/var/cache/apk'], fix: '`apk add --no-cache`, or `rm -rf /var/cache/apk/*` in the same RUN' },
-  { category: 'dnf', what: 'dnf cache', patterns: ['/var/cache/dnf'], fix: '`dnf clean all` in the same RUN as the install' },
-  { category: 'yum', what: 'yum cache', patterns: ['/var/cache/yum'], fix: '`yum clean all && rm -rf /var/cache/yum` in the same RUN as the install' },
-  { category: 'pip', what: 'pip cache', patterns: ['.cache/pip'], fix: '`pip install --no-cache-dir` (or `PIP_NO_CACHE_DIR=1`)' },
-  { category: 'npm', what: 'npm cache', patterns: ['.npm/_cacache'], fix: '`npm cache clean --force` in the same RUN, or a cache mount (`RUN --mount=type=cache`)' },
+  {
+    category: 'apk',
+    what: 'apk cache',
+    patterns: ['/var/cache/apk'],
+    fix: '`apk add --no-cache`, or `rm -rf /var/cache/apk/*` in the same RUN',
+  },
+  {
+    category: 'dnf',
+    what: 'dnf cache',
+    patterns: ['/var/cache/dnf'],
+    fix: '`dnf clean all` in the same RUN as the install',
+  },
+  {
+    category: 'yum',
+    what: 'yum cache',
+    patterns: ['/var/cache/yum'],
+    fix: '`yum clean all && rm -rf /var/cache/yum` in the same RUN as the install',
+  },
+  {
+    category: 'pip',
+    what: 'pip cache',
+    patterns: ['.cache/pip'],
+    fix: '`pip install --no-cache-dir` (or `PIP_NO_CACHE_DIR=1`)',
+  },
+  {
+    category: 'npm',
+    what: 'npm cache',
+    patterns: ['.npm/_cacache'],
+    fix: '`npm cache clean --force` in the same RUN, or a cache mount (`RUN --mount=type=cache`)',
+  },
   {
     category: 'yarn',
     what: 'yarn cache',
@@ -58,7 +83,12 @@ export const LEFTOVERS: readonly LeftoverRule[] = [
     patterns: ['/usr/share/doc', '/usr/share/man', '/usr/share/info'],
     fix: 'keep docs out at install time (dpkg `path-exclude`, `dnf --nodocs`), or remove them in the same RUN',
   },
-  { category: 'vcs', what: 'version-control data', patterns: ['.git'], fix: 'add `.git` to `.dockerignore`, or clone with `--depth 1` and remove `.git` in the same RUN' },
+  {
+    category: 'vcs',
+    what: 'version-control data',
+    patterns: ['.git'],
+    fix: 'add `.git` to `.dockerignore`, or clone with `--depth 1` and remove `.git` in the same RUN',
+  },
 ];
 
 export type HideHow = 'deleted' | 'metadata' | 'replaced';
@@ -146,7 +176,12 @@ export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
   items.push(...waste.items);
   const fin = finalFilesystem(a, opts.exclude, maxPaths, maxCopies);
   items.push(...fin.items);
-  items.sort((x, y) => y.bytes - x.bytes || KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || (x.targets[0]?.path ?? 0) - (y.targets[0]?.path ?? 0));
+  items.sort(
+    (x, y) =>
+      y.bytes - x.bytes ||
+      KIND_ORDER[x.kind] - KIND_ORDER[y.kind] ||
+      (x.targets[0]?.path ?? 0) - (y.targets[0]?.path ?? 0),
+  );
   return {
     items,
     wastedBytes: waste.total,
@@ -156,7 +191,11 @@ export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
   };
 }
 
-const KIND_ORDER: Record<AdviceItem['kind'], number> = { 'shipped-then-hidden': 0, leftover: 1, 'duplicate-content': 2 };
+const KIND_ORDER: Record<AdviceItem['kind'], number> = {
+  'shipped-then-hidden': 0,
+  leftover: 1,
+  'duplicate-content': 2,
+};
 
 // ---- shipped then hidden ----
 
@@ -168,14 +207,28 @@ interface Pair {
   paths: Map<number, number>;
 }
 
-function stepPairs(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number): { items: ShippedThenHiddenItem[]; total: number } {
+function stepPairs(
+  a: Analysis,
+  exclude: ((p: number) => boolean) | undefined,
+  maxPaths: number,
+): { items: ShippedThenHiddenItem[]; total: number } {
   const pairs = new Map<number, Pair>();
   let total = 0;
   for (const w of a.waste) {
     if (exclude && exclude(w.path)) continue;
     const key = w.layer * 0x100000 + w.hiddenBy;
     let g = pairs.get(key);
-    if (!g) pairs.set(key, (g = { shippedBy: w.layer, hiddenBy: w.hiddenBy, bytes: 0, hiding: { deleted: 0, metadata: 0, replaced: 0 }, paths: new Map() }));
+    if (!g)
+      pairs.set(
+        key,
+        (g = {
+          shippedBy: w.layer,
+          hiddenBy: w.hiddenBy,
+          bytes: 0,
+          hiding: { deleted: 0, metadata: 0, replaced: 0 },
+          paths: new Map(),
+        }),
+      );
     g.bytes += w.size;
     total += w.size;
     g.hiding[hideHow(a, w.path, w.layer, w.hiddenBy, w.hiddenKind)] += w.size;
@@ -240,12 +293,16 @@ function hideHow(a: Analysis, path: number, shipped: number, hidden: number, kin
 const HOW_TEXT: Record<HideHow, (hidden: number) => string> = {
   deleted: (h) => `deleted by L${h}: delete them in the RUN that creates them, or build in a separate stage`,
   metadata: (h) =>
-    `rewritten by L${h} with the same content or only a new mode or owner: set the mode where the files are created (\`COPY --chmod\`, or \`chmod\` in the same RUN)`,
-  replaced: (h) => `replaced by L${h} with new content: write the final version in the step that creates them, or build in a separate stage`,
+    `rewritten by L${h} with the same content or only a new mode or owner: ` +
+    'set the mode where the files are created (`COPY --chmod`, or `chmod` in the same RUN)',
+  replaced: (h) =>
+    `replaced by L${h} with new content: ` +
+    'write the final version in the step that creates them, or build in a separate stage',
 };
 
 function pairMessage(g: Pair): string {
-  if (g.shippedBy === g.hiddenBy) return `L${g.shippedBy} writes these files twice in its own tar; only the last copy is visible: write each file once`;
+  if (g.shippedBy === g.hiddenBy)
+    return `L${g.shippedBy} writes these files twice in its own tar; only the last copy is visible: write each once`;
   const kinds = HIDE_HOWS.filter((h) => g.hiding[h] > 0).sort((x, y) => g.hiding[y] - g.hiding[x]);
   return `shipped by L${g.shippedBy}, ${kinds.map((h) => HOW_TEXT[h](g.hiddenBy)).join('; ')}`;
 }
@@ -493,7 +550,12 @@ function contentGroups(a: Analysis, fs: Files, words: Uint32Array[]): { fGroup: 
   return { fGroup, groups };
 }
 
-function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number, maxCopies: number): FinalResult {
+function finalFilesystem(
+  a: Analysis,
+  exclude: ((p: number) => boolean) | undefined,
+  maxPaths: number,
+  maxCopies: number,
+): FinalResult {
   const t = a.table;
   const n = t.size;
   const fs = visibleFiles(a, exclude);
@@ -505,7 +567,12 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
   const { catRoot, fCat } = fs;
   const items: AdviceItem[] = [];
   let leftoverBytes = 0;
-  const perCat = LEFTOVERS.map(() => ({ bytes: 0, files: 0, layers: new Set<number>(), roots: new Map<number, number>() }));
+  const perCat = LEFTOVERS.map(() => ({
+    bytes: 0,
+    files: 0,
+    layers: new Set<number>(),
+    roots: new Map<number, number>(),
+  }));
   for (let f = 0; f < nf; f++) {
     const c = fCat[f];
     if (c < 0) continue;
@@ -520,7 +587,10 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
     if (s.bytes <= 0) return;
     leftoverBytes += s.bytes;
     const layers = [...s.layers].sort((x, y) => x - y);
-    const roots = [...s.roots].filter(([, b]) => b > 0).sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, maxPaths);
+    const roots = [...s.roots]
+      .filter(([, b]) => b > 0)
+      .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+      .slice(0, maxPaths);
     const rule = LEFTOVERS[c];
     items.push({
       kind: 'leftover',
@@ -661,7 +731,10 @@ function duplicates(
       copies: live.length,
       directory: true,
       files: dirFiles[keep],
-      message: `${copies.map((p) => displayName(pathOf(p))).join(', ')} ${copies.length === 1 ? 'duplicates' : 'duplicate'} ${displayName(pathOf(keep))} (${dirFiles[keep]} files): keep one copy (COPY or install it once, or link to it)`,
+      message:
+        `${copies.map((p) => displayName(pathOf(p))).join(', ')} ${copies.length === 1 ? 'duplicates' : 'duplicate'} ` +
+        `${displayName(pathOf(keep))} (${dirFiles[keep]} files): ` +
+        'keep one copy (COPY or install it once, or link to it)',
       targets: live.slice(0, maxCopies).map((p) => ({ path: p, layer: Math.max(0, dirLayer[p]) })),
     });
   }
@@ -680,7 +753,9 @@ function duplicates(
       copies: live.length,
       directory: false,
       files: 1,
-      message: `${live.length} files with identical content (${displayName(pathOf(fFirst[live[0]]))}): keep one copy (or hard-link the copies)`,
+      message:
+        `${live.length} files with identical content (${displayName(pathOf(fFirst[live[0]]))}): ` +
+        'keep one copy (or hard-link the copies)',
       targets: live.slice(0, maxCopies).map((f) => ({ path: fFirst[f], layer: a.topLayer(fFirst[f]) })),
     });
   }

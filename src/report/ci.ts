@@ -190,7 +190,10 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
     const figure = figures[rule as Exclude<RuleName, 'pinnedReference'>];
     const isBytes = rule.endsWith('Bytes');
     const fmt = (v: number) => (isBytes ? `${v} B` : v.toFixed(4));
-    if (t === null) return { rule, status: 'SKIP', value: rule === 'highestRecoverableBytes' ? null : figure(), threshold: null, message: 'disabled' };
+    if (t === null) {
+      const shown = rule === 'highestRecoverableBytes' ? null : figure();
+      return { rule, status: 'SKIP', value: shown, threshold: null, message: 'disabled' };
+    }
     const value = figure();
     if (value === null || !Number.isFinite(value)) {
       return { rule, status: 'SKIP', value: null, threshold: t, message: 'undefined for this image (no layers above the base)' };

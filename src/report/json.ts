@@ -176,16 +176,48 @@ export function jsonText(value: unknown, indent?: number): string {
 
 /** The advice items as JSON (largest first); paths in their display form. */
 export function adviceJson(img: LoadedImage, advice: Advice): Record<string, unknown>[] {
-  const path = (id: number) => displayName(img.analysis.table.path(id));
+  const table = img.analysis.table;
   return advice.items.map((it: AdviceItem) => {
-    const paths = it.targets.map((t) => path(t.path));
+    const names = it.targets.map((t) => table.path(t.path));
+    const paths = names.map(displayName);
+    // As for `path` elsewhere: the exact bytes too when a display form does not give them back.
+    const exact = names.some(needsExactBytes) ? { pathsBase64: names.map(nameBase64) } : {};
     switch (it.kind) {
       case 'shipped-then-hidden':
-        return { kind: it.kind, shippedBy: it.shippedBy, hiddenBy: it.hiddenBy, bytes: it.bytes, files: it.files, hiding: it.hiding, paths, message: it.message };
+        return {
+          kind: it.kind,
+          shippedBy: it.shippedBy,
+          hiddenBy: it.hiddenBy,
+          bytes: it.bytes,
+          files: it.files,
+          hiding: it.hiding,
+          paths,
+          ...exact,
+          message: it.message,
+        };
       case 'duplicate-content':
-        return { kind: it.kind, bytes: it.bytes, size: it.size, copies: it.copies, directory: it.directory, files: it.files, paths, message: it.message };
+        return {
+          kind: it.kind,
+          bytes: it.bytes,
+          size: it.size,
+          copies: it.copies,
+          directory: it.directory,
+          files: it.files,
+          paths,
+          ...exact,
+          message: it.message,
+        };
       case 'leftover':
-        return { kind: it.kind, category: it.category, bytes: it.bytes, files: it.files, layers: it.layers, paths, message: it.message };
+        return {
+          kind: it.kind,
+          category: it.category,
+          bytes: it.bytes,
+          files: it.files,
+          layers: it.layers,
+          paths,
+          ...exact,
+          message: it.message,
+        };
     }
   });
 }

@@ -152,8 +152,19 @@ export function Screen(props: ScreenProps): React.ReactElement {
   } else if (state.advice.open) {
     const box = adviceBox(size);
     const advice = model.advice();
-    main = <AdviceView img={model.img} advice={advice} state={state.advice} width={width} height={box.height} listRows={box.listRows} theme={theme} />;
-    status = `advice · ${advice.items.length} items · recoverable ${formatBytes(advice.recoverableBytes)} · Enter: go to the path in the tree`;
+    main = (
+      <AdviceView
+        img={model.img}
+        advice={advice}
+        state={state.advice}
+        width={width}
+        height={box.height}
+        listRows={box.listRows}
+        theme={theme}
+      />
+    );
+    const total = formatBytes(advice.recoverableBytes);
+    status = `advice · ${advice.items.length} items · recoverable ${total} · Enter: go to the path in the tree`;
   } else {
     main = <ImagePanes state={state} ctx={ctx} theme={theme} />;
     status = treeStatus(state, ctx, load.error?.message ?? null);

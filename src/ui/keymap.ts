@@ -7,7 +7,20 @@
  */
 import type { Key } from 'ink';
 
-export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'advice' | 'details' | 'view' | 'shared' | 'diff' | 'prompt' | 'help';
+export type Scope =
+  | 'global'
+  | 'list'
+  | 'images'
+  | 'layers'
+  | 'tree'
+  | 'waste'
+  | 'advice'
+  | 'details'
+  | 'view'
+  | 'shared'
+  | 'diff'
+  | 'prompt'
+  | 'help';
 
 export type Command =
   | 'quit'
@@ -85,7 +98,13 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'paneTree', keys: ['2'], scope: 'global', description: 'go to the File tree pane' },
   { command: 'paneWaste', keys: ['3'], scope: 'global', description: 'go to the Waste pane' },
   { command: 'paneDetails', keys: ['4'], scope: 'global', description: 'go to the Details pane' },
-  { command: 'advice', keys: ['A'], scope: 'global', description: 'show or hide the Advice view: what to change in the build, and what it saves', hint: 'advice' },
+  {
+    command: 'advice',
+    keys: ['A'],
+    scope: 'global',
+    description: 'show or hide the Advice view: what to change in the build, and what it saves',
+    hint: 'advice',
+  },
   { command: 'prevLayer', keys: ['['], scope: 'global', description: 'previous build step (from any pane)' },
   { command: 'nextLayer', keys: [']'], scope: 'global', description: 'next build step (from any pane)' },
   { command: 'back', keys: ['b'], scope: 'global', description: 'back to the image list (when opened from it)' },
@@ -128,8 +147,14 @@ export const KEYMAP: readonly Binding[] = [
 
   { command: 'jump', keys: ['enter'], scope: 'waste', description: 'jump to the path in the tree, at the layer that hid it', hint: 'jump' },
 
-  { command: 'jump', keys: ['enter'], scope: 'advice', description: "go to the item's path (or the selected path) in the tree, at the layer that shows it", hint: 'go to' },
-  { command: 'toggleDir', keys: ['space'], scope: 'advice', description: "show or hide the item's paths", hint: 'paths' },
+  {
+    command: 'jump',
+    keys: ['enter'],
+    scope: 'advice',
+    description: "go to the item's path (or the selected path) in the tree, at the layer that shows it",
+    hint: 'go to',
+  },
+  { command: 'toggleDir', keys: ['space'], scope: 'advice', description: 'show or hide its paths', hint: 'paths' },
   { command: 'expand', keys: ['right', 'l'], scope: 'advice', description: "show the item's paths" },
   { command: 'collapse', keys: ['left', 'h'], scope: 'advice', description: "hide the item's paths" },
   { command: 'closeAdvice', keys: ['esc'], scope: 'advice', description: 'close the Advice view', hint: 'close' },
@@ -230,7 +255,21 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   help: 'Help',
 };
 
-const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'advice', 'details', 'view', 'shared', 'diff', 'prompt', 'help'];
+const SCOPE_ORDER: Scope[] = [
+  'global',
+  'list',
+  'images',
+  'layers',
+  'tree',
+  'waste',
+  'advice',
+  'details',
+  'view',
+  'shared',
+  'diff',
+  'prompt',
+  'help',
+];
 
 /** Help lines, grouped by scope. */
 export function helpLines(): { scope: Scope; keys: string; description: string }[] {

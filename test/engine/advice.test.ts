@@ -23,7 +23,12 @@ describe('advice on an Engine image', { skip: gate.skip }, () => {
     container = execFileSync('docker', ['create', img.tag], { encoding: 'utf8' }).trim();
     const exported = join(scratchDir(), 'advice.export.tar');
     execFileSync('docker', ['export', '-o', exported, container]);
-    want = JSON.parse(execFileSync('python3', [join(ROOT, 'test', 'engine', 'advice_independent.py'), saved, exported], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    want = JSON.parse(
+      execFileSync('python3', [join(ROOT, 'test', 'engine', 'advice_independent.py'), saved, exported], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      }),
+    );
   });
   after(() => {
     if (container) execFileSync('docker', ['rm', container]);
@@ -40,7 +45,10 @@ describe('advice on an Engine image', { skip: gate.skip }, () => {
     assert.equal(s.wastedBytes, want.layerBytes - want.unionBytes);
     const pairs = report.advice.filter((x: any) => x.kind === 'shipped-then-hidden');
     assert.deepEqual(Object.fromEntries(pairs.map((x: any) => [`${x.shippedBy}:${x.hiddenBy}`, x.bytes])), want.pairs);
-    assert.equal(pairs.reduce((t: number, x: any) => t + x.bytes, 0), s.wastedBytes);
+    assert.equal(
+      pairs.reduce((t: number, x: any) => t + x.bytes, 0),
+      s.wastedBytes,
+    );
     // Layer 5 deletes, chmods and replaces what layer 2 shipped: one pair, three ways.
     const p25 = pairs.find((x: any) => x.shippedBy === 2 && x.hiddenBy === 5);
     assert.ok(p25.hiding.deleted > 0 && p25.hiding.metadata > 0 && p25.hiding.replaced > 0, JSON.stringify(p25));
@@ -49,7 +57,10 @@ describe('advice on an Engine image', { skip: gate.skip }, () => {
 
   it('duplicates: the copied tree is one item; the total equals size x (copies - 1) over contents', () => {
     const dups = report.advice.filter((x: any) => x.kind === 'duplicate-content');
-    assert.equal(dups.reduce((t: number, x: any) => t + x.bytes, 0), want.duplicateBytes);
+    assert.equal(
+      dups.reduce((t: number, x: any) => t + x.bytes, 0),
+      want.duplicateBytes,
+    );
     const tree = dups.find((x: any) => x.directory);
     assert.deepEqual(tree.paths, ['/usr/share/perl', '/opt/perl-copy']);
     assert.equal(tree.bytes, want.treeBytes['/opt/perl-copy']);
@@ -61,7 +72,9 @@ describe('advice on an Engine image', { skip: gate.skip }, () => {
   });
 
   it('leftovers by category, with the layers that shipped them; recoverable counts each byte once', () => {
-    const left = Object.fromEntries(report.advice.filter((x: any) => x.kind === 'leftover').map((x: any) => [x.category, x]));
+    const left = Object.fromEntries(
+      report.advice.filter((x: any) => x.kind === 'leftover').map((x: any) => [x.category, x]),
+    );
     assert.deepEqual(Object.keys(left).sort(), Object.keys(want.leftovers).sort());
     for (const [c, w] of Object.entries<any>(want.leftovers)) {
       assert.equal(left[c].bytes, w.bytes, c);
@@ -82,7 +95,10 @@ describe('advice on an Engine image', { skip: gate.skip }, () => {
     const text = await runStrata([tag]);
     assert.equal(text.code, 0, text.stderr);
     const apt = want.leftovers.apt.bytes;
-    assert.ok(text.stdout.split('\n').some((l) => l.includes(formatBytes(apt)) && l.includes('apt leftovers: /var/cache/apt')), text.stdout);
+    assert.ok(
+      text.stdout.split('\n').some((l) => l.includes(formatBytes(apt)) && l.includes('apt leftovers: /var/cache/apt')),
+      text.stdout,
+    );
     assert.match(text.stdout, new RegExp(`Recoverable: +\\S+ \\S+ \\(${report.summary.recoverableBytes} B\\)`));
     // The second run is answered by the layer cache: same advice, same totals.
     const again = await strataJson([tag, '--json']);
