@@ -1,5 +1,6 @@
 /** Images pane: rows from the Engine's image list (one per tag), and the filter. Pure. */
 import { isFloating, isOfficial, parseReference } from '../../sources/reference.js';
+import { escapeText } from '../../model/names.js';
 export interface ImageRow {
   id: string;
   /** "repo:tag", or null for an untagged (dangling) image. */
@@ -62,8 +63,9 @@ export function imageWarning(r: ImageRow): string | null {
   return null;
 }
 
+/** The rows whose tag, as shown, contains the filter (case-insensitive), or whose id starts with it. */
 export function filterImages(rows: ImageRow[], filter: string): ImageRow[] {
   const q = filter.trim().toLowerCase();
   if (!q) return rows;
-  return rows.filter((r) => (r.repoTag ?? '<none>').toLowerCase().includes(q) || r.id.replace(/^sha256:/, '').startsWith(q));
+  return rows.filter((r) => escapeText(r.repoTag ?? '<none>').toLowerCase().includes(q) || r.id.replace(/^sha256:/, '').startsWith(q));
 }
