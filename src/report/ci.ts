@@ -106,7 +106,9 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
     // or a link to a device (src/sources/regular-file.ts).
     const { fd, size } = openRegularFile(path, `CI config ${path}`);
     try {
-      if (size > 1 << 20) throw new StrataError(`CI config ${path} is ${size} bytes, more than the 1 MiB strata reads`, EXIT_INPUT);
+      if (size > 1 << 20) {
+        throw new StrataError(`CI config ${path} is ${size} bytes, more than the 1 MiB strata reads`, EXIT_INPUT);
+      }
       text = fs.readFileSync(fd, 'utf8');
     } catch (err) {
       if (err instanceof StrataError) throw err;

@@ -148,7 +148,8 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
   const o = img.origin;
   let ok = false;
   if (o.kind === 'archive') {
-    ok = await scanOuter(readRegularFile(o.path, o.path).stream, { location: info.location, diffId: info.diffId }, version.path, sink, discard);
+    const archive = readRegularFile(o.path, o.path).stream;
+    ok = await scanOuter(archive, { location: info.location, diffId: info.diffId }, version.path, sink, discard);
   } else if (o.kind === 'oci-layout') {
     if (!info.location) throw new StrataError(`layer ${version.layer} has no blob location`, EXIT_INPUT);
     const blob = readRegularFile(`${o.dir}/${info.location}`, `${o.dir}: blob ${info.location}`, { within: o.dir });

@@ -15,7 +15,11 @@ import { zstdCompress, zstdHugeWindowFrame } from '../fixtures/hostile/bounds.js
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Decodes `input` fed in chunks of `chunk` bytes; returns the digest and length of the output. */
-async function decode(input: Buffer, chunk = 65536, slow = false): Promise<{ digest: string; length: number; peakBuffered: number }> {
+async function decode(
+  input: Buffer,
+  chunk = 65536,
+  slow = false,
+): Promise<{ digest: string; length: number; peakBuffered: number }> {
   const h = createHash('sha256');
   let length = 0;
   let peakBuffered = 0;
@@ -95,7 +99,10 @@ describe('zstd decoder (libzstd)', () => {
     const before = process.memoryUsage().rss;
     const r = await decode(z, 65536, true);
     assert.equal(r.length, 256 << 20);
-    assert.ok(r.peakBuffered <= 2 * 131072 + 65536, `at most a couple of output buffers wait for the reader: ${r.peakBuffered}`);
+    assert.ok(
+      r.peakBuffered <= 2 * 131072 + 65536,
+      `at most a couple of output buffers wait for the reader: ${r.peakBuffered}`,
+    );
     assert.ok(process.memoryUsage().rss - before < 64 << 20, 'no growth by the output size');
   });
 });

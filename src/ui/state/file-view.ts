@@ -180,7 +180,9 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
   const gutter = String(Math.max(1, lines.length)).length;
   const textW = Math.max(1, width - gutter - 3);
   const kind = `text, ${lines.length} line${lines.length === 1 ? '' : 's'}`;
-  if (!v.wrap) return { count: lines.length, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lines[i], textW) }), kind };
+  if (!v.wrap) {
+    return { count: lines.length, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lines[i], textW) }), kind };
+  }
   const rows = wrappedRows(lines, textW);
   return {
     count: rows.length,
