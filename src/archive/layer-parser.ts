@@ -43,15 +43,15 @@ export interface ParsedLayer {
   blobDigest: string;
 }
 
-export type LayerReadCode = 'tar' | 'compression' | 'too-large' | 'read';
+export type LayerReadKind = 'tar' | 'compression' | 'too-large' | 'read';
 
 /**
- * Thrown when a layer is not a readable tar stream: `code` says why ('tar': the tar itself, with
- * the scanner's reason in `tarCode`; 'compression': the gzip or zstd stream; 'too-large': past the
- * expansion limit; 'read': the source failed).
+ * Thrown when a layer is not a readable tar stream: `kind` says why ('tar': the tar itself, with
+ * the reader's code in `tarCode`; 'compression': the gzip or zstd stream; 'too-large': past the
+ * expansion limit; 'read': the source failed). Not `code`, which callers read as an errno.
  */
 export class LayerReadError extends Error {
-  constructor(message: string, readonly code: LayerReadCode = 'read', readonly tarCode?: TarError['code']) {
+  constructor(message: string, readonly kind: LayerReadKind = 'read', readonly tarCode?: TarError['code']) {
     super(message);
   }
 }
@@ -91,7 +91,8 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   const report = () => opts.onProgress?.({ blobBytes, tarBytes, entries: builder.entries });
   const bomb = () =>
     new LayerReadError(
-      `${opts.label}: layer expands past ${maxTar} bytes (limit STRATA_MAX_LAYER_BYTES); refusing a possible decompression bomb`,
+      `${opts.label}: layer expands past ${maxTar} bytes (limit STRATA_MAX_LAYER_BYTES); ` +
+        'refusing a possible decompression bomb',
       'too-large',
     );
 
@@ -232,7 +233,9 @@ function describe(err: unknown, label: string, compression: Compression, decoder
   if (err instanceof LayerReadError || err instanceof LayerFormatError) return err;
   const msg = (err as Error)?.message ?? String(err);
   if (err instanceof TarError) return new LayerReadError(`${label}: not a valid tar layer (${msg})`, 'tar', err.code);
-  if (decoderFailed) return new LayerReadError(`${label}: corrupt or truncated ${compression} stream (${msg})`, 'compression');
+  if (decoderFailed) {
+    return new LayerReadError(`${label}: corrupt or truncated ${compression} stream (${msg})`, 'compression');
+  }
   return new LayerReadError(`${label}: ${msg}`, 'read');
 }
 

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { looksLikeJson, looksLikeTar, peek, sniffCompression } from './decode.js';
 import { drain, LayerReadError, parseLayer, type LayerProgress, type ParsedLayer } from './layer-parser.js';
 import { readTarEntries, type TarEntry } from './tar-entries.js';
-import { TarError } from './tar-scan.js';
+import { TarError, type TarErrorCode } from './tar-scan.js';
 import { LayerFormatError } from '../model/layer-data.js';
 import { normalisePath, type PathTable } from '../model/path-table.js';
 
@@ -37,7 +37,12 @@ export interface OuterEvents {
   onLink?: (name: string, target: string) => void;
 }
 
-export class ArchiveFormatError extends Error {}
+/** An outer archive that is not a readable tar; `tarCode` is the reader's reason (tar-scan.ts). */
+export class ArchiveFormatError extends Error {
+  constructor(message: string, readonly tarCode?: TarErrorCode) {
+    super(message);
+  }
+}
 
 function isLayerName(name: string): boolean {
   return name.startsWith('blobs/') || /(^|\/)layer\.tar$/.test(name) || /\.tar(\.gz|\.zst)?$/.test(name);
@@ -98,7 +103,9 @@ export async function readOuterTar(input: Readable, table: PathTable, label: str
     await readTarEntries(input, handle);
   } catch (err) {
     if (err instanceof LayerReadError || err instanceof LayerFormatError) throw err;
-    if (err instanceof TarError) throw new ArchiveFormatError(`${label}: not a valid tar archive (${err.message})`);
+    if (err instanceof TarError) {
+      throw new ArchiveFormatError(`${label}: not a valid tar archive (${err.message})`, err.code);
+    }
     throw err;
   }
   if (entries === 0) throw new ArchiveFormatError(`${label}: empty or not a tar archive`);

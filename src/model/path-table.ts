@@ -82,7 +82,9 @@ export class PathTable {
   child(parent: number, segment: string, create: boolean): number {
     const skey = segmentKey(segment);
     let seg = this.segmentIds.get(skey);
-    if (seg !== undefined && skey !== segment && this.segments[seg] !== segment) throw new Error('path segment digest collision');
+    if (seg !== undefined && skey !== segment && this.segments[seg] !== segment) {
+      throw new Error('path segment digest collision');
+    }
     if (seg === undefined) {
       if (!create) return -1;
       seg = this.segments.length;
@@ -127,12 +129,12 @@ export class PathTable {
     let cur = 0;
     let start = 0;
     const last = this.lastPath;
-    if (last !== '' && normalised.length > last.length && normalised.charCodeAt(last.length) === 0x2f && normalised.startsWith(last)) {
+    if (extends_(normalised, last)) {
       cur = this.lastId;
       start = last.length + 1;
     } else {
       const dir = this.lastDir;
-      if (dir !== '' && normalised.length > dir.length && normalised.charCodeAt(dir.length) === 0x2f && normalised.startsWith(dir)) {
+      if (extends_(normalised, dir)) {
         cur = this.lastDirId;
         start = dir.length + 1;
       }
@@ -218,6 +220,11 @@ export class PathTable {
     this.firstChildArr = growI32(this.firstChildArr, -1);
     this.nextSiblingArr = growI32(this.nextSiblingArr, -1);
   }
+}
+
+/** True when `path` lies below the non-empty path `base`. */
+function extends_(path: string, base: string): boolean {
+  return base !== '' && path.length > base.length && path.charCodeAt(base.length) === 0x2f && path.startsWith(base);
 }
 
 /** Mix a (parent, segment) key (an integer below 2^53) into 31 bits. */

@@ -63,24 +63,42 @@ export function percentEncodeName(name: string): string {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     const ch = name[i];
-    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || ch === '-' || ch === '_' || ch === '.' || ch === '~' || ch === '/') {
-      out += ch;
-    } else out += `%${(c & 0xff).toString(16).toUpperCase().padStart(2, '0')}`;
+    const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (alnum || ch === '-' || ch === '_' || ch === '.' || ch === '~' || ch === '/') out += ch;
+    else out += `%${(c & 0xff).toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
 
 /** A request on the container archive endpoint for a path given as a byte string. */
-function archiveRequest(engine: Engine, method: 'HEAD' | 'GET', id: string, path: string, onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
-  const modem = engine.docker.modem as unknown as { socketPath?: string; host?: string; port?: number; protocol?: string; ca?: unknown; cert?: unknown; key?: unknown; version?: string };
-  const reqPath = `/${modem.version ? `${modem.version}/` : ''}containers/${encodeURIComponent(id)}/archive?path=${percentEncodeName(path)}`;
+function archiveRequest(
+  engine: Engine,
+  method: 'HEAD' | 'GET',
+  id: string,
+  path: string,
+  onResponse: (res: http.IncomingMessage) => void,
+): http.ClientRequest {
+  const modem = engine.docker.modem as unknown as {
+    socketPath?: string;
+    host?: string;
+    port?: number;
+    protocol?: string;
+    ca?: unknown;
+    cert?: unknown;
+    key?: unknown;
+    version?: string;
+  };
+  const api = modem.version ? `${modem.version}/` : '';
+  const reqPath = `/${api}containers/${encodeURIComponent(id)}/archive?path=${percentEncodeName(path)}`;
   const lib = modem.protocol === 'https' ? https : http;
   return lib.request(
     {
       method,
       path: reqPath,
       ...(modem.socketPath ? { socketPath: modem.socketPath } : { host: modem.host, port: modem.port }),
-      ...(modem.protocol === 'https' ? { ca: modem.ca as string, cert: modem.cert as string, key: modem.key as string } : {}),
+      ...(modem.protocol === 'https'
+        ? { ca: modem.ca as string, cert: modem.cert as string, key: modem.key as string }
+        : {}),
     },
     onResponse,
   );
@@ -102,7 +120,8 @@ export function containerArchive(engine: Engine, id: string, path: string): Prom
         } catch {
           // not JSON: keep the text
         }
-        reject(Object.assign(new Error(`(HTTP code ${res.statusCode}) ${message}`), { statusCode: res.statusCode, json: { message } }));
+        const err = new Error(`(HTTP code ${res.statusCode}) ${message}`);
+        reject(Object.assign(err, { statusCode: res.statusCode, json: { message } }));
       });
       res.on('error', reject);
     });
@@ -161,7 +180,8 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
     if (ch.Kind === 2) {
       counts.deleted++;
       const slash = chPath.lastIndexOf('/');
-      b.add({ name: `${chPath.slice(0, slash)}/.wh.${chPath.slice(slash + 1)}`.replace(/^\/+/, ''), type: 'file', mode: 0, uid: 0, gid: 0, size: 0 });
+      const wh = `${chPath.slice(0, slash)}/.wh.${chPath.slice(slash + 1)}`.replace(/^\/+/, '');
+      b.add({ name: wh, type: 'file', mode: 0, uid: 0, gid: 0, size: 0 });
       continue;
     }
     if (ch.Kind === 1) counts.added++;

@@ -94,7 +94,8 @@ async function scanOuter(outer: AsyncIterable<Buffer>, wanted: { location: strin
   let done = false;
   await readTarEntries(outer, async ({ header, body: entry }) => {
     const name = normalisePath(outerName(header.name)).path;
-    const candidate = !done && header.type === 'file' && (wanted.location ? name === wanted.location : header.size >= 1024);
+    const wantedHere = wanted.location ? name === wanted.location : header.size >= 1024;
+    const candidate = !done && header.type === 'file' && wantedHere;
     if (!candidate) return;
     const { head, stream: body } = await peek(entry, 512);
     if (!wanted.location && looksLikeJson(head)) return drain(body);
@@ -117,7 +118,8 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
     ok = await scanOuter(fs.createReadStream(o.path, { highWaterMark: 1 << 20 }), { location: info.location, diffId: info.diffId }, version.path, sink, discard);
   } else if (o.kind === 'oci-layout') {
     if (!info.location) throw new StrataError(`layer ${version.layer} has no blob location`, EXIT_INPUT);
-    ok = (await scanLayer(fs.createReadStream(`${o.dir}/${info.location}`, { highWaterMark: 1 << 20 }), version.path, sink, discard)).found;
+    const blob = fs.createReadStream(`${o.dir}/${info.location}`, { highWaterMark: 1 << 20 });
+    ok = (await scanLayer(blob, version.path, sink, discard)).found;
   } else if (o.kind === 'engine' && o.container && version.layer === o.container.layer) {
     // GET /containers/{id}/archive?path=P answers a tar holding P under its base name.
     const engine = await Engine.connect(o.engine);

@@ -52,7 +52,14 @@ test('plain, gzip and zstd blobs give the same layer, the same diff_id, and thei
     assert.deepEqual(Buffer.from(r.data.hash), Buffer.from(a.data.hash));
   }
   // Names are bytes; their display form is the UTF-8 they hold.
-  assert.deepEqual(a.paths.map(displayName), ['/etc', '/etc/conf', '/héllo wörld/日本語.txt', `/${'long-'.repeat(30)}name.txt`, '/etc/link', '/etc/hard']);
+  assert.deepEqual(a.paths.map(displayName), [
+    '/etc',
+    '/etc/conf',
+    '/héllo wörld/日本語.txt',
+    `/${'long-'.repeat(30)}name.txt`,
+    '/etc/link',
+    '/etc/hard',
+  ]);
   assert.deepEqual(Array.from(a.data.type, (t) => ENTRY_TYPES[t]), ['dir', 'file', 'file', 'file', 'symlink', 'hardlink']);
   assert.equal(a.data.mode[1], 0o640);
   assert.equal(a.data.links[a.data.link[4]], '../conf');
