@@ -20,6 +20,7 @@ import { openCache } from './cache/layer-cache.js';
 import { Engine } from './sources/engine.js';
 import { versionAt } from './sources/file-content.js';
 import { extractTo } from './commands/extract.js';
+import { displayName, nameFromText } from './model/names.js';
 import { sharedLayers } from './sources/shared.js';
 import { loadContainer } from './sources/container.js';
 import { diffReport, diffText } from './commands/diff.js';
@@ -303,9 +304,10 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const img = await loadImage(spec, loadOptions(args));
   const k = args.layer ?? img.layers.length - 1;
   if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
-  const version = versionAt(img, args.extract!, k);
+  // The path is typed text; names are bytes (src/model/names.ts).
+  const version = versionAt(img, nameFromText(args.extract!), k);
   const written = await extractTo(img, version, args.output);
-  process.stderr.write(`strata: extracted ${sanitize(version.path)} (layer ${version.layer}, ${version.size} B) to ${sanitize(written)}\n`);
+  process.stderr.write(`strata: extracted ${displayName(version.path)} (layer ${version.layer}, ${version.size} B) to ${sanitize(written)}\n`);
   return EXIT_OK;
 }
 

@@ -41,6 +41,9 @@ export async function readTarEntries(
   const scanner = new TarScanner({
     onEntry: (header) => {
       const body = new PassThrough({ highWaterMark: 1 << 20 });
+      // A body destroyed because the archive failed must not raise an unheard 'error' event;
+      // a handler reading it still gets the error through its own listener.
+      body.on('error', () => {});
       open = body;
       queue.push({ header, body });
       pending++;

@@ -12,10 +12,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { readVersion, type FileVersion } from '../sources/file-content.js';
+import { displayName } from '../model/names.js';
 import type { LoadedImage } from '../sources/image.js';
 
 export function targetPath(version: FileVersion, output: string | undefined): string {
-  const base = path.posix.basename(version.path);
+  // A name is bytes; the file is named by its display form (the same text for a UTF-8 name).
+  const base = displayName(path.posix.basename(version.path));
   if (base === '' || base === '.' || base === '..' || base.includes('\0')) throw new StrataError(`cannot name an output file after ${JSON.stringify(version.path)}; give -o`, EXIT_INPUT);
   if (output === undefined) return path.resolve(base);
   const out = path.resolve(output);

@@ -3,6 +3,7 @@ import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../mode
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import { userWastedBytes, wastedPaths } from '../model/waste.js';
 import type { LoadedImage } from '../sources/image.js';
+import { displayName, nameBase64, needsExactBytes } from '../model/names.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -121,12 +122,33 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
         wastedBytes: dive.wastedBytes,
         userSizeBytes: dive.userSizeBytes,
         userWastedPercent: dive.userWastedPercent,
-        inefficientFiles: dive.inefficientFiles.map((f) => ({ path: a.table.path(f.path), count: f.count, bytes: f.bytes })),
+        inefficientFiles: dive.inefficientFiles.map((f) => ({
+          ...jsonPath(a.table.path(f.path)),
+          count: f.count,
+          bytes: f.bytes,
+        })),
       },
     },
-    wasted: wastedPaths(a).map((w) => ({ path: w.path, bytes: w.bytes, versions: w.versions, hiddenBy: w.hiddenBy })),
+    wasted: wastedPaths(a).map((w) => ({
+      ...jsonPath(w.path),
+      bytes: w.bytes,
+      versions: w.versions,
+      hiddenBy: w.hiddenBy,
+    })),
     warnings: [...img.warnings, ...a.warnings],
   };
+}
+
+/** A name as JSON carries it: its display form, and its exact bytes when that form loses them. */
+function jsonPath(name: string): { path: string; pathBase64?: string } {
+  return needsExactBytes(name) ? { path: displayName(name), pathBase64: nameBase64(name) } : { path: name };
+}
+
+/** A file row as JSON carries it (names are bytes inside, display forms outside). */
+function jsonRow(row: FileRow): Record<string, unknown> {
+  const { path, linkTarget, ...rest } = row;
+  const link = linkTarget !== undefined ? { linkTarget: displayName(linkTarget) } : {};
+  return { ...jsonPath(path), ...rest, ...link };
 }
 
 /** Stands for layer i's file list in the report object until the text is written (see reportText). */
@@ -150,7 +172,7 @@ export function* reportText(img: LoadedImage, report: Record<string, unknown>): 
     let chunk = '[';
     let first = true;
     for (const row of layerFileRows(img.analysis, i)) {
-      chunk += `${first ? '' : ','}\n        ${JSON.stringify(row)}`;
+      chunk += `${first ? '' : ','}\n        ${JSON.stringify(jsonRow(row))}`;
       first = false;
       if (chunk.length >= 1 << 16) {
         yield chunk;

@@ -2,6 +2,7 @@
 import type { LoadedImage } from '../sources/image.js';
 import { wastedPaths, userWastedBytes } from '../model/waste.js';
 import { sanitize } from '../errors.js';
+import { displayName } from '../model/names.js';
 import { cleanCommand, formatBytes, formatPercent, padEnd, padStart, shortDigest } from './format.js';
 
 export function textReport(img: LoadedImage, maxWasted = 20): string {
@@ -31,7 +32,7 @@ export function textReport(img: LoadedImage, maxWasted = 20): string {
     out.push(`Largest wasted paths${wasted.length > maxWasted ? ` (top ${maxWasted} of ${wasted.length})` : ''}:`);
     for (const w of wasted.slice(0, maxWasted)) {
       const shipped = w.versions.map((v) => `L${v.layer}`).join(',');
-      out.push(`  ${padStart(formatBytes(w.bytes), 9)}  ${sanitize(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`);
+      out.push(`  ${padStart(formatBytes(w.bytes), 9)}  ${displayName(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`);
     }
   }
   const warnings = [...img.warnings, ...a.warnings];

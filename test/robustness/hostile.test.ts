@@ -93,22 +93,27 @@ describe('hostile names', () => {
       repoTag: `docker.io/evil/img${ESC}:1`,
     });
 
-    // JSON: the exact strings (JSON.stringify escapes them as \u001b, which is safe on a terminal).
+    // JSON: a name's display form as `path` (control characters escaped, spec section 4) and its
+    // exact bytes in `pathBase64`; other strings exact (JSON.stringify escapes them as \u001b).
     const jr = await strata(file, ['--json', '--files', '--no-cache']);
     const r = json(jr, 'json');
     assert.ok(!jr.stdout.includes(ESC), 'the JSON text itself carries no raw ESC byte');
-    assert.ok(filesOf(r, 0).has(`/${evil}`), `exact name kept: ${JSON.stringify([...filesOf(r, 0).keys()])}`);
+    const exact = Buffer.from(`/${evil}`).toString('base64');
+    const row = (r.layers[0].files as any[]).find((f) => f.pathBase64 === exact);
+    assert.ok(row, `exact name kept: ${JSON.stringify([...filesOf(r, 0).keys()])}`);
+    assert.equal(row.path, '/evil\\e[31mred\\e[0m\\x07bell\\u009b2Jnl\\nend.txt');
     assert.equal(r.layers[0].command, cmd);
     assert.equal(r.history[0].createdBy, cmd);
     assert.equal(r.image.config.Labels[`k${ESC}`], `v${ESC}[5m`);
-    assert.ok(r.wasted.some((w: any) => w.path === `/${evil}`));
+    assert.ok(r.wasted.some((w: any) => w.pathBase64 === exact));
 
     // Text summary: no raw control byte anywhere; the escapes are shown as \e, \x07 ...
     const tr = await strata(file, ['--no-cache']);
     assert.equal(tr.code, 0, tr.stderr);
     assert.ok(!RAW_CONTROL.test(tr.stdout), `raw control characters in the text summary: ${JSON.stringify(tr.stdout.match(RAW_CONTROL))}`);
     assert.ok(!RAW_CONTROL.test(tr.stderr), 'raw control characters on stderr');
-    assert.match(tr.stdout, /evil\\e\[31mred\\e\[0m\\x07bell\\x9b2Jnl\\nend\.txt/, 'the wasted path is shown escaped');
+    // A name's display form (src/model/names.ts) shows the C1 control U+009B as \u009b.
+    assert.match(tr.stdout, /evil\\e\[31mred\\e\[0m\\x07bell\\u009b2Jnl\\nend\.txt/, 'the wasted path is shown escaped');
     assert.match(tr.stdout, /RUN echo \\e\]0;pwned\\x07 \\e\[2J/, 'the command is shown escaped');
 
     // CI verdict (stdout, text): same rule.
