@@ -141,7 +141,8 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
 
 /** A name as JSON carries it: its display form, and its exact bytes when that form loses them. */
 function jsonPath(name: string): { path: string; pathBase64?: string } {
-  return needsExactBytes(name) ? { path: displayName(name), pathBase64: nameBase64(name) } : { path: name };
+  const path = displayName(name);
+  return needsExactBytes(name) ? { path, pathBase64: nameBase64(name) } : { path };
 }
 
 /** A file row as JSON carries it (names are bytes inside, display forms outside). */
