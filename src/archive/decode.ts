@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable, Transform } from 'node:stream';
 import { createRequire } from 'node:module';
 import type * as ZstdBinding from 'zstd-napi/binding.js';
+import { isTarHeader } from './tar-scan.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -17,10 +18,12 @@ export function sniffCompression(head: Uint8Array): Compression {
   return 'none';
 }
 
-/** True when a 512-byte tar header block carries the ustar magic at offset 257. */
+/**
+ * True when the first 512 bytes are a tar header of any dialect (its checksum holds), so a v7
+ * tar without the ustar magic is a tar too.
+ */
 export function looksLikeTar(head: Uint8Array): boolean {
-  if (head.length < 262) return false;
-  return head[257] === 0x75 && head[258] === 0x73 && head[259] === 0x74 && head[260] === 0x61 && head[261] === 0x72;
+  return isTarHeader(head);
 }
 
 /** True when the bytes look like the start of a JSON document. */
@@ -151,21 +154,4 @@ export async function peek(src: AsyncIterable<Buffer>, n: number): Promise<{ hea
     }
   }
   return { head, stream: Readable.from(all(), { objectMode: false }) };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Tar names are bytes. ustar names (read as latin1, one char per byte) become UTF-8 when they are
- * valid UTF-8, else each byte is kept; names from pax records arrive decoded already (anything past
- * U+00FF proves it) and are kept as they are.
- */
-export function decodeTarName(name: string): string {
-  if (!/[\u0080-\u00ff]/.test(name)) return name;
-  if (/[^\u0000-\u00ff]/.test(name)) return name;
-  try {
-    return utf8.decode(Buffer.from(name, 'latin1'));
-  } catch {
-    return name;
-  }
 }

@@ -5,8 +5,9 @@
  * without waiting for `manifest.json` at the end of the export.
  */
 import { PassThrough } from 'node:stream';
-import { readOuterTar, resolveLink } from '../archive/outer-tar.js';
-import type { ParsedLayer } from '../archive/layer-parser.js';
+import { ArchiveFormatError, readOuterTar, resolveLink } from '../archive/outer-tar.js';
+import { LayerReadError, type ParsedLayer } from '../archive/layer-parser.js';
+import { LayerFormatError } from '../model/layer-data.js';
 import { ExportLocator } from './export-locator.js';
 import { checkConfig, resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
@@ -186,8 +187,12 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
         throw new StrataError(`the Engine at ${engine.endpoint} stopped sending the export of ${name} (no data for ${stalled} s)`, EXIT_ENGINE);
       }
       if (err instanceof StrataError) throw err;
+      // Told apart by class and code, never by message text: a connection error (ECONNRESET,
+      // ERR_STREAM_PREMATURE_CLOSE ...) or an export that ends inside the outer tar was cut off.
       const e = err as NodeJS.ErrnoException;
-      if (e?.code || /ECONNRESET|aborted|socket hang up|premature close/i.test(e?.message ?? '')) {
+      const ours = err instanceof LayerReadError || err instanceof LayerFormatError;
+      const cut = err instanceof ArchiveFormatError ? err.tarCode === 'truncated' : !ours && !!e?.code;
+      if (cut) {
         throw new StrataError(`the export of ${name} from the Engine at ${engine.endpoint} was cut off (${e.code ?? e.message}); the daemon may have stopped`, EXIT_ENGINE);
       }
       // Corrupt content from a live daemon is still the daemon's failure.
