@@ -3,7 +3,8 @@
  *
  * The BUILT binary (bin/strata.js; `npm run build` first when dist/ is missing) runs in tmux at
  * 120x36 with colours on; a script of key presses walks through it (the Engine's image list,
- * choosing an image, the layers one by one with the tree following, a search, the waste pane) and
+ * choosing an image, the layers one by one with the tree following, a search, the waste pane, the
+ * Advice view) and
  * after each step the screen is captured with `capture-pane -e -p` (text + SGR colours), parsed into
  * cells (scripts/demo/screen.ts), drawn with a monospace TTF into pixels and encoded as a GIF
  * (scripts/demo/render.ts).
@@ -120,6 +121,20 @@ async function searchAndWaste(r: Recorder, t: Tmux, query: string): Promise<void
   await r.shot('jump to the path', (s) => /File tree/.test(s), 3000);
 }
 
+/** The Advice view: what to change, with what it saves; an item's paths; Enter into the tree. */
+async function adviceScene(r: Recorder, t: Tmux): Promise<void> {
+  t.type('A');
+  await r.shot('the advice view', (s) => s.includes('Advice · recoverable'), 3400);
+  t.keys('Down');
+  await r.shot('advice: next item', (s) => s.includes('Advice · recoverable'), 1600);
+  t.keys('Space');
+  await r.shot('advice: its paths', (s) => s.includes('▾'), 2200);
+  t.keys('Down');
+  await r.shot('advice: a path', (s) => s.includes('▾'), 900);
+  t.keys('Enter');
+  await r.shot('advice: to the path in the tree', (s) => /File tree/.test(s) && !s.includes('Advice · recoverable'), 3000);
+}
+
 async function main(): Promise<void> {
   ensureBuilt();
   if (spawnSync('sh', ['-c', 'command -v tmux']).status !== 0) throw new Error('tmux is not installed (apt-get install tmux)');
@@ -145,6 +160,7 @@ async function main(): Promise<void> {
       await walkLayers(r, t);
     }
     await searchAndWaste(r, t, query);
+    await adviceScene(r, t);
     t.type('q');
   } finally {
     t.kill();

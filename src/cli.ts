@@ -6,13 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK, sanitize } from './errors.js';
+import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK } from './errors.js';
 import { displayName, escapeText, nameFromText } from './model/names.js';
+import { normalisePath } from './model/path-table.js';
 import { parseSource, type SourceSpec } from './sources/source-spec.js';
 import { parsePlatform } from './archive/image-index.js';
 import { loadImage } from './sources/load.js';
 import type { LoadOptions } from './sources/assemble.js';
-import { buildReport, reportText } from './report/json.js';
+import { buildReport, jsonText, reportText } from './report/json.js';
 import type { LoadedImage } from './sources/image.js';
 import { textReport } from './report/text.js';
 import { stderrProgress } from './report/progress.js';
@@ -24,53 +25,19 @@ import { extractTo } from './commands/extract.js';
 import { sharedLayers } from './sources/shared.js';
 import { loadContainer } from './sources/container.js';
 import { diffReport, diffText } from './commands/diff.js';
+import { usageText, SHELLS } from './cli-table.js';
+import { completionScript, type Shell } from './completion.js';
+import { completeImages } from './sources/engine.js';
+import { githubAnnotations, junitXml } from './report/junit.js';
 import { sharedJson, sharedText } from './commands/shared.js';
 
 export const VERSION = '0.1.0';
 
-export const USAGE = `Usage: strata [SOURCE] [options]
-       strata diff SOURCE_A SOURCE_B [--json [FILE]]
-       strata shared [--json [FILE]]
-       strata container NAME|ID [--json [FILE]] [--files]
-
-Explore a container image layer by layer and find the space it wastes.
-
-SOURCE
-  IMAGE | docker://IMAGE      an image on the Docker Engine (DOCKER_HOST or /var/run/docker.sock)
-  podman://IMAGE              an image on Podman's Docker-compatible socket
-  docker-archive:PATH[:TAG]   a docker save / skopeo docker-archive tar
-  oci-archive:PATH[:TAG]      an OCI archive tar
-  oci:DIR[:TAG]               an OCI image layout directory
-  registry://HOST/REPO[:TAG|@DIGEST]
-                              an image read straight from a registry (no Engine needed);
-                              credentials from ~/.docker/config.json ($DOCKER_CONFIG)
-  PATH                        an archive or layout, detected by content
-  (none)                      the TUI opens on the Engine's image list
-
-Options
-  --json [FILE]               the versioned JSON report, on stdout or written atomically to FILE
-  --files                     with --json: every layer's file list
-  --ci                        evaluate the CI gate (exit 1 when a rule fails)
-  --ci-config FILE            rules file (default: ./.dive-ci when present)
-  --lowestEfficiency R, --highestWastedBytes B, --highestUserWastedPercent R,
-  --lowestStrataEfficiency R, --highestStrataWastedBytes B
-                              CI rule thresholds ("disabled" turns one off)
-  --ignore GLOB               CI: do not count waste under paths matching GLOB (repeatable)
-  --platform OS/ARCH[/VAR]    pick a platform in a multi-platform archive, export or index
-                              (registry: default the host's)
-  --base-layers N             how many bottom layers are the base image
-  --no-cache                  neither read nor write the per-layer cache
-  --extract PATH [--layer N] [-o OUT]
-                              save the version of file PATH visible at layer N (default: the top)
-                              to OUT (a file or a directory; default ./NAME; "-" for stdout)
-  --insecure                  registry: allow plain HTTP to any host (loopback hosts always use it)
-  -h, --help                  this help;  -v, --version  the version
-
-Exit codes: 0 ok, 1 CI gate failed, 2 bad usage or input, 3 Engine (or registry) unreachable or failed.`;
+export const USAGE = usageText();
 
 export interface CliArgs {
-  /** shared | container | diff, or undefined for the image analysis. */
-  command?: 'shared' | 'container' | 'diff';
+  /** shared | container | diff | completion, or undefined for the image analysis. */
+  command?: 'shared' | 'container' | 'diff' | 'completion';
   source?: string;
   positionals: string[];
   json: boolean;
@@ -78,6 +45,7 @@ export interface CliArgs {
   files: boolean;
   ci: boolean;
   ciConfig?: string;
+  junit?: string;
   ciRules: Partial<Record<RuleName, string>>;
   ignore: string[];
   platform?: string;
@@ -91,7 +59,7 @@ export interface CliArgs {
   version: boolean;
 }
 
-const COMMANDS = { shared: 0, container: 1, diff: 2 } as const;
+const COMMANDS = { shared: 0, container: 1, diff: 2, completion: 1 } as const;
 
 export function parseArgs(argvIn: string[]): CliArgs {
   let argv = argvIn;
@@ -129,6 +97,9 @@ export function parseArgs(argvIn: string[]): CliArgs {
         break;
       case '--ci-config':
         args.ciConfig = take(a);
+        break;
+      case '--junit':
+        args.junit = take(a);
         break;
       case '--ignore':
         args.ignore.push(take(a));
@@ -185,7 +156,8 @@ export function parseArgs(argvIn: string[]): CliArgs {
   if ((args.layer !== undefined || args.output !== undefined) && args.extract === undefined) throw new StrataError('--layer and -o go with --extract', EXIT_INPUT);
   if (!command) args.source = args.positionals[0];
   else if (args.positionals.length < wanted && !args.help) {
-    const what = command === 'diff' ? 'two SOURCEs' : 'a container name or id';
+    const shells = `a shell (${SHELLS.join(', ')})`;
+    const what = command === 'diff' ? 'two SOURCEs' : command === 'completion' ? shells : 'a container name or id';
     throw new StrataError(`strata ${command} needs ${what} (see strata --help)`, EXIT_INPUT);
   }
   return args;
@@ -262,12 +234,20 @@ function sweepDeadTemps(dir: string, base: string): void {
 
 /** JSON to stdout or atomically to --json FILE; an image report's file lists are streamed. */
 async function emitJson(args: CliArgs, report: Record<string, unknown>, img?: LoadedImage): Promise<void> {
-  const chunks = img ? reportText(img, report) : [JSON.stringify(report, null, 2) + '\n'];
+  const chunks = img ? reportText(img, report) : [jsonText(report, 2) + '\n'];
   if (args.jsonFile) await writeAtomic(args.jsonFile, chunks);
   else for (const c of chunks) await writeOut(c);
 }
 
 async function runCommand(args: CliArgs): Promise<number> {
+  if (args.command === 'completion') {
+    const shell = args.positionals[0];
+    if (!(SHELLS as readonly string[]).includes(shell)) {
+      throw new StrataError(`strata completion: unknown shell "${shell}" (one of ${SHELLS.join(', ')})`, EXIT_INPUT);
+    }
+    await writeOut(completionScript(shell as Shell));
+    return EXIT_OK;
+  }
   const opts = loadOptions(args);
   if (args.command === 'diff') {
     // On a terminal (and without --json), the interactive diff view; otherwise the text or JSON.
@@ -294,7 +274,8 @@ async function runCommand(args: CliArgs): Promise<number> {
     report.container = container;
     await emitJson(args, report, img);
   } else {
-    await writeOut(`Container: ${sanitize(container.name)} (${container.id.slice(0, 12)}, ${container.state}) on ${sanitize(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
+    const c = { name: escapeText(container.name), id: escapeText(container.id).slice(0, 12), state: escapeText(container.state) };
+    await writeOut(`Container: ${c.name} (${c.id}, ${c.state}) on ${escapeText(container.image)}: ${container.changes.added} added, ${container.changes.changed} changed, ${container.changes.deleted} deleted; SizeRw ${container.sizeRw ?? 'unknown'} B\n\n`);
     await writeOut(textReport(img));
   }
   return EXIT_OK;
@@ -304,8 +285,8 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   const img = await loadImage(spec, loadOptions(args));
   const k = args.layer ?? img.layers.length - 1;
   if (k >= img.layers.length) throw new StrataError(`--layer ${k}: the image has ${img.layers.length} layers (0-${img.layers.length - 1})`, EXIT_INPUT);
-  // The path the user typed is UTF-8 text; it names the bytes of its encoding.
-  const version = versionAt(img, nameFromText(args.extract!), k);
+  // The path the user typed names bytes (see typedName).
+  const version = versionAt(img, typedName(img, args.extract!), k);
   const written = await extractTo(img, version, args.output);
   // A hard link's bytes are those of the file it joined, which the tar shipped under another name.
   const from =
@@ -317,11 +298,29 @@ async function runExtract(spec: SourceSpec, args: CliArgs): Promise<number> {
   return EXIT_OK;
 }
 
+/**
+ * The name a typed path means (docs/semantics.md, "Names"): the bytes of its UTF-8; failing that,
+ * the one path whose display form is exactly what was typed (`/caf\xe9` reaches a name that is
+ * not UTF-8, which no UTF-8 text can spell).
+ */
+export function typedName(img: LoadedImage, text: string): string {
+  const name = nameFromText(text);
+  const table = img.analysis.table;
+  if (table.lookup(name) >= 0 || !text.includes('\\')) return name;
+  const want = `/${normalisePath(text).path}`;
+  for (let id = 1; id < table.size; id++) {
+    const p = table.path(id);
+    if (displayName(p) === want) return p;
+  }
+  return name;
+}
+
 async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
   const ciCfg = args.ci ? loadCiConfig(args.ciConfig, args.ciRules, args.ignore) : null;
   const progress = stderrProgress();
   const img = await loadImage(spec, loadOptions(args), progress.listener).finally(progress.done);
   const ci = ciCfg ? evaluateCi(img, ciCfg) : null;
+  if (ci && args.junit) await writeAtomic(args.junit, [junitXml(ci, img.source.ref)]);
   if (args.json) {
     const report = buildReport(img, { files: args.files });
     if (ci) report.ci = { passed: ci.passed, rules: ci.rules, ignore: ci.ignore };
@@ -331,6 +330,13 @@ async function runBatch(spec: SourceSpec, args: CliArgs): Promise<number> {
     await writeOut(formatCi(ci, ciCfg) + '\n');
   } else {
     await writeOut(textReport(img));
+  }
+  // Workflow annotations go to stdout, where the runner reads them, unless the JSON report is there.
+  if (ci && process.env.GITHUB_ACTIONS === 'true') {
+    for (const line of githubAnnotations(ci, img.source.ref)) {
+      if (args.json && !args.jsonFile) process.stderr.write(line + '\n');
+      else await writeOut(line + '\n');
+    }
   }
   return ci && !ci.passed ? EXIT_GATE : EXIT_OK;
 }
@@ -347,6 +353,11 @@ export async function main(argv: string[]): Promise<number> {
   // Last line of defence: an error thrown outside any promise chain (a library callback) still
   // ends as one line and an exit code, never a stack trace. The TUI installs its own handler.
   installSafetyNet();
+  // The completion scripts ask for local image names; never an error, never a wait of more than 2 s.
+  if (argv[0] === '__complete') {
+    if (argv[1] === 'images') for (const name of await completeImages(2000)) await writeOut(name + '\n');
+    process.exit(EXIT_OK);
+  }
   try {
     const args = parseArgs(argv);
     if (args.help) {
@@ -358,6 +369,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     if (args.ciConfig && !args.ci) throw new StrataError('--ci-config goes with --ci', EXIT_INPUT);
+    if (args.junit && !args.ci) throw new StrataError('--junit goes with --ci', EXIT_INPUT);
     if (args.command) return await runCommand(args);
     const spec = args.source !== undefined ? parseSource(args.source) : null;
     const interactive = !args.json && !args.ci && args.extract === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true;
@@ -405,12 +417,12 @@ function installSafetyNet(): void {
 
 export function reportError(err: unknown): number {
   if (err instanceof StrataError) {
-    process.stderr.write(`strata: ${sanitize(err.message)}\n`);
+    process.stderr.write(`strata: ${escapeText(err.message)}\n`);
     return (reportedCode = err.exitCode);
   }
   const e = err as Error;
   const msg = e?.message ?? String(err);
-  process.stderr.write(`strata: ${sanitize(msg.split('\n')[0])}\n`);
+  process.stderr.write(`strata: ${escapeText(msg.split('\n')[0])}\n`);
   if (process.env.STRATA_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   return (reportedCode = EXIT_INPUT);
 }

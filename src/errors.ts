@@ -11,22 +11,3 @@ export class StrataError extends Error {
   }
 }
 
-/** Escape control characters and terminal escape sequences before text reaches a terminal. */
-export function sanitize(s: string): string {
-  // C0 controls, DEL and C1 controls (which include the 8-bit CSI).
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    switch (c) {
-      case '\n':
-        return '\\n';
-      case '\t':
-        return '\\t';
-      case '\r':
-        return '\\r';
-      case '\u001b':
-        return '\\e';
-      default:
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    }
-  });
-}

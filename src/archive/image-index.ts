@@ -5,6 +5,8 @@
  */
 
 import { canonical, familiarTag, parseReference } from '../sources/reference.js';
+import { Fields, fieldName } from '../sources/fields.js';
+import { EXIT_INPUT } from '../errors.js';
 
 export interface Platform {
   os: string;
@@ -143,26 +145,44 @@ interface Candidate {
 /** Flatten index.json -> (nested indexes ->) image manifests; records blobs that are missing. */
 function ociCandidates(store: DocStore, missing: string[]): Candidate[] {
   const index = parseJson<{ manifests?: OciDescriptor[] }>(store.json('index.json'), 'index.json');
+  const fi = new Fields('index.json');
+  const top = (fi.optList(fi.doc(index).manifests, 'manifests') ?? []).map((d, i) =>
+    checkDescriptor(d, fi, fieldName('manifests', i)),
+  );
   const out: Candidate[] = [];
-  const queue: { desc: OciDescriptor; tags: string[]; depth: number }[] = (index.manifests ?? []).map((d) => ({ desc: d, tags: refNames(d), depth: 0 }));
+  const queue: { desc: OciDescriptor; tags: string[]; depth: number }[] = top.map((d) => ({
+    desc: d,
+    tags: refNames(d),
+    depth: 0,
+  }));
   while (queue.length > 0) {
     const { desc, tags, depth } = queue.shift()!;
-    if (!desc || typeof desc.digest !== 'string') continue;
     if (desc.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
     const path = blobPath(desc.digest);
     if (!store.has(path)) {
       missing.push(`${desc.digest} (${platformString(desc.platform)})`);
       continue;
     }
-    const doc = parseJson<OciManifest>(store.json(path), `manifest ${desc.digest}`);
+    const what = `manifest ${desc.digest}`;
+    const fm = new Fields(what);
+    const doc = fm.doc(parseJson<OciManifest>(store.json(path), what), 'the manifest') as unknown as OciManifest;
+    fm.optStr(doc.mediaType, 'mediaType');
     const isIndex = INDEX_TYPES.has(desc.mediaType ?? '') || INDEX_TYPES.has(doc.mediaType ?? '') || (Array.isArray(doc.manifests) && !doc.layers);
     if (isIndex) {
       if (depth > 8) throw new ImageSelectError(`index nesting deeper than 8 at ${desc.digest}`);
-      for (const d of doc.manifests ?? []) queue.push({ desc: d, tags: [...tags, ...refNames(d)], depth: depth + 1 });
+      const nested = (fm.optList(doc.manifests, 'manifests') ?? []).map((d, i) =>
+        checkDescriptor(d, fm, fieldName('manifests', i)),
+      );
+      for (const d of nested) queue.push({ desc: d, tags: [...tags, ...refNames(d)], depth: depth + 1 });
       continue;
     }
-    if (!doc || typeof doc !== 'object' || !doc.config || !Array.isArray(doc.layers)) throw new ImageSelectError(`manifest ${desc.digest} has no config or layers`);
+    if (!doc.config || !Array.isArray(doc.layers)) {
+      throw new ImageSelectError(`manifest ${desc.digest} has no config or layers`);
+    }
     if (doc.layers.some((l) => !l || typeof l !== 'object')) throw new ImageSelectError(`manifest ${desc.digest} lists a layer that is not a descriptor`);
+    checkDescriptor(doc.config, fm, 'config');
+    doc.layers.forEach((l, i) => checkDescriptor(l, fm, fieldName('layers', i)));
+    fm.optStrMap(doc.annotations, 'annotations');
     if (desc.platform?.os === 'unknown') continue; // BuildKit attestation manifests
     out.push({ manifest: doc, digest: desc.digest, platform: desc.platform, tags });
   }
@@ -181,11 +201,56 @@ function describeChoices(items: { tags: string[]; platform?: string }[]): string
 function readConfig(store: DocStore, path: string, what: string): ImageConfigDoc {
   const cfg = parseJson<ImageConfigDoc>(store.json(path), what);
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new ImageSelectError(`${what} is not an image config`);
-  // Keep history positions (so commands never shift onto other layers) but make every entry an
-  // object: `null` or `5` in a hostile history must not reach the code that maps it.
-  if (cfg.history !== undefined && !Array.isArray(cfg.history)) cfg.history = [];
-  if (Array.isArray(cfg.history)) cfg.history = cfg.history.map((h) => (h && typeof h === 'object' && !Array.isArray(h) ? h : {}));
+  return checkConfig(cfg, new Fields(what, EXIT_INPUT));
+}
+
+/**
+ * The config fields Strata reads, checked by type (a wrong type is one error line naming the
+ * field). History keeps its positions (so commands never shift onto other layers): an entry that
+ * is not an object (`null`, `5`) counts as a step without a command.
+ */
+export function checkConfig(cfg: ImageConfigDoc, f: Fields): ImageConfigDoc {
+  const doc = f.doc(cfg, 'the image config') as Record<string, unknown>;
+  for (const k of ['architecture', 'os', 'variant', 'created']) f.optStr(doc[k], k);
+  const rootfs = f.optObj(doc.rootfs, 'rootfs');
+  if (rootfs) {
+    f.optStr(rootfs.type, 'rootfs.type');
+    f.optStrList(rootfs.diff_ids, 'rootfs.diff_ids');
+  }
+  const history = f.optList(doc.history, 'history');
+  if (history) {
+    cfg.history = history.map((h, i) => {
+      if (!h || typeof h !== 'object' || Array.isArray(h)) return {};
+      const e = h as Record<string, unknown>;
+      const at = fieldName('history', i);
+      for (const k of ['created', 'created_by', 'comment']) f.optStr(e[k], `${at}.${k}`);
+      f.optBool(e.empty_layer, `${at}.empty_layer`);
+      return e;
+    });
+  } else delete cfg.history;
+  const c = f.optObj(doc.config, 'config');
+  if (c) checkContainerConfig(c, f, 'config');
   return cfg;
+}
+
+/** The container config (a config's `config`, an Engine's inspect `Config`), the fields shown. */
+export function checkContainerConfig(c: Record<string, unknown>, f: Fields, at: string): void {
+  for (const k of ['Env', 'Cmd', 'Entrypoint']) f.optStrList(c[k], `${at}.${k}`);
+  for (const k of ['WorkingDir', 'User', 'Image']) f.optStr(c[k], `${at}.${k}`);
+  for (const k of ['ExposedPorts', 'Volumes']) f.optObj(c[k], `${at}.${k}`);
+  f.optStrMap(c.Labels, `${at}.Labels`);
+}
+
+/** An OCI descriptor's fields by type (the digest's grammar is checked by blobPath where it is used). */
+function checkDescriptor(d: unknown, f: Fields, at: string): OciDescriptor {
+  const x = f.obj(d, at);
+  f.str(x.digest, `${at}.digest`);
+  f.optStr(x.mediaType, `${at}.mediaType`);
+  f.optNum(x.size, `${at}.size`);
+  f.optStrMap(x.annotations, `${at}.annotations`);
+  const p = f.optObj(x.platform, `${at}.platform`);
+  if (p) for (const k of ['os', 'architecture', 'variant']) f.optStr(p[k], `${at}.platform.${k}`);
+  return x as unknown as OciDescriptor;
 }
 
 /** Choose one image from an archive or layout. `resolveName` follows archive links. */
@@ -207,8 +272,9 @@ export function resolveImage(store: DocStore, selector: Selector, resolveName: (
     const withCfg = items.map((it) => {
       if (!it || typeof it.Config !== 'string' || !Array.isArray(it.Layers)) throw new ImageSelectError('manifest.json entry without Config or Layers');
       if (!it.Layers.every((l) => typeof l === 'string')) throw new ImageSelectError(`manifest.json entry for ${it.Config} lists a layer that is not a path`);
-      // RepoTags is optional (null for untagged images); anything but strings in it is ignored.
-      it.RepoTags = Array.isArray(it.RepoTags) ? it.RepoTags.filter((t): t is string => typeof t === 'string') : [];
+      // RepoTags is optional (null for untagged images); when present, a list of strings.
+      const at = `${fieldName('', items.indexOf(it))}.RepoTags`;
+      it.RepoTags = new Fields('manifest.json').optStrList(it.RepoTags, at) ?? [];
       const cfgPath = resolveName(it.Config);
       return { it, cfgPath, cfg: readConfig(store, cfgPath, `image config ${it.Config}`) };
     });

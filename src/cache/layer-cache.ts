@@ -8,11 +8,19 @@
  * A corrupt, truncated or foreign file is ignored (and replaced on the next write), never trusted.
  * Writes go to a temporary sibling and are renamed into place. Size cap with LRU eviction
  * (STRATA_CACHE_MAX_BYTES, default 2 GiB; access time is kept in the file's mtime).
+ *
+ * Trust (the checksum alone proves no origin: anyone who can write an entry can recompute it):
+ * - the cache root and its directories must belong to the user and be writable by no one else
+ *   (ssh's rule for its own files); otherwise the cache is not used at all and one warning says why;
+ * - every entry ends in an HMAC-SHA256 over its kind, its digest and its bytes, keyed by 32 random
+ *   bytes in `v<format>/key` (mode 0600, made on first use); an entry whose HMAC does not verify
+ *   (written by someone who cannot read the key, or moved to another digest's name) is ignored,
+ *   and the layer is read again from the image.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { LayerData } from '../model/layer-data.js';
 import { CODEC_FORMAT, decodeLayer, encodeLayer } from '../model/layer-codec.js';
 import type { PathTable } from '../model/path-table.js';
@@ -34,12 +42,63 @@ export interface ImageRecord {
   layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[];
 }
 
+const MAC_BYTES = 32;
+const KEY_BYTES = 32;
+
 export class LayerCache implements LayerCacheLike {
   private readonly dir: string;
   private written = 0;
+  /** The HMAC key once the cache is found trustworthy; null when it is not used. */
+  private key: Buffer | null | undefined;
+  /** Why the cache is not used (one line), when it is not. */
+  warning: string | null = null;
 
-  constructor(root: string = cacheRoot(), private readonly maxBytes = Number(process.env.STRATA_CACHE_MAX_BYTES) || 2 * 1024 ** 3) {
+  constructor(
+    private readonly root: string = cacheRoot(),
+    private readonly maxBytes = Number(process.env.STRATA_CACHE_MAX_BYTES) || 2 * 1024 ** 3,
+  ) {
     this.dir = path.join(root, `v${CACHE_FORMAT}`);
+  }
+
+  /** The key, checking the cache's directories the first time; null when the cache is not to be used. */
+  private secret(): Buffer | null {
+    if (this.key === undefined) {
+      try {
+        this.key = openTrusted(this.root, this.dir);
+      } catch (err) {
+        this.key = null;
+        if (err instanceof UntrustedCache) this.warning = `the cache ${this.root} is not used: ${err.message}`;
+      }
+    }
+    return this.key;
+  }
+
+  /** True when the cache's directories pass the ownership and mode checks (and the key is there). */
+  usable(): boolean {
+    return this.secret() !== null;
+  }
+
+  private seal(kind: string, digest: string, body: Buffer, key: Buffer): Buffer {
+    return createHmac('sha256', key).update(`strata-cache\0${kind}\0${digest}\0`).update(body).digest();
+  }
+
+  /** The entry's bytes when its HMAC verifies, else null. */
+  private readSealed(kind: 'layers' | 'images', digest: string, file: string): Buffer | null {
+    const key = this.secret();
+    if (!key) return null;
+    const st = fs.lstatSync(file);
+    if (!st.isFile() || st.size < MAC_BYTES) return null;
+    const buf = fs.readFileSync(file);
+    const body = buf.subarray(0, buf.length - MAC_BYTES);
+    const mac = buf.subarray(buf.length - MAC_BYTES);
+    return timingSafeEqual(mac, this.seal(kind, digest, body, key)) ? body : null;
+  }
+
+  private writeSealed(kind: 'layers' | 'images', digest: string, file: string, body: Buffer): boolean {
+    const key = this.secret();
+    if (!key) return false;
+    writeAtomicBuffer(file, Buffer.concat([body, this.seal(kind, digest, body, key)]));
+    return true;
   }
 
   private file(kind: 'layers' | 'images', digest: string, ext: string): string | null {
@@ -50,14 +109,13 @@ export class LayerCache implements LayerCacheLike {
   get(diffId: string, table: PathTable): LayerData | null {
     const file = this.file('layers', diffId, '.bin');
     if (!file) return null;
-    let buf: Buffer;
+    let buf: Buffer | null;
     try {
-      const st = fs.lstatSync(file);
-      if (!st.isFile()) return null;
-      buf = fs.readFileSync(file);
+      buf = this.readSealed('layers', diffId, file);
     } catch {
       return null;
     }
+    if (!buf) return null;
     try {
       const data = decodeLayer(buf, diffId, table);
       if (data) touch(file);
@@ -71,7 +129,7 @@ export class LayerCache implements LayerCacheLike {
     const file = this.file('layers', data.diffId, '.bin');
     if (!file) return;
     try {
-      writeAtomicBuffer(file, encodeLayer(data, table));
+      if (!this.writeSealed('layers', data.diffId, file, encodeLayer(data, table))) return;
       this.written++;
       if (this.written % 8 === 1) this.evict();
     } catch {
@@ -87,7 +145,9 @@ export class LayerCache implements LayerCacheLike {
     const file = this.file('images', id, '.json');
     if (!file) return null;
     try {
-      const text = fs.readFileSync(file, 'utf8');
+      const body = this.readSealed('images', id, file);
+      if (!body) return null;
+      const text = body.toString('utf8');
       const rec = JSON.parse(text) as ImageRecord;
       if (typeof rec.config !== 'string' || !Array.isArray(rec.layers)) return null;
       const byDigest = `sha256:${createHash('sha256').update(rec.config).digest('hex')}` === id;
@@ -105,7 +165,7 @@ export class LayerCache implements LayerCacheLike {
     const file = this.file('images', id, '.json');
     if (!file) return;
     try {
-      writeAtomicBuffer(file, Buffer.from(JSON.stringify(rec)));
+      this.writeSealed('images', id, file, Buffer.from(JSON.stringify(rec)));
     } catch {
       // ignore
     }
@@ -113,6 +173,7 @@ export class LayerCache implements LayerCacheLike {
 
   /** Drop least-recently-used files until the cache fits its cap. */
   evict(): void {
+    if (!this.secret()) return;
     const files: { f: string; size: number; mtime: number }[] = [];
     for (const kind of ['layers', 'images']) {
       const d = path.join(this.dir, kind);
@@ -149,6 +210,89 @@ export class LayerCache implements LayerCacheLike {
       } catch {
         // already gone
       }
+    }
+  }
+}
+
+/** The cache's directories or key fail the trust checks (the message says which, in one line). */
+class UntrustedCache extends Error {}
+
+/**
+ * A directory of the cache: made (mode 0700) when missing, then checked like ssh checks its files:
+ * a directory (a symlink is followed, its target checked), owned by the user, writable by no one else.
+ */
+function checkDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.statSync(dir);
+  if (!st.isDirectory()) throw new UntrustedCache(`${dir} is not a directory`);
+  checkOwner(dir, st);
+}
+
+function checkOwner(p: string, st: fs.Stats): void {
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) throw new UntrustedCache(`${p} belongs to uid ${st.uid}, not to the user (uid ${uid})`);
+  if (st.mode & 0o022) {
+    const who = (st.mode & 0o022) === 0o022 ? 'its group and others' : st.mode & 0o020 ? 'its group' : 'others';
+    throw new UntrustedCache(`${p} is writable by ${who} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; chmod go-w ${p})`);
+  }
+}
+
+/**
+ * Checks the cache root and its versioned directory (and the entry directories that exist), then
+ * reads the HMAC key, making it (O_EXCL, 0600) when there is none. Throws UntrustedCache for a
+ * failed check; any other error (a read-only or missing location) only disables the cache.
+ */
+function openTrusted(root: string, dir: string): Buffer {
+  checkDir(root);
+  checkDir(dir);
+  for (const kind of ['layers', 'images']) {
+    const d = path.join(dir, kind);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(d);
+    } catch {
+      continue;
+    }
+    if (!st.isDirectory()) throw new UntrustedCache(`${d} is not a directory`);
+    checkOwner(d, st);
+  }
+  const file = path.join(dir, 'key');
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new UntrustedCache(`${file} is a symlink`);
+      if (code !== 'ENOENT' || attempt > 0) throw err;
+      // Written whole to a temporary file, then linked into place: another process sees either
+      // no key or the whole key, and of two racing writers the first link wins.
+      const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        const w = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+        try {
+          fs.writeFileSync(w, randomBytes(KEY_BYTES));
+        } finally {
+          fs.closeSync(w);
+        }
+        fs.linkSync(tmp, file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
+      continue;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw new UntrustedCache(`${file} is not a regular file`);
+      checkOwner(file, st);
+      if (st.mode & 0o077) throw new UntrustedCache(`${file} can be read by others (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; chmod 600 ${file})`);
+      const key = fs.readFileSync(fd);
+      if (key.length !== KEY_BYTES) throw new UntrustedCache(`${file} does not hold a ${KEY_BYTES}-byte key`);
+      return key;
+    } finally {
+      fs.closeSync(fd);
     }
   }
 }

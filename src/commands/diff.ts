@@ -1,7 +1,8 @@
 /** `strata diff SOURCE_A SOURCE_B [--json [FILE]]`: what changed between two images, largest first. */
 import { diffAnalyses, type ImageDiff } from '../model/diff.js';
 import type { LoadedImage } from '../sources/image.js';
-import { sanitize } from '../errors.js';
+import { displayName, escapeText } from '../model/names.js';
+import { jsonPath } from '../report/json.js';
 import { formatBytes, padStart, shortDigest } from '../report/format.js';
 
 export function diffReport(a: LoadedImage, b: LoadedImage): { diff: ImageDiff; json: Record<string, unknown> } {
@@ -29,14 +30,14 @@ export function diffReport(a: LoadedImage, b: LoadedImage): { diff: ImageDiff; j
       b: side(b),
       layers: { commonPrefix: diff.commonPrefix, shared: diff.shared, onlyA: diff.onlyA, onlyB: diff.onlyB },
       totals: diff.totals,
-      files: diff.files,
+      files: diff.files.map(({ path, ...rest }) => ({ ...jsonPath(path), ...rest })),
       warnings: [...a.warnings, ...a.analysis.warnings, ...b.warnings, ...b.analysis.warnings],
     },
   };
 }
 
 export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 40): string {
-  const name = (img: LoadedImage) => sanitize(img.meta.repoTags[0] ?? img.source.ref);
+  const name = (img: LoadedImage) => escapeText(img.meta.repoTags[0] ?? img.source.ref);
   const out: string[] = [];
   out.push(`A: ${name(a)}  ${a.layers.length} layers, ${formatBytes(a.analysis.layerBytes)} shipped, ${formatBytes(a.analysis.unionBytes)} final`);
   out.push(`B: ${name(b)}  ${b.layers.length} layers, ${formatBytes(b.analysis.layerBytes)} shipped, ${formatBytes(b.analysis.unionBytes)} final`);
@@ -53,7 +54,7 @@ export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 
   const sym = { added: '+', removed: '-', modified: '~' } as const;
   for (const f of diff.files.slice(0, max)) {
     const delta = `${f.bytes >= 0 ? '+' : ''}${formatBytes(f.bytes)}`;
-    out.push(`  ${sym[f.change]} ${padStart(delta, 10)}  ${sanitize(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`);
+    out.push(`  ${sym[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`);
   }
   if (diff.files.length > max) out.push(`  ... ${diff.files.length - max} more (use --json for all)`);
   return out.join('\n') + '\n';

@@ -1,6 +1,6 @@
 /** `strata shared [--json [FILE]]`: which local images share which stored layers, and what it saves. */
 import type { SharedReport } from '../sources/shared.js';
-import { sanitize } from '../errors.js';
+import { escapeText } from '../model/names.js';
 import { formatBytes, padEnd, padStart, shortDigest } from '../report/format.js';
 
 export function sharedJson(r: SharedReport): Record<string, unknown> {
@@ -15,7 +15,7 @@ export function sharedText(r: SharedReport): string {
   };
   out.push(`${padEnd('IMAGE', 40)} ${padStart('SIZE', 9)} ${padStart('SHARED', 9)} ${padStart('UNIQUE', 9)}  LAYERS`);
   for (const img of r.images) {
-    const tag = sanitize(img.repoTags[0] ?? `<none>@${shortDigest(img.id)}`);
+    const tag = escapeText(img.repoTags[0] ?? `<none>@${shortDigest(img.id)}`);
     const marks = `${img.official ? ' [official]' : ''}${img.floating ? ' [latest!]' : ''}${img.dangling ? ' [dangling]' : ''}`;
     out.push(`${padEnd(tag, 40)} ${padStart(formatBytes(img.sizeBytes), 9)} ${padStart(formatBytes(img.sharedBytes), 9)} ${padStart(formatBytes(img.uniqueBytes), 9)}  ${img.layers.length}${marks}`);
   }
@@ -25,8 +25,8 @@ export function sharedText(r: SharedReport): string {
   if (sharedLayers.length > 0) {
     out.push('');
     out.push('Layers used by more than one image:');
-    for (const l of sharedLayers) out.push(`  ${shortDigest(l.diffId)} ${padStart(formatBytes(l.sizeBytes), 9)}  ${l.images.map((id) => sanitize(name(id))).join(', ')}`);
+    for (const l of sharedLayers) out.push(`  ${shortDigest(l.diffId)} ${padStart(formatBytes(l.sizeBytes), 9)}  ${l.images.map((id) => escapeText(name(id))).join(', ')}`);
   }
-  for (const w of r.warnings) out.push(`warning: ${sanitize(w)}`);
+  for (const w of r.warnings) out.push(`warning: ${escapeText(w)}`);
   return out.join('\n') + '\n';
 }

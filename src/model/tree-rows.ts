@@ -11,6 +11,7 @@
 import { C_NONE, shownVersion, type TreeSnapshot } from './tree.js';
 import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, inodeParts, type Analysis } from './analysis.js';
 import { T_DIR, T_FILE, T_HARDLINK } from './layer-data.js';
+import { displayName } from './names.js';
 
 export type SortKey = 'name' | 'size';
 /** Change kinds the tree can hide; "untouched" is a path this view does not colour (C_NONE). */
@@ -35,7 +36,7 @@ export function changeFilterOf(change: number): ChangeFilter {
 export interface TreeFilters {
   /** Change kinds hidden from the tree. */
   hidden: readonly ChangeFilter[];
-  /** Case-insensitive substring of the absolute path ("" = none). */
+  /** Case-insensitive substring of the absolute path's display form ("" = none). */
   path: string;
   /** Files smaller than this many bytes are hidden (0 = none). */
   minSize: number;
@@ -115,10 +116,11 @@ export class TreeIndex {
     return p < this.n ? this.snap.change[p] : C_NONE;
   }
 
+  /** The name's display form in lower case: searches and path filters match what is shown. */
   lowerName(p: number): string {
     let s = this.lowerNames[p];
     if (s === undefined) {
-      s = this.table.name(p).toLowerCase();
+      s = displayName(this.table.name(p)).toLowerCase();
       this.lowerNames[p] = s;
     }
     return s;
@@ -278,7 +280,7 @@ export function ancestors(idx: TreeIndex, p: number): number[] {
   return out;
 }
 
-/** The positions in `order` whose name contains `query` (case-insensitive). */
+/** The positions in `order` whose name, as displayed, contains `query` (case-insensitive). */
 export function searchMatches(idx: TreeIndex, order: Int32Array, query: string): number[] {
   const q = query.toLowerCase();
   const out: number[] = [];

@@ -10,7 +10,8 @@
  *     lowestStrataEfficiency: 0.95    # Strata's exact efficiency below this fails
  *     highestStrataWastedBytes: 5MiB  # Strata's exact wasted bytes above this fails
  *     pinnedReference: true           # opt-in: an image used through `latest` (or no tag) fails
- *   ignore:                           # wasted paths matching these globs are not counted
+ *     highestRecoverableBytes: 50MB   # what the advice would save (waste, leftovers, duplicates)
+ *   ignore:                           # paths matching these globs are not counted
  *     - /var/cache/**
  */
 import fs from 'node:fs';
@@ -18,10 +19,28 @@ import picomatch from 'picomatch';
 import YAML from 'yaml';
 import type { LoadedImage } from '../sources/image.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import { openRegularFile } from '../sources/regular-file.js';
 import { wastedPaths } from '../model/waste.js';
+import { displayName, escapeText } from '../model/names.js';
+import { adviceFor, computeAdvice } from '../model/advice.js';
 
-export type RuleName = 'lowestEfficiency' | 'highestWastedBytes' | 'highestUserWastedPercent' | 'lowestStrataEfficiency' | 'highestStrataWastedBytes' | 'pinnedReference';
-export const RULE_NAMES: RuleName[] = ['lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent', 'lowestStrataEfficiency', 'highestStrataWastedBytes', 'pinnedReference'];
+export type RuleName =
+  | 'lowestEfficiency'
+  | 'highestWastedBytes'
+  | 'highestUserWastedPercent'
+  | 'lowestStrataEfficiency'
+  | 'highestStrataWastedBytes'
+  | 'pinnedReference'
+  | 'highestRecoverableBytes';
+export const RULE_NAMES: RuleName[] = [
+  'lowestEfficiency',
+  'highestWastedBytes',
+  'highestUserWastedPercent',
+  'lowestStrataEfficiency',
+  'highestStrataWastedBytes',
+  'pinnedReference',
+  'highestRecoverableBytes',
+];
 
 /** dive's defaults; the Strata rules are off unless configured. */
 const DEFAULTS: Record<RuleName, string> = {
@@ -31,6 +50,7 @@ const DEFAULTS: Record<RuleName, string> = {
   lowestStrataEfficiency: 'disabled',
   highestStrataWastedBytes: 'disabled',
   pinnedReference: 'disabled',
+  highestRecoverableBytes: 'disabled',
 };
 
 export interface CiConfig {
@@ -82,10 +102,17 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
   const path = file ?? (fs.existsSync('.dive-ci') ? '.dive-ci' : undefined);
   if (path) {
     let text: string;
+    // A regular file of at most 1 MiB: a `.dive-ci` in a checked-out repository could be a FIFO
+    // or a link to a device (src/sources/regular-file.ts).
+    const { fd, size } = openRegularFile(path, `CI config ${path}`);
     try {
-      text = fs.readFileSync(path, 'utf8');
+      if (size > 1 << 20) throw new StrataError(`CI config ${path} is ${size} bytes, more than the 1 MiB strata reads`, EXIT_INPUT);
+      text = fs.readFileSync(fd, 'utf8');
     } catch (err) {
+      if (err instanceof StrataError) throw err;
       throw new StrataError(`cannot read CI config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_INPUT);
+    } finally {
+      fs.closeSync(fd);
     }
     let doc: unknown;
     try {
@@ -121,14 +148,19 @@ function threshold(rule: RuleName, raw: string): number | null {
     if (v === 'false') return null;
     throw new StrataError(`rule pinnedReference: "${raw}" is not true, false or disabled`, EXIT_INPUT);
   }
-  return rule === 'highestWastedBytes' || rule === 'highestStrataWastedBytes' ? parseBytes(raw) : parseRatio(rule, raw);
+  return rule.endsWith('Bytes') ? parseBytes(raw) : parseRatio(rule, raw);
 }
 
 export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   const a = img.analysis;
   const globs = cfg.ignore.map((g) => picomatch(g.startsWith('/') ? g : `/${g}`, { dot: true }));
   const ignored = (path: string) => globs.some((m) => m(path) || m(path + '/'));
-  const skip = globs.length === 0 ? undefined : (id: number) => ignored(a.table.path(id)) || hasIgnoredAncestor(a.table.path(id), ignored);
+  // Globs match a path as it is shown (its display form), like the TUI's filters.
+  const shown = (id: number) => displayName(a.table.path(id));
+  const skip = globs.length === 0 ? undefined : (id: number) => {
+    const p = shown(id);
+    return ignored(p) || hasIgnoredAncestor(p, ignored);
+  };
   const dive = a.diveFigures(skip);
   let ignoredWaste = 0;
   if (skip) for (const w of wastedPaths(a)) if (skip(w.pathId)) ignoredWaste += w.bytes;
@@ -136,12 +168,14 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   const denom = a.layerBytes - ignoredWaste;
   const strataEff = denom <= 0 ? 1 : a.unionBytes / denom;
 
-  const figures: Record<Exclude<RuleName, 'pinnedReference'>, number | null> = {
-    lowestEfficiency: dive.efficiency,
-    highestWastedBytes: dive.wastedBytes,
-    highestUserWastedPercent: dive.userWastedPercent,
-    lowestStrataEfficiency: strataEff,
-    highestStrataWastedBytes: strataWasted,
+  const figures: Record<Exclude<RuleName, 'pinnedReference'>, () => number | null> = {
+    lowestEfficiency: () => dive.efficiency,
+    highestWastedBytes: () => dive.wastedBytes,
+    highestUserWastedPercent: () => dive.userWastedPercent,
+    lowestStrataEfficiency: () => strataEff,
+    highestStrataWastedBytes: () => strataWasted,
+    // The advice is computed only when its rule is on.
+    highestRecoverableBytes: () => (skip ? computeAdvice(a, { exclude: skip }) : adviceFor(a)).recoverableBytes,
   };
   const results: RuleResult[] = RULE_NAMES.map((rule) => {
     const t = threshold(rule, cfg.rules[rule]);
@@ -153,10 +187,11 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
         ? { rule, status: 'FAIL', value: 1, threshold: t, message: `${ref.name} floats (latest); pin a version tag or a digest` }
         : { rule, status: 'PASS', value: 0, threshold: t, message: `${ref.name} is pinned` };
     }
-    const value = figures[rule as Exclude<RuleName, 'pinnedReference'>];
+    const figure = figures[rule as Exclude<RuleName, 'pinnedReference'>];
     const isBytes = rule.endsWith('Bytes');
     const fmt = (v: number) => (isBytes ? `${v} B` : v.toFixed(4));
-    if (t === null) return { rule, status: 'SKIP', value, threshold: null, message: 'disabled' };
+    if (t === null) return { rule, status: 'SKIP', value: rule === 'highestRecoverableBytes' ? null : figure(), threshold: null, message: 'disabled' };
+    const value = figure();
     if (value === null || !Number.isFinite(value)) {
       return { rule, status: 'SKIP', value: null, threshold: t, message: 'undefined for this image (no layers above the base)' };
     }
@@ -174,8 +209,10 @@ function hasIgnoredAncestor(path: string, ignored: (p: string) => boolean): bool
 }
 
 export function formatCi(res: CiResult, cfg: CiConfig): string {
-  const lines = [`CI gate (rules from ${cfg.origin}${cfg.ignore.length ? `; ignoring ${cfg.ignore.join(', ')}` : ''}):`];
-  for (const r of res.rules) lines.push(`  ${r.status}  ${r.rule}: ${r.message}`);
+  // Messages name the image's reference (its registry part included): escaped like any outside text.
+  const ignoring = cfg.ignore.length ? `; ignoring ${cfg.ignore.join(', ')}` : '';
+  const lines = [`CI gate (rules from ${escapeText(cfg.origin)}${escapeText(ignoring)}):`];
+  for (const r of res.rules) lines.push(`  ${r.status}  ${r.rule}: ${escapeText(r.message)}`);
   const n = (s: string) => res.rules.filter((r) => r.status === s).length;
   lines.push(`Result: ${res.passed ? 'PASS' : 'FAIL'} [${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped]`);
   return lines.join('\n');

@@ -1,4 +1,5 @@
 /** Human formatting shared by the text report and the UI. */
+import { escapeText } from '../model/names.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
@@ -30,8 +31,10 @@ export function cleanCommand(cmd: string): string {
   return c.replace(/\r?\n/g, ' ⏎ ');
 }
 
+/** The first `n` characters of a digest's hex part; escaped first (digests come from the image). */
 export function shortDigest(d: string | null | undefined, n = 12): string {
   if (!d) return '-';
+  d = escapeText(d);
   const hex = d.includes(':') ? d.slice(d.indexOf(':') + 1) : d;
   return hex.slice(0, n);
 }

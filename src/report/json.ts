@@ -1,11 +1,15 @@
 /** The versioned JSON report of spec section 4. Keys are emitted in the spec's order. */
+import { randomBytes } from 'node:crypto';
 import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../model/analysis.js';
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import { userWastedBytes, wastedPaths } from '../model/waste.js';
+import { adviceFor, type Advice, type AdviceItem } from '../model/advice.js';
 import type { LoadedImage } from '../sources/image.js';
+import { displayName, nameBase64, needsExactBytes } from '../model/names.js';
 
 export const SCHEMA_VERSION = 1;
 
+/** A file row as the analysis knows it: `path` and `linkTarget` are names (byte strings). */
 export interface FileRow {
   path: string;
   change: ChangeKind;
@@ -60,6 +64,26 @@ export function fileRow(a: Analysis, pathId: number, change: ChangeKind, layer: 
   return row;
 }
 
+/**
+ * A name in JSON (docs/semantics.md, "Names"): `path` is its display form, and `pathBase64` carries
+ * the exact bytes whenever the display form does not give them back.
+ */
+export function jsonPath(name: string): { path: string; pathBase64?: string } {
+  const path = displayName(name);
+  return needsExactBytes(name) ? { path, pathBase64: nameBase64(name) } : { path };
+}
+
+/** A file row as JSON writes it: names in their display form, with base64 bytes by the same rule. */
+export function jsonFileRow(row: FileRow): Record<string, unknown> {
+  const { path, linkTarget, ...rest } = row;
+  const out: Record<string, unknown> = { ...jsonPath(path), ...rest };
+  if (linkTarget !== undefined) {
+    out.linkTarget = displayName(linkTarget);
+    if (needsExactBytes(linkTarget)) out.linkTargetBase64 = nameBase64(linkTarget);
+  }
+  return out;
+}
+
 export interface ReportOptions {
   files?: boolean;
 }
@@ -87,6 +111,7 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
     return out;
   });
   const meta = img.meta;
+  const advice = adviceFor(a);
   return {
     schemaVersion: SCHEMA_VERSION,
     source: { kind: img.source.kind, ref: img.source.ref },
@@ -116,29 +141,67 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
       efficiency: a.efficiency,
       baseLayers: img.baseLayers,
       userWastedBytes: userWastedBytes(a, img.baseLayers),
+      recoverableBytes: advice.recoverableBytes,
       dive: {
         efficiency: dive.efficiency,
         wastedBytes: dive.wastedBytes,
         userSizeBytes: dive.userSizeBytes,
         userWastedPercent: dive.userWastedPercent,
-        inefficientFiles: dive.inefficientFiles.map((f) => ({ path: a.table.path(f.path), count: f.count, bytes: f.bytes })),
+        inefficientFiles: dive.inefficientFiles.map((f) => ({
+          ...jsonPath(a.table.path(f.path)),
+          count: f.count,
+          bytes: f.bytes,
+        })),
       },
     },
-    wasted: wastedPaths(a).map((w) => ({ path: w.path, bytes: w.bytes, versions: w.versions, hiddenBy: w.hiddenBy })),
+    wasted: wastedPaths(a).map((w) => ({ ...jsonPath(w.path), bytes: w.bytes, versions: w.versions, hiddenBy: w.hiddenBy })),
+    advice: adviceJson(img, advice),
     warnings: [...img.warnings, ...a.warnings],
   };
 }
 
+// Characters JSON.stringify leaves raw although a terminal may act on them (C1 controls, bidi and
+// zero-width characters). Written as \uXXXX escapes, which JSON reads back as the same characters.
+// eslint-disable-next-line no-control-regex
+const JSON_RAW = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+// eslint-disable-next-line no-control-regex
+const JSON_RAW_G = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** JSON text safe on a terminal with exactly the same values: see JSON_RAW. */
+export function jsonText(value: unknown, indent?: number): string {
+  const text = JSON.stringify(value, null, indent);
+  if (!JSON_RAW.test(text)) return text;
+  return text.replace(JSON_RAW_G, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The advice items as JSON (largest first); paths in their display form. */
+export function adviceJson(img: LoadedImage, advice: Advice): Record<string, unknown>[] {
+  const path = (id: number) => displayName(img.analysis.table.path(id));
+  return advice.items.map((it: AdviceItem) => {
+    const paths = it.targets.map((t) => path(t.path));
+    switch (it.kind) {
+      case 'shipped-then-hidden':
+        return { kind: it.kind, shippedBy: it.shippedBy, hiddenBy: it.hiddenBy, bytes: it.bytes, files: it.files, hiding: it.hiding, paths, message: it.message };
+      case 'duplicate-content':
+        return { kind: it.kind, bytes: it.bytes, size: it.size, copies: it.copies, directory: it.directory, files: it.files, paths, message: it.message };
+      case 'leftover':
+        return { kind: it.kind, category: it.category, bytes: it.bytes, files: it.files, layers: it.layers, paths, message: it.message };
+    }
+  });
+}
+
 /** Stands for layer i's file list in the report object until the text is written (see reportText). */
-const FILES_PLACEHOLDER = (i: number) => `\u0000strata-files:${i}\u0000`;
-const PLACEHOLDER_RE = /"\\u0000strata-files:(\d+)\\u0000"/;
+// A per-process random token: a string in the image (a label, a command) cannot imitate it.
+const NONCE = randomBytes(8).toString('hex');
+const FILES_PLACEHOLDER = (i: number) => `\u0000strata-files-${NONCE}:${i}\u0000`;
+const PLACEHOLDER_RE = new RegExp(`"\\\\u0000strata-files-${NONCE}:(\\d+)\\\\u0000"`);
 
 /**
  * The report as JSON text, in chunks: everything but the file lists comes from JSON.stringify;
  * each file list is written row by row where its placeholder stands.
  */
 export function* reportText(img: LoadedImage, report: Record<string, unknown>): Generator<string> {
-  const text = JSON.stringify(report, null, 2) + '\n';
+  const text = jsonText(report, 2) + '\n';
   const parts = text.split(PLACEHOLDER_RE);
   // split() with a capture group alternates text and layer indexes.
   for (let k = 0; k < parts.length; k++) {
@@ -150,7 +213,7 @@ export function* reportText(img: LoadedImage, report: Record<string, unknown>): 
     let chunk = '[';
     let first = true;
     for (const row of layerFileRows(img.analysis, i)) {
-      chunk += `${first ? '' : ','}\n        ${JSON.stringify(row)}`;
+      chunk += `${first ? '' : ','}\n        ${jsonText(jsonFileRow(row))}`;
       first = false;
       if (chunk.length >= 1 << 16) {
         yield chunk;

@@ -3,7 +3,7 @@
  * is a terminal: "reading blobs/sha256/ab12… 120 MB, 3/7 layers merged". Throttled; erased at the end.
  */
 import type { LoadListener } from '../sources/image.js';
-import { sanitize } from '../errors.js';
+import { displayName } from '../model/names.js';
 import { formatBytes, shortDigest } from './format.js';
 
 export function stderrProgress(): { listener: LoadListener; done: () => void } {
@@ -18,10 +18,10 @@ export function stderrProgress(): { listener: LoadListener; done: () => void } {
     last = now;
     const merged = img.layers.filter((l) => l.merged).length;
     const s = img.stream;
-    const blob = s ? `${shortDigest(s.name.split('/').pop() ?? s.name, 16)} ${formatBytes(s.tarBytes)}, ${s.entries} entries; ` : '';
+    const blob = s ? `${shortDigest(displayName(s.name.split('/').pop() ?? s.name), 16)} ${formatBytes(s.tarBytes)}, ${s.entries} entries; ` : '';
     const line = `reading ${blob}${merged}/${img.layers.length} layers merged`;
     const width = (process.stderr.columns ?? 80) - 1;
-    process.stderr.write(`\r\x1b[2K${sanitize(line).slice(0, width)}`);
+    process.stderr.write(`\r\x1b[2K${line.slice(0, width)}`);
     shown = true;
   };
   return {

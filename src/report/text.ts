@@ -1,22 +1,25 @@
 /** The plain-text summary printed when stdout is not a terminal and neither --json nor --ci is given. */
 import type { LoadedImage } from '../sources/image.js';
 import { wastedPaths, userWastedBytes } from '../model/waste.js';
-import { sanitize } from '../errors.js';
+import { displayName, escapeText } from '../model/names.js';
+import { adviceFor, type AdviceItem } from '../model/advice.js';
+import type { Analysis } from '../model/analysis.js';
 import { cleanCommand, formatBytes, formatPercent, padEnd, padStart, shortDigest } from './format.js';
 
-export function textReport(img: LoadedImage, maxWasted = 20): string {
+export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): string {
   const a = img.analysis;
   const out: string[] = [];
   const name = img.meta.repoTags[0] ?? shortDigest(img.meta.id);
-  out.push(`Image: ${sanitize(name)}  (${sanitize(img.source.ref)})`);
-  out.push(`Platform: ${[img.meta.os, img.meta.architecture, img.meta.variant].filter(Boolean).join('/')}  Id: ${shortDigest(img.meta.id)}`);
+  out.push(`Image: ${escapeText(name)}  (${escapeText(img.source.ref)})`);
+  const platform = [img.meta.os, img.meta.architecture, img.meta.variant].filter(Boolean).join('/');
+  out.push(`Platform: ${escapeText(platform)}  Id: ${shortDigest(img.meta.id)}`);
   out.push('');
   out.push(`${padStart('#', 3)}  ${padStart('size', 9)}  ${padStart('+', 6)} ${padStart('~', 6)} ${padStart('-', 6)}  ${padEnd('diff_id', 12)}  command`);
   img.layers.forEach((l, i) => {
     const t = a.layerTotals[i];
     const base = i === img.baseLayers - 1 ? '  [base]' : '';
     out.push(
-      `${padStart(String(i), 3)}  ${padStart(formatBytes(a.layers[i]?.sizeBytes ?? 0), 9)}  ${padStart(String(t?.added.count ?? 0), 6)} ${padStart(String(t?.modified.count ?? 0), 6)} ${padStart(String(t?.removed.count ?? 0), 6)}  ${padEnd(shortDigest(l.diffId), 12)}  ${sanitize(cleanCommand(l.command))}${base}`,
+      `${padStart(String(i), 3)}  ${padStart(formatBytes(a.layers[i]?.sizeBytes ?? 0), 9)}  ${padStart(String(t?.added.count ?? 0), 6)} ${padStart(String(t?.modified.count ?? 0), 6)} ${padStart(String(t?.removed.count ?? 0), 6)}  ${padEnd(shortDigest(l.diffId), 12)}  ${escapeText(cleanCommand(l.command))}${base}`,
     );
   });
   const dive = a.diveFigures();
@@ -31,13 +34,45 @@ export function textReport(img: LoadedImage, maxWasted = 20): string {
     out.push(`Largest wasted paths${wasted.length > maxWasted ? ` (top ${maxWasted} of ${wasted.length})` : ''}:`);
     for (const w of wasted.slice(0, maxWasted)) {
       const shipped = w.versions.map((v) => `L${v.layer}`).join(',');
-      out.push(`  ${padStart(formatBytes(w.bytes), 9)}  ${sanitize(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`);
+      out.push(`  ${padStart(formatBytes(w.bytes), 9)}  ${displayName(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`);
     }
   }
+  out.push(...adviceSection(img, maxAdvice));
   const warnings = [...img.warnings, ...a.warnings];
   if (warnings.length > 0) {
     out.push('');
-    for (const w of warnings) out.push(`warning: ${sanitize(w)}`);
+    for (const w of warnings) out.push(`warning: ${escapeText(w)}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** One line naming an advice item (its kind, steps and paths), without the size. */
+export function adviceTitle(a: Analysis, it: AdviceItem, maxPaths = 3): string {
+  const names = it.targets.map((t) => displayName(a.table.path(t.path)));
+  const list = (xs: string[]) => xs.slice(0, maxPaths).join(', ') + (xs.length > maxPaths ? ', …' : '');
+  switch (it.kind) {
+    case 'shipped-then-hidden':
+      return `L${it.shippedBy} → L${it.hiddenBy}: ${it.files} file${it.files === 1 ? '' : 's'} shipped then hidden (${list(names)})`;
+    case 'leftover':
+      return `${it.category} leftovers: ${list(names)}`;
+    case 'duplicate-content':
+      return it.directory ? `duplicate tree: ${list(names.slice(1))} = ${names[0]}` : `${it.copies} identical files: ${list(names)}`;
+  }
+}
+
+/** The "What to change" section: the largest advice items and the recoverable total. */
+export function adviceSection(img: LoadedImage, max = 10): string[] {
+  const a = img.analysis;
+  const adv = adviceFor(a);
+  if (adv.items.length === 0) return [];
+  const out = ['', `What to change${adv.items.length > max ? ` (top ${max} of ${adv.items.length})` : ''}:`];
+  for (const it of adv.items.slice(0, max)) {
+    out.push(`  ${padStart(formatBytes(it.bytes), 9)}  ${adviceTitle(a, it)}`);
+    out.push(`  ${' '.repeat(9)}  ${it.message}`);
+  }
+  out.push(
+    `Recoverable:    ${formatBytes(adv.recoverableBytes)} (${adv.recoverableBytes} B): ${formatBytes(adv.wastedBytes)} wasted across steps, ` +
+      `${formatBytes(adv.leftoverBytes)} leftovers, ${formatBytes(adv.duplicateBytes)} duplicates (each byte counted once)`,
+  );
+  return out;
 }

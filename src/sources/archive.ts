@@ -3,8 +3,8 @@
  * docker save (legacy and Docker >= 25), containerd-store exports, podman/skopeo docker-archive,
  * kaniko, OCI archives. One sequential pass; layers parsed as they pass.
  */
-import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { readRegularFile } from './regular-file.js';
 import { readOuterTar, resolveLink, type OuterContents } from '../archive/outer-tar.js';
 import { resolveImage, type DocStore, type ResolvedImage } from '../archive/image-index.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
@@ -71,13 +71,8 @@ export async function loadArchive(path: string, ref: string, opts: LoadOptions, 
   const img = newImage({ kind: 'archive', ref });
   emit = withImage(img, emit);
   img.origin = { kind: 'archive', path };
-  let input: fs.ReadStream;
-  try {
-    fs.accessSync(path, fs.constants.R_OK);
-    input = fs.createReadStream(path, { highWaterMark: 1024 * 1024 });
-  } catch (err) {
-    throw new StrataError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_INPUT);
-  }
+  // A regular file only: a FIFO would block and a device read without end (regular-file.ts).
+  const input = readRegularFile(path, path).stream;
   const { contents, resolved } = await loadFromOuterStream(img, input, path, opts, emit);
   img.meta = metaFromConfig(resolved.config, resolved.configDigest ?? '', resolved.repoTags, resolved.repoDigests);
   const keys = setUpLayers(img, resolved, contents, path);

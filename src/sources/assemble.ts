@@ -25,6 +25,8 @@ export interface LoadOptions {
 }
 
 export interface LayerCacheLike {
+  /** Why the cache is not used (its directories fail the trust checks), once it has been looked at. */
+  warning?: string | null;
   get(diffId: string, table: PathTable): LayerData | null;
   put(data: LayerData, table: PathTable): void;
   /** Per-image record (config text and layer descriptors), keyed by image id = config digest. */

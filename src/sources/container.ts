@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import https from 'node:https';
 import { LayerBuilder } from '../model/layer-data.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import { nameFromText } from '../model/names.js';
 import { Engine, describeEngineError } from './engine.js';
 import { loadEngineImage } from './engine-image.js';
 import type { LoadedImage, LoadListener } from './image.js';
@@ -57,7 +58,7 @@ function fromGoMode(m: number): { type: 'file' | 'dir' | 'symlink' | 'char' | 'b
 }
 
 function statPath(engine: Engine, id: string, path: string): Promise<PathStat | null> {
-  const modem = engine.docker.modem as unknown as { socketPath?: string; host?: string; port?: number; protocol?: string; ca?: unknown; cert?: unknown; key?: unknown; version?: string };
+  const modem = engine.docker.modem as unknown as { socketPath?: string; host?: string; port?: number; protocol?: string; ca?: unknown; cert?: unknown; key?: unknown; version?: string; agent?: http.Agent };
   const reqPath = `/${modem.version ? `${modem.version}/` : ''}containers/${encodeURIComponent(id)}/archive?path=${encodeURIComponent(path)}`;
   const lib = modem.protocol === 'https' ? https : http;
   return new Promise((resolve, reject) => {
@@ -67,6 +68,8 @@ function statPath(engine: Engine, id: string, path: string): Promise<PathStat | 
         path: reqPath,
         ...(modem.socketPath ? { socketPath: modem.socketPath } : { host: modem.host, port: modem.port }),
         ...(modem.protocol === 'https' ? { ca: modem.ca as string, cert: modem.cert as string, key: modem.key as string } : {}),
+        // TLS settings and ssh:// connections live in the modem's agent.
+        ...(modem.agent ? { agent: modem.agent } : {}),
       },
       (res) => {
         res.resume();
@@ -94,6 +97,17 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
     if ((err as { statusCode?: number }).statusCode === 404) throw new StrataError(`container not found: ${nameOrId}`, EXIT_INPUT);
     throw describeEngineError(err, engine.endpoint);
   }
+  {
+    const f = engine.fields(`the inspection of container ${nameOrId}`);
+    const x = f.doc(info, 'the answer');
+    for (const k of ['Id', 'Image']) f.str(x[k], k);
+    for (const k of ['Name', 'Created']) f.optStr(x[k], k);
+    f.optNum(x.SizeRw, 'SizeRw');
+    const state = f.optObj(x.State, 'State');
+    if (state) f.optStr(state.Status, 'State.Status');
+    const cfg = f.optObj(x.Config, 'Config');
+    if (cfg) f.optStr(cfg.Image, 'Config.Image');
+  }
   const img = await loadEngineImage(info.Image, 'docker', `container:${nameOrId}`, opts, emit, engine);
   let changes: { Path: string; Kind: number }[] | null;
   try {
@@ -102,6 +116,14 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
     throw describeEngineError(err, engine.endpoint);
   }
   changes = changes ?? [];
+  {
+    const f = engine.fields(`the changes of container ${nameOrId}`);
+    f.list(changes, 'the answer').forEach((ch, i) => {
+      const x = f.obj(ch, `[${i}]`);
+      f.str(x.Path, `[${i}].Path`);
+      f.num(x.Kind, `[${i}].Kind`);
+    });
+  }
   const a = img.analysis;
   const name = (info.Name ?? '').replace(/^\//, '') || info.Id.slice(0, 12);
   const label = `container ${name}`;
@@ -114,8 +136,10 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
   for (const ch of changes) {
     if (ch.Kind === 2) {
       counts.deleted++;
-      const slash = ch.Path.lastIndexOf('/');
-      b.add({ name: `${ch.Path.slice(0, slash)}/.wh.${ch.Path.slice(slash + 1)}`.replace(/^\/+/, ''), type: 'file', mode: 0, uid: 0, gid: 0, size: 0 });
+      // The changes API answers paths as text: a name is the bytes of its UTF-8.
+      const p = nameFromText(ch.Path);
+      const slash = p.lastIndexOf('/');
+      b.add({ name: `${p.slice(0, slash)}/.wh.${p.slice(slash + 1)}`.replace(/^\/+/, ''), type: 'file', mode: 0, uid: 0, gid: 0, size: 0 });
       continue;
     }
     if (ch.Kind === 1) counts.added++;
@@ -135,13 +159,13 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
     }
     const { type, mode } = fromGoMode(st.mode);
     // The stat carries no owner: keep the lower version's, else root.
-    const lower = a.table.lookup(ch.Path);
+    const lower = a.table.lookup(nameFromText(ch.Path));
     const lowerLayer = lower >= 0 ? a.topLayer(lower) : -1;
     const lowerEntry = lowerLayer >= 0 ? a.topEntry(lower) : -1;
     const uid = lowerEntry >= 0 ? a.layers[lowerLayer].uid[lowerEntry] : 0;
     const gid = lowerEntry >= 0 ? a.layers[lowerLayer].gid[lowerEntry] : 0;
     b.add({
-      name: ch.Path.replace(/^\/+/, ''),
+      name: nameFromText(ch.Path).replace(/^\/+/, ''),
       type,
       mode,
       uid,

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { readOuterTar, resolveLink } from '../archive/outer-tar.js';
 import type { ParsedLayer } from '../archive/layer-parser.js';
 import { ExportLocator } from './export-locator.js';
-import { resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
+import { checkConfig, resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 import { Engine } from './engine.js';
 import { layerSizesFromHistory, mapApiHistory, type ApiHistoryItem } from './engine-history.js';
@@ -166,14 +166,18 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
           // on the containerd store recognised by its diff_ids.
           const digest = digestFromPath(entry);
           if (digest === null || (digest !== info.Id && digest !== locator.configDigest)) return;
-          configText = doc.toString('utf8');
+          let cfg: ImageConfigDoc;
           try {
-            applyHistory(img, (JSON.parse(doc.toString('utf8')) as ImageConfigDoc).history);
-            configSeen = true;
-            emit({ type: 'meta' });
+            cfg = JSON.parse(doc.toString('utf8')) as ImageConfigDoc;
           } catch {
-            // A broken config is reported by the resolution below.
+            return; // A broken config is reported by the resolution below.
           }
+          // Fields of the wrong type: the Engine's failure, one line naming the field.
+          checkConfig(cfg, engine.fields(`the export of ${name} (its config ${digest})`));
+          configText = doc.toString('utf8');
+          applyHistory(img, cfg.history);
+          configSeen = true;
+          emit({ type: 'meta' });
         },
       });
     } catch (err) {

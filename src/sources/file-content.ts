@@ -5,7 +5,6 @@
  * whose diff_id matches counts). The caller's sink decides where bytes go; nothing here chooses a
  * path on disk from names found in the image.
  */
-import fs from 'node:fs';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
@@ -17,6 +16,7 @@ import { CHANGE_KINDS, K_REMOVED, inodeParts } from '../model/analysis.js';
 import { displayName } from '../model/names.js';
 import { T_FILE, T_HARDLINK, ENTRY_TYPES } from '../model/layer-data.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import { readRegularFile } from './regular-file.js';
 import { Engine, describeEngineError } from './engine.js';
 import type { LoadedImage } from './image.js';
 
@@ -148,10 +148,11 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
   const o = img.origin;
   let ok = false;
   if (o.kind === 'archive') {
-    ok = await scanOuter(fs.createReadStream(o.path, { highWaterMark: 1 << 20 }), { location: info.location, diffId: info.diffId }, version.path, sink, discard);
+    ok = await scanOuter(readRegularFile(o.path, o.path).stream, { location: info.location, diffId: info.diffId }, version.path, sink, discard);
   } else if (o.kind === 'oci-layout') {
     if (!info.location) throw new StrataError(`layer ${version.layer} has no blob location`, EXIT_INPUT);
-    ok = (await scanLayer(fs.createReadStream(`${o.dir}/${info.location}`, { highWaterMark: 1 << 20 }), version.path, sink)).found;
+    const blob = readRegularFile(`${o.dir}/${info.location}`, `${o.dir}: blob ${info.location}`, { within: o.dir });
+    ok = (await scanLayer(blob.stream, version.path, sink)).found;
   } else if (o.kind === 'engine' && o.container && version.layer === o.container.layer) {
     // GET /containers/{id}/archive?path=P answers a tar holding P under its base name.
     const engine = await Engine.connect(o.engine);
@@ -171,7 +172,7 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
   } else {
     throw new StrataError('this source cannot be read again (no file contents available)', EXIT_INPUT);
   }
-  if (!ok) throw new StrataError(`${version.path} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
+  if (!ok) throw new StrataError(`${displayName(version.path)} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
 }
 
 /** Up to `max` bytes of a version, in memory (the file view). */

@@ -108,19 +108,24 @@ export function configView(cfg: Record<string, unknown> | null | undefined): Ima
     User: typeof cfg.User === 'string' ? cfg.User : '',
     ExposedPorts: obj(cfg.ExposedPorts),
     Volumes: obj(cfg.Volumes),
-    Labels: obj<string>(cfg.Labels),
+    Labels: Object.fromEntries(
+      Object.entries(obj<unknown>(cfg.Labels)).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    ),
   };
 }
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function metaFromConfig(doc: ImageConfigDoc, id: string, repoTags: string[], repoDigests: string[]): ImageMeta {
   return {
     id,
     repoTags,
     repoDigests,
-    os: doc.os ?? '',
-    architecture: doc.architecture ?? '',
-    ...(doc.variant ? { variant: doc.variant } : {}),
-    created: doc.created ?? '',
+    // A hostile config may hold any JSON here; the report promises strings (schema/report.schema.json).
+    os: str(doc.os),
+    architecture: str(doc.architecture),
+    ...(doc.variant && typeof doc.variant === 'string' ? { variant: doc.variant } : {}),
+    created: str(doc.created),
     config: configView(doc.config ?? null),
   };
 }

@@ -10,6 +10,7 @@ import { familiar, isFloating, isOfficial, parseReference } from './reference.js
 
 export async function loadImage(spec: SourceSpec, opts: LoadOptions, emit: LoadListener = () => {}): Promise<LoadedImage> {
   const img = await loadBySource(spec, opts, emit);
+  if (opts.cache?.warning) img.warnings.push(opts.cache.warning);
   img.reference = referenceOf(spec, img, opts.tag);
   if (img.reference?.floating) {
     img.warnings.push(`${img.reference.name} is used through the floating tag "latest": pin a version tag or a digest`);

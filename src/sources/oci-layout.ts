@@ -11,6 +11,7 @@ import type { LoadedImage, LoadListener } from './image.js';
 import { withImage, applyHistory, metaFromConfig, newLayerInfo } from './image.js';
 import { Assembler, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
+import { checkedPath, readRegularFile } from './regular-file.js';
 
 const MAX_DOC = 32 * 1024 * 1024;
 
@@ -25,9 +26,11 @@ export function dirDocStore(root: string): DocStore {
       const p = inside(root, rel);
       if (!p) return null;
       try {
-        const st = fs.statSync(p);
+        // A document must be a regular file inside the layout (a FIFO or device is never opened).
+        const real = checkedPath(p, rel, root);
+        const st = fs.statSync(real);
         if (!st.isFile() || st.size > MAX_DOC) return null;
-        return fs.readFileSync(p);
+        return fs.readFileSync(real);
       } catch {
         return null;
       }
@@ -65,15 +68,17 @@ export async function loadOciLayout(dir: string, ref: string, opts: LoadOptions,
     const file = inside(root, r.location);
     if (!file || !fs.existsSync(file)) throw new StrataError(`${dir}: blob ${r.blobDigest ?? r.location} is missing from the layout`, EXIT_INPUT);
     const info = img.layers[i];
-    info.progress.expectedBytes = fs.statSync(file).size;
+    const label = `${dir}: blob ${r.blobDigest ?? r.location}`;
     const cached = info.diffId ? opts.cache?.get(info.diffId, img.analysis.table) : null;
     if (cached) {
       asm.provide(String(i), cached);
       continue;
     }
-    const parsed = await parseLayer(fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), {
+    const { stream, size } = readRegularFile(file, label, { within: root });
+    info.progress.expectedBytes = size;
+    const parsed = await parseLayer(stream, {
       table: img.analysis.table,
-      label: `${dir}: blob ${r.blobDigest ?? r.location}`,
+      label,
       onProgress: (p) => {
         noteStream(img, r.location, p, i);
         emit({ type: 'progress', layer: i, name: r.location });

@@ -17,6 +17,8 @@ export interface ImageReference {
 const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** The registry part: a host name (dot-separated labels) or a bracketed IPv6 address, and a port. */
+const REGISTRY_RE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
 
 export class ReferenceError extends Error {}
 
@@ -40,6 +42,7 @@ export function parseReference(input: string): ImageReference {
   let registry = 'docker.io';
   if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) {
     registry = parts.shift()!;
+    if (!REGISTRY_RE.test(registry)) throw new ReferenceError(`invalid registry host in "${input}"`);
   }
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = 'docker.io';
   if (parts.length === 0 || parts.some((p) => !COMPONENT_RE.test(p))) throw new ReferenceError(`invalid repository name in "${input}"`);

@@ -20,6 +20,17 @@ import { basicHeader, lookupCredentials, parseChallenges, type Credentials } fro
 const HEADER_TIMEOUT = Number(process.env.STRATA_REGISTRY_TIMEOUT) || 30_000;
 const MAX_REDIRECTS = 5;
 
+/**
+ * How long a response body may send nothing, in seconds (STRATA_REGISTRY_IDLE_TIMEOUT, default 60),
+ * like the Engine export's idle limit: a body that trickles or stops short of its Content-Length
+ * ends in a transfer error (exit 3) instead of a wait without end. Read at each use, so a test can
+ * set a small one.
+ */
+export function registryIdleMs(): number {
+  const v = Number(process.env.STRATA_REGISTRY_IDLE_TIMEOUT);
+  return (Number.isFinite(v) && v > 0 ? v : 60) * 1000;
+}
+
 export function isLoopbackHost(host: string): boolean {
   const h = host
     .replace(/:\d+$/, '')
@@ -49,11 +60,24 @@ function errorCode(err: unknown): string {
   return c?.code ?? c?.errors?.[0]?.code ?? e?.code ?? c?.message ?? e?.message ?? String(err);
 }
 
+/** A small body as text, read under the idle limit and cut at `limit` bytes (the rest is dropped). */
+async function bodyText(res: Response, limit = 64 * 1024): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of nodeChunks(res.body)) {
+    chunks.push(c);
+    n += c.length;
+    if (n >= limit) break;
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
 /** The first `errors[]` entry of a registry error body: "MANIFEST_UNKNOWN: manifest unknown". */
 async function registryError(res: Response): Promise<string> {
   let text = '';
   try {
-    text = (await res.text()).slice(0, 4096);
+    text = (await bodyText(res, 4096)).slice(0, 4096);
   } catch {
     return '';
   }
@@ -128,7 +152,7 @@ export class RegistryClient {
       let res = await this.send(url, headers);
       // Loopback over plain HTTP, but the server speaks TLS: switch once.
       if (res.status === 400 && this.scheme === 'http' && !this.opts.insecure && !this.triedHttpsFallback) {
-        const body = await res.text().catch(() => '');
+        const body = await bodyText(res).catch(() => '');
         this.triedHttpsFallback = true;
         if (/HTTPS server/i.test(body)) {
           this.scheme = 'https';
@@ -204,8 +228,9 @@ export class RegistryClient {
     if (!res.ok) throw new StrataError(`the token service ${realm.host} of registry ${this.host} answered ${res.status} ${res.statusText}${await registryError(res).then((d) => (d ? `: ${d}` : ''))}`, EXIT_ENGINE);
     let doc: { token?: unknown; access_token?: unknown };
     try {
-      doc = (await res.json()) as typeof doc;
-    } catch {
+      doc = JSON.parse(await bodyText(res, 1 << 20)) as typeof doc;
+    } catch (err) {
+      if (err instanceof TransferError) throw new StrataError(`the token service ${realm.host} of registry ${this.host}: the answer was cut off (${err.message})`, EXIT_ENGINE);
       throw new StrataError(`the token service ${realm.host} of registry ${this.host} did not answer with JSON`, EXIT_ENGINE);
     }
     const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
@@ -261,16 +286,30 @@ export class RegistryClient {
   }
 }
 
-/** A web stream as Buffers; a failure of the stream itself (socket closed, timeout) becomes a TransferError. */
+/**
+ * A web stream as Buffers; a failure of the stream itself (socket closed, timeout) becomes a
+ * TransferError, and so does a wait for the next chunk longer than the idle limit (only the wait on
+ * the network counts, never the time the consumer spends on a chunk).
+ */
 async function* nodeChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
   const reader = body.getReader();
+  const idleMs = registryIdleMs();
   try {
     for (;;) {
       let r: Awaited<ReturnType<typeof reader.read>>;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        r = await reader.read();
+        const idle = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TransferError(`no data for ${idleMs / 1000} s`)), idleMs);
+        });
+        const read = reader.read();
+        read.catch(() => {}); // settled by cancel() after an idle timeout; nobody waits for it then
+        r = await Promise.race([read, idle]);
       } catch (err) {
+        if (err instanceof TransferError) throw err;
         throw new TransferError(errorCode(err));
+      } finally {
+        clearTimeout(timer);
       }
       if (r.done) return;
       yield Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);

@@ -13,7 +13,8 @@
  * Layers already in the per-diff_id cache are not downloaded at all.
  */
 import { createHash } from 'node:crypto';
-import { hostPlatform, platformString, type ImageConfigDoc, type Platform } from '../archive/image-index.js';
+import { checkConfig, hostPlatform, platformString, type ImageConfigDoc, type Platform } from '../archive/image-index.js';
+import { Fields } from './fields.js';
 import { LayerReadError, parseLayer } from '../archive/layer-parser.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
 import type { LayerData } from '../model/layer-data.js';
@@ -70,6 +71,11 @@ function checkDescriptor(d: unknown, what: string): Descriptor {
     throw new StrataError(`${what} has no valid digest (${JSON.stringify((x as { digest?: unknown })?.digest ?? null)})`, EXIT_INPUT);
   }
   if (typeof x.size !== 'number' || !Number.isSafeInteger(x.size) || x.size < 0) throw new StrataError(`${what} (${x.digest}) has no valid size`, EXIT_INPUT);
+  const f = new Fields(what, EXIT_INPUT);
+  f.optStr(x.mediaType, 'mediaType');
+  f.optStrMap(x.annotations, 'annotations');
+  const p = f.optObj(x.platform, 'platform');
+  if (p) for (const k of ['os', 'architecture', 'variant']) f.optStr(p[k], `platform.${k}`);
   return x;
 }
 
@@ -127,6 +133,11 @@ async function resolveManifest(client: RegistryClient, ref: ImageReference, want
   let fromIndex = false;
   for (let depth = 0; ; depth++) {
     const doc = parseJson<ManifestDoc>(bytes, `manifest ${digest}`);
+    const fm = new Fields(`${label}: manifest ${digest}`, EXIT_INPUT);
+    fm.optStr(doc.mediaType, 'mediaType');
+    fm.optStrMap(doc.annotations, 'annotations');
+    if (doc.manifests !== undefined) fm.list(doc.manifests, 'manifests');
+    if (doc.layers !== undefined) fm.list(doc.layers, 'layers');
     const type = doc.mediaType || mediaType;
     if (doc.schemaVersion === 1 || /^application\/vnd\.docker\.distribution\.manifest\.v1\+/.test(type)) {
       throw new StrataError(`${label}: manifest ${digest} uses Docker schema 1, which strata does not read (re-push it with a current tool)`, EXIT_INPUT);
@@ -194,7 +205,7 @@ export async function loadRegistryImage(reference: string, ref: string, opts: Lo
 
   // The config: small, read whole, verified before anything trusts its diff_ids.
   const cfgBytes = await readBlob(client, cfgDesc, MAX_CONFIG, `config ${cfgDesc.digest}`);
-  const config = parseJson<ImageConfigDoc>(cfgBytes, `${label}: config ${cfgDesc.digest}`);
+  const config = checkConfig(parseJson<ImageConfigDoc>(cfgBytes, `${label}: config ${cfgDesc.digest}`), new Fields(`${label}: config ${cfgDesc.digest}`, EXIT_INPUT));
   const diffIds = Array.isArray(config.rootfs?.diff_ids) ? config.rootfs!.diff_ids! : [];
   if (diffIds.length !== layerDescs.length) {
     throw new StrataError(`${label}: config ${cfgDesc.digest} lists ${diffIds.length} diff_ids but manifest ${res.manifestDigest} has ${layerDescs.length} layers`, EXIT_INPUT);

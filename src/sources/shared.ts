@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Engine } from './engine.js';
-import { describeEngineError } from './engine.js';
+import { StrataError, EXIT_INPUT } from '../errors.js';
 import { layerSizesFromHistory } from './engine-history.js';
 import { familiarTag, isFloating, isOfficial, parseReference } from './reference.js';
 
@@ -56,21 +56,18 @@ export function chainIds(diffIds: string[]): string[] {
 
 export async function sharedLayers(engine: Engine): Promise<SharedReport> {
   const warnings: string[] = [];
-  let top;
-  try {
-    top = await engine.docker.listImages({ all: false });
-  } catch (err) {
-    throw describeEngineError(err, engine.endpoint);
-  }
+  const top = await engine.listImages();
   const refs = new Map<string, number>();
   const perImage = new Map<string, { diffIds: string[]; chains: string[] }>();
   // `docker system df` counts references from the listed (top-level) images only.
   for (const img of top) {
     let info;
     try {
-      info = await engine.docker.getImage(img.Id).inspect();
-    } catch {
-      continue; // removed meanwhile
+      info = await engine.inspect(img.Id);
+    } catch (err) {
+      // Removed meanwhile (not found); an answer of the wrong shape is the Engine's failure.
+      if (err instanceof StrataError && err.exitCode === EXIT_INPUT) continue;
+      throw err;
     }
     const diffIds = info.RootFS?.Layers ?? [];
     const chains = chainIds(diffIds);
@@ -85,7 +82,8 @@ export async function sharedLayers(engine: Engine): Promise<SharedReport> {
     let sizes: number[] | null = null;
     try {
       sizes = layerSizesFromHistory(await engine.history(img.Id), p.diffIds.length);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof StrataError && err.exitCode === EXIT_INPUT)) throw err;
       sizes = null;
     }
     if (!sizes) {

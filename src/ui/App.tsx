@@ -29,6 +29,7 @@ import type { DiffModel } from './state/diff.js';
 import { headerText, isContainerLayer } from './app-text.js';
 import { Screen } from './Screen.js';
 import { safe } from './text.js';
+import { displayName } from '../model/names.js';
 
 /** Control characters that can arrive inside a multi-key chunk, by key name (others are dropped). */
 const CONTROL_NAME: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'backspace', '\b': 'backspace' };
@@ -267,7 +268,7 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
           // The one shell convenience users expect in a path prompt.
           const target = eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
           extractTo(img, version, target).then(
-            (written) => done({ ok: true, text: `saved ${safe(shown)} (L${version.layer}, ${version.size} B) to ${safe(written)}` }),
+            (written) => done({ ok: true, text: `saved ${displayName(shown)} (L${version.layer}, ${version.size} B) to ${safe(written)}` }),
             (err) => done({ ok: false, text: `not saved: ${safe(describeError(err).message)}` }),
           );
           return;

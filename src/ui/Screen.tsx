@@ -23,9 +23,13 @@ import { SharedView } from './panes/SharedView.js';
 import { DiffView } from './panes/DiffView.js';
 import { FileView } from './panes/FileView.js';
 import { Help } from './panes/Help.js';
+import { AdviceView } from './panes/AdviceView.js';
+import { adviceBox } from './state/advice.js';
+import { formatBytes } from '../report/format.js';
 import { StatusBar } from './panes/StatusBar.js';
 import { Line } from './panes/Pane.js';
 import { safe } from './text.js';
+import { displayName } from '../model/names.js';
 
 interface Fetched<T> {
   data: T | null;
@@ -67,7 +71,7 @@ function loadingLines(key: string, label: string, l: LoadState, theme: Theme, af
   const layers = img ? ` · ${img.analysis.layerCount}/${img.layers.length} layers` : '';
   return [
     <Line key={`${key}l`}>{`${l.status === 'done' ? '✓ read' : 'reading'} ${safe(label)}…`}</Line>,
-    <Line key={`${key}p`} color={theme.dim}>{`${l.events} entries read${layers}${l.current && l.status !== 'done' ? ` · ${safe(l.current)}` : ''}`}</Line>,
+    <Line key={`${key}p`} color={theme.dim}>{`${l.events} entries read${layers}${l.current && l.status !== 'done' ? ` · ${displayName(l.current)}` : ''}`}</Line>,
   ];
 }
 
@@ -137,13 +141,19 @@ export function Screen(props: ScreenProps): React.ReactElement {
       main = <Loading width={width} height={layout.mainRows} lines={[...loadingLines('a', `A ${d.labels[0]}`, d.a, theme, ''), ...loadingLines('b', `B ${d.labels[1]}`, d.b, theme, '')]} />;
     }
     status = diffStatusLine(state, ctx.diff ?? null);
-  } else if (!model) {
+  } else if (!model || (load.error && model.img.layers.length === 0)) {
+    // Failed before any layer was known (a document of the wrong shape): the error, not empty panes.
     main = <Loading width={width} height={layout.mainRows} lines={loadingLines('i', props.loaderLabel, load, theme, state.fromList ? ', b to go back to the list' : '')} />;
     status = load.error ? 'error' : 'loading';
   } else if (state.view) {
     const box = viewBox(ctx);
     main = <FileView view={state.view} rows={viewRows(state.view, box.width)} width={width} height={layout.mainRows} theme={theme} />;
     status = viewStatusLine(state);
+  } else if (state.advice.open) {
+    const box = adviceBox(size);
+    const advice = model.advice();
+    main = <AdviceView img={model.img} advice={advice} state={state.advice} width={width} height={box.height} listRows={box.listRows} theme={theme} />;
+    status = `advice · ${advice.items.length} items · recoverable ${formatBytes(advice.recoverableBytes)} · Enter: go to the path in the tree`;
   } else {
     main = <ImagePanes state={state} ctx={ctx} theme={theme} />;
     status = treeStatus(state, ctx, load.error?.message ?? null);

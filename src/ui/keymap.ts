@@ -7,7 +7,7 @@
  */
 import type { Key } from 'ink';
 
-export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'details' | 'view' | 'shared' | 'diff' | 'prompt' | 'help';
+export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'advice' | 'details' | 'view' | 'shared' | 'diff' | 'prompt' | 'help';
 
 export type Command =
   | 'quit'
@@ -18,6 +18,8 @@ export type Command =
   | 'paneTree'
   | 'paneWaste'
   | 'paneDetails'
+  | 'advice'
+  | 'closeAdvice'
   | 'prevLayer'
   | 'nextLayer'
   | 'back'
@@ -83,6 +85,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'paneTree', keys: ['2'], scope: 'global', description: 'go to the File tree pane' },
   { command: 'paneWaste', keys: ['3'], scope: 'global', description: 'go to the Waste pane' },
   { command: 'paneDetails', keys: ['4'], scope: 'global', description: 'go to the Details pane' },
+  { command: 'advice', keys: ['A'], scope: 'global', description: 'show or hide the Advice view: what to change in the build, and what it saves', hint: 'advice' },
   { command: 'prevLayer', keys: ['['], scope: 'global', description: 'previous build step (from any pane)' },
   { command: 'nextLayer', keys: [']'], scope: 'global', description: 'next build step (from any pane)' },
   { command: 'back', keys: ['b'], scope: 'global', description: 'back to the image list (when opened from it)' },
@@ -124,6 +127,12 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'clearFilters', keys: ['x'], scope: 'tree', description: 'clear every filter' },
 
   { command: 'jump', keys: ['enter'], scope: 'waste', description: 'jump to the path in the tree, at the layer that hid it', hint: 'jump' },
+
+  { command: 'jump', keys: ['enter'], scope: 'advice', description: "go to the item's path (or the selected path) in the tree, at the layer that shows it", hint: 'go to' },
+  { command: 'toggleDir', keys: ['space'], scope: 'advice', description: "show or hide the item's paths", hint: 'paths' },
+  { command: 'expand', keys: ['right', 'l'], scope: 'advice', description: "show the item's paths" },
+  { command: 'collapse', keys: ['left', 'h'], scope: 'advice', description: "hide the item's paths" },
+  { command: 'closeAdvice', keys: ['esc'], scope: 'advice', description: 'close the Advice view', hint: 'close' },
 
   { command: 'save', keys: ['x'], scope: 'view', description: 'save this version of the file (asks where)', hint: 'save' },
   { command: 'toggleWrap', keys: ['w'], scope: 'view', description: 'wrap or cut long lines', hint: 'wrap' },
@@ -212,6 +221,7 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   layers: 'Layers',
   tree: 'File tree',
   waste: 'Waste',
+  advice: 'Advice view',
   details: 'Details',
   view: 'File view',
   shared: 'Shared layers',
@@ -220,7 +230,7 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   help: 'Help',
 };
 
-const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'details', 'view', 'shared', 'diff', 'prompt', 'help'];
+const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'advice', 'details', 'view', 'shared', 'diff', 'prompt', 'help'];
 
 /** Help lines, grouped by scope. */
 export function helpLines(): { scope: Scope; keys: string; description: string }[] {

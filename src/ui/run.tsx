@@ -15,11 +15,12 @@ import type { LoadOptions } from '../sources/assemble.js';
 import type { CliArgs } from '../cli.js';
 import { loadOptions } from '../cli.js';
 import { loadImage } from '../sources/load.js';
-import { Engine, describeEngineError } from '../sources/engine.js';
+import { Engine } from '../sources/engine.js';
 import { loadContainer } from '../sources/container.js';
 import { sharedLayers } from '../sources/shared.js';
 import { parseSource } from '../sources/source-spec.js';
-import { EXIT_INPUT, StrataError, sanitize } from '../errors.js';
+import { EXIT_INPUT, StrataError } from '../errors.js';
+import { escapeText } from '../model/names.js';
 import { App, type Services, type Start } from './App.js';
 import { themeFromEnv } from './theme.js';
 import { describeError } from './hooks/use-image-loader.js';
@@ -40,13 +41,7 @@ export function engineServices(engine: Engine, opts: LoadOptions): Services {
     // The tag, not the id, so that the image's reference (official, latest) is known.
     openImage: (row, l, signal) => loadImage({ kind: 'engine', engine: 'docker', image: row.repoTag ?? row.id, ref: row.repoTag ?? row.id }, { ...opts, signal }, l),
     listImages: () => engine.listImages(),
-    listContainers: async () => {
-      try {
-        return await engine.docker.listContainers({ all: true });
-      } catch (err) {
-        throw describeEngineError(err, engine.endpoint);
-      }
-    },
+    listContainers: () => engine.listContainers(),
     openContainer: (row, l, signal) => loadContainer(row.id, { ...opts, signal }, l),
     sharedLayers: () => sharedLayers(engine),
   };
@@ -117,7 +112,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
   const onSignal = (sig: NodeJS.Signals) => {
     instance.unmount();
     restore();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
   };
   const onFatal = (err: unknown) => {
     try {
@@ -127,12 +122,13 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     }
     restore();
     const e = describeError(err);
-    process.stderr.write(`strata: ${sanitize(e.message)}\n`);
+    process.stderr.write(`strata: ${escapeText(e.message)}\n`);
     if (process.env.STRATA_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     process.exit(err instanceof StrataError ? err.exitCode : EXIT_INPUT);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
   try {
@@ -144,6 +140,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     restore();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     process.off('uncaughtException', onFatal);
     process.off('unhandledRejection', onFatal);
   }

@@ -1,8 +1,12 @@
 /** Small pure text helpers for the panes: fixed-width columns, wrapping, modes, sizes, dates. */
-import { sanitize } from '../errors.js';
+import { escapeText } from '../model/names.js';
 
-/** Untrusted text (names, commands, labels) made safe for the terminal: control characters escaped. */
-export const safe = (s: string): string => sanitize(s);
+/**
+ * Untrusted text (commands, labels, tags, digests, messages) made safe for the terminal: the one
+ * escaping function, `escapeText`. Names (paths) go through `displayName` instead. Escape before
+ * `fit` or `wrap` cut the text, so a cut never splits an escape and widths count the escaped form.
+ */
+export const safe = escapeText;
 
 /** Cut to `w` columns with an ellipsis, or pad with spaces to exactly `w` (ASCII-width text). */
 export function fit(s: string, w: number): string {
@@ -17,7 +21,20 @@ export function fitStart(s: string, w: number): string {
   return ' '.repeat(w - s.length) + s;
 }
 
-/** Wrap text to `w` columns at spaces; words longer than a line are cut. Iterative. */
+/**
+ * Where to cut escaped text at most `w` characters in: before an escape (`\e`, `\x07`, `\u202e`,
+ * as escapeText writes them) that the cut would split, so each line shows whole escapes.
+ */
+export function cutPoint(s: string, w: number): number {
+  if (s.length <= w) return s.length;
+  const from = Math.max(0, w - 5);
+  const b = s.lastIndexOf('\\', w - 1);
+  if (b < from || b === 0) return w;
+  const m = /^\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[entr])/.exec(s.slice(b, b + 6));
+  return m && b + m[0].length > w ? b : w;
+}
+
+/** Wrap text to `w` columns at spaces; words longer than a line are cut (never inside an escape). Iterative. */
 export function wrap(s: string, w: number): string[] {
   const out: string[] = [];
   const width = Math.max(1, w);
@@ -36,8 +53,9 @@ export function wrap(s: string, w: number): string[] {
           line = '';
           continue;
         }
-        out.push(rest.slice(0, width));
-        rest = rest.slice(width);
+        const cut = cutPoint(rest, width);
+        out.push(rest.slice(0, cut));
+        rest = rest.slice(cut);
       }
     }
     out.push(line);

@@ -23,7 +23,7 @@ test('dive defaults: lowestEfficiency 0.9 passes, highestUserWastedPercent 0.1 f
   assert.match(r.stdout, /PASS {2}lowestEfficiency: 0\.9844 >= 0\.9000/);
   assert.match(r.stdout, /FAIL {2}highestUserWastedPercent: 0\.4835 > 0\.1000/);
   assert.match(r.stdout, /SKIP {2}highestWastedBytes: disabled/);
-  assert.match(r.stdout, /^Result: FAIL \[1 passed, 1 failed, 4 skipped\]$/m);
+  assert.match(r.stdout, /^Result: FAIL \[1 passed, 1 failed, 5 skipped\]$/m);
 });
 
 test('thresholds: bytes exactly as dive reads them (go-humanize)', () => {
@@ -47,7 +47,7 @@ test('each rule evaluated against its figure, in --ci --json', async () => {
   assert.equal(rules.lowestStrataEfficiency.status, 'PASS'); // 0.9738 >= 0.97
   assert.deepEqual(rules.highestStrataWastedBytes, { rule: 'highestStrataWastedBytes', status: 'FAIL', value: 32025, threshold: 31744, message: '32025 B > 31744 B' });
   // The verdict also goes to stderr so that the JSON stays clean.
-  assert.match(r.stderr, /Result: FAIL \[3 passed, 1 failed, 2 skipped\]/);
+  assert.match(r.stderr, /Result: FAIL \[3 passed, 1 failed, 3 skipped\]/);
 });
 
 test('flags override the file; everything passing exits 0', async () => {
@@ -109,4 +109,36 @@ test('--json FILE is written atomically; usage errors exit 2', async () => {
     assert.equal(u.code, 2, args.join(' '));
     assert.equal(u.stderr.split('\n').length, 2, u.stderr);
   }
+});
+
+test('highestRecoverableBytes: fails above its threshold, passes at it, from a flag or .dive-ci', async () => {
+  const report = JSON.parse((await runCli([docker, '--json', '--no-cache'])).stdout);
+  const recoverable: number = report.summary.recoverableBytes;
+  assert.ok(recoverable > report.summary.wastedBytes, 'the dive image has duplicates on top of its waste');
+  const over = await runCli([docker, '--ci', '--highestRecoverableBytes', String(recoverable - 1), '--lowestEfficiency', 'disabled', '--highestUserWastedPercent', 'disabled', '--no-cache']);
+  assert.equal(over.code, 1, over.stdout);
+  assert.match(over.stdout, new RegExp(`FAIL {2}highestRecoverableBytes: ${recoverable} B > ${recoverable - 1} B`));
+  const at = config(`rules:\n  highestRecoverableBytes: ${recoverable}\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n`);
+  const pass = await runCli([docker, '--ci', '--ci-config', at, '--no-cache']);
+  assert.equal(pass.code, 0, pass.stdout);
+  assert.match(pass.stdout, new RegExp(`PASS {2}highestRecoverableBytes: ${recoverable} B <= ${recoverable} B`));
+  // Off by default: reported as skipped.
+  const off = await runCli([docker, '--ci', '--no-cache']);
+  assert.match(off.stdout, /SKIP {2}highestRecoverableBytes: disabled/);
+});
+
+test('highestRecoverableBytes: ignore globs take their paths out of the advice', async () => {
+  const report = JSON.parse((await runCli([docker, '--json', '--no-cache'])).stdout);
+  // Independently: the advice items under /root (waste pairs and duplicate copies there).
+  const dup = report.advice.find((x: { kind: string }) => x.kind === 'duplicate-content');
+  const rootCopies = dup.paths.filter((p: string) => p.startsWith('/root/')).length;
+  const rootWaste = report.wasted.filter((w: { path: string }) => w.path.startsWith('/root/')).reduce((s: number, w: { bytes: number }) => s + w.bytes, 0);
+  const expected = report.summary.recoverableBytes - rootWaste - rootCopies * dup.size;
+  const f = config('rules:\n  highestRecoverableBytes: 1\nignore:\n  - /root/**\n');
+  const r = await runCli([docker, '--ci', '--ci-config', f, '--json', '--no-cache']);
+  const rule = JSON.parse(r.stdout).ci.rules.find((x: { rule: string }) => x.rule === 'highestRecoverableBytes');
+  assert.equal(rule.value, expected);
+  const all = await runCli([docker, '--ci', '--highestRecoverableBytes', '0', '--ignore', '/**', '--no-cache']);
+  assert.equal(all.code, 0, all.stdout);
+  assert.match(all.stdout, /PASS {2}highestRecoverableBytes: 0 B <= 0 B/);
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliReportProblem } from '../helpers/report-schema.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'strata.js');
@@ -37,7 +38,10 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      // Every JSON report a test produces must match the published schema.
+      const problem = cliReportProblem(args, { code, stdout }, opts.cwd ?? ROOT);
+      if (problem) reject(new Error(problem));
+      else resolve({ code, stdout, stderr });
     });
   });
 }

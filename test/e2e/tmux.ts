@@ -17,6 +17,8 @@ export interface Tmux {
   waitFor(pred: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
   /** The pane's process: dead or not, and its exit status once dead (null when killed by a signal; remain-on-exit keeps the pane). */
   paneStatus(): { dead: boolean; status: number | null };
+  /** The pane's title (what an OSC 0 or 2 written to the terminal would set). */
+  paneTitle(): string;
   kill(): void;
 }
 
@@ -64,6 +66,7 @@ export function startTmux(command: string, opts: { columns: number; rows: number
       const known = dead === '1' && (status !== '' || signal !== '');
       return { dead: known, status: known && status !== '' ? Number(status) : null };
     },
+    paneTitle: () => tmux('display-message', '-p', '-t', 'e2e', '#{pane_title}').trim(),
     kill() {
       try {
         tmux('kill-server');

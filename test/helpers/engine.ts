@@ -17,6 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliReportProblem } from './report-schema.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'engine');
@@ -214,15 +215,17 @@ let cacheHome: string | undefined;
  * Runs `node bin/strata.js ...args` (the built CLI) and collects its output. NO_COLOR is set and
  * the per-layer cache is pointed at a private temp dir (XDG_CACHE_HOME), so runs never share results.
  */
-export function runStrata(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<RunResult> {
+export function runStrata(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000, wrap: string[] = []): Promise<RunResult> {
   if (!cacheHome) {
     cacheHome = join(scratchDir(), 'xdg-cache');
     mkdirSync(cacheHome, { recursive: true });
   }
-  return new Promise((resolvePromise) => {
+  return new Promise((resolvePromise, rejectPromise) => {
+    // `wrap` runs the CLI through another command (e.g. nsenter into a network namespace).
+    const [cmd, ...argv] = [...wrap, process.execPath, join(ROOT, 'bin', 'strata.js'), ...args];
     execFile(
-      process.execPath,
-      [join(ROOT, 'bin', 'strata.js'), ...args],
+      cmd,
+      argv,
       {
         cwd: ROOT,
         encoding: 'utf8',
@@ -232,7 +235,10 @@ export function runStrata(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : null) : 0;
-        resolvePromise({ code, stdout, stderr });
+        // Every JSON report a test produces must match the published schema.
+        const problem = cliReportProblem(args, { code, stdout }, ROOT);
+        if (problem) rejectPromise(new Error(problem));
+        else resolvePromise({ code, stdout, stderr });
       },
     );
   });

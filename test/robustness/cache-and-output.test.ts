@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BIN, DIVE_FIXTURES, ROOT, prng, randInt, runCli } from './fuzz-harness.js';
+import { assertReport } from '../helpers/report-schema.js';
 import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../fixtures/hostile/build.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-'));
@@ -25,7 +26,9 @@ after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const MAGIC = 'STRATA-LAYER-CACHE\n';
 
 /** A cache file is whole when it has the magic line and its sha256 trailer matches (format v1). */
-function wholeCacheFile(buf: Buffer): boolean {
+/** A whole entry: the codec's bytes (ending in their sha256), then the cache's 32-byte HMAC. */
+function wholeCacheFile(file: Buffer): boolean {
+  const buf = file.subarray(0, Math.max(0, file.length - 32));
   if (buf.length < MAGIC.length + 36 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return false;
   const body = buf.subarray(0, buf.length - 32);
   return createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32));
@@ -237,6 +240,7 @@ describe('--json FILE', () => {
       });
       const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
       assert.ok(doc.old === true || doc.schemaVersion === 1, `trial ${i}: FILE is the old or a complete report`);
+      if (doc.old !== true) assertReport(doc, `trial ${i}: FILE`);
       const others = fs.readdirSync(dir).filter((n) => n !== 'report.json');
       assert.deepEqual(others, [], `trial ${i} (kill after ${delay} ms): no partial file beside FILE`);
     }

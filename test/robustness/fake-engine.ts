@@ -22,6 +22,8 @@ export interface FakeEngineOptions {
   image?: FakeImage;
   /** What GET /images/{name}/get does: send it all, 404, half of it and then cut the connection, or half of it and then nothing (the connection stays open). */
   get?: 'ok' | 'removed' | 'cut' | 'stall';
+  /** Rewrite an answer before it is sent (fields of the wrong type ...): inspect (json) and history. */
+  edit?: { json?: (answer: Record<string, unknown>) => unknown; history?: (answer: unknown[]) => unknown };
 }
 
 export interface FakeEngine {
@@ -60,7 +62,7 @@ export async function startFakeEngine(socket: string, opts: FakeEngineOptions): 
       return;
     }
     if (m[2] === 'json') {
-      send(res, 200, {
+      const answer: Record<string, unknown> = {
         Id: img.id,
         RepoTags: [img.name],
         RepoDigests: [],
@@ -69,11 +71,13 @@ export async function startFakeEngine(socket: string, opts: FakeEngineOptions): 
         Created: '2024-01-01T00:00:00Z',
         Config: { Env: ['PATH=/bin'], Cmd: ['/bin/sh'], Labels: null },
         RootFS: { Type: 'layers', Layers: img.diffIds },
-      });
+      };
+      send(res, 200, opts.edit?.json ? opts.edit.json(answer) : answer);
       return;
     }
     if (m[2] === 'history') {
-      send(res, 200, img.diffIds.map((_, i) => ({ Id: '<missing>', Created: 1704067200, CreatedBy: `/bin/sh -c step ${i}`, Size: 1, Comment: '', Tags: null })).reverse());
+      const answer = img.diffIds.map((_, i) => ({ Id: '<missing>', Created: 1704067200, CreatedBy: `/bin/sh -c step ${i}`, Size: 1, Comment: '', Tags: null })).reverse();
+      send(res, 200, opts.edit?.history ? opts.edit.history(answer) : answer);
       return;
     }
     // GET /images/{name}/get

@@ -19,6 +19,7 @@ import { parseSource } from '../../src/sources/source-spec.js';
 import { buildReport, reportText } from '../../src/report/json.js';
 import { textReport } from '../../src/report/text.js';
 import { StrataError } from '../../src/errors.js';
+import { assertReport, cliReportProblem, reportErrors } from '../helpers/report-schema.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'strata.js');
@@ -328,7 +329,7 @@ export async function runInProcess(file: string, timeoutMs: number): Promise<Cas
     const img = await loadImage(parseSource(file), {});
     const report = buildReport(img, { files: true });
     const text = Array.from(reportText(img, report)).join('');
-    JSON.parse(text);
+    assertReport(JSON.parse(text), `${path.basename(file)}: report`);
     const summary = textReport(img);
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(summary)) throw new Error('BUG: raw control character in the text summary');
@@ -415,7 +416,13 @@ export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.
           // killed before time wrote it
         }
       }
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - t0, maxRssKb, timedOut });
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const result = { code, signal, stdout, stderr, ms: performance.now() - t0, maxRssKb, timedOut };
+      // Every JSON report a test produces must match the published schema.
+      const problem = cliReportProblem(args, result, ROOT);
+      if (problem) reject(new Error(problem));
+      else resolve(result);
     });
   });
 }
@@ -436,11 +443,14 @@ export function cliContractViolation(r: CliCaseResult, mode: 'json' | 'text' = '
   if (looksLikeStackTrace(r.stderr)) return `stack trace on stderr: ${r.stderr.slice(0, 400)}`;
   if (r.code === 0) {
     if (mode === 'json') {
+      let doc: unknown;
       try {
-        JSON.parse(r.stdout);
+        doc = JSON.parse(r.stdout);
       } catch {
         return `exit 0 but stdout is not JSON: ${r.stdout.slice(0, 200)}`;
       }
+      const errs = reportErrors(doc);
+      if (errs) return `the report does not match schema/report.schema.json: ${errs}`;
     }
     if (r.stderr.includes('\u001b')) return 'raw ESC on stderr';
     if (mode === 'text' && r.stdout.includes('\u001b')) return 'raw ESC in the text summary';

@@ -244,7 +244,7 @@ describe('errors, streaming, hostile text', () => {
     assert.ok(!f.includes('\x1b'), 'no escape byte reaches the terminal');
     await app.press('4');
     await app.press('end');
-    await app.waitFor((x) => x.includes('x\\e[31m=y\\x9b'));
+    await app.waitFor((x) => x.includes('x\\e[31m=y\\u009b'));
     app.unmount();
   });
 });

@@ -50,7 +50,7 @@ describe('file view state', () => {
   it('text rows: numbered, tabs expanded, CRLF and control characters made safe; wrap; hex', () => {
     // (A BEL in 40 bytes is too many odd bytes for text: shown as text anyway, as after `m`.)
     const v = { ...ready(openView('/etc/x', 1), 'a\tb\r\nevil \x1b]0;pwned\x07 \x9b\nlong-line-0123456789\n'), hex: false };
-    assert.deepEqual(textLines(v.bytes!), ['a       b', 'evil \\e]0;pwned\\x07 \\x9b', 'long-line-0123456789']);
+    assert.deepEqual(textLines(v.bytes!), ['a       b', 'evil \\e]0;pwned\\x07 \\u009b', 'long-line-0123456789']);
     let rows = viewRows(v, 20);
     assert.equal(rows.count, 3);
     assert.deepEqual(rows.row(0), { num: '1', text: 'a       b' });
@@ -59,7 +59,7 @@ describe('file view state', () => {
       { num: '1', text: 'a       b' },
       { num: '2', text: 'evil \\e]0;' },
       { num: '', text: 'pwned\\x07 ' },
-      { num: '', text: '\\x9b' },
+      { num: '', text: '\\u009b' },
       { num: '3', text: 'long-line-' },
       { num: '', text: '0123456789' },
     ]);

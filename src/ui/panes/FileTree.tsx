@@ -8,7 +8,8 @@ import { fileRow } from '../../report/json.js';
 import { formatBytes } from '../../report/format.js';
 import { Line, Pane } from './Pane.js';
 import { changeColour, type Theme } from '../theme.js';
-import { fit, fitStart, permString, safe } from '../text.js';
+import { fit, fitStart, permString } from '../text.js';
+import { displayName } from '../../model/names.js';
 import type { TreeState } from '../state/tree.js';
 import { treeWindow } from '../state/tree.js';
 
@@ -45,8 +46,8 @@ export function treeRowText(rows: TreeRows, state: TreeState, p: number, width: 
   const indent = depth * 2 <= maxIndent ? ' '.repeat(depth * 2) : `${fit(`⋯${depth}`, maxIndent - 1)} `;
   let fold = '  ';
   if (idx.dir[p] && hasVisibleChildren(idx, rows.vis, p)) fold = isExpanded(idx, state, p) ? '▾ ' : '▸ ';
-  let name = safe(idx.table.name(p)) + (idx.dir[p] ? '/' : '');
-  if (info?.linkTarget !== undefined) name += `${info.type === 'hardlink' ? ' ⇒ ' : ' → '}${safe(info.linkTarget)}`;
+  let name = displayName(idx.table.name(p)) + (idx.dir[p] ? '/' : '');
+  if (info?.linkTarget !== undefined) name += `${info.type === 'hardlink' ? ' ⇒ ' : ' → '}${displayName(info.linkTarget)}`;
   return { sym: CHANGE_SYMBOL[change] ?? ' ', meta, indent: indent + fold, name, change };
 }
 

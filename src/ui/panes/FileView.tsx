@@ -3,7 +3,7 @@ import React from 'react';
 import { Text } from 'ink';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { safe } from '../text.js';
+import { displayName } from '../../model/names.js';
 import { viewStatus, viewSummary, type FileViewState, type ViewRows } from '../state/file-view.js';
 
 export interface FileViewProps {
@@ -44,7 +44,7 @@ export function FileView({ view, rows, width, height, theme }: FileViewProps): R
   if (view.status === 'ready' && rows.count === 0) out.push(<Line key="empty" color={theme.dim}>(empty file)</Line>);
   const range = rows.count > 0 ? ` · ${top + 1}-${end}/${rows.count}` : '';
   return (
-    <Pane title={`File ${safe(view.path)}${range}`} focused width={width} height={height} theme={theme}>
+    <Pane title={`File ${displayName(view.path)}${range}`} focused width={width} height={height} theme={theme}>
       {out}
     </Pane>
   );

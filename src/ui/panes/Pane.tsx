@@ -2,6 +2,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { Theme } from '../theme.js';
+import { escapeText } from '../../model/names.js';
 
 export interface PaneProps {
   title: string;
@@ -14,7 +15,8 @@ export interface PaneProps {
 
 export function paneTop(title: string, width: number, focused: boolean): string {
   const [l, h, r] = focused ? ['╔', '═', '╗'] : ['╭', '─', '╮'];
-  const label = ` ${focused ? '▶ ' : ''}${title} `;
+  // Titles carry filters and names, already escaped at their source; escaping again changes nothing.
+  const label = ` ${focused ? '▶ ' : ''}${escapeText(title)} `;
   const room = Math.max(0, width - 3);
   const t = label.length > room ? label.slice(0, Math.max(0, room - 1)) + '…' : label;
   return l + h + t + h.repeat(Math.max(0, width - 3 - t.length)) + r;
@@ -44,11 +46,15 @@ export function Pane({ title, focused, width, height, theme, children }: PanePro
   );
 }
 
-/** One line of a pane: never wraps. */
+/**
+ * One line of a pane: never wraps. Its text is escaped where it is made (names by `displayName`,
+ * other text by `escapeText`); escaping its string children once more here changes nothing for
+ * them and keeps anything raw that a new call site forgets off the terminal.
+ */
 export function Line({ children, ...rest }: React.ComponentProps<typeof Text>): React.ReactElement {
   return (
     <Text wrap="truncate-end" {...rest}>
-      {children}
+      {React.Children.map(children, (c) => (typeof c === 'string' ? escapeText(c) : c))}
     </Text>
   );
 }

@@ -9,7 +9,8 @@ import type { ListState } from '../state/list.js';
 import { clampList } from '../state/list.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fit, fitStart, safe } from '../text.js';
+import { fit, fitStart } from '../text.js';
+import { displayName } from '../../model/names.js';
 
 export interface WasteProps {
   img: LoadedImage;
@@ -54,7 +55,7 @@ export function Waste({ img, list, state, focused, width, height, theme }: Waste
     rows.push(
       <Line key={i} inverse={sel && theme.colour}>
         {sel ? '▶' : ' '}
-        {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2> {safe(w.path)}
+        {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2> {displayName(w.path)}
       </Line>,
     );
   }

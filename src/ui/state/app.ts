@@ -14,13 +14,14 @@ import type { ImageRow } from './images.js';
 import { detailLines } from './details.js';
 import { helpLines } from '../keymap.js';
 import { parseSize } from '../text.js';
-import { K_REMOVED } from '../../model/analysis.js';
 import { displayName } from '../../model/names.js';
+import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
 import { SHARED0, type SharedState } from './shared.js';
 import { DIFF0, type DiffModel, type DiffState } from './diff.js';
 import { diffCommand, listCommand, sharedCommand } from './screens.js';
+import { ADVICE0, adviceBox, reduceAdvice, type AdviceState } from './advice.js';
 import type { SharedReport } from '../../sources/shared.js';
 
 export type PromptKind = 'search' | 'path' | 'size' | 'images' | 'save' | 'diff';
@@ -57,6 +58,8 @@ export interface AppState {
   containers: ListState;
   /** The file view, open over the image screen. */
   view: FileViewState | null;
+  /** The Advice view, open over the image screen's panes. */
+  advice: AdviceState;
   shared: SharedState;
   diff: DiffState;
 }
@@ -95,6 +98,7 @@ export function initialState(screen: Screen, notice: string | null = null): AppS
     listKind: 'images',
     containers: LIST0,
     view: null,
+    advice: ADVICE0,
     shared: SHARED0,
     diff: DIFF0,
   };
@@ -186,6 +190,7 @@ export function activeScopes(s: AppState): Scope[] {
   if (s.screen === 'diff') return ['diff', 'list', 'global'];
   // The file view covers the panes: pane keys (Tab, 1-4, [ ]) would move what cannot be seen.
   if (s.view) return ['view', 'list'];
+  if (s.advice.open) return ['advice', 'list', 'global'];
   return [s.focus, 'list', 'global'];
 }
 
@@ -313,6 +318,16 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
   if (s.view) return viewCommand(s, s.view, cmd, ctx);
 
   // The image screen.
+  if (cmd === 'advice') return [ctx.model ? { ...s, advice: { ...s.advice, open: !s.advice.open } } : s, null];
+  if (s.advice.open) {
+    const advice = ctx.model?.advice();
+    const out = advice ? reduceAdvice(s.advice, cmd, advice, adviceBox(ctx.size).listRows) : null;
+    if (out && 'jump' in out) return [jumpTo({ ...s, advice: out.state }, out.jump.path, out.jump.layer, ctx), null];
+    if (out) return [{ ...s, advice: out.state }, null];
+    // Pane keys leave the view for that pane; anything else stays in it.
+    if (cmd !== 'nextPane' && cmd !== 'prevPane' && !PANE_CMD[cmd]) return [s, null];
+    s = { ...s, advice: { ...s.advice, open: false } };
+  }
   if (cmd === 'nextPane' || cmd === 'prevPane') {
     const i = PANES.indexOf(s.focus);
     const d = cmd === 'nextPane' ? 1 : PANES.length - 1;

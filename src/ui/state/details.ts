@@ -12,8 +12,9 @@ export interface DetailLine {
 export function detailLines(img: LoadedImage, step: Step | undefined, width: number): DetailLine[] {
   const w = Math.max(10, width);
   const out: DetailLine[] = [];
+  // Every value is escaped before it is wrapped: a wrap never splits an escape, widths count it.
   const field = (label: string, value: string) => {
-    const lines = wrap(value, Math.max(4, w - 12));
+    const lines = wrap(safe(value), Math.max(4, w - 12));
     lines.forEach((l, i) => out.push({ text: `${(i === 0 ? label : '').padEnd(12)}${l}` }));
   };
   const list = (label: string, values: string[]) => {
@@ -22,7 +23,7 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
       return;
     }
     out.push({ text: label });
-    for (const v of values) for (const l of wrap(v, w - 2)) out.push({ text: `  ${l}` });
+    for (const v of values) for (const l of wrap(safe(v), w - 2)) out.push({ text: `  ${l}` });
   };
   if (step) {
     const info = step.kind === 'layer' ? img.layers[step.layer] : undefined;
@@ -48,7 +49,7 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
       field('created', formatDate(step.history?.created));
       out.push({ text: 'changes metadata only (0 B)', tone: 'dim' });
     }
-    if (step.history?.comment) field('comment', safe(step.history.comment));
+    if (step.history?.comment) field('comment', step.history.comment);
     out.push({ text: '' });
   }
   const m = img.meta;
@@ -56,23 +57,23 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
   out.push({ text: 'Image', tone: 'heading' });
   if (img.reference) {
     const r = img.reference;
-    field('reference', `${safe(r.name)}${r.official ? ' (official image)' : ''}`);
+    field('reference', `${r.name}${r.official ? ' (official image)' : ''}`);
     if (r.floating) out.push({ text: '⚠ used through "latest", a tag that moves: pin a version tag or a digest', tone: 'warning' });
   }
-  list('tags', m.repoTags.map(safe));
-  list('digests', m.repoDigests.map(safe));
+  list('tags', m.repoTags);
+  list('digests', m.repoDigests);
   field('id', m.id || '-');
-  field('platform', safe([m.os, m.architecture, m.variant].filter(Boolean).join('/')) || '-');
+  field('platform', [m.os, m.architecture, m.variant].filter(Boolean).join('/') || '-');
   field('created', formatDate(m.created));
   field('base layers', String(img.baseLayers));
-  field('Entrypoint', c.Entrypoint ? safe(JSON.stringify(c.Entrypoint)) : '-');
-  field('Cmd', c.Cmd ? safe(JSON.stringify(c.Cmd)) : '-');
-  field('WorkingDir', safe(c.WorkingDir) || '-');
-  field('User', safe(c.User) || '-');
-  field('ExposedPorts', safe(Object.keys(c.ExposedPorts).join(' ')) || '-');
-  field('Volumes', safe(Object.keys(c.Volumes).join(' ')) || '-');
-  list('Env', c.Env.map(safe));
-  list('Labels', Object.entries(c.Labels).map(([k, v]) => `${safe(k)}=${safe(String(v))}`));
+  field('Entrypoint', c.Entrypoint ? JSON.stringify(c.Entrypoint) : '-');
+  field('Cmd', c.Cmd ? JSON.stringify(c.Cmd) : '-');
+  field('WorkingDir', c.WorkingDir || '-');
+  field('User', c.User || '-');
+  field('ExposedPorts', Object.keys(c.ExposedPorts).join(' ') || '-');
+  field('Volumes', Object.keys(c.Volumes).join(' ') || '-');
+  list('Env', c.Env);
+  list('Labels', Object.entries(c.Labels).map(([k, v]) => `${k}=${String(v)}`));
   const warnings = [...img.warnings, ...img.analysis.warnings];
   if (warnings.length > 0) {
     out.push({ text: '' });

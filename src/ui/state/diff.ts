@@ -3,6 +3,7 @@ import type { ImageDiff, FileDiff } from '../../model/diff.js';
 import type { LoadedImage } from '../../sources/image.js';
 import { formatBytes, shortDigest } from '../../report/format.js';
 import { fit, fitStart, safe } from '../text.js';
+import { displayName } from '../../model/names.js';
 import { LIST0, type ListState } from './list.js';
 
 export interface DiffState {
@@ -42,13 +43,13 @@ export function diffLayerRows(d: ImageDiff): DiffLayerRow[] {
 
 const filterMemo = new WeakMap<FileDiff[], { q: string; out: FileDiff[] }>();
 
-/** The file differences whose path contains the filter (case-insensitive); memoised per filter. */
+/** The file differences whose path, as displayed, contains the filter (case-insensitive); memoised per filter. */
 export function diffFiles(d: ImageDiff, filter: string): FileDiff[] {
   const q = filter.trim().toLowerCase();
   if (!q) return d.files;
   const m = filterMemo.get(d.files);
   if (m && m.q === q) return m.out;
-  const out = d.files.filter((f) => f.path.toLowerCase().includes(q));
+  const out = d.files.filter((f) => displayName(f.path).toLowerCase().includes(q));
   filterMemo.set(d.files, { q, out });
   return out;
 }
@@ -61,7 +62,7 @@ export function diffFileLine(f: FileDiff, width: number): string {
   const sizes = f.change === 'modified' ? `${formatBytes(f.sizeA)} → ${formatBytes(f.sizeB)}` : formatBytes(Math.max(f.sizeA, f.sizeB));
   const head = `${CHANGE_SYM[f.change]} ${fitStart(signed(f.bytes), 10)} ${fitStart(sizes, 21)}  `;
   const what = f.what?.length ? `  (${f.what.join(', ')})` : '';
-  return head + safe(f.path) + (f.type === 'dir' ? '/' : '') + what;
+  return head + displayName(f.path) + (f.type === 'dir' ? '/' : '') + what;
 }
 
 export function diffSummary(m: DiffModel): string[] {

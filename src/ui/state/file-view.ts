@@ -2,12 +2,14 @@
  * The file view: one version of one file, as text (a pager with line numbers) or as a hex dump.
  * State and reducer are pure; the bytes arrive through `viewLoaded` (App reads them with
  * readVersionHead) and a save's outcome through `viewSaved`. Rows are computed lazily and only for
- * the window: a 1 MiB file is split into lines once (memoised per buffer), and hex rows are made
- * on demand, so rendering costs the screen height, not the file size.
+ * the window: a 1 MiB file is split into lines once (memoised per buffer), hex rows are made on
+ * demand, and every row is cut (or wrapped) to the pane's width before it reaches the renderer, so
+ * rendering costs the screen's size, not the file's or a line's.
  */
 import type { FileVersion } from '../../sources/file-content.js';
 import { formatBytes } from '../../report/format.js';
 import { safe } from '../text.js';
+import { displayName } from '../../model/names.js';
 
 /** Bytes read at most for the view (1 MiB). */
 export const VIEW_MAX_BYTES = 1 << 20;
@@ -132,6 +134,19 @@ function wrappedRows(lines: string[], width: number): { line: number; start: num
   return rows;
 }
 
+/**
+ * A line cut to `w` characters (the last one an ellipsis when cut), so that a row handed to the
+ * terminal renderer is never longer than the pane is wide: a file that is one 1 MiB line costs one
+ * screen of characters per frame, not a megabyte of layout. A surrogate pair is never split.
+ */
+export function cutLine(line: string, w: number): string {
+  if (line.length <= w) return line;
+  let end = Math.max(0, w - 1);
+  const c = line.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return line.slice(0, end) + '…';
+}
+
 /** Bytes per hex row that fit `width` columns: 16 (78 columns), else 8. */
 export function hexWidth(width: number): number {
   return width >= 78 ? 16 : 8;
@@ -165,7 +180,7 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
   const gutter = String(Math.max(1, lines.length)).length;
   const textW = Math.max(1, width - gutter - 3);
   const kind = `text, ${lines.length} line${lines.length === 1 ? '' : 's'}`;
-  if (!v.wrap) return { count: lines.length, gutter, row: (i) => ({ num: String(i + 1), text: lines[i] }), kind };
+  if (!v.wrap) return { count: lines.length, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lines[i], textW) }), kind };
   const rows = wrappedRows(lines, textW);
   return {
     count: rows.length,
@@ -197,7 +212,7 @@ export function viewSummary(v: FileViewState, rows: ViewRows): string {
   const ver = v.version;
   if (!ver) return `as of layer ${v.layer}`;
   const parts = [`${ver.change} in L${ver.layer}`, `${formatBytes(ver.size)} (${ver.size} B)`];
-  if (ver.path !== v.path) parts.push(`hard link to ${safe(ver.path)}`);
+  if (ver.path !== v.path) parts.push(`hard link to ${displayName(ver.path)}`);
   if (v.status === 'ready') parts.push(rows.kind);
   return parts.join(' · ');
 }

@@ -10,6 +10,7 @@ import type { LoadedImage, HistoryItem } from '../../sources/image.js';
 import { snapshot, type ViewMode } from '../../model/tree.js';
 import { TreeIndex, flatten, fullOrder, searchMatches, type Expansion, type SortKey, type TreeFilters, type TreeRows } from '../../model/tree-rows.js';
 import { wastedPaths, type WastedPath } from '../../model/waste.js';
+import { adviceFor, type Advice } from '../../model/advice.js';
 
 export interface Step {
   kind: 'layer' | 'meta';
@@ -123,6 +124,11 @@ export class ImageModel {
     if (!order || !idx || query === '') return [];
     if (this.matchMemo?.order !== order || this.matchMemo.q !== query) this.matchMemo = { order, q: query, m: searchMatches(idx, order, query) };
     return this.matchMemo.m;
+  }
+
+  /** The advice for the layers read so far (memoised per layer count). */
+  advice(): Advice {
+    return adviceFor(this.img.analysis);
   }
 
   wasted(): WastedPath[] {

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Writes dist/strata.1 from the option table (run by `npm run build`, after tsc).
+import { writeFileSync } from 'node:fs';
+import { manPage } from '../dist/man.js';
+import { VERSION } from '../dist/cli.js';
+
+writeFileSync(new URL('../dist/strata.1', import.meta.url), manPage(VERSION, ''));

@@ -1,0 +1,122 @@
+/**
+ * End to end: the file view of the BUILT binary in a real terminal (tmux) on hostile files an archive
+ * made here holds: a text file that is one 1 MiB line, and a 300 kB binary. The view opens at once,
+ * wraps and pages without a freeze, switches hex <-> text, and the process answers SIGHUP and SIGTERM
+ * at any moment (it is never stuck in a long synchronous loop).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { engineGate, ROOT } from '../helpers/engine.js';
+import { imageArchive, layerTar } from '../fixtures/hostile/build.js';
+import { screenLines, shellQuote, startTmux, type Tmux } from './tmux.js';
+
+const BIN = join(ROOT, 'bin', 'strata.js');
+const gate = engineGate({ needEngine: false, commands: ['tmux'] });
+
+interface Run {
+  t: Tmux;
+  pidFile: string;
+  statusFile: string;
+}
+
+/** strata in tmux; the shell writes strata's pid first (exec keeps it) and the exit status after. */
+function launch(archive: string, dir: string): Run {
+  const pidFile = join(dir, `pid-${Date.now()}`);
+  const statusFile = join(dir, `status-${Date.now()}`);
+  const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${shellQuote(archive)} --no-cache`;
+  const cmd = `sh -c 'echo $$ > ${pidFile}; exec ${strata.replace(/'/g, `'\\''`)}'; echo $? > ${shellQuote(statusFile)}`;
+  return { t: startTmux(cmd, { columns: 120, rows: 40, env: { NO_COLOR: '1', TERM: 'tmux-256color' }, cwd: ROOT }), pidFile, statusFile };
+}
+
+async function exitStatus(run: Run, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (existsSync(run.statusFile) && readFileSync(run.statusFile, 'utf8').trim() !== '') return Number(readFileSync(run.statusFile, 'utf8').trim());
+    if (Date.now() > deadline) assert.fail(`strata did not exit within ${timeoutMs} ms; screen:\n${run.t.screen()}`);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+}
+
+/** Opens the view of `name` from the tree: Tab to the tree, search, `v`. */
+async function openFile(t: Tmux, name: string): Promise<string> {
+  t.keys('Tab');
+  t.type(`/${name}`);
+  t.keys('Enter');
+  await t.waitFor((x) => new RegExp(`search "${name}" 1/1`).test(x), `the search for ${name}`);
+  const t0 = Date.now();
+  t.type('v');
+  const s = await t.waitFor((x) => x.includes(`File /${name}`) && /added in L0/.test(x) && !x.includes('reading…'), `the view of ${name}`, 10_000);
+  return `${Date.now() - t0}|${s}`;
+}
+
+describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: gate.skip, timeout: 120_000 }, () => {
+  let dir: string;
+  let archive: string;
+  let run: Run | undefined;
+  before(async () => {
+    gate.before();
+    dir = mkdtempSync(join(tmpdir(), 'strata-e2e-view-'));
+    const line = Buffer.alloc(1 << 20, 'abcdefghij');
+    const bin = Buffer.alloc(300_000);
+    for (let i = 0; i < bin.length; i++) bin[i] = (Math.imul(i, 2654435761) >>> 24) & 0xff;
+    archive = join(dir, 'view.tar');
+    writeFileSync(archive, await imageArchive({ layers: [await layerTar([{ name: 'oneline.txt', data: line }, { name: 'blob.bin', data: bin }])] }));
+  });
+  after(() => {
+    run?.t.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a 1 MiB line opens at once, cut to the pane; wrap and End page through it; SIGHUP ends strata', async (t) => {
+    run = launch(archive, dir);
+    const tm = run.t;
+    await tm.waitFor((x) => x.includes('hostile:1') && x.includes('File tree'), 'the image');
+    const [ms, s] = (await openFile(tm, 'oneline.txt')).split(/\|(.*)/s);
+    t.diagnostic(`1 MiB line: view shown ${ms} ms after v`);
+    assert.ok(Number(ms) < 10_000, `the view took ${ms} ms`);
+    assert.match(s, /text, 1 line/);
+    const row = screenLines(s).find((l) => /║1 │ abcdefghij/.test(l));
+    assert.ok(row && row.length <= 120 && row.includes('…'), `the line is cut to the pane with an ellipsis:\n${s}`);
+
+    tm.type('w');
+    let w = await tm.waitFor((x) => x.includes('wrapped'), 'wrapped');
+    const total = Number(/1-\d+\/(\d+)/.exec(w)![1]);
+    assert.ok(total > 9000, `about 1 MiB / 113 columns rows: ${total}`);
+    tm.keys('End');
+    w = await tm.waitFor((x) => new RegExp(`\\d+-${total}/${total}`).test(x), 'the last page');
+    assert.ok(screenLines(w).every((l) => l.length <= 120));
+
+    process.kill(Number(readFileSync(run.pidFile, 'utf8')), 'SIGHUP');
+    assert.equal(await exitStatus(run, 10_000), 129, 'SIGHUP: exit 129');
+    run.t.kill();
+    run = undefined;
+  });
+
+  it('a 300 kB binary: hex is paged, hex <-> text switches without a freeze; SIGTERM ends strata at once', async (t) => {
+    run = launch(archive, dir);
+    const tm = run.t;
+    await tm.waitFor((x) => x.includes('hostile:1') && x.includes('File tree'), 'the image');
+    const [, s] = (await openFile(tm, 'blob.bin')).split(/\|(.*)/s);
+    assert.match(s, /hex dump, 16 bytes a row/);
+    assert.match(s, /1-\d+\/18750/, '300 000 / 16 rows, paged');
+    for (const [key, want] of [
+      ['m', /text, \d+ lines?/],
+      ['m', /hex dump/],
+      ['m', /text, \d+ lines?/],
+    ] as const) {
+      const t0 = Date.now();
+      tm.type(key);
+      const x = await tm.waitFor((y) => want.test(y), `switch to ${want}`, 10_000);
+      t.diagnostic(`switch to ${want}: ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 10_000);
+      assert.ok(screenLines(x).every((l) => l.length <= 120));
+    }
+    tm.keys('PageDown');
+    tm.keys('PageDown');
+    process.kill(Number(readFileSync(run.pidFile, 'utf8')), 'SIGTERM');
+    assert.equal(await exitStatus(run, 10_000), 143, 'SIGTERM: exit 143');
+  });
+});
