@@ -10,7 +10,7 @@
  * - recoverableBytes: wasted bytes, plus the final filesystem's bytes once every leftover is gone
  *   and one copy of each remaining content is kept (each byte counted once).
  */
-import { K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
+import { K_REMOVED, K_UNCHANGED, inodeParts, type Analysis } from './analysis.js';
 import { HASH_LEN, T_DIR, T_FILE, T_HARDLINK, T_SYMLINK } from './layer-data.js';
 import { createHash } from 'node:crypto';
 import { displayName } from './names.js';
@@ -346,27 +346,15 @@ function matchRule(a: Analysis, p: number): number {
   return -1;
 }
 
-/** The entry that carries a hard link's data, following the link from layer `layer` (null when none). */
+/**
+ * The entry that carries a hard link's data (null when none): the file the link joined when it was
+ * extracted, as the analysis resolves it (docs/semantics.md, "Hard links").
+ */
 function resolveLink(a: Analysis, layer: number, entry: number): { layer: number; entry: number } | null {
-  let l = layer;
-  let e = entry;
-  for (let hop = 0; hop < 8; hop++) {
-    const d = a.layers[l];
-    if (d.type[e] === T_FILE) return { layer: l, entry: e };
-    if (d.type[e] !== T_HARDLINK || d.link[e] < 0) return null;
-    const target = a.table.lookup(d.links[d.link[e]]);
-    if (target < 0) return null;
-    // The target's version as of layer l: its last event at or below l.
-    let found = -1;
-    for (let ev = a.firstEvent(target); ev >= 0; ev = a.eventNext(ev)) {
-      if (a.eventLayer(ev) > l) break;
-      found = ev;
-    }
-    if (found < 0 || a.eventKind(found) === K_REMOVED || a.eventEntry(found) < 0) return null;
-    l = a.eventLayer(found);
-    e = a.eventEntry(found);
-  }
-  return null;
+  const ino = a.inodeOf(layer, entry);
+  if (ino === null) return null;
+  const [l, e] = inodeParts(ino);
+  return a.layers[l].type[e] === T_FILE ? { layer: l, entry: e } : null;
 }
 
 interface FinalResult {

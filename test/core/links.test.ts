@@ -208,6 +208,18 @@ test('links to nothing, to themselves, to directories and in circles: kept as em
   consistent(a);
 });
 
+test('a link under a directory that its own layer replaced with a file has no target', () => {
+  const deep = Array.from({ length: 50 }, (_, i) => `s${i}`).join('/');
+  const a = analyse([
+    [file(`d/${deep}/f`, BLOB), file('e/f', 'kept')],
+    [file('d', 'now a file'), ...Array.from({ length: 20 }, (_, i) => link(`l${i}`, `d/${deep}/f`)), link('m', 'e/f')],
+  ]);
+  assert.ok(a.warnings.some((w) => /layer 1: 20 hard link\(s\) name a target that does not exist/.test(w)), a.warnings.join('\n'));
+  assert.equal(versionAt(img(a), '/m').size, 4);
+  assert.equal(a.unionBytes, 10 + 4);
+  consistent(a);
+});
+
 test('a link whose target a whiteout of the same layer removed does not resurrect it', () => {
   const a = analyse([[file('f', BLOB)], [gone('f'), link('l', 'f')]]);
   assert.equal(a.unionBytes, 0);
