@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createXXHash128 } from 'hash-wasm';
-import { decodeTarName, decoderFor, peek, sniffCompression, type Compression } from './decode.js';
+import {
+  decodeTarName,
+  decoderFor,
+  peek,
+  sniffCompression,
+  ZstdUnavailableError,
+  type Compression,
+} from './decode.js';
 import { TarScanner } from './tar-scan.js';
 import { LayerBuilder, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
@@ -159,7 +166,12 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
     },
   });
 
-  const decoder = decoderFor(compression);
+  let decoder: Transform | null;
+  try {
+    decoder = decoderFor(compression);
+  } catch (err) {
+    throw describe(err, opts.label, compression);
+  }
   const stages: (NodeJS.ReadableStream | NodeJS.WritableStream)[] = [input, countBlob];
   if (decoder) stages.push(decoder);
   stages.push(countTar, extract);
@@ -182,6 +194,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
 
 function describe(err: unknown, label: string, compression: Compression): Error {
   if (err instanceof LayerReadError) return err;
+  if (err instanceof ZstdUnavailableError) return new LayerReadError(`${label}: ${err.message}`);
   const e = err as NodeJS.ErrnoException;
   const msg = e?.message ?? String(err);
   if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(msg)) {
