@@ -140,6 +140,37 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
     assert.match(text.stdout, /wasted/i);
   });
 
+  it('opens the TUI on the bundled sample when no Engine answers', async () => {
+    const t = startTmux(`${strata}`, {
+      columns: 120,
+      rows: 30,
+      cwd: elsewhere,
+      env: { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
+    try {
+      const s = await t.waitFor((x) => /Layers 1\/\d+/.test(x), 'the sample image', 30_000);
+      assert.match(s, /showing the bundled sample image/);
+      t.type('q');
+      await t.waitFor(() => t.paneStatus().dead, 'exit', 10_000);
+      assert.equal(t.paneStatus().status, 0);
+    } finally {
+      t.kill();
+    }
+  });
+
+  it('ships the man page (linked into the prefix) and the completions', () => {
+    const man = path.join(prefix, 'share', 'man', 'man1', 'strata.1');
+    assert.ok(fs.existsSync(man), 'npm links the man page into share/man/man1');
+    const page = fs.readFileSync(man, 'utf8');
+    for (const o of OPTION_SPECS)
+      for (const f of o.flags) assert.ok(page.includes(`\\fB${f.replace(/-/g, '\\-')}\\fR`), `${f} in the man page`);
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const c = run(strata, ['completion', shell], { cwd: elsewhere, env });
+      assert.equal(c.status, 0, c.stderr);
+      assert.match(c.stdout, /strata/);
+    }
+  });
+
   it('reads zstd layers: the same report as the clone on the zstd fixture', () => {
     const zstd = `docker-archive:${fixture('test-oci-zstd-image.tar')}`;
     const r = run(strata, [zstd, '--json', '--files'], { cwd: elsewhere, env });
@@ -179,36 +210,5 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
     const fixed = run(bareStrata, zstd, { cwd: elsewhere, env });
     assert.equal(fixed.status, 0, fixed.stderr);
     assertReport(JSON.parse(fixed.stdout), 'a zstd image after npm rebuild');
-  });
-
-  it('opens the TUI on the bundled sample when no Engine answers', async () => {
-    const t = startTmux(`${strata}`, {
-      columns: 120,
-      rows: 30,
-      cwd: elsewhere,
-      env: { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' },
-    });
-    try {
-      const s = await t.waitFor((x) => /Layers 1\/\d+/.test(x), 'the sample image', 30_000);
-      assert.match(s, /showing the bundled sample image/);
-      t.type('q');
-      await t.waitFor(() => t.paneStatus().dead, 'exit', 10_000);
-      assert.equal(t.paneStatus().status, 0);
-    } finally {
-      t.kill();
-    }
-  });
-
-  it('ships the man page (linked into the prefix) and the completions', () => {
-    const man = path.join(prefix, 'share', 'man', 'man1', 'strata.1');
-    assert.ok(fs.existsSync(man), 'npm links the man page into share/man/man1');
-    const page = fs.readFileSync(man, 'utf8');
-    for (const o of OPTION_SPECS)
-      for (const f of o.flags) assert.ok(page.includes(`\\fB${f.replace(/-/g, '\\-')}\\fR`), `${f} in the man page`);
-    for (const shell of ['bash', 'zsh', 'fish']) {
-      const c = run(strata, ['completion', shell], { cwd: elsewhere, env });
-      assert.equal(c.status, 0, c.stderr);
-      assert.match(c.stdout, /strata/);
-    }
   });
 });
