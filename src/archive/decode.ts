@@ -50,18 +50,53 @@ export function looksLikeJson(head: Uint8Array): boolean {
  */
 export const ZSTD_WINDOW_LOG_MAX = 27;
 
-// The binding is a CommonJS module whose exports come from a native addon: loaded by require.
-const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof ZstdBinding;
+/** Thrown, on the first zstd layer, when zstd-napi's native module cannot be loaded. */
+export class ZstdUnavailableError extends Error {}
+
+const ZSTD_BINDING = 'zstd-napi/binding.js';
+let binding: typeof ZstdBinding | ZstdUnavailableError | null = null;
+
+/**
+ * Load a zstd binding module by its specifier. The binding is a CommonJS module whose exports come
+ * from a native addon that zstd-napi's install script fetches or builds; an install that skipped
+ * the script (--ignore-scripts) has no addon, and only zstd layers may suffer from that.
+ */
+export function loadZstdBinding(id: string): typeof ZstdBinding {
+  try {
+    return createRequire(import.meta.url)(id) as typeof ZstdBinding;
+  } catch (err) {
+    const e = new ZstdUnavailableError(
+      "zstd layers need zstd-napi's native module, which is not built here: run `npm rebuild -g zstd-napi` " +
+        '(no -g in a local install), or install with `npm i -g --allow-scripts=zstd-napi strata-layers`',
+    );
+    e.cause = err;
+    throw e;
+  }
+}
+
+/** The binding, loaded on first use (and the failure, if it failed, remembered). */
+function zstdBinding(): typeof ZstdBinding {
+  if (binding === null) {
+    try {
+      binding = loadZstdBinding(ZSTD_BINDING);
+    } catch (err) {
+      binding = err as ZstdUnavailableError;
+    }
+  }
+  if (binding instanceof ZstdUnavailableError) throw binding;
+  return binding;
+}
 
 export class ZstdDecode extends Transform {
-  private readonly dctx = new zstd.DCtx();
+  private readonly zstd = zstdBinding();
+  private readonly dctx = new this.zstd.DCtx();
+  private readonly outSize = this.zstd.dStreamOutSize();
   private inFrame = false;
   private pending: { src: Buffer; cb: (err?: Error | null) => void } | null = null;
-  private static readonly OUT = zstd.dStreamOutSize();
 
   constructor() {
     super();
-    this.dctx.setParameter(zstd.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
+    this.dctx.setParameter(this.zstd.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -72,7 +107,7 @@ export class ZstdDecode extends Transform {
   private run(src: Buffer, cb: (err?: Error | null) => void): void {
     try {
       for (;;) {
-        const out = Buffer.allocUnsafe(ZstdDecode.OUT);
+        const out = Buffer.allocUnsafe(this.outSize);
         const [ret, produced, consumed] = this.dctx.decompressStream(out, src);
         if (consumed === 0 && produced === 0 && src.length > 0) throw new Error('the decoder made no progress');
         src = src.subarray(consumed);

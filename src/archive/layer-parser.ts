@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createXXHash128 } from 'hash-wasm';
-import { decoderFor, peek, sniffCompression, type Compression } from './decode.js';
+import { decoderFor, peek, sniffCompression, ZstdUnavailableError, type Compression } from './decode.js';
 import { TarError, TarScanner } from './tar-scan.js';
 import { LayerBuilder, LayerFormatError, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
@@ -193,7 +193,12 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
     },
   });
 
-  const decoder = decoderFor(compression);
+  let decoder: Transform | null;
+  try {
+    decoder = decoderFor(compression);
+  } catch (err) {
+    throw describe(err, opts.label, compression, false);
+  }
   // Errors are told apart by their class or by the stage that raised them, never by their text
   // (a failing stage's error reaches every other stage too, so the source is asked first).
   let sourceError: unknown = null;
@@ -231,6 +236,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
 
 function describe(err: unknown, label: string, compression: Compression, decoderFailed: boolean): Error {
   if (err instanceof LayerReadError || err instanceof LayerFormatError) return err;
+  if (err instanceof ZstdUnavailableError) return new LayerReadError(`${label}: ${err.message}`, 'compression');
   const msg = (err as Error)?.message ?? String(err);
   if (err instanceof TarError) return new LayerReadError(`${label}: not a valid tar layer (${msg})`, 'tar', err.code);
   if (decoderFailed) {
