@@ -16,12 +16,13 @@ import { extractTo } from '../commands/extract.js';
 import { diffAnalyses } from '../model/diff.js';
 import { EXIT_OK } from '../errors.js';
 import { shortDigest } from '../report/format.js';
-import { hints, keyName } from './keymap.js';
+import { keyName } from './keymap.js';
+import { screenHints } from './hints.js';
 import { COLOUR_THEME, type Theme } from './theme.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useImageLoader, describeError, type Loader } from './hooks/use-image-loader.js';
 import { ImageModel } from './state/image-model.js';
-import { activeScopes, backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
+import { backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
 import { viewLoaded, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
@@ -318,7 +319,7 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
       ctx={ctx}
       theme={theme}
       header={header}
-      hints={hints(activeScopes(state))}
+      hints={screenHints(state, ctx, load, Boolean(loadA.error || loadB.error))}
       load={load}
       loaderLabel={loader?.label ?? ''}
       images={images}

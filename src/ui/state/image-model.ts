@@ -50,7 +50,7 @@ export interface TreeQuery {
 }
 
 function filtersKey(f: TreeFilters): string {
-  return `${[...f.hidden].sort().join(',')}|${f.minSize}|${f.path}`;
+  return `${[...f.hidden].sort().join(',')}|${f.minSize}|${f.path}|${f.regex ?? ''}`;
 }
 
 export class ImageModel {
