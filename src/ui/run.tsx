@@ -21,13 +21,18 @@ import { sharedLayers } from '../sources/shared.js';
 import { parseSource } from '../sources/source-spec.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';
 import { escapeText } from '../model/names.js';
-import { App, type Services, type Start } from './App.js';
+import { App, type Services, type Start, type TerminalControl } from './App.js';
 import { themeFromEnv } from './theme.js';
+import { loadConfig, withColours, type TuiConfig } from './config.js';
+import { setKeymap } from './keymap.js';
+import { MOUSE_OFF, MOUSE_ON } from './mouse.js';
 import { describeError } from './hooks/use-image-loader.js';
+import { withUsage } from './state/images.js';
 
 const ENTER_ALT = '\x1b[?1049h';
 const LEAVE_ALT = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
+const HIDE_CURSOR = '\x1b[?25l';
 
 /** The bundled sample image (copied from dive's test image, see assets/ORIGIN.md). */
 export function sampleImagePath(): string {
@@ -40,7 +45,10 @@ export function engineServices(engine: Engine, opts: LoadOptions): Services {
   return {
     // The tag, not the id, so that the image's reference (official, latest) is known.
     openImage: (row, l, signal) => loadImage({ kind: 'engine', engine: 'docker', image: row.repoTag ?? row.id, ref: row.repoTag ?? row.id }, { ...opts, signal }, l),
-    listImages: () => engine.listImages(),
+    listImages: async () => {
+      const [images, containers, usage] = await Promise.all([engine.listImages(), engine.listContainers().catch(() => null), engine.imageUsage().catch(() => null)]);
+      return withUsage(images, containers, usage);
+    },
     listContainers: () => engine.listContainers(),
     openContainer: (row, l, signal) => loadContainer(row.id, { ...opts, signal }, l),
     sharedLayers: () => sharedLayers(engine),
@@ -68,8 +76,10 @@ async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ st
 }
 
 export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<number> {
+  // A bad config file stops here, before the screen changes: one line and exit 2.
+  const config = loadConfig();
   const { start, services, notice } = await decideStart(spec, args);
-  return mount(start, services, notice);
+  return mount(start, services, notice, config);
 }
 
 /**
@@ -78,6 +88,7 @@ export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<nu
  * and no --json is asked for.
  */
 export async function runDiffTui(args: CliArgs): Promise<number> {
+  const config = loadConfig();
   const opts = loadOptions(args);
   const [a, b] = args.positionals.map((p) => parseSource(p));
   const start: Start = {
@@ -85,11 +96,13 @@ export async function runDiffTui(args: CliArgs): Promise<number> {
     labels: [a.ref, b.ref],
     load: [(l, signal) => loadImage(a, { ...opts, signal }, l), (l, signal) => loadImage(b, { ...opts, signal }, l)],
   };
-  return mount(start, undefined, null);
+  return mount(start, undefined, null, config);
 }
 
-async function mount(start: Start, services: Services | undefined, notice: string | null): Promise<number> {
+async function mount(start: Start, services: Services | undefined, notice: string | null, config: TuiConfig): Promise<number> {
   const out = process.stdout;
+  setKeymap(config.keymap);
+  let mouseOn = config.prefs.mouse ?? true;
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -99,12 +112,43 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     } catch {
       // stdin already closed
     }
-    out.write(LEAVE_ALT + SHOW_CURSOR);
+    out.write(MOUSE_OFF + LEAVE_ALT + SHOW_CURSOR);
+  };
+
+  // Ctrl+Z: the terminal as the shell expects it, then stop; on SIGCONT back to the TUI, redrawn.
+  let resumed: () => void = () => {};
+  const onCont = () => {
+    try {
+      if (process.stdin.isTTY) process.stdin.setRawMode?.(true);
+    } catch {
+      // stdin closed meanwhile
+    }
+    out.write(ENTER_ALT + HIDE_CURSOR + (mouseOn ? MOUSE_ON : ''));
+    resumed();
+  };
+  const terminal: TerminalControl = {
+    suspend(onResume) {
+      resumed = onResume;
+      try {
+        if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
+      } catch {
+        // stdin closed
+      }
+      out.write(MOUSE_OFF + LEAVE_ALT + SHOW_CURSOR);
+      process.once('SIGCONT', onCont);
+      process.kill(process.pid, 'SIGTSTP');
+    },
+    mouse(on) {
+      mouseOn = on;
+      out.write(on ? MOUSE_ON : MOUSE_OFF);
+    },
+    write: (data) => void out.write(data),
   };
 
   let code = 0;
-  out.write(ENTER_ALT);
-  const instance = render(<App start={start} services={services} notice={notice} theme={themeFromEnv()} onExit={(c) => (code = c)} />, {
+  out.write(ENTER_ALT + (mouseOn ? MOUSE_ON : ''));
+  const theme = withColours(themeFromEnv(), config.colours);
+  const instance = render(<App start={start} services={services} notice={notice} theme={theme} prefs={config.prefs} terminal={terminal} onExit={(c) => (code = c)} />, {
     exitOnCtrlC: false,
     patchConsole: false,
   });
@@ -143,6 +187,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     process.off('SIGHUP', onSignal);
     process.off('uncaughtException', onFatal);
     process.off('unhandledRejection', onFatal);
+    process.off('SIGCONT', onCont);
   }
   // A load still running (an Engine export) must not keep the process alive after quitting.
   setImmediate(() => process.exit(code)).unref();

@@ -535,6 +535,29 @@ function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
   }
 }
 
+/** Click on a pane's row (0-based, within its content): focus the pane and select the row. */
+export function selectRow(s0: AppState, pane: PaneId, line: number, ctx: AppCtx): AppState {
+  const s = focus(s0, pane);
+  const h = paneHeight(s, ctx, pane);
+  switch (pane) {
+    case 'layers':
+      return moveLayers(s, { type: 'set', index: clampList(s.layers, stepsOf(ctx).length, h).offset + line }, ctx);
+    case 'tree': {
+      const rows = treeRows(s, ctx);
+      if (!rows || rows.ids.length === 0) return s;
+      return tree(s, { type: 'list', action: { type: 'set', index: treeWindow(s.tree, rows, h).offset + line } }, ctx);
+    }
+    case 'waste': {
+      // Two summary lines sit above the rows.
+      if (line < 2) return s;
+      const n = ctx.model?.wasted().length ?? 0;
+      return { ...s, waste: reduceList(s.waste, { type: 'set', index: clampList(s.waste, n, h).offset + line - 2 }, n, h) };
+    }
+    default:
+      return s;
+  }
+}
+
 /** The path under the tree cursor to the clipboard (its display form), with a confirmation. */
 function copySelected(s: AppState, ctx: AppCtx): [AppState, Effect] {
   const rows = treeRows(s, ctx);
