@@ -80,8 +80,11 @@ export interface AppProps {
 }
 
 export interface TerminalControl {
-  /** Stop the process (Ctrl+Z); `onResume` runs when it continues, on a blank screen. */
-  suspend(onResume: () => void): void;
+  /**
+   * Stop the process (Ctrl+Z); `onResume` runs when it continues, on a blank screen. False when
+   * no shell could resume it (no job control): nothing happens.
+   */
+  suspend(onResume: () => void): boolean;
   mouse(on: boolean): void;
   write(data: string): void;
 }
@@ -230,11 +233,14 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
           return;
         }
         case 'suspend':
-          terminal?.suspend(() => {
-            // The screen is blank again: one empty frame, then the real one, so every line is drawn.
-            setBlank(true);
-            setTimeout(() => setBlank(false), 0);
-          });
+          {
+            const ok = terminal?.suspend(() => {
+              // The screen is blank again: one empty frame, then the real one, so every line is drawn.
+              setBlank(true);
+              setTimeout(() => setBlank(false), 0);
+            });
+            if (ok === false) apply({ ...stateRef.current, flash: 'cannot suspend: no shell with job control started strata' });
+          }
           return;
         case 'mouse':
           terminal?.mouse(eff.on);

@@ -99,6 +99,35 @@ export async function runDiffTui(args: CliArgs): Promise<number> {
   return mount(start, undefined, null, config);
 }
 
+/** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session]. */
+function procStat(pid: number | 'self'): [string, number, number, number] | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return [f[0], Number(f[1]), Number(f[2]), Number(f[3])];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a shell with job control can resume us: the nearest ancestor outside our process group
+ * is in our session (a shell that gave the job its own group). Without /proc, assume so.
+ */
+export function jobControl(): boolean {
+  const self = procStat('self');
+  if (!self) return true;
+  const [, , pgrp, session] = self;
+  let pid = self[1];
+  for (let i = 0; i < 64 && pid > 1; i++) {
+    const st = procStat(pid);
+    if (!st) return true;
+    if (st[2] !== pgrp) return st[3] === session;
+    pid = st[1];
+  }
+  return false;
+}
+
 async function mount(start: Start, services: Services | undefined, notice: string | null, config: TuiConfig): Promise<number> {
   const out = process.stdout;
   setKeymap(config.keymap);
@@ -128,6 +157,9 @@ async function mount(start: Start, services: Services | undefined, notice: strin
   };
   const terminal: TerminalControl = {
     suspend(onResume) {
+      // Without a job-control shell above (an orphaned process group) the kernel discards SIGTSTP:
+      // stopping would leave the screen given back and the program still running.
+      if (!jobControl()) return false;
       resumed = onResume;
       try {
         if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
@@ -136,7 +168,9 @@ async function mount(start: Start, services: Services | undefined, notice: strin
       }
       out.write(MOUSE_OFF + LEAVE_ALT + SHOW_CURSOR);
       process.once('SIGCONT', onCont);
-      process.kill(process.pid, 'SIGTSTP');
+      // The whole process group, as the terminal's Ctrl+Z would: the shell sees the job stopped.
+      process.kill(0, 'SIGTSTP');
+      return true;
     },
     mouse(on) {
       mouseOn = on;

@@ -30,7 +30,10 @@ function fakeTerminal(): TerminalControl & { writes: string[]; mouseCalls: boole
     writes: [] as string[],
     mouseCalls: [] as boolean[],
     suspends: 0,
-    suspend: () => void t.suspends++,
+    suspend: () => {
+      t.suspends++;
+      return true;
+    },
     mouse: (on: boolean) => void t.mouseCalls.push(on),
     write: (d: string) => void t.writes.push(d),
   };
