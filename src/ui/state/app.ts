@@ -347,7 +347,7 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
     case 'suspend':
       return [s, { type: 'suspend' }];
     case 'toggleMouse':
-      return [{ ...s, mouse: !s.mouse, flash: s.mouse ? 'mouse off: the terminal selects text (M turns it on)' : 'mouse on' }, { type: 'mouse', on: !s.mouse }];
+      return [{ ...s, mouse: !s.mouse, flash: s.mouse ? 'mouse off: the terminal selects text' : 'mouse on' }, { type: 'mouse', on: !s.mouse }];
     case 'help':
       return [{ ...s, help: { open: true, offset: 0 } }, null];
     case 'back':

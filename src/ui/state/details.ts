@@ -15,7 +15,7 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
   // Every value is escaped before it is wrapped: a wrap never splits an escape, widths count it.
   const field = (label: string, value: string) => {
     // A label of 12 characters or more (ExposedPorts) still gets a space before its value.
-    const col = Math.max(13, label.length + 1);
+    const col = label.length < 12 ? 12 : label.length + 1;
     const lines = wrap(safe(value), Math.max(4, w - col));
     lines.forEach((l, i) => out.push({ text: `${(i === 0 ? label : '').padEnd(col)}${l}` }));
   };
