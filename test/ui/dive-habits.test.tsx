@@ -251,6 +251,11 @@ describe('hints and lists that match the screen', () => {
     const app = await renderApp({ start: { kind: 'images' }, services });
     let f = await app.waitFor((x) => x.includes('Images 1/2'));
     assert.match(hintLine(f), /c containers/);
+    // A click on the second entry (screen row 5: header, title, column header, first entry) selects it.
+    await app.press('\x1b[<0;10;5M');
+    f = await app.waitFor((x) => x.includes('Images 2/2'), 'the clicked row selected');
+    await app.press('\x1b[<64;10;5M');
+    f = await app.waitFor((x) => x.includes('Images 1/2'), 'the wheel scrolls the list');
     assert.ok(!lines(f).some((l) => l.includes('◆ bbtest:1')), 'a locally built single name is not official');
     await app.press('/');
     await app.type('bb');
