@@ -13,7 +13,13 @@ import type { LoadedImage } from '../src/sources/image.js';
 
 function typing(img: LoadedImage, withHidden: boolean): { median: number; max: number } {
   const filters: TreeFilters = { ...NO_FILTERS, hidden: ['unchanged'], minSize: 10 };
-  const q = { layer: 0, mode: 'layer' as const, sort: 'name' as const, filters, expansion: { expandDepth: Infinity, toggled: new Set<number>() } };
+  const q = {
+    layer: 0,
+    mode: 'layer' as const,
+    sort: 'name' as const,
+    filters,
+    expansion: { expandDepth: Infinity, toggled: new Set<number>() },
+  };
   const m = new ImageModel(img);
   m.rows(q);
   m.order(q);
@@ -38,4 +44,6 @@ const count = typing(img, true);
 const f = (x: number) => x.toFixed(1);
 console.log(`entries ${img.analysis.table.size}`);
 console.log(`per key, no hidden count:   median ${f(base.median)} ms, max ${f(base.max)} ms`);
-console.log(`per key, with hidden count: median ${f(count.median)} ms, max ${f(count.max)} ms (x${(count.median / base.median).toFixed(2)})`);
+console.log(
+  `per key, with hidden count: median ${f(count.median)} ms, max ${f(count.max)} ms (x${(count.median / base.median).toFixed(2)})`,
+);

@@ -61,6 +61,7 @@ export async function sharedLayers(engine: Engine): Promise<SharedReport> {
   const ctrs = new Map<string, number>();
   const containerList = await engine.listContainers().catch(() => null);
   if (containerList) for (const c of containerList) if (c.ImageID) ctrs.set(c.ImageID, (ctrs.get(c.ImageID) ?? 0) + 1);
+  const containersOf = (id: string) => (containerList ? (ctrs.get(id) ?? 0) : -1);
   const refs = new Map<string, number>();
   const perImage = new Map<string, { diffIds: string[]; chains: string[] }>();
   // `docker system df` counts references from the listed (top-level) images only.
@@ -102,7 +103,7 @@ export async function sharedLayers(engine: Engine): Promise<SharedReport> {
       sizeBytes: img.Size,
       sharedBytes: 0,
       uniqueBytes: 0,
-      containers: img.Containers !== undefined && img.Containers >= 0 ? img.Containers : containerList ? (ctrs.get(img.Id) ?? 0) : -1,
+      containers: img.Containers !== undefined && img.Containers >= 0 ? img.Containers : containersOf(img.Id),
       official: tags.length > 0 && tags.every((t) => safeOfficial(t, img.RepoDigests ?? [])),
       floating: tags.some((t) => safeFloating(t)),
       dangling: tags.length === 0,

@@ -24,7 +24,8 @@ import { COLOUR_THEME, type Theme } from './theme.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useImageLoader, describeError, type Loader } from './hooks/use-image-loader.js';
 import { ImageModel } from './state/image-model.js';
-import { backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
+import { backToList, handleKey, initialState, openedState } from './state/app.js';
+import type { AppCtx, AppState, Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
 import { viewLoaded, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
@@ -115,12 +116,14 @@ function useFetch<T>(): [Fetched<T>, (p: Promise<T>) => void] {
   return [state, run];
 }
 
-export function App({ start, services, notice = null, theme = COLOUR_THEME, throttleMs = 80, onExit, terminal, prefs }: AppProps): React.ReactElement {
+export function App(props: AppProps): React.ReactElement {
+  const { start, services, notice = null, theme = COLOUR_THEME, throttleMs = 80, onExit, terminal, prefs } = props;
   const { exit } = useApp();
   const size = useTerminalSize();
   const [state, setState] = useState<AppState>(() => {
     const s0 = initialState(start.kind === 'images' ? 'images' : start.kind, notice);
-    return { ...s0, mouse: prefs?.mouse ?? s0.mouse, attrs: prefs?.attrs ?? s0.attrs, tree: { ...s0.tree, ...prefs?.tree } };
+    const tree = { ...s0.tree, ...prefs?.tree };
+    return { ...s0, mouse: prefs?.mouse ?? s0.mouse, attrs: prefs?.attrs ?? s0.attrs, tree };
   });
   const stateRef = useRef(state);
   const [blank, setBlank] = useState(false);
@@ -239,7 +242,8 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
               setBlank(true);
               setTimeout(() => setBlank(false), 0);
             });
-            if (ok === false) apply({ ...stateRef.current, flash: 'cannot suspend: no shell with job control started strata' });
+            const flash = 'cannot suspend: no shell with job control started strata';
+            if (ok === false) apply({ ...stateRef.current, flash });
           }
           return;
         case 'mouse':

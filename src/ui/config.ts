@@ -28,11 +28,30 @@ export interface TuiConfig {
 export const NO_CONFIG: TuiConfig = { keymap: null, colours: {}, prefs: {} };
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');
+  const base =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : path.join(os.homedir(), '.config');
   return path.join(base, 'strata', 'config.yaml');
 }
 
-const NAMED_KEYS = ['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'enter', 'esc', 'tab', 'shift+tab', 'space', 'backspace', 'delete'];
+const NAMED_KEYS = [
+  'up',
+  'down',
+  'left',
+  'right',
+  'pageup',
+  'pagedown',
+  'home',
+  'end',
+  'enter',
+  'esc',
+  'tab',
+  'shift+tab',
+  'space',
+  'backspace',
+  'delete',
+];
 /** Keys a terminal cannot tell from others, or that desktops and input methods take. */
 const UNUSABLE: Record<string, string> = {
   'ctrl+m': 'is Enter to a terminal',
@@ -46,7 +65,19 @@ const UNUSABLE: Record<string, string> = {
   'ctrl+q': 'is flow control (XON) on many terminals',
 };
 const COLOUR_NAMES = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray', 'grey'];
-const THEME_TOKENS = ['added', 'modified', 'removed', 'unchanged', 'dim', 'accent', 'focus', 'border', 'warning', 'error', 'match'] as const;
+const THEME_TOKENS = [
+  'added',
+  'modified',
+  'removed',
+  'unchanged',
+  'dim',
+  'accent',
+  'focus',
+  'border',
+  'warning',
+  'error',
+  'match',
+] as const;
 
 function fail(file: string, key: string, why: string): never {
   throw new StrataError(`config ${escapeText(file)}: ${escapeText(key)}: ${why}`, EXIT_INPUT);
@@ -73,8 +104,14 @@ export function parseConfig(text: string, file: string): TuiConfig {
   }
   if (doc === null || doc === undefined) return NO_CONFIG;
   if (!isObject(doc)) fail(file, '(top level)', 'expected a mapping with keys:, colours: or defaults:');
-  for (const k of Object.keys(doc)) if (!['keys', 'colours', 'colors', 'defaults'].includes(k)) fail(file, k, 'unknown section (keys, colours, defaults)');
-  return { keymap: doc.keys === undefined ? null : parseKeys(doc.keys, file), colours: parseColours(doc.colours ?? doc.colors, file), prefs: parseDefaults(doc.defaults, file) };
+  for (const k of Object.keys(doc))
+    if (!['keys', 'colours', 'colors', 'defaults'].includes(k))
+      fail(file, k, 'unknown section (keys, colours, defaults)');
+  return {
+    keymap: doc.keys === undefined ? null : parseKeys(doc.keys, file),
+    colours: parseColours(doc.colours ?? doc.colors, file),
+    prefs: parseDefaults(doc.defaults, file),
+  };
 }
 
 function parseKeys(v: unknown, file: string): readonly Binding[] {
@@ -107,7 +144,12 @@ function parseKeys(v: unknown, file: string): readonly Binding[] {
   for (const b of changed) {
     for (const k of b.keys) {
       const other = table.find((o) => o !== b && o.scope === b.scope && o.command !== b.command && o.keys.includes(k));
-      if (other) fail(file, `keys.${b.command}`, `${k} is already ${other.command} in ${SCOPE_TITLE[b.scope as Scope]} (rebind that too)`);
+      if (other)
+        fail(
+          file,
+          `keys.${b.command}`,
+          `${k} is already ${other.command} in ${SCOPE_TITLE[b.scope as Scope]} (rebind that too)`,
+        );
     }
   }
   return table;
@@ -118,9 +160,14 @@ function parseColours(v: unknown, file: string): Partial<Theme> {
   if (!isObject(v)) fail(file, 'colours', 'expected a mapping of token: colour');
   const out: Record<string, string> = {};
   for (const [k, c] of Object.entries(v)) {
-    if (!(THEME_TOKENS as readonly string[]).includes(k)) fail(file, `colours.${k}`, `no such colour token (${THEME_TOKENS.join(' ')})`);
+    if (!(THEME_TOKENS as readonly string[]).includes(k))
+      fail(file, `colours.${k}`, `no such colour token (${THEME_TOKENS.join(' ')})`);
     if (typeof c !== 'string' || !(COLOUR_NAMES.includes(c.replace(/Bright$/, '')) || /^#[0-9a-f]{6}$/i.test(c))) {
-      fail(file, `colours.${k}`, `expected a colour name (${COLOUR_NAMES.join(' ')}, or one with Bright after it) or #rrggbb`);
+      fail(
+        file,
+        `colours.${k}`,
+        `expected a colour name (${COLOUR_NAMES.join(' ')}, or one with Bright after it) or #rrggbb`,
+      );
     }
     out[k] = c;
   }
@@ -144,7 +191,9 @@ function parseDefaults(v: unknown, file: string): Prefs {
         break;
       case 'hidden': {
         const list = Array.isArray(v.hidden) ? v.hidden : [v.hidden];
-        for (const h of list) if (!CHANGE_FILTERS.includes(h as ChangeFilter)) fail(file, 'defaults.hidden', `expected change kinds among ${CHANGE_FILTERS.join(' ')}`);
+        for (const h of list)
+          if (!CHANGE_FILTERS.includes(h as ChangeFilter))
+            fail(file, 'defaults.hidden', `expected change kinds among ${CHANGE_FILTERS.join(' ')}`);
         tree.filters = { ...NO_FILTERS, hidden: [...new Set(list as ChangeFilter[])] };
         break;
       }
@@ -172,7 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TuiConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return NO_CONFIG;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return NO_CONFIG;
     fail(file, '(file)', `cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return parseConfig(text, file);
@@ -182,4 +232,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TuiConfig {
 export function withColours(theme: Theme, colours: Partial<Theme>): Theme {
   return theme.colour ? { ...theme, ...colours } : theme;
 }
-

@@ -10,9 +10,13 @@ export function screenHints(s: AppState, ctx: AppCtx, load: LoadState, diffFaile
   const scopes = activeScopes(s);
   if (s.prompt) return hints(scopes);
   const failed =
-    (s.screen === 'image' && !s.help.open && load.error !== null && (!ctx.model || ctx.model.img.layers.length === 0)) ||
+    (s.screen === 'image' &&
+      !s.help.open &&
+      load.error !== null &&
+      (!ctx.model || ctx.model.img.layers.length === 0)) ||
     (s.screen === 'diff' && diffFailed);
   if (failed) return hints(['global'], {}, ['quit', 'help']) + (s.fromList ? '  b back' : '');
-  if (s.screen === 'images') return hints(scopes, { toggleList: s.listKind === 'containers' ? 'images' : 'containers' });
+  if (s.screen === 'images')
+    return hints(scopes, { toggleList: s.listKind === 'containers' ? 'images' : 'containers' });
   return hints(scopes);
 }

@@ -102,7 +102,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'nextLayer', keys: [']'], scope: 'global', description: 'next build step (from any pane)' },
   { command: 'back', keys: ['b'], scope: 'global', description: 'back to the image list (when opened from it)' },
   { command: 'suspend', keys: ['ctrl+z'], scope: 'global', description: 'suspend to the shell (fg resumes)' },
-  { command: 'toggleMouse', keys: ['M'], scope: 'global', description: 'mouse on / off (off: the terminal selects text)' },
+  { command: 'toggleMouse', keys: ['M'], scope: 'global',
+    description: 'mouse on / off (off: the terminal selects text)' },
 
   { command: 'up', keys: ['up', 'k'], scope: 'list', description: 'move up', hint: 'move' },
   { command: 'down', keys: ['down', 'j'], scope: 'list', description: 'move down' },
@@ -112,38 +113,53 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'end', keys: ['end', 'G'], scope: 'list', description: 'last row' },
 
   { command: 'open', keys: ['enter'], scope: 'images', description: 'open the selected image', hint: 'open' },
-  { command: 'filterImages', keys: ['/', 'ctrl+f'], scope: 'images', description: 'filter the image list', hint: 'filter' },
+  { command: 'filterImages', keys: ['/', 'ctrl+f'], scope: 'images',
+    description: 'filter the image list', hint: 'filter' },
   { command: 'clearFilters', keys: ['esc'], scope: 'images', description: 'clear the filter' },
   { command: 'refresh', keys: ['r'], scope: 'images', description: 'reload the image list', hint: 'reload' },
   { command: 'toggleList', keys: ['c'], scope: 'images', description: 'switch between images and containers', hint: 'containers' },
   { command: 'shared', keys: ['s'], scope: 'images', description: 'layers the images share (stored once)', hint: 'shared' },
 
   { command: 'open', keys: ['enter', 'right', 'l'], scope: 'layers', description: 'show this layer in the file tree', hint: 'tree' },
-  { command: 'aggregatedView', keys: ['ctrl+a'], scope: 'layers', description: 'the tree shows aggregated changes since the base' },
+  { command: 'aggregatedView', keys: ['ctrl+a'], scope: 'layers',
+    description: 'the tree shows aggregated changes since the base' },
   { command: 'layerView', keys: ['ctrl+l'], scope: 'layers', description: "the tree shows this layer's changes" },
 
   { command: 'toggleDir', keys: ['space', 'enter'], scope: 'tree', description: 'collapse or expand the directory (on a file: view it)', hint: 'fold' },
-  { command: 'view', keys: ['v'], scope: 'tree', description: 'view the file as of this layer (text or hex)', hint: 'view', anywhere: true },
+  { command: 'view', keys: ['v'], scope: 'tree',
+    description: 'view the file as of this layer (text or hex)', hint: 'view', anywhere: true },
   { command: 'collapse', keys: ['left', 'h'], scope: 'tree', description: 'collapse, or go to the parent directory' },
   { command: 'expand', keys: ['right', 'l'], scope: 'tree', description: 'expand, or go to the first child' },
   { command: 'expandAll', keys: ['e'], scope: 'tree', description: 'expand every directory', anywhere: true },
   { command: 'collapseAll', keys: ['c'], scope: 'tree', description: 'collapse every directory', anywhere: true },
-  { command: 'toggleMode', keys: ['a'], scope: 'tree', description: 'layer changes / aggregated changes since the base', hint: 'aggregated', anywhere: true },
-  { command: 'toggleSort', keys: ['s', 'ctrl+o'], scope: 'tree', description: 'sort by name / by size (by size: the cursor goes to the largest)', hint: 'sort', anywhere: true },
-  { command: 'search', keys: ['/'], scope: 'tree', description: 'search names (incremental; also finds paths the filters hide)', hint: 'search', anywhere: true },
+  { command: 'toggleMode', keys: ['a'], scope: 'tree',
+    description: 'layer changes / aggregated changes since the base', hint: 'aggregated', anywhere: true },
+  { command: 'toggleSort', keys: ['s', 'ctrl+o'], scope: 'tree',
+    description: 'sort by name / by size (by size: the cursor goes to the largest)', hint: 'sort', anywhere: true },
+  { command: 'search', keys: ['/'], scope: 'tree',
+    description: 'search names (incremental; also finds paths the filters hide)', hint: 'search', anywhere: true },
   { command: 'searchNext', keys: ['n'], scope: 'tree', description: 'next match', anywhere: true },
   { command: 'searchPrev', keys: ['N'], scope: 'tree', description: 'previous match', anywhere: true },
   { command: 'clearSearch', keys: ['esc'], scope: 'tree', description: 'clear the search' },
-  { command: 'pathFilter', keys: ['f', 'ctrl+f'], scope: 'tree', description: 'filter by path (substring)', hint: 'filter', anywhere: true },
-  { command: 'regexFilter', keys: ['R'], scope: 'tree', description: 'filter by path (regular expression)', anywhere: true },
-  { command: 'sizeFilter', keys: ['>'], scope: 'tree', description: 'hide files smaller than a size (e.g. 10k, 1.5M)', anywhere: true },
-  { command: 'hideAdded', keys: ['+', 'ctrl+a'], scope: 'tree', description: 'hide / show added paths', anywhere: true },
+  { command: 'pathFilter', keys: ['f', 'ctrl+f'], scope: 'tree',
+    description: 'filter by path (substring)', hint: 'filter', anywhere: true },
+  { command: 'regexFilter', keys: ['R'], scope: 'tree',
+    description: 'filter by path (regular expression)', anywhere: true },
+  { command: 'sizeFilter', keys: ['>'], scope: 'tree',
+    description: 'hide files smaller than a size (e.g. 10k, 1.5M)', anywhere: true },
+  { command: 'hideAdded', keys: ['+', 'ctrl+a'], scope: 'tree',
+    description: 'hide / show added paths', anywhere: true },
   { command: 'hideModified', keys: ['~'], scope: 'tree', description: 'hide / show modified paths', anywhere: true },
-  { command: 'hideRemoved', keys: ['-', 'ctrl+r'], scope: 'tree', description: 'hide / show removed paths', anywhere: true },
-  { command: 'hideUnchanged', keys: ['=', 'ctrl+u'], scope: 'tree', description: 'hide / show unchanged rewrites (Ctrl+U: dive\'s unmodified)', anywhere: true },
-  { command: 'hideUntouched', keys: ['.'], scope: 'tree', description: 'hide / show paths this view does not change', anywhere: true },
-  { command: 'toggleAttrs', keys: ['ctrl+b'], scope: 'tree', description: 'show / hide the attribute columns (mode, owner)', anywhere: true },
-  { command: 'copyPath', keys: ['y'], scope: 'tree', description: 'copy the selected path to the clipboard (OSC 52)', anywhere: true },
+  { command: 'hideRemoved', keys: ['-', 'ctrl+r'], scope: 'tree',
+    description: 'hide / show removed paths', anywhere: true },
+  { command: 'hideUnchanged', keys: ['=', 'ctrl+u'], scope: 'tree',
+    description: 'hide / show unchanged rewrites (Ctrl+U: dive\'s unmodified)', anywhere: true },
+  { command: 'hideUntouched', keys: ['.'], scope: 'tree',
+    description: 'hide / show paths this view does not change', anywhere: true },
+  { command: 'toggleAttrs', keys: ['ctrl+b'], scope: 'tree',
+    description: 'show / hide the attribute columns (mode, owner)', anywhere: true },
+  { command: 'copyPath', keys: ['y'], scope: 'tree',
+    description: 'copy the selected path to the clipboard (OSC 52)', anywhere: true },
   { command: 'clearFilters', keys: ['x'], scope: 'tree', description: 'clear every filter', anywhere: true },
 
   { command: 'jump', keys: ['enter'], scope: 'waste', description: 'jump to the path in the tree, at the layer that hid it', hint: 'jump' },
@@ -279,7 +295,11 @@ const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'was
 /** Help lines, grouped by scope. */
 export function helpLines(): { scope: Scope; keys: string; description: string }[] {
   const out: { scope: Scope; keys: string; description: string }[] = [];
-  for (const s of SCOPE_ORDER) for (const b of KEYMAP) if (b.scope === s) out.push({ scope: s, keys: b.keys.map(keyLabel).join(' '), description: describe(b) });
+  for (const s of SCOPE_ORDER) {
+    for (const b of KEYMAP) {
+      if (b.scope === s) out.push({ scope: s, keys: b.keys.map(keyLabel).join(' '), description: describe(b) });
+    }
+  }
   return out;
 }
 
@@ -292,7 +312,11 @@ function describe(b: Binding): string {
  * really reaches it (a key a higher scope takes for something else is not offered). `relabel`
  * renames a hint for the screen shown (the list's `c` says where it goes).
  */
-export function hints(scopes: readonly Scope[], relabel: Partial<Record<Command, string>> = {}, only?: readonly Command[]): string {
+export function hints(
+  scopes: readonly Scope[],
+  relabel: Partial<Record<Command, string>> = {},
+  only?: readonly Command[],
+): string {
   const parts: string[] = [];
   const seen = new Set<Command>();
   for (const s of scopes) {

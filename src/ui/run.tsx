@@ -46,7 +46,11 @@ export function engineServices(engine: Engine, opts: LoadOptions): Services {
     // The tag, not the id, so that the image's reference (official, latest) is known.
     openImage: (row, l, signal) => loadImage({ kind: 'engine', engine: 'docker', image: row.repoTag ?? row.id, ref: row.repoTag ?? row.id }, { ...opts, signal }, l),
     listImages: async () => {
-      const [images, containers, usage] = await Promise.all([engine.listImages(), engine.listContainers().catch(() => null), engine.imageUsage().catch(() => null)]);
+      const [images, containers, usage] = await Promise.all([
+        engine.listImages(),
+        engine.listContainers().catch(() => null),
+        engine.imageUsage().catch(() => null),
+      ]);
       return withUsage(images, containers, usage);
     },
     listContainers: () => engine.listContainers(),
@@ -128,7 +132,12 @@ export function jobControl(): boolean {
   return false;
 }
 
-async function mount(start: Start, services: Services | undefined, notice: string | null, config: TuiConfig): Promise<number> {
+async function mount(
+  start: Start,
+  services: Services | undefined,
+  notice: string | null,
+  config: TuiConfig,
+): Promise<number> {
   const out = process.stdout;
   setKeymap(config.keymap);
   let mouseOn = config.prefs.mouse ?? true;
@@ -182,7 +191,18 @@ async function mount(start: Start, services: Services | undefined, notice: strin
   let code = 0;
   out.write(ENTER_ALT + (mouseOn ? MOUSE_ON : ''));
   const theme = withColours(themeFromEnv(), config.colours);
-  const instance = render(<App start={start} services={services} notice={notice} theme={theme} prefs={config.prefs} terminal={terminal} onExit={(c) => (code = c)} />, {
+  const app = (
+    <App
+      start={start}
+      services={services}
+      notice={notice}
+      theme={theme}
+      prefs={config.prefs}
+      terminal={terminal}
+      onExit={(c) => (code = c)}
+    />
+  );
+  const instance = render(app, {
     exitOnCtrlC: false,
     patchConsole: false,
   });

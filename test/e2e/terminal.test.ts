@@ -25,13 +25,22 @@ function launch(dir: string, env: Record<string, string> = {}, args: string[] = 
   const statusFile = join(dir, `status-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
   const cmd = `printf '%s\\n' ${shellQuote(MARKER)}; ${strata}; code=$?; echo $code > ${shellQuote(statusFile)}; exit $code`;
-  return { t: startTmux(cmd, { columns: 120, rows: 40, env: { NO_COLOR: '1', TERM: 'tmux-256color', XDG_CONFIG_HOME: dir, ...env }, cwd: ROOT }), statusFile };
+  return {
+    t: startTmux(cmd, {
+      columns: 120,
+      rows: 40,
+      env: { NO_COLOR: '1', TERM: 'tmux-256color', XDG_CONFIG_HOME: dir, ...env },
+      cwd: ROOT,
+    }),
+    statusFile,
+  };
 }
 
 async function exitStatus(r: Run, timeoutMs = 10_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (existsSync(r.statusFile) && readFileSync(r.statusFile, 'utf8').trim() !== '') return Number(readFileSync(r.statusFile, 'utf8').trim());
+    if (existsSync(r.statusFile) && readFileSync(r.statusFile, 'utf8').trim() !== '')
+      return Number(readFileSync(r.statusFile, 'utf8').trim());
     if (Date.now() > deadline) assert.fail(`strata did not exit; screen:\n${r.t.screen()}`);
     await new Promise((res) => setTimeout(res, 40));
   }
@@ -61,12 +70,18 @@ describe('the built binary in tmux: mouse, Ctrl+C, Ctrl+Z, config', { skip: gate
     assert.equal(pane('mouse_standard_flag'), '1', 'button reporting on');
     // A wheel-down report over the tree (right column), three times: the tree scrolls, the layer stays.
     for (let i = 0; i < 3; i++) t.type('\x1b[<65;90;8M');
-    s = await t.waitFor((x) => /File tree · L0 · layer changes · (\d+)\//.exec(x)?.[1] !== '1', 'the tree cursor moved');
+    s = await t.waitFor(
+      (x) => /File tree · L0 · layer changes · (\d+)\//.exec(x)?.[1] !== '1',
+      'the tree cursor moved',
+    );
     assert.match(s, /Layers 1\//, 'still the first step: no [ or ] was read from the report');
     assert.match(s, /▶ Layers/, 'the focus stayed');
     t.type('M');
     s = await t.waitFor((x) => x.includes('mouse off'), 'mouse off');
-    await t.waitFor(() => pane('mouse_sgr_flag') === '0' && pane('mouse_standard_flag') === '0', 'mouse reporting off in the terminal');
+    await t.waitFor(
+      () => pane('mouse_sgr_flag') === '0' && pane('mouse_standard_flag') === '0',
+      'mouse reporting off in the terminal',
+    );
     t.type('q');
     assert.equal(await exitStatus(r), 0);
     assert.equal(pane('mouse_standard_flag'), '0', 'left off after quitting');
@@ -89,7 +104,12 @@ describe('the built binary in tmux: mouse, Ctrl+C, Ctrl+Z, config', { skip: gate
     const statusFile = join(dir, 'status-job');
     const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${shellQuote(SAMPLE)}`;
     const script = `set -m; printf '%s\\n' ${shellQuote(MARKER)}; ${strata}; code=$?; if [ $code -gt 128 ]; then echo "job stopped: $code"; read go; fg; code=$?; fi; echo $code > ${shellQuote(statusFile)}`;
-    const t = startTmux(`sh -c ${shellQuote(script)}`, { columns: 120, rows: 40, env: { NO_COLOR: '1', TERM: 'tmux-256color', XDG_CONFIG_HOME: dir }, cwd: ROOT });
+    const t = startTmux(`sh -c ${shellQuote(script)}`, {
+      columns: 120,
+      rows: 40,
+      env: { NO_COLOR: '1', TERM: 'tmux-256color', XDG_CONFIG_HOME: dir },
+      cwd: ROOT,
+    });
     const r: Run = { t, statusFile };
     runs.push(r);
     await t.waitFor((x) => /Layers 1\/\d+/.test(x), 'the sample image');

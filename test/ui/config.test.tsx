@@ -34,7 +34,10 @@ describe('config file: validation', () => {
   it('the path follows XDG_CONFIG_HOME, else ~/.config', () => {
     assert.equal(configPath({ XDG_CONFIG_HOME: '/x/y' }), '/x/y/strata/config.yaml');
     assert.equal(configPath({}), path.join(os.homedir(), '.config', 'strata', 'config.yaml'));
-    assert.equal(configPath({ XDG_CONFIG_HOME: 'relative' }), path.join(os.homedir(), '.config', 'strata', 'config.yaml'));
+    assert.equal(
+      configPath({ XDG_CONFIG_HOME: 'relative' }),
+      path.join(os.homedir(), '.config', 'strata', 'config.yaml'),
+    );
   });
   it('a missing file is the built-in settings; an empty one too', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cfg-'));
@@ -75,7 +78,10 @@ describe('config file: validation', () => {
 describe('config file: keys, colours and defaults in force', () => {
   after(() => setKeymap(null));
   it('rebinding a command moves it in dispatch and in the help; a scope-qualified name rebinds one scope', () => {
-    const c = parseConfig('keys:\n  search: [/, ctrl+s2]\n'.replace('ctrl+s2', 'ctrl+k') + '  tree.pathFilter: F\n', 'cfg');
+    const c = parseConfig(
+      'keys:\n  search: [/, ctrl+s2]\n'.replace('ctrl+s2', 'ctrl+k') + '  tree.pathFilter: F\n',
+      'cfg',
+    );
     setKeymap(c.keymap);
     assert.equal(lookup(['tree'], 'ctrl+k'), 'search');
     assert.equal(lookup(['tree'], 'F'), 'pathFilter');
@@ -84,7 +90,10 @@ describe('config file: keys, colours and defaults in force', () => {
     setKeymap(null);
     assert.equal(lookup(['tree'], 'ctrl+k'), null);
     assert.equal(lookup(['tree'], 'f'), 'pathFilter');
-    assert.ok(DEFAULT_KEYMAP.some((b) => b.command === 'pathFilter' && b.keys.includes('f')), 'the built-in table is untouched');
+    assert.ok(
+      DEFAULT_KEYMAP.some((b) => b.command === 'pathFilter' && b.keys.includes('f')),
+      'the built-in table is untouched',
+    );
   });
   it('colours override theme tokens; NO_COLOR (the plain theme) stays plain', () => {
     const c = parseConfig('colours:\n  added: "#00ff00"\n  removed: magentaBright\n', 'cfg');
@@ -93,10 +102,16 @@ describe('config file: keys, colours and defaults in force', () => {
     assert.deepEqual(withColours(PLAIN_THEME, c.colours), PLAIN_THEME);
   });
   it('defaults start the App with that sort, hidden kinds, view, attribute columns; rebound keys dispatch', async () => {
-    const c = parseConfig('keys:\n  toggleMode: z\ndefaults:\n  sort: size\n  hidden: [unchanged]\n  aggregated: true\n  attributes: false\n  mouse: false\n', 'cfg');
+    const c = parseConfig(
+      'keys:\n  toggleMode: z\ndefaults:\n  sort: size\n  hidden: [unchanged]\n  aggregated: true\n  attributes: false\n  mouse: false\n',
+      'cfg',
+    );
     assert.equal(c.prefs.mouse, false);
     setKeymap(c.keymap);
-    const app = await renderApp({ start: { kind: 'image', label: 'dive', load: async () => img }, prefs: c.prefs }, { columns: 120, rows: 40 });
+    const app = await renderApp(
+      { start: { kind: 'image', label: 'dive', load: async () => img }, prefs: c.prefs },
+      { columns: 120, rows: 40 },
+    );
     let f = await app.waitFor((x) => x.includes('Layers 1/15'));
     assert.match(f, /aggregated since base · sort: size · hidden: =unchanged/);
     assert.ok(!/drwx/.test(f), 'no attribute columns');

@@ -40,7 +40,10 @@ function fakeTerminal(): TerminalControl & { writes: string[]; mouseCalls: boole
   return t;
 }
 
-async function explore(extra: { terminal?: TerminalControl } = {}, size = { columns: 120, rows: 40 }): Promise<Rendered> {
+async function explore(
+  extra: { terminal?: TerminalControl } = {},
+  size = { columns: 120, rows: 40 },
+): Promise<Rendered> {
   const app = await renderApp({ start: open(() => img), ...extra }, size);
   await app.waitFor((f) => f.includes('Layers 1/15'), 'the image');
   return app;
@@ -82,7 +85,10 @@ describe('tree keys from every pane', () => {
     await app.press('enter');
     await app.press('e');
     f = await app.waitFor((x) => treeLines(x).some((l) => l.endsWith(' passwd')), 'passwd shown');
-    assert.ok(treeLines(f).every((l) => /(\/|passwd)$/.test(l.split(' ⇒ ')[0])), treeLines(f).join('\n'));
+    assert.ok(
+      treeLines(f).every((l) => /(\/|passwd)$/.test(l.split(' ⇒ ')[0])),
+      treeLines(f).join('\n'),
+    );
     await app.press('R');
     await app.type('(');
     await app.waitFor((x) => x.includes('✗ not a regular expression'));
@@ -115,7 +121,7 @@ describe('metadata-only steps, search and sort', () => {
     await app.press('down');
     let f = await app.waitFor((x) => x.includes('metadata only · no file changes'));
     assert.match(f, /File tree · step 2 · metadata only/);
-    assert.match(f, /a metadata-only step: it changes no files/);
+    assert.match(f, /a metadata-only step: no file changes/);
     assert.ok(!treeLines(f).some((l) => /[+~-] [d-]r/.test(l)), 'no change rows from the layer below');
     await app.press('a');
     f = await app.waitFor((x) => x.includes('filesystem as of L0, unmarked'));
@@ -137,7 +143,10 @@ describe('metadata-only steps, search and sort', () => {
     f = await app.waitFor((x) => x.includes('filters cleared'), 'the filters lifted');
     assert.match(statusLine(f), new RegExp(`filters cleared: ${hidden} matches were hidden by them`));
     assert.match(f, /hidden: none/);
-    assert.ok(treeLines(f).some((l) => l.startsWith('▶') && l.includes('somefile')), f);
+    assert.ok(
+      treeLines(f).some((l) => l.startsWith('▶') && l.includes('somefile')),
+      f,
+    );
     await app.press('esc');
   });
   it('size sort puts the cursor on the largest entry, at the top', async () => {
@@ -151,7 +160,11 @@ describe('metadata-only steps, search and sort', () => {
     assert.ok(rows[0].startsWith('▶'), rows.join('\n'));
     const sizeOf = (l: string) => /\s(\d+(?:\.\d+)?) (B|kB|MB)\s/.exec(l);
     const unit: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6 };
-    const sizes = rows.filter((l) => /[▾▸] /.test(l.slice(0, 45)) || true).map((l) => sizeOf(l)).filter(Boolean).map((m) => Number(m![1]) * unit[m![2]]);
+    const sizes = rows
+      .filter((l) => /[▾▸] /.test(l.slice(0, 45)) || true)
+      .map((l) => sizeOf(l))
+      .filter(Boolean)
+      .map((m) => Number(m![1]) * unit[m![2]]);
     assert.equal(sizes[0], Math.max(...sizes), 'the top row is the largest shown');
   });
 });
@@ -208,7 +221,9 @@ describe('mouse reports and exit status', () => {
     await app.press('ctrl+c');
     assert.equal(app.exitCode(), 130);
     app.unmount();
-    const slow = await renderApp({ start: { kind: 'image', label: 'never', load: () => new Promise<LoadedImage>(() => {}) } });
+    const slow = await renderApp({
+      start: { kind: 'image', label: 'never', load: () => new Promise<LoadedImage>(() => {}) },
+    });
     await slow.waitFor((x) => x.includes('reading never'));
     await slow.press('ctrl+c');
     assert.equal(slow.exitCode(), 130);
@@ -233,7 +248,9 @@ describe('hints and lists that match the screen', () => {
     app.unmount();
   });
   it('an error screen offers quit and help only', async () => {
-    const app = await renderApp({ start: { kind: 'image', label: 'bad', load: async () => Promise.reject(new Error('no such image')) } });
+    const app = await renderApp({
+      start: { kind: 'image', label: 'bad', load: async () => Promise.reject(new Error('no such image')) },
+    });
     const f = await app.waitFor((x) => x.includes('no such image'));
     assert.ok(!/search|aggregated|fold/.test(hintLine(f)), hintLine(f));
     assert.match(hintLine(f), /q quit/);
@@ -246,7 +263,17 @@ describe('hints and lists that match the screen', () => {
         { Id: 'sha256:bbbbbbbbbbbb2222', RepoTags: ['bbtest:1'], RepoDigests: [], Created: 1, Size: 10, Containers: 0 },
       ],
       openImage: async () => img,
-      listContainers: async () => [{ Id: 'c1', Names: ['/web'], Image: 'alpine:3', ImageID: 'sha256:aaaaaaaaaaaa1111', Created: 1, State: 'running', Status: 'Up' }],
+      listContainers: async () => [
+        {
+          Id: 'c1',
+          Names: ['/web'],
+          Image: 'alpine:3',
+          ImageID: 'sha256:aaaaaaaaaaaa1111',
+          Created: 1,
+          State: 'running',
+          Status: 'Up',
+        },
+      ],
     };
     const app = await renderApp({ start: { kind: 'images' }, services });
     let f = await app.waitFor((x) => x.includes('Images 1/2'));
@@ -274,7 +301,11 @@ describe('hints and lists that match the screen', () => {
   });
   it('diff: a failed side is an error, not "loading"; a side from the cache does not say "0 entries read"', async () => {
     const app = await renderApp({
-      start: { kind: 'diff', labels: ['a:1', 'b:1'], load: [async () => img, async () => Promise.reject(new Error('no such image b:1'))] },
+      start: {
+        kind: 'diff',
+        labels: ['a:1', 'b:1'],
+        load: [async () => img, async () => Promise.reject(new Error('no such image b:1'))],
+      },
     });
     const f = await app.waitFor((x) => x.includes('no such image b:1'));
     assert.ok(!/\bloading\b/.test(statusLine(f)), statusLine(f));
@@ -286,7 +317,9 @@ describe('hints and lists that match the screen', () => {
   });
   it('details: a long label keeps a space before its value', () => {
     const c = { ...img.meta.config, ExposedPorts: { '8080/tcp': {} } };
-    const ls = detailLines({ ...img, meta: { ...img.meta, config: c } } as LoadedImage, undefined, 60).map((l) => l.text);
+    const ls = detailLines({ ...img, meta: { ...img.meta, config: c } } as LoadedImage, undefined, 60).map(
+      (l) => l.text,
+    );
     assert.ok(ls.includes('ExposedPorts 8080/tcp'), ls.join('\n'));
   });
 });
@@ -303,11 +336,27 @@ describe('long paths cut in the middle', () => {
   it('two Waste rows with a long common prefix stay apart', () => {
     const base = { bytes: 1000, versions: [{ layer: 1 }], hiddenBy: { layer: 2, change: 'removed' }, pathId: 1 };
     const list = [a, b].map((p) => ({ ...base, path: p })) as never;
-    const r = render(<Waste img={img} list={list} state={{ cursor: 0, offset: 0 }} focused width={70} height={10} theme={PLAIN_THEME} />);
+    const r = render(
+      <Waste
+        img={img}
+        list={list}
+        state={{ cursor: 0, offset: 0 }}
+        focused
+        width={70}
+        height={10}
+        theme={PLAIN_THEME}
+      />,
+    );
     const rows = paneLines(r.lastFrame() ?? '', 'Waste');
     r.unmount();
-    assert.ok(rows.some((l) => l.endsWith('_Packages')), rows.join('\n'));
-    assert.ok(rows.some((l) => l.endsWith('_Translation-en')), rows.join('\n'));
+    assert.ok(
+      rows.some((l) => l.endsWith('_Packages')),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((l) => l.endsWith('_Translation-en')),
+      rows.join('\n'),
+    );
   });
   it('the image diff list too', () => {
     const line = diffFileLine({ path: b, change: 'modified', type: 'file', sizeA: 1, sizeB: 2, bytes: 1 } as never, 60);

@@ -30,7 +30,14 @@ export interface FileTreeProps {
 }
 
 /** Text of one tree row (without the selection glyph): exported for tests and the demo. */
-export function treeRowText(rows: TreeRows, state: TreeState, p: number, width: number, neutral: boolean, attrs = true): { sym: string; meta: string; indent: string; name: string; change: number } {
+export function treeRowText(
+  rows: TreeRows,
+  state: TreeState,
+  p: number,
+  width: number,
+  neutral: boolean,
+  attrs = true,
+): { sym: string; meta: string; indent: string; name: string; change: number } {
   const idx = rows.index;
   const a = idx.analysis;
   const change = neutral ? C_NONE : idx.change(p);

@@ -26,6 +26,11 @@ const PROMPT_LABEL: Record<Prompt['kind'], string> = {
   diff: 'filter paths: ',
 };
 
+/** The prompt line's tail: live feedback (a match count) or how to leave the prompt. */
+function help(info: string | null | undefined): string {
+  return info ? `  ${info} · Enter accept · Esc cancel` : '   Enter accept · Esc cancel · Ctrl+U clear';
+}
+
 export function StatusBar({ status, hints, prompt, promptInfo, width, theme }: StatusBarProps): React.ReactElement {
   return (
     <Box flexDirection="column" width={width} height={2}>
@@ -33,7 +38,7 @@ export function StatusBar({ status, hints, prompt, promptInfo, width, theme }: S
       {prompt ? (
         <Line>
           {PROMPT_LABEL[prompt.kind]}
-          {safe(prompt.text)}█{prompt.error ? `  ✗ ${prompt.error}` : promptInfo ? `  ${promptInfo} · Enter accept · Esc cancel` : '   Enter accept · Esc cancel · Ctrl+U clear'}
+          {safe(prompt.text)}█{prompt.error ? `  ✗ ${prompt.error}` : help(promptInfo)}
         </Line>
       ) : (
         <Line color={theme.dim}>{hints}</Line>

@@ -57,7 +57,8 @@ export function Waste({ img, list, state, focused, width, height, theme }: Waste
     rows.push(
       <Line key={i} inverse={sel && theme.colour}>
         {sel ? '▶' : ' '}
-        {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2> {fitMiddle(displayName(w.path), pathW)}
+        {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2>{' '}
+        {fitMiddle(displayName(w.path), pathW)}
       </Line>,
     );
   }

@@ -8,7 +8,15 @@ import type { AppCtx, AppState } from './app.js';
 import { selectedStep } from './app.js';
 
 /** Tree commands that, pressed in another pane, move the focus to the tree (a prompt, the file view). */
-export const ANYWHERE_FOCUS: ReadonlySet<Command> = new Set<Command>(['search', 'pathFilter', 'regexFilter', 'sizeFilter', 'view', 'searchNext', 'searchPrev']);
+export const ANYWHERE_FOCUS: ReadonlySet<Command> = new Set<Command>([
+  'search',
+  'pathFilter',
+  'regexFilter',
+  'sizeFilter',
+  'view',
+  'searchNext',
+  'searchPrev',
+]);
 
 /** Why `text` is not a usable regular expression, or null when it is (the empty text is: no filter). */
 export function compileRegex(text: string): string | null {

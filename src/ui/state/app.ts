@@ -123,17 +123,20 @@ export function initialState(screen: Screen, notice: string | null = null): AppS
 
 /** The state on opening an image or a container from the list: the list's place is kept for `b`. */
 export function openedState(s: AppState): AppState {
-  return { ...initialState('image', s.notice), ...prefsOf(s), fromList: true, imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  const list = { imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  return { ...initialState('image', s.notice), ...prefsOf(s), fromList: true, ...list };
 }
 
 /** Back to the list from an image or the shared view, where it was left. */
 export function backToList(s: AppState): AppState {
-  return { ...initialState('images', null), ...prefsOf(s), imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  const list = { imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  return { ...initialState('images', null), ...prefsOf(s), ...list };
 }
 
 /** What stays from screen to screen: the user's preferences and the tree's view settings. */
 function prefsOf(s: AppState): Pick<AppState, 'mouse' | 'attrs'> & { tree: TreeState } {
-  return { mouse: s.mouse, attrs: s.attrs, tree: { ...TREE0, mode: s.tree.mode, sort: s.tree.sort, filters: { ...NO_FILTERS, hidden: s.tree.filters.hidden } } };
+  const filters = { ...NO_FILTERS, hidden: s.tree.filters.hidden };
+  return { mouse: s.mouse, attrs: s.attrs, tree: { ...TREE0, mode: s.tree.mode, sort: s.tree.sort, filters } };
 }
 
 /** What the reducer may read about the world: pure derivations of the state. */
@@ -245,7 +248,8 @@ export function handleKey(s0: AppState, name: string, text: string, ctx: AppCtx)
   const s = s0.notice || s0.flash ? { ...s0, notice: null, flash: null } : s0;
   let cmd = lookup(activeScopes(s), name);
   // dive's habit: tree keys (filter, aggregate, sort ...) work from every pane of the image screen.
-  if (!cmd && !s.prompt && s.screen === 'image' && !s.help.open && !s.view && !s.advice.open && ctx.model) cmd = lookupAnywhere(name);
+  const panes = s.screen === 'image' && !s.help.open && !s.view && !s.advice.open && ctx.model;
+  if (!cmd && !s.prompt && panes) cmd = lookupAnywhere(name);
   if (s.prompt) {
     if (cmd) return command(s, cmd, ctx);
     // Printable text goes into the prompt (a paste arrives as one string).
@@ -310,8 +314,10 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
           // Matches only among paths the filters hide: lift the filters to show them, and say so.
           const hidden = searchHidden(s, ctx, p.text);
           if (hidden.visible === 0 && hidden.hidden > 0) {
-            const lifted = tree({ ...s, prompt: null, tree: { ...s.tree, filters: NO_FILTERS } }, { type: 'search', query: p.text, from: -1 }, ctx);
-            return [{ ...lifted, flash: `filters cleared: ${hidden.hidden} match${hidden.hidden === 1 ? '' : 'es'} were hidden by them` }, null];
+            const open = { ...s, prompt: null, tree: { ...s.tree, filters: NO_FILTERS } };
+            const lifted = tree(open, { type: 'search', query: p.text, from: -1 }, ctx);
+            const n = `${hidden.hidden} match${hidden.hidden === 1 ? '' : 'es'}`;
+            return [{ ...lifted, flash: `filters cleared: ${n} were hidden by them` }, null];
           }
         }
         if (p.kind === 'save') {
@@ -347,7 +353,10 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
     case 'suspend':
       return [s, { type: 'suspend' }];
     case 'toggleMouse':
-      return [{ ...s, mouse: !s.mouse, flash: s.mouse ? 'mouse off: the terminal selects text' : 'mouse on' }, { type: 'mouse', on: !s.mouse }];
+      return [
+        { ...s, mouse: !s.mouse, flash: s.mouse ? 'mouse off: the terminal selects text' : 'mouse on' },
+        { type: 'mouse', on: !s.mouse },
+      ];
     case 'help':
       return [{ ...s, help: { open: true, offset: 0 } }, null];
     case 'back':
@@ -551,7 +560,8 @@ export function selectRow(s0: AppState, pane: PaneId, line: number, ctx: AppCtx)
       // Two summary lines sit above the rows.
       if (line < 2) return s;
       const n = ctx.model?.wasted().length ?? 0;
-      return { ...s, waste: reduceList(s.waste, { type: 'set', index: clampList(s.waste, n, h).offset + line - 2 }, n, h) };
+      const index = clampList(s.waste, n, h).offset + line - 2;
+      return { ...s, waste: reduceList(s.waste, { type: 'set', index }, n, h) };
     }
     default:
       return s;

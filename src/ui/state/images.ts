@@ -62,15 +62,22 @@ export function imageRows(list: EngineImage[]): ImageRow[] {
  * for both unless asked for the (slow) disk usage. Containers are counted from the container list
  * (running or not, by image id); shared sizes come from `/system/df`. Either may be missing (null).
  */
-export function withUsage(images: EngineImage[], containers: { ImageID?: string }[] | null, usage: { Id: string; SharedSize?: number }[] | null): EngineImage[] {
+export function withUsage(
+  images: EngineImage[],
+  containers: { ImageID?: string }[] | null,
+  usage: { Id: string; SharedSize?: number }[] | null,
+): EngineImage[] {
   const count = new Map<string, number>();
   if (containers) for (const c of containers) if (c.ImageID) count.set(c.ImageID, (count.get(c.ImageID) ?? 0) + 1);
   const shared = new Map<string, number>();
-  if (usage) for (const u of usage) if (typeof u.SharedSize === 'number' && u.SharedSize >= 0) shared.set(u.Id, u.SharedSize);
+  for (const u of usage ?? []) {
+    if (typeof u.SharedSize === 'number' && u.SharedSize >= 0) shared.set(u.Id, u.SharedSize);
+  }
+  const known = (n: number | undefined): n is number => n !== undefined && n >= 0;
   return images.map((im) => ({
     ...im,
-    Containers: im.Containers !== undefined && im.Containers >= 0 ? im.Containers : containers ? (count.get(im.Id) ?? 0) : im.Containers,
-    SharedSize: im.SharedSize !== undefined && im.SharedSize >= 0 ? im.SharedSize : (shared.get(im.Id) ?? im.SharedSize),
+    Containers: known(im.Containers) ? im.Containers : containers ? (count.get(im.Id) ?? 0) : im.Containers,
+    SharedSize: known(im.SharedSize) ? im.SharedSize : (shared.get(im.Id) ?? im.SharedSize),
   }));
 }
 

@@ -20,7 +20,10 @@ function clickList(s: AppState, m: MouseReport, ctx: AppCtx): AppState {
   const h = listHeight(ctx);
   if (s.listKind === 'containers') {
     const n = filterContainers(ctx.containers ?? [], s.imageFilter).length;
-    return { ...s, containers: reduceList(s.containers, { type: 'set', index: clampList(s.containers, n, h).offset + line }, n, h) };
+    return {
+      ...s,
+      containers: reduceList(s.containers, { type: 'set', index: clampList(s.containers, n, h).offset + line }, n, h),
+    };
   }
   const n = filterImages(ctx.images, s.imageFilter).length;
   return { ...s, images: reduceList(s.images, { type: 'set', index: clampList(s.images, n, h).offset + line }, n, h) };
@@ -64,5 +67,10 @@ export function mouseCommand(s: AppState, m: MouseReport, ctx: AppCtx): [AppStat
     return [{ ...scrolled, focus: s.focus, lastBottom: s.lastBottom }, null];
   }
   if (m.release || m.button !== 0) return [s, null];
-  return [at.line < 0 ? { ...s, focus: at.pane, lastBottom: at.pane === 'layers' ? s.lastBottom : at.pane } : selectRow(s, at.pane, at.line, ctx), null];
+  return [
+    at.line < 0
+      ? { ...s, focus: at.pane, lastBottom: at.pane === 'layers' ? s.lastBottom : at.pane }
+      : selectRow(s, at.pane, at.line, ctx),
+    null,
+  ];
 }
