@@ -268,6 +268,9 @@ export class Analysis {
       });
     };
 
+    // Hard links join their inodes before this layer's whiteouts act: a whiteout hides a lower
+    // name, not the file a link of this layer already names (docs/semantics.md, "Hard links").
+    this.resolveLinks(L, data);
     // Opaque directories first (wherever they stand in the tar), then whiteouts: both act on the
     // layers below only, since nothing of this layer is in the union yet.
     for (const dir of data.opaque) hideSubtree(dir, false);
@@ -279,7 +282,6 @@ export class Analysis {
     if (missingWhiteouts > 0) {
       this.warnings.push(`layer ${L}: ${missingWhiteouts} whiteout(s) name paths that do not exist in the layers below`);
     }
-    this.resolveLinks(L, data);
 
     // Entries in ascending path id: parents were interned before children, so parents come first.
     const order = new Int32Array(data.count);
@@ -590,8 +592,9 @@ export class Analysis {
   /**
    * The inode each hard link of layer L joins, as GNU tar extracts it over the layers below: the
    * target's entry in this layer when it came earlier in the tar, else the target as the union
-   * below shows it once this layer's whiteouts are applied. A target that is missing, a directory,
-   * or under a path this layer makes a non-directory leaves the link without an inode.
+   * below shows it before this layer's whiteouts and opaque directories (they hide names, not the
+   * file a link names). A target that is missing, a directory, or under a path this layer makes a
+   * non-directory leaves the link without an inode.
    */
   private resolveLinks(L: number, data: LayerData): void {
     // One slot per layer, so that lookups never read past the end of the array (slow in V8).
