@@ -241,8 +241,17 @@ describe('--json FILE', () => {
       const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
       assert.ok(doc.old === true || doc.schemaVersion === 1, `trial ${i}: FILE is the old or a complete report`);
       if (doc.old !== true) assertReport(doc, `trial ${i}: FILE`);
+      // A SIGKILL between creating the temporary and renaming it leaves the temporary: hidden, named
+      // after its dead writer, and swept by the next run that writes FILE.
       const others = fs.readdirSync(dir).filter((n) => n !== 'report.json');
-      assert.deepEqual(others, [], `trial ${i} (kill after ${delay} ms): no partial file beside FILE`);
+      for (const n of others) {
+        const m = /^\.report\.json\.(\d+)\.\d+\.tmp$/.exec(n);
+        assert.ok(m, `trial ${i} (kill after ${delay} ms): only a hidden temporary beside FILE, not ${n}`);
+        assert.throws(() => process.kill(Number(m[1]), 0), `trial ${i}: ${n} belongs to a dead writer`);
+      }
     }
+    const last = await runCli([big, '--json', file, '--no-cache'], { measure: false });
+    assert.equal(last.code, 0, last.stderr);
+    assert.deepEqual(fs.readdirSync(dir), ['report.json'], 'a complete run sweeps every dead writer\'s temporary');
   });
 });
