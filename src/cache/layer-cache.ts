@@ -9,6 +9,9 @@
  * Writes go to a temporary sibling and are renamed into place. Size cap with LRU eviction
  * (STRATA_CACHE_MAX_BYTES, default 2 GiB; access time is kept in the file's mtime).
  *
+ * The image record also keeps the image's computed advice (advice-record.ts), so that a run the
+ * cache answers does not compute it again.
+ *
  * Trust (the checksum alone proves no origin: anyone who can write an entry can recompute it):
  * - the cache root and its directories must belong to the user and be writable by no one else
  *   (ssh's rule for its own files); otherwise the cache is not used at all and one warning says why;
@@ -40,6 +43,8 @@ export function cacheRoot(): string {
 export interface ImageRecord {
   config: string;
   layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[];
+  /** The computed advice (advice-record.ts), added once a face asked for it; checked when read. */
+  advice?: unknown;
 }
 
 const MAC_BYTES = 32;

@@ -157,6 +157,11 @@ export interface AdviceOptions {
 }
 
 const memo = new WeakMap<Analysis, { layers: number; advice: Advice }>();
+/** Where the default advice of a whole image goes once computed (the per-image cache record). */
+const sinks = new WeakMap<Analysis, { layers: number; put: (advice: Advice) => void }>();
+
+/** Runs of computeAdvice in this process (the cache test checks that a cached image needs none). */
+export const adviceRuns = { count: 0 };
 
 /** The advice for the layers merged so far (memoised per layer count when nothing is excluded). */
 export function adviceFor(a: Analysis, opts: AdviceOptions = {}): Advice {
@@ -165,10 +170,31 @@ export function adviceFor(a: Analysis, opts: AdviceOptions = {}): Advice {
   if (m && m.layers === a.layerCount) return m.advice;
   const advice = computeAdvice(a, opts);
   memo.set(a, { layers: a.layerCount, advice });
+  const sink = sinks.get(a);
+  if (sink && sink.layers === a.layerCount) {
+    sinks.delete(a);
+    sink.put(advice);
+  }
   return advice;
 }
 
+/** Take `advice` (read back from the cache) as the default advice of `a` with its layers merged so far. */
+export function rememberAdvice(a: Analysis, advice: Advice): void {
+  memo.set(a, { layers: a.layerCount, advice });
+}
+
+/**
+ * Hand the default advice of `a`, with its layers merged so far, to `put` once it is computed
+ * (at once when it already is): the advice is computed only when a face asks for it.
+ */
+export function onAdvice(a: Analysis, put: (advice: Advice) => void): void {
+  const m = memo.get(a);
+  if (m && m.layers === a.layerCount) put(m.advice);
+  else sinks.set(a, { layers: a.layerCount, put });
+}
+
 export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
+  adviceRuns.count++;
   const maxPaths = opts.maxPaths ?? 10;
   const maxCopies = opts.maxCopies ?? 100;
   const items: AdviceItem[] = [];

@@ -15,7 +15,10 @@ import { Engine } from './engine.js';
 import { layerSizesFromHistory, mapApiHistory, type ApiHistoryItem } from './engine-history.js';
 import type { LoadedImage, LoadListener } from './image.js';
 import { withImage, applyHistory, configView, newLayerInfo } from './image.js';
-import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
+import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream } from './assemble.js';
+import type { ImageRecordLike, LoadOptions } from './assemble.js';
+import { onAdvice, rememberAdvice } from '../model/advice.js';
+import { decodeAdvice, encodeAdvice } from '../cache/advice-record.js';
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
 
@@ -35,6 +38,18 @@ function historyFromApi(api: ApiHistoryItem[], layerCount: number): ImageConfigD
     empty_layer: h.empty,
     comment: h.Comment || undefined,
   }));
+}
+
+/** Once a face computes the image's advice, add it to the image's cache record. */
+function keepAdvice(img: LoadedImage, opts: LoadOptions, id: string, rec: ImageRecordLike): void {
+  const cache = opts.cache;
+  if (!cache?.putImage) return;
+  const a = img.analysis;
+  const layers = a.layerCount;
+  onAdvice(a, (advice) => {
+    const stored = encodeAdvice(advice, layers, a.table);
+    if (stored) cache.putImage?.(id, { ...rec, advice: stored });
+  });
 }
 
 export async function loadEngineImage(name: string, kind: 'docker' | 'podman', ref: string, opts: LoadOptions, emit: LoadListener, engineIn?: Engine): Promise<LoadedImage> {
@@ -218,11 +233,16 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
     if (configText !== null) {
       const layers = img.layers.map((l) => ({ blobDigest: l.blobDigest, mediaType: l.mediaType, compressedBytes: l.compressedBytes }));
       opts.cache?.putImage?.(info.Id, { config: configText, layers });
+      keepAdvice(img, opts, info.Id, { config: configText, layers });
     }
   } else {
-    // Everything cached: the config (verified against the image id) and the layer descriptors.
+    // Everything cached: the config (verified against the image id), the layer descriptors, and
+    // the advice when a run before computed it.
     applyHistory(img, (JSON.parse(record.config) as ImageConfigDoc).history);
     record.layers.forEach((r, i) => Object.assign(img.layers[i], r));
+    const advice = decodeAdvice(record.advice, img.analysis.layerCount, img.analysis.table);
+    if (advice) rememberAdvice(img.analysis, advice);
+    else keepAdvice(img, opts, info.Id, { config: record.config, layers: record.layers });
   }
   img.complete = true;
   emit({ type: 'done' });

@@ -9,6 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildFixture, engineGate, runStrata, saveFixture, scratchDir, strataJson, ROOT } from '../helpers/engine.js';
 import { formatBytes } from '../../src/report/format.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadImage } from '../../src/sources/load.js';
+import { CACHE_FORMAT, LayerCache } from '../../src/cache/layer-cache.js';
+import { adviceFor, adviceRuns } from '../../src/model/advice.js';
+import { adviceJson } from '../../src/report/json.js';
 
 const gate = engineGate({ commands: ['python3'] });
 
@@ -104,5 +109,35 @@ describe('advice on an Engine image', { skip: gate.skip }, () => {
     const again = await strataJson([tag, '--json']);
     assert.deepEqual(again.advice, report.advice);
     assert.equal(again.summary.recoverableBytes, report.summary.recoverableBytes);
+  });
+
+  it('a run the cache answers reads the advice from the image record: the same items, not computed again', async () => {
+    const tag = buildFixture('advice').tag;
+    const dir = mkdtempSync(join(scratchDir(), 'advice-cache-'));
+    try {
+      const spec = { kind: 'engine' as const, engine: 'docker' as const, image: tag, ref: tag };
+      const cold = await loadImage(spec, { cache: new LayerCache(dir) });
+      const runs0 = adviceRuns.count;
+      const fresh = adviceJson(cold, adviceFor(cold.analysis));
+      assert.equal(adviceRuns.count, runs0 + 1, 'the cold run computes the advice');
+      const id = cold.meta.id;
+      assert.ok(new LayerCache(dir).getImage(id)?.advice, 'and stores it in the image record');
+      const warm = await loadImage(spec, { cache: new LayerCache(dir) });
+      assert.ok(warm.analysis.table !== cold.analysis.table);
+      const cached = adviceFor(warm.analysis);
+      assert.equal(adviceRuns.count, runs0 + 1, 'the cached run does not compute it');
+      assert.deepEqual(adviceJson(warm, cached), fresh);
+      assert.deepEqual(fresh, report.advice);
+      assert.equal(cached.recoverableBytes, report.summary.recoverableBytes);
+      // A record from another program version (or none) is computed again, and stored.
+      const file = join(dir, `v${CACHE_FORMAT}`, 'images', `${id.slice(7)}.json`);
+      rmSync(file);
+      const bare = await loadImage(spec, { cache: new LayerCache(dir) });
+      assert.deepEqual(adviceJson(bare, adviceFor(bare.analysis)), fresh);
+      assert.equal(adviceRuns.count, runs0 + 2);
+      assert.ok(new LayerCache(dir).getImage(id)?.advice);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
