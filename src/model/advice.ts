@@ -202,11 +202,13 @@ export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
   items.push(...waste.items);
   const fin = finalFilesystem(a, opts.exclude, maxPaths, maxCopies);
   items.push(...fin.items);
+  // Ties fall to the first path's bytes, never to path ids, which depend on the order layers were read in.
+  const firstPath = (it: AdviceItem) => (it.targets.length > 0 ? a.table.path(it.targets[0].path) : '');
   items.sort(
     (x, y) =>
       y.bytes - x.bytes ||
       KIND_ORDER[x.kind] - KIND_ORDER[y.kind] ||
-      (x.targets[0]?.path ?? 0) - (y.targets[0]?.path ?? 0),
+      compareBytes(firstPath(x), firstPath(y)),
   );
   return {
     items,
@@ -215,6 +217,11 @@ export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
     leftoverBytes: fin.leftoverBytes,
     recoverableBytes: waste.total + fin.recoverable,
   };
+}
+
+/** Byte strings in byte order. */
+function compareBytes(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 const KIND_ORDER: Record<AdviceItem['kind'], number> = {
@@ -603,7 +610,7 @@ function finalFilesystem(
     const layers = [...s.layers].sort((x, y) => x - y);
     const roots = [...s.roots]
       .filter(([, b]) => b > 0)
-      .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+      .sort((x, y) => y[1] - x[1] || compareBytes(a.table.path(x[0]), a.table.path(y[0])))
       .slice(0, maxPaths);
     const rule = LEFTOVERS[c];
     items.push({
