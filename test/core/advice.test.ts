@@ -5,10 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { Analysis } from '../../src/model/analysis.js';
-import { LayerBuilder, type RawEntry } from '../../src/model/layer-data.js';
-import { PathTable } from '../../src/model/path-table.js';
+import type { Analysis } from '../../src/model/analysis.js';
+import { analyse, dir, file, link, type E } from '../helpers/layers.js';
 import {
   computeAdvice,
   LEFTOVERS,
@@ -18,34 +16,7 @@ import {
   type ShippedThenHiddenItem,
 } from '../../src/model/advice.js';
 
-type E = Partial<RawEntry> & { name: string; content?: string };
-const file = (name: string, content: string, mode = 0o644): E => ({ name, type: 'file', content, mode });
-const dir = (name: string): E => ({ name, type: 'dir', mode: 0o755 });
-const link = (name: string, target: string): E => ({ name, type: 'hardlink', linkname: target });
 const wh = (name: string): E => ({ name });
-
-function analyse(layers: E[][]): Analysis {
-  const table = new PathTable();
-  const a = new Analysis(table);
-  layers.forEach((entries, i) => {
-    const b = new LayerBuilder(table, `layer ${i}`);
-    for (const e of entries) {
-      const content = e.content ?? '';
-      b.add({
-        name: e.name,
-        type: e.type ?? 'file',
-        mode: e.mode ?? 0o644,
-        uid: 0,
-        gid: 0,
-        size: e.type === undefined || e.type === 'file' ? Buffer.byteLength(content) : 0,
-        linkname: e.linkname ?? null,
-        hash: createHash('md5').update(content).digest(),
-      });
-    }
-    a.addLayer(b.finish(`sha256:${String(i).padStart(64, '0')}`, 0));
-  });
-  return a;
-}
 
 const blob = (c: string, n: number) => c.repeat(n);
 const paths = (a: Analysis, it: AdviceItem) => it.targets.map((t) => a.table.path(t.path));

@@ -4,14 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Analysis } from '../../src/model/analysis.js';
-import { LayerBuilder, type RawEntry } from '../../src/model/layer-data.js';
 import { PathTable } from '../../src/model/path-table.js';
 import { layerFiles } from '../../src/report/json.js';
 import { wastedPaths } from '../../src/model/waste.js';
@@ -21,34 +19,8 @@ import { versionAt } from '../../src/sources/file-content.js';
 import { parseLayer } from '../../src/archive/layer-parser.js';
 import type { LoadedImage } from '../../src/sources/image.js';
 import { gnuExtract as extractLayers } from '../helpers/gnu-extract.js';
+import { analyse, file, gone, link } from '../helpers/layers.js';
 
-type E = Partial<RawEntry> & { name: string; content?: string };
-const file = (name: string, content: string, mode = 0o644): E => ({ name, type: 'file', content, mode });
-const link = (name: string, target: string): E => ({ name, type: 'hardlink', linkname: target });
-const gone = (name: string): E => ({ name: name.replace(/[^/]*$/, (b) => `.wh.${b}`) });
-
-function analyse(layers: E[][]): Analysis {
-  const table = new PathTable();
-  const a = new Analysis(table);
-  layers.forEach((entries, i) => {
-    const b = new LayerBuilder(table, `layer ${i}`);
-    for (const e of entries) {
-      const content = e.content ?? '';
-      b.add({
-        name: e.name,
-        type: e.type ?? 'file',
-        mode: e.mode ?? 0o644,
-        uid: 0,
-        gid: 0,
-        size: (e.type ?? 'file') === 'file' ? Buffer.byteLength(content) : 0,
-        linkname: e.linkname ?? null,
-        hash: createHash('md5').update(content).digest(),
-      });
-    }
-    a.addLayer(b.finish(`sha256:${String(i).padStart(64, '0')}`, 0));
-  });
-  return a;
-}
 
 /** The figures that must always hold together: waste adds up, the tree's root is the union. */
 function consistent(a: Analysis): void {

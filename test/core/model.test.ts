@@ -4,45 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { Analysis, CHANGE_KINDS } from '../../src/model/analysis.js';
-import { LayerBuilder, LayerFormatError, type RawEntry } from '../../src/model/layer-data.js';
+import { LayerFormatError } from '../../src/model/layer-data.js';
 import { PathTable, normalisePath } from '../../src/model/path-table.js';
 import { layerFiles } from '../../src/report/json.js';
 import { wastedPaths, userWastedBytes } from '../../src/model/waste.js';
 import { snapshot, C_NONE } from '../../src/model/tree.js';
+import { analyse, buildLayer, dir, file } from '../helpers/layers.js';
 
-type E = Partial<RawEntry> & { name: string; content?: string };
-
-function file(name: string, content: string, mode = 0o644, extra: Partial<RawEntry> = {}): E {
-  return { name, type: 'file', content, mode, ...extra };
-}
-const dir = (name: string, mode = 0o755): E => ({ name, type: 'dir', mode });
-
-function build(table: PathTable, i: number, entries: E[]) {
-  const b = new LayerBuilder(table, `layer ${i}`);
-  for (const e of entries) {
-    const content = e.content ?? '';
-    b.add({
-      name: e.name,
-      type: e.type ?? 'file',
-      mode: e.mode ?? 0o644,
-      uid: e.uid ?? 0,
-      gid: e.gid ?? 0,
-      size: e.type === undefined || e.type === 'file' ? Buffer.byteLength(content) : 0,
-      linkname: e.linkname ?? null,
-      hash: createHash('md5').update(content).digest(),
-    });
-  }
-  return b.finish(`sha256:${String(i).padStart(64, '0')}`, 0);
-}
-
-function analyse(layers: E[][]): Analysis {
-  const table = new PathTable();
-  const a = new Analysis(table);
-  layers.forEach((l, i) => a.addLayer(build(table, i, l)));
-  return a;
-}
 
 const changes = (a: Analysis, i: number) => layerFiles(a, i).map((f) => `${f.change} ${f.path}`);
 
@@ -152,7 +121,7 @@ test('a whiteout of a path that does not exist is a warning; a bare .wh. is an e
   const a = analyse([[file('f', 'x')], [{ name: '.wh.ghost' }]]);
   assert.deepEqual(changes(a, 1), []);
   assert.match(a.warnings.join('\n'), /1 whiteout\(s\) name paths that do not exist/);
-  assert.throws(() => build(new PathTable(), 0, [{ name: 'dir/.wh.' }]), LayerFormatError);
+  assert.throws(() => buildLayer(new PathTable(), 0, [{ name: 'dir/.wh.' }]), LayerFormatError);
 });
 
 test('.wh..wh.plnk metadata is skipped; names are normalised and confined to the root', () => {
