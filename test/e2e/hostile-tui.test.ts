@@ -7,7 +7,7 @@
  * field of the wrong type, and an archive with one: the TUI shows the one-line error, exit 3 or 2.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +62,40 @@ function launch(dir: string, args: string[], env: Record<string, string>, column
   const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
   const cmd = `script -q -f -e -c ${shellQuote(strata)} ${shellQuote(typescript)}; echo $? > ${shellQuote(statusFile)}`;
   const t = startTmux(cmd, { columns, rows: 44, env: { NO_COLOR: '1', TERM: 'tmux-256color', ...env }, cwd: ROOT });
+  launched.push(typescript);
   return { t, typescript, statusFile };
+}
+
+/** Typescripts of every run started, so that no `script` or strata process outlives the tests. */
+const launched: string[] = [];
+
+/**
+ * Ends what the runs left: killing a tmux server does not end `script` (it keeps its own terminal),
+ * nor the strata under it. `script` carries the run's unique typescript path on its command line;
+ * strata is its child.
+ */
+function endRuns(): void {
+  const procs = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map((pid) => {
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+        return { pid: Number(pid), ppid, cmdline };
+      } catch {
+        return null;
+      }
+    })
+    .filter((p) => p !== null);
+  const scripts = new Set(procs.filter((p) => launched.some((ts) => p.cmdline.includes(ts))).map((p) => p.pid));
+  for (const p of procs) {
+    if (!scripts.has(p.pid) && !scripts.has(p.ppid)) continue;
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
 }
 
 describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
@@ -75,6 +108,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
   });
   after(() => {
     t?.kill();
+    endRuns();
     rmSync(dir, { recursive: true, force: true });
   });
 
