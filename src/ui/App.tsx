@@ -24,7 +24,8 @@ import { ImageModel } from './state/image-model.js';
 import { activeScopes, backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
-import { viewLoaded, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
+import { viewLoaded, viewProgress, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
+import { prefetchOlderVersions } from '../sources/engine-file.js';
 import type { DiffModel } from './state/diff.js';
 import { headerText, isContainerLayer } from './app-text.js';
 import { Screen } from './Screen.js';
@@ -172,6 +173,21 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
     [withSignal],
   );
 
+  // What a slow file read is doing, at most every 100 ms, for the view with this token.
+  const progressFor = useCallback(
+    (token: number) => {
+      let last = 0;
+      return (text: string) => {
+        const now = Date.now();
+        if (now - last < 100) return;
+        last = now;
+        const s = stateRef.current;
+        if (s.view?.token === token) apply({ ...s, view: viewProgress(s.view, text) });
+      };
+    },
+    [apply],
+  );
+
   const runEffect = useCallback(
     (eff: Effect) => {
       if (!eff) return;
@@ -245,8 +261,11 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
             done({ ok: false, version, error: "a container's own files cannot be read back yet (the Engine reports their paths and sizes only)" });
             return;
           }
-          readVersionHead(img, version, VIEW_MAX_BYTES).then(
-            (r) => done({ ok: true, version, bytes: r.bytes, truncated: r.truncated }),
+          readVersionHead(img, version, VIEW_MAX_BYTES, progressFor(token)).then(
+            (r) => {
+              done({ ok: true, version, bytes: r.bytes, truncated: r.truncated });
+              prefetchOlderVersions(img);
+            },
             (err) => done({ ok: false, version, error: describeError(err).message }),
           );
           return;
@@ -267,7 +286,7 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
           }
           // The one shell convenience users expect in a path prompt.
           const target = eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
-          extractTo(img, version, target).then(
+          extractTo(img, version, target, progressFor(token)).then(
             (written) => done({ ok: true, text: `saved ${displayName(shown)} (L${version.layer}, ${version.size} B) to ${safe(written)}` }),
             (err) => done({ ok: false, text: `not saved: ${safe(describeError(err).message)}` }),
           );
@@ -275,7 +294,7 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
         }
       }
     },
-    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, services],
+    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, progressFor, services],
   );
 
   useInput((input, key) => {

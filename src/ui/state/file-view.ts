@@ -37,6 +37,8 @@ export interface FileViewState {
   /** The last save: where it went, or why it failed. */
   saved: { ok: boolean; text: string } | null;
   saving: boolean;
+  /** What a slow read is doing (an export of the image, with bytes read so far). */
+  progress?: string | null;
 }
 
 let nextToken = 1;
@@ -48,8 +50,13 @@ export function openView(path: string, layer: number, note: string | null = null
 export type ViewResult = { ok: true; version: FileVersion; bytes: Uint8Array; truncated: boolean } | { ok: false; version: FileVersion | null; error: string };
 
 export function viewLoaded(v: FileViewState, r: ViewResult): FileViewState {
-  if (!r.ok) return { ...v, status: 'error', version: r.version, error: r.error };
-  return { ...v, status: 'ready', version: r.version, bytes: r.bytes, truncated: r.truncated, hex: !looksLikeText(r.bytes) };
+  if (!r.ok) return { ...v, status: 'error', version: r.version, error: r.error, progress: null };
+  return { ...v, status: 'ready', version: r.version, bytes: r.bytes, truncated: r.truncated, hex: !looksLikeText(r.bytes), progress: null };
+}
+
+/** A read that takes a while says what it is doing. */
+export function viewProgress(v: FileViewState, text: string): FileViewState {
+  return v.status === 'reading' || v.saving ? { ...v, progress: text } : v;
 }
 
 /** The version is known (before its bytes are read): the header can name it at once. */
@@ -58,7 +65,7 @@ export function viewVersion(v: FileViewState, version: FileVersion): FileViewSta
 }
 
 export function viewSaved(v: FileViewState, r: { ok: boolean; text: string }): FileViewState {
-  return { ...v, saving: false, saved: r };
+  return { ...v, saving: false, saved: r, progress: null };
 }
 
 /** Text when there is no NUL and almost everything decodes as UTF-8 without odd control bytes. */
@@ -219,9 +226,9 @@ export function viewSummary(v: FileViewState, rows: ViewRows): string {
 
 /** The second summary line: reading, the error, truncation, the last save. */
 export function viewStatus(v: FileViewState): { text: string; tone: 'dim' | 'warning' | 'error' | 'ok' } {
-  if (v.saving) return { text: 'saving…', tone: 'dim' };
+  if (v.saving) return { text: v.progress ? `saving… ${safe(v.progress)}` : 'saving…', tone: 'dim' };
   if (v.saved) return { text: v.saved.ok ? `✓ ${v.saved.text}` : `✗ ${v.saved.text}`, tone: v.saved.ok ? 'ok' : 'error' };
-  if (v.status === 'reading') return { text: 'reading…', tone: 'dim' };
+  if (v.status === 'reading') return { text: v.progress ? `reading… ${safe(v.progress)}` : 'reading…', tone: 'dim' };
   if (v.status === 'error') return { text: `✗ ${safe(v.error ?? 'cannot read the file')}`, tone: 'error' };
   if (v.truncated && v.bytes && v.version) return { text: `⚠ truncated: the first ${formatBytes(v.bytes.length)} of ${formatBytes(v.version.size)} are shown (x saves the whole file)`, tone: 'warning' };
   if (v.note) return { text: v.note, tone: 'dim' };
