@@ -188,7 +188,7 @@ function ImagePanes({ state, ctx, theme }: { state: AppState; ctx: AppCtx; theme
     const title = `File tree · L${step?.layer ?? '-'} · ${t.mode === 'layer' ? 'layer changes' : 'aggregated'}${rows ? ` · ${rows.ids.length === 0 ? 0 : Math.max(1, (rows.rowOf[t.cursorPath] ?? -1) + 1)}/${rows.ids.length}` : ''}`;
     panes.tree = <FileTree key="tree" rows={rows} state={t} neutral={step?.kind === 'meta'} title={title} placeholder={placeholder} focused={state.focus === 'tree'} width={box.tree.width} height={box.tree.height} theme={theme} />;
   }
-  if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
+  if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} view={state.wasteView} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
   if (box.details) {
     const lines = detailLines(img, step, box.details.width - 2);
     panes.details = <Details key="details" lines={lines} offset={state.details.offset} focused={state.focus === 'details'} width={box.details.width} height={box.details.height} theme={theme} />;

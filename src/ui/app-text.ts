@@ -57,10 +57,16 @@ export function headerText(s: AppState, h: HeaderInput): string {
     if (h.container) parts.push(`container ${safe(h.container.name)} on ${safe(h.container.image)} (${safe(h.container.state)})`);
     else parts.push(safe(img.meta.repoTags[0] ?? h.label) || shortDigest(img.meta.id));
     parts.push(`${img.layers.length} layers`);
-    parts.push(formatBytes(a.layerBytes));
-    parts.push(`wasted ${formatBytes(a.wastedBytes)}`);
-    parts.push(`efficiency ${formatPercent(a.efficiency)}`);
-    if (!img.complete && !load.error) parts.push(`reading ${a.layerCount}/${img.layers.length}`);
+    if (img.complete) {
+      parts.push(formatBytes(a.layerBytes));
+      parts.push(`wasted ${formatBytes(a.wastedBytes)}`);
+      parts.push(`efficiency ${formatPercent(a.efficiency)}`);
+    } else {
+      // Until every layer is in, the totals would be figures of a part: progress instead.
+      const read = img.layers.reduce((n, l) => n + l.progress.tarBytes, 0);
+      const stopped = load.error ? 'stopped after' : 'reading';
+      parts.push(`${stopped} ${a.layerCount}/${img.layers.length} layers${read > 0 ? ` · ${formatBytes(read)} read` : ''}`);
+    }
     const ref = referenceNote(img);
     if (ref) parts.push(ref);
   } else parts.push(safe(h.label));

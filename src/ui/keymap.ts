@@ -64,7 +64,8 @@ export type Command =
   | 'closeView'
   | 'shared'
   | 'toggleList'
-  | 'diffFilter';
+  | 'diffFilter'
+  | 'wasteGroup';
 
 export interface Binding {
   command: Command;
@@ -126,7 +127,11 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'hideUntouched', keys: ['.'], scope: 'tree', description: 'hide / show paths this view does not change' },
   { command: 'clearFilters', keys: ['x'], scope: 'tree', description: 'clear every filter' },
 
-  { command: 'jump', keys: ['enter'], scope: 'waste', description: 'jump to the path in the tree, at the layer that hid it', hint: 'jump' },
+  { command: 'jump', keys: ['enter'], scope: 'waste', description: "on a step pair: show its paths; on a path: jump to it in the tree, at the layer that hid it", hint: 'jump' },
+  { command: 'toggleDir', keys: ['space'], scope: 'waste', description: "show or hide the step pair's paths", hint: 'paths' },
+  { command: 'expand', keys: ['right', 'l'], scope: 'waste', description: "show the step pair's paths" },
+  { command: 'collapse', keys: ['left', 'h'], scope: 'waste', description: "hide the step pair's paths" },
+  { command: 'wasteGroup', keys: ['t'], scope: 'waste', description: 'group by build step (shipped, hid) / flat list of paths', hint: 'by step/path' },
 
   { command: 'jump', keys: ['enter'], scope: 'advice', description: "go to the item's path (or the selected path) in the tree, at the layer that shows it", hint: 'go to' },
   { command: 'toggleDir', keys: ['space'], scope: 'advice', description: "show or hide the item's paths", hint: 'paths' },

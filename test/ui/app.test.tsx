@@ -123,17 +123,45 @@ describe('waste pane', () => {
   after(() => app.unmount());
   it('totals (ours and dive) and wasted paths with provenance; Enter jumps into the tree', async () => {
     app = await explore({ columns: 120, rows: 36 });
-    let f = app.frame();
+    await app.press('3');
+    await app.press('t');
+    let f = await app.waitFor((x) => x.includes('Waste 1/'));
     assert.match(f, /wasted 32\.0 kB \(32\.0 kB above the base\) · efficiency 97\.4%/);
     assert.match(f, /dive: efficiency 98\.4% · wasted 32\.0 kB · user wasted 48\.3%/);
     assert.match(f, /▶ 12\.8 kB L3,L4 → removed L9\s+\/root\/example\/somefile1\.txt/);
     assert.match(f, /6\.4 kB L7 → modified L13\s+\/root\/saved\.txt/);
-    await app.press('3');
     await app.press('end');
     await app.press('enter');
     f = await app.waitFor((x) => x.includes('File tree · L13'));
     assert.ok(treeLines(f).some((l) => l.startsWith('▶~') && l.endsWith('saved.txt')), f);
     assert.match(f, /╔═ ▶ File tree/);
+  });
+});
+
+describe('waste by build step', () => {
+  let app: Rendered;
+  after(() => app.unmount());
+  it('pairs (shipped, hid) with bytes, files and commands, largest first; a pair opens to its paths; Enter jumps', async () => {
+    app = await explore({ columns: 120, rows: 36 });
+    let f = await app.waitFor((x) => x.includes('Waste by step 1/'));
+    // The dive fixture: somefile1.txt (6.4 kB) shipped by L3, rewritten by L4's chmod, removed by L9;
+    // saved.txt shipped by L7, rewritten by L13.
+    const pairRows = f.split('\n').filter((l) => /[▸▾] /.test(l));
+    assert.ok(pairRows.length >= 3, f);
+    const bytes = pairRows.map((l) => Number(/([\d.]+) kB/.exec(l)?.[1] ?? NaN));
+    assert.deepEqual([...bytes].sort((x, y) => y - x), bytes, 'largest first');
+    assert.ok(pairRows.some((l) => /L4 RUN chmod 444 .*→ L9 RUN rm -rf /.test(l)), f);
+    assert.ok(pairRows.some((l) => /1 file\s+L7 .*→ L13 /.test(l)), f);
+    await app.press('3');
+    const at = pairRows.findIndex((l) => /L7 .*→ L13 /.test(l));
+    await app.press('down', at);
+    await app.press('space');
+    f = await app.waitFor((x) => x.includes('▾ '));
+    assert.match(f, /^\s*│?.*\/root\/saved\.txt/m);
+    await app.press('down');
+    await app.press('enter');
+    f = await app.waitFor((x) => x.includes('File tree · L13'));
+    assert.ok(treeLines(f).some((l) => l.startsWith('▶~') && l.endsWith('saved.txt')), f);
   });
 });
 
@@ -222,7 +250,8 @@ describe('errors, streaming, hostile text', () => {
     const partial: LoadedImage = { ...img, analysis: a, complete: false, layers: img.layers.map((l, i) => ({ ...l, merged: i < 5, progress: i < 5 ? l.progress : none })) };
     const app = await renderApp({ start: open(() => partial) });
     let f = await app.waitFor((x) => x.includes('Layers 1/15 · 5/14 read'));
-    assert.match(f, /reading 5\/14/);
+    assert.match(f, /reading 5\/14 layers/);
+    assert.doesNotMatch(f, /efficiency|wasted \d/, 'no totals of a part while layers stream in');
     assert.match(f, /   5        …      ⋯ waiting  RUN cp/);
     await app.press(']', 6);
     f = await app.waitFor((x) => x.includes('layer 5 is still being read'));

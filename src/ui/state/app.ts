@@ -17,6 +17,7 @@ import { parseSize } from '../text.js';
 import { displayName } from '../../model/names.js';
 import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';
+import { toggleExpand, wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from './waste-steps.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
 import { SHARED0, type SharedState } from './shared.js';
 import { DIFF0, type DiffModel, type DiffState } from './diff.js';
@@ -60,6 +61,8 @@ export interface AppState {
   view: FileViewState | null;
   /** The Advice view, open over the image screen's panes. */
   advice: AdviceState;
+  /** The Waste pane: grouped by step pair or flat, and the open pair. */
+  wasteView?: WasteViewState;
   shared: SharedState;
   diff: DiffState;
 }
@@ -99,6 +102,7 @@ export function initialState(screen: Screen, notice: string | null = null): AppS
     containers: LIST0,
     view: null,
     advice: ADVICE0,
+    wasteView: WASTE_VIEW0,
     shared: SHARED0,
     diff: DIFF0,
   };
@@ -356,6 +360,8 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
       }
       return [s, null];
     case 'waste': {
+      if (cmd === 'wasteGroup') return [{ ...s, wasteView: { ...(s.wasteView ?? WASTE_VIEW0), grouped: !(s.wasteView ?? WASTE_VIEW0).grouped }, waste: LIST0 }, null];
+      if ((s.wasteView ?? WASTE_VIEW0).grouped) return wasteStepCommand(s, cmd, ctx);
       const list = ctx.model?.wasted() ?? [];
       if (la) return [{ ...s, waste: reduceList(s.waste, la, list.length, paneHeight(s, ctx, 'waste')) }, null];
       if (cmd === 'jump') {
@@ -481,6 +487,30 @@ function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
 }
 
 /** Show `path` in the tree at `layer`: select that layer's step, clear filters that hide it, reveal it. */
+/** The Waste pane grouped by step pair: move, open a pair's paths, jump to a path. */
+function wasteStepCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  const v = s.wasteView ?? WASTE_VIEW0;
+  const pairs = ctx.model ? wastePairs(ctx.model.img.analysis) : [];
+  const rows = wasteStepRows(pairs, v.expanded);
+  const h = paneHeight(s, ctx, 'waste');
+  const la = listAction(cmd);
+  if (la) return [{ ...s, waste: reduceList(s.waste, la, rows.length, h) }, null];
+  const cursor = clampList(s.waste, rows.length, h).cursor;
+  const r = rows[cursor];
+  if (!r) return [s, null];
+  const how = cmd === 'toggleDir' ? 'toggle' : cmd === 'expand' ? 'open' : cmd === 'collapse' ? 'close' : null;
+  if (how || (cmd === 'jump' && r.target < 0)) {
+    const t = toggleExpand(v, rows, cursor, how ?? 'toggle');
+    const n = wasteStepRows(pairs, t.view.expanded).length;
+    return [{ ...s, wasteView: t.view, waste: clampList({ ...s.waste, cursor: t.cursor }, n, h) }, null];
+  }
+  if (cmd === 'jump') {
+    const target = pairs[r.pair].targets[r.target];
+    return target ? [jumpTo(s, target.path, target.layer, ctx), null] : [s, null];
+  }
+  return [s, null];
+}
+
 export function jumpTo(s: AppState, path: number, layer: number, ctx: AppCtx): AppState {
   const steps = stepsOf(ctx);
   const step = steps.find((x) => x.kind === 'layer' && x.layer === layer);
