@@ -4,6 +4,7 @@ import type { ContainerInfo } from '../sources/container.js';
 import type { SharedReport } from '../sources/shared.js';
 import { formatBytes, formatPercent, shortDigest } from '../report/format.js';
 import { CHANGE_FILTERS } from '../model/tree-rows.js';
+import { whatChanged } from '../model/what-changed.js';
 import { safe } from './text.js';
 import { selectedStep, type AppCtx, type AppState } from './state/app.js';
 import { sharedTotals } from './state/shared.js';
@@ -84,6 +85,9 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
   const hidden = CHANGE_FILTERS.filter((k) => t.filters.hidden.includes(k));
   parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${FILTER_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
   if (t.filters.path) parts.push(`path: "${safe(t.filters.path)}"`);
+  // What the change under the cursor changed (a modification: mode, owner, size, content).
+  const changed = step && step.layer >= 0 && ctx.model && t.cursorPath >= 0 ? whatChanged(ctx.model.img.analysis, t.cursorPath, step.layer) : null;
+  if (changed && changed.length > 0) parts.push(`changed: ${safe(changed.join(', '))}`);
   if (t.filters.minSize > 0) parts.push(`size ≥ ${formatBytes(t.filters.minSize)}`);
   if (t.search) {
     const q = step && ctx.model ? { layer: step.layer, mode: t.mode, sort: t.sort, filters: t.filters, expansion: t } : null;

@@ -102,3 +102,23 @@ describe('Engine file reads without an export per read', { skip: gate.skip }, ()
     assert.ok(seen.length > 0, 'progress was reported');
   });
 });
+
+describe('what a modification changed', { skip: gate.skip }, () => {
+  it('names the fields that differ (Dockerfile of strata-test/changes: chmod 600, chown 1000:1000, longer content)', async () => {
+    const { whatChanged } = await import('../../src/model/what-changed.js');
+    const img = await loadImage(parseSource(buildFixture('changes').tag), {});
+    const a = img.analysis;
+    const at = (p: string) => {
+      const id = a.table.lookup(p);
+      const layer = versionAt(img, p).layer;
+      return whatChanged(a, id, layer);
+    };
+    assert.deepEqual(at('/data/chmod.txt'), ['mode 0644 -> 0600']);
+    assert.deepEqual(at('/data/own.txt'), ['owner 0 -> 1000', 'group 0 -> 1000']);
+    assert.deepEqual(at('/data/grow.txt'), [`size +${'grow\ngrow\ngrow\n'.length - 'grow\n'.length} B`, 'content']);
+    assert.deepEqual(at('/data/mod.txt'), ['content']);
+    // Layer 5 adds /dup.txt (nothing replaced); layer 6 writes the same bytes again (no difference).
+    assert.equal(whatChanged(a, a.table.lookup('/dup.txt'), 5), null, 'added: nothing was replaced');
+    assert.deepEqual(whatChanged(a, a.table.lookup('/dup.txt'), 6), []);
+  });
+});
