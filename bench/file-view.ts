@@ -63,6 +63,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export interface FileViewFigures {
   coldLoadMs: number;
+  coldLoadNoKeepMs: number;
   finalViewMs: number;
   finalSaveMs: number;
   olderFirstMs: number;
@@ -78,6 +79,10 @@ async function load(): Promise<LoadedImage> {
 /** One round: load cold (no cache), then the reads, then the baseline reads. */
 export async function fileViewRound(): Promise<FileViewFigures> {
   delete process.env.STRATA_ENGINE_FILE_READ;
+  // The baseline load: the export is not kept (as before).
+  process.env.STRATA_KEEP_EXPORT = '0';
+  const [coldLoadNoKeepMs] = await timed(load);
+  delete process.env.STRATA_KEEP_EXPORT;
   const [coldLoadMs, img] = await timed(load);
   const top = img.layers.length - 1;
   const conf = '/etc/app/app.conf';
@@ -92,7 +97,7 @@ export async function fileViewRound(): Promise<FileViewFigures> {
     process.env.STRATA_ENGINE_FILE_READ = 'export';
     const [baselineViewMs] = await timed(() => readVersionHead(img, finalV));
     const [baselineSaveMs] = await timed(() => extractTo(img, finalV, join(out, 'b.conf')));
-    return { coldLoadMs, finalViewMs, finalSaveMs, olderFirstMs, olderNextMs, baselineViewMs, baselineSaveMs };
+    return { coldLoadMs, coldLoadNoKeepMs, finalViewMs, finalSaveMs, olderFirstMs, olderNextMs, baselineViewMs, baselineSaveMs };
   } finally {
     delete process.env.STRATA_ENGINE_FILE_READ;
     rmSync(out, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import { withImage, applyHistory, configView, newLayerInfo } from './image.js';
 import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
+import { keepExport } from './engine-file.js';
 
 function idleSeconds(env: string, fallback: number): number {
   const v = Number(process.env[env]);
@@ -97,6 +98,8 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       if (err instanceof StrataError && err.exitCode === EXIT_INPUT) throw new StrataError(`image ${name} was removed while reading it`, EXIT_ENGINE);
       throw err;
     }
+    // Kept on disk (off the load's path) so that file views later read a range of it.
+    const kept = keepExport(img, stream, img.layers.reduce((n, l) => n + (l.progress.expectedBytes ?? 0), 0));
     const label = `export of ${name}`;
     // Blobs are identified by where they sit in the export, not by hashing them (ExportLocator).
     const locator = new ExportLocator(diffIds, info.Id);
@@ -210,6 +213,7 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
     if (missing.length > 0) {
       throw new StrataError(`the export of ${name} lacks layer(s) ${missing.join(', ')}`, EXIT_ENGINE);
     }
+    kept.finish();
     if (configText !== null) {
       const layers = img.layers.map((l) => ({ blobDigest: l.blobDigest, mediaType: l.mediaType, compressedBytes: l.compressedBytes }));
       opts.cache?.putImage?.(info.Id, { config: configText, layers });
