@@ -503,8 +503,10 @@ export function keepExport(img: LoadedImage, stream: Readable, expectedBytes: nu
     if (failed || fd === null) return;
     if (lag + chunk.length > KEEP_LAG_BYTES || written + chunk.length > spoolCap()) return give();
     lag += chunk.length;
+    // Each chunk at its own offset: writes run concurrently on the thread pool.
+    const at = written;
     written += chunk.length;
-    fs.write(fd, chunk, (err) => {
+    fs.write(fd, chunk, 0, chunk.length, at, (err) => {
       lag -= chunk.length;
       if (err) give();
       if (lag === 0 && waiting) waiting();

@@ -24,6 +24,8 @@ import { DiffView } from './panes/DiffView.js';
 import { FileView } from './panes/FileView.js';
 import { Help } from './panes/Help.js';
 import { AdviceView } from './panes/AdviceView.js';
+import { LargestView } from './panes/LargestView.js';
+import { largestListRows } from './state/largest.js';
 import { adviceBox } from './state/advice.js';
 import { formatBytes } from '../report/format.js';
 import { StatusBar } from './panes/StatusBar.js';
@@ -154,6 +156,9 @@ export function Screen(props: ScreenProps): React.ReactElement {
     const advice = model.advice();
     main = <AdviceView img={model.img} advice={advice} state={state.advice} width={width} height={box.height} listRows={box.listRows} theme={theme} />;
     status = `advice · ${advice.items.length} items · recoverable ${formatBytes(advice.recoverableBytes)} · Enter: go to the path in the tree`;
+  } else if (state.largest?.open) {
+    main = <LargestView img={model.img} state={state.largest} width={width} height={layout.mainRows} listRows={largestListRows(size)} theme={theme} />;
+    status = 'largest files of the final image · Enter: go to the file in the tree, at the layer that shipped it';
   } else {
     main = <ImagePanes state={state} ctx={ctx} theme={theme} />;
     status = treeStatus(state, ctx, load.error?.message ?? null);

@@ -7,7 +7,7 @@
  */
 import type { Key } from 'ink';
 
-export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'advice' | 'details' | 'view' | 'shared' | 'diff' | 'prompt' | 'help';
+export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'advice' | 'largest' | 'details' | 'view' | 'shared' | 'diff' | 'prompt' | 'help';
 
 export type Command =
   | 'quit'
@@ -65,7 +65,10 @@ export type Command =
   | 'shared'
   | 'toggleList'
   | 'diffFilter'
-  | 'wasteGroup';
+  | 'wasteGroup'
+  | 'largest'
+  | 'closeLargest'
+  | 'goto';
 
 export interface Binding {
   command: Command;
@@ -87,6 +90,8 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'paneWaste', keys: ['3'], scope: 'global', description: 'go to the Waste pane' },
   { command: 'paneDetails', keys: ['4'], scope: 'global', description: 'go to the Details pane' },
   { command: 'advice', keys: ['A'], scope: 'global', description: 'show or hide the Advice view: what to change in the build, and what it saves', hint: 'advice' },
+  { command: 'largest', keys: ['L'], scope: 'global', description: 'show or hide the largest files of the final image', hint: 'largest' },
+  { command: 'goto', keys: [':'], scope: 'global', description: 'go to a path or a name (from any pane): the tree, at the layer that shipped it', hint: 'go to' },
   { command: 'prevLayer', keys: ['['], scope: 'global', description: 'previous build step (from any pane)' },
   { command: 'nextLayer', keys: [']'], scope: 'global', description: 'next build step (from any pane)' },
   { command: 'back', keys: ['b'], scope: 'global', description: 'back to the image list (when opened from it)' },
@@ -138,6 +143,9 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'expand', keys: ['right', 'l'], scope: 'advice', description: "show the item's paths" },
   { command: 'collapse', keys: ['left', 'h'], scope: 'advice', description: "hide the item's paths" },
   { command: 'closeAdvice', keys: ['esc'], scope: 'advice', description: 'close the Advice view', hint: 'close' },
+
+  { command: 'jump', keys: ['enter'], scope: 'largest', description: 'go to the file in the tree, at the layer that shipped it', hint: 'go to' },
+  { command: 'closeLargest', keys: ['esc'], scope: 'largest', description: 'close the largest files', hint: 'close' },
 
   { command: 'save', keys: ['x'], scope: 'view', description: 'save this version of the file (asks where)', hint: 'save' },
   { command: 'toggleWrap', keys: ['w'], scope: 'view', description: 'wrap or cut long lines', hint: 'wrap' },
@@ -227,6 +235,7 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   tree: 'File tree',
   waste: 'Waste',
   advice: 'Advice view',
+  largest: 'Largest files',
   details: 'Details',
   view: 'File view',
   shared: 'Shared layers',
@@ -235,7 +244,7 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   help: 'Help',
 };
 
-const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'advice', 'details', 'view', 'shared', 'diff', 'prompt', 'help'];
+const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'advice', 'largest', 'details', 'view', 'shared', 'diff', 'prompt', 'help'];
 
 /** Help lines, grouped by scope. */
 export function helpLines(): { scope: Scope; keys: string; description: string }[] {

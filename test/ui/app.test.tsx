@@ -322,3 +322,42 @@ describe('image list', () => {
     app.unmount();
   });
 });
+
+describe('largest files and go to path', () => {
+  let app: Rendered;
+  after(() => app.unmount());
+  it('L lists the final image largest first; Enter lands in the tree at the shipping layer', async () => {
+    app = await explore({ columns: 120, rows: 36 });
+    await app.press('3');
+    await app.press('L');
+    let f = await app.waitFor((x) => x.includes('Largest files 1/'));
+    const rows = f.split('\n').filter((l) => /^[│║]?[▶ ]\s*[\d.]+ (B|kB|MB)\s+L\d+\s+\//.test(l.replace(/^[│║]/, '')));
+    assert.ok(rows.length >= 3, f);
+    const unit: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6 };
+    const sizes = rows.map((l) => {
+      const m = /([\d.]+) (B|kB|MB)/.exec(l)!;
+      return Number(m[1]) * unit[m[2]];
+    });
+    assert.deepEqual([...sizes].sort((x, y) => y - x), sizes, 'largest first');
+    // The largest file of the dive fixture is busybox (hard-linked under many names in /bin), shipped by the base layer.
+    const m = /L0\s+\/bin\/(\S+)/.exec(rows[0]);
+    assert.ok(m, rows[0]);
+    await app.press('enter');
+    f = await app.waitFor((x) => x.includes('File tree · L0'));
+    assert.ok(treeLines(f).some((l) => l.startsWith('▶') && l.trimEnd().endsWith(` ${m![1]}`)), f);
+  });
+
+  it(': from the Waste pane goes to a name in the tree at the layer of its last change', async () => {
+    await app.press('3');
+    await app.press(':');
+    await app.type('saved.txt');
+    await app.press('enter');
+    const f = await app.waitFor((x) => x.includes('File tree · L13'));
+    assert.ok(treeLines(f).some((l) => l.startsWith('▶') && l.endsWith('saved.txt')), f);
+    await app.press(':');
+    await app.type('no-such-name-anywhere');
+    await app.press('enter');
+    await app.waitFor((x) => x.includes('no such path or name'));
+    await app.press('esc');
+  });
+});

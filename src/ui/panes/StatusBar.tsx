@@ -21,6 +21,7 @@ const PROMPT_LABEL: Record<Prompt['kind'], string> = {
   images: 'filter: ',
   save: 'save as: ',
   diff: 'filter paths: ',
+  goto: 'go to path or name: ',
 };
 
 export function StatusBar({ status, hints, prompt, width, theme }: StatusBarProps): React.ReactElement {

@@ -17,6 +17,7 @@ import { parseSize } from '../text.js';
 import { displayName } from '../../model/names.js';
 import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';
+import { findPath, largestFiles, largestListRows, LARGEST0, type LargestState } from './largest.js';
 import { toggleExpand, wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from './waste-steps.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
 import { SHARED0, type SharedState } from './shared.js';
@@ -25,7 +26,7 @@ import { diffCommand, listCommand, sharedCommand } from './screens.js';
 import { ADVICE0, adviceBox, reduceAdvice, type AdviceState } from './advice.js';
 import type { SharedReport } from '../../sources/shared.js';
 
-export type PromptKind = 'search' | 'path' | 'size' | 'images' | 'save' | 'diff';
+export type PromptKind = 'search' | 'path' | 'size' | 'images' | 'save' | 'diff' | 'goto';
 
 export interface Prompt {
   kind: PromptKind;
@@ -61,6 +62,8 @@ export interface AppState {
   view: FileViewState | null;
   /** The Advice view, open over the image screen's panes. */
   advice: AdviceState;
+  /** The largest files of the final image, open over the panes. */
+  largest?: LargestState;
   /** The Waste pane: grouped by step pair or flat, and the open pair. */
   wasteView?: WasteViewState;
   shared: SharedState;
@@ -195,6 +198,7 @@ export function activeScopes(s: AppState): Scope[] {
   // The file view covers the panes: pane keys (Tab, 1-4, [ ]) would move what cannot be seen.
   if (s.view) return ['view', 'list'];
   if (s.advice.open) return ['advice', 'list', 'global'];
+  if (s.largest?.open) return ['largest', 'list', 'global'];
   return [s.focus, 'list', 'global'];
 }
 
@@ -252,6 +256,7 @@ function promptText(s: AppState, text: string, ctx: AppCtx): AppState {
       return { ...next, diff: { ...s.diff, filter: text, files: LIST0 } };
     case 'size':
     case 'save':
+    case 'goto':
       return next;
   }
 }
@@ -277,6 +282,12 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
           const v = p.text.trim() === '' ? 0 : parseSize(p.text);
           if (v === null) return [{ ...s, prompt: { ...p, error: 'not a size (try 10k, 1.5M, 2G)' } }, null];
           return [tree({ ...s, prompt: null }, { type: 'filters', filters: { ...s.tree.filters, minSize: v } }, ctx), null];
+        }
+        if (p.kind === 'goto') {
+          const hit = ctx.model ? findPath(ctx.model.img.analysis, p.text) : null;
+          if (!hit) return [{ ...s, prompt: { ...p, error: 'no such path or name' } }, null];
+          const off = { ...s, prompt: null, advice: { ...s.advice, open: false }, largest: LARGEST0 };
+          return [jumpTo(off, hit.path, hit.layer, ctx), null];
         }
         if (p.kind === 'save') {
           const target = p.text.trim();
@@ -322,6 +333,25 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
   if (s.view) return viewCommand(s, s.view, cmd, ctx);
 
   // The image screen.
+  if (cmd === 'goto') return [ctx.model ? { ...s, prompt: { kind: 'goto', text: '' } } : s, null];
+  if (cmd === 'largest') {
+    const open = !s.largest?.open;
+    return [ctx.model ? { ...s, largest: { ...(s.largest ?? LARGEST0), open }, advice: { ...s.advice, open: false } } : s, null];
+  }
+  if (s.largest?.open && !s.advice.open) {
+    const rows = ctx.model ? largestFiles(ctx.model.img.analysis) : [];
+    const h = largestListRows(ctx.size);
+    const la = listAction(cmd);
+    if (la) return [{ ...s, largest: { ...s.largest, list: reduceList(s.largest.list, la, rows.length, h) } }, null];
+    if (cmd === 'closeLargest') return [{ ...s, largest: { ...s.largest, open: false } }, null];
+    if (cmd === 'jump') {
+      const r = rows[clampList(s.largest.list, rows.length, h).cursor];
+      return r ? [jumpTo({ ...s, largest: { ...s.largest, open: false } }, r.path, r.layer, ctx), null] : [s, null];
+    }
+    // Pane keys leave the view for that pane; anything else stays in it.
+    if (cmd !== 'nextPane' && cmd !== 'prevPane' && !PANE_CMD[cmd] && cmd !== 'advice') return [s, null];
+    s = { ...s, largest: { ...s.largest, open: false } };
+  }
   if (cmd === 'advice') return [ctx.model ? { ...s, advice: { ...s.advice, open: !s.advice.open } } : s, null];
   if (s.advice.open) {
     const advice = ctx.model?.advice();
