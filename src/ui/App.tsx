@@ -26,6 +26,8 @@ import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
 import { viewLoaded, viewProgress, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
 import { prefetchOlderVersions } from '../sources/engine-file.js';
+import { readHeadAndDigest } from '../sources/version-digest.js';
+import { compareFailed, compareLoaded, type CompareSide } from './state/compare.js';
 import type { DiffModel } from './state/diff.js';
 import { headerText, isContainerLayer } from './app-text.js';
 import { Screen } from './Screen.js';
@@ -267,6 +269,32 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
               prefetchOlderVersions(img);
             },
             (err) => done({ ok: false, version, error: describeError(err).message }),
+          );
+          return;
+        }
+        case 'compare': {
+          const d = ctxRef.current.diff;
+          const token = eff.token;
+          if (!d) return;
+          const side = async (img: LoadedImage): Promise<CompareSide> => {
+            let v: FileVersion;
+            try {
+              v = versionAt(img, eff.path);
+            } catch (err) {
+              return { bytes: null, size: 0, sha256: null, truncated: false, note: describeError(err).message };
+            }
+            const r = await readHeadAndDigest(img, v, VIEW_MAX_BYTES);
+            return { bytes: r.bytes, size: v.size, sha256: r.sha256, truncated: r.truncated };
+          };
+          Promise.all([side(d.a), side(d.b)]).then(
+            ([a, b]) => {
+              const s = stateRef.current;
+              if (s.compare?.token === token) apply({ ...s, compare: compareLoaded(s.compare, a, b, displayName(eff.path)) });
+            },
+            (err) => {
+              const s = stateRef.current;
+              if (s.compare?.token === token) apply({ ...s, compare: compareFailed(s.compare, describeError(err).message) });
+            },
           );
           return;
         }

@@ -5,7 +5,7 @@ import type { SharedReport } from '../sources/shared.js';
 import { MIN_COLUMNS, MIN_ROWS, type PaneId } from './layout.js';
 import type { Theme } from './theme.js';
 import type { LoadState } from './hooks/use-image-loader.js';
-import { layoutOf, selectedStep, treeRows, viewBox, type AppCtx, type AppState } from './state/app.js';
+import { compareRows, layoutOf, selectedStep, treeRows, viewBox, type AppCtx, type AppState } from './state/app.js';
 import { diffHeights, sharedHeights } from './state/screens.js';
 import { filterImages, type ImageRow } from './state/images.js';
 import { filterContainers, type ContainerRow } from './state/containers.js';
@@ -25,6 +25,7 @@ import { FileView } from './panes/FileView.js';
 import { Help } from './panes/Help.js';
 import { AdviceView } from './panes/AdviceView.js';
 import { LargestView } from './panes/LargestView.js';
+import { CompareView } from './panes/CompareView.js';
 import { largestListRows } from './state/largest.js';
 import { adviceBox } from './state/advice.js';
 import { formatBytes } from '../report/format.js';
@@ -137,7 +138,9 @@ export function Screen(props: ScreenProps): React.ReactElement {
     status = report ? `${report.images.length} images · ${report.layers.length} stored layers · ${sharedTotals(report)}${report.warnings.length ? ` · ⚠ ${safe(report.warnings[0])}` : ''}` : 'asking the Engine…';
   } else if (state.screen === 'diff') {
     const d = props.diff;
-    if (ctx.diff) {
+    if (ctx.diff && state.compare) {
+      main = <CompareView state={state.compare} width={width} height={layout.mainRows} rows={compareRows(ctx)} theme={theme} />;
+    } else if (ctx.diff) {
       main = <DiffView model={ctx.diff} state={state.diff} heights={diffHeights(ctx)} width={width} theme={theme} />;
     } else if (d) {
       main = <Loading width={width} height={layout.mainRows} lines={[...loadingLines('a', `A ${d.labels[0]}`, d.a, theme, ''), ...loadingLines('b', `B ${d.labels[1]}`, d.b, theme, '')]} />;

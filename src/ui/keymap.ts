@@ -7,7 +7,7 @@
  */
 import type { Key } from 'ink';
 
-export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'advice' | 'largest' | 'details' | 'view' | 'shared' | 'diff' | 'prompt' | 'help';
+export type Scope = 'global' | 'list' | 'images' | 'layers' | 'tree' | 'waste' | 'advice' | 'largest' | 'details' | 'view' | 'shared' | 'diff' | 'compare' | 'prompt' | 'help';
 
 export type Command =
   | 'quit'
@@ -158,6 +158,9 @@ export const KEYMAP: readonly Binding[] = [
 
   { command: 'diffFilter', keys: ['f', '/'], scope: 'diff', description: 'filter the file differences by path', hint: 'filter' },
   { command: 'clearFilters', keys: ['x'], scope: 'diff', description: 'clear the filter' },
+  { command: 'view', keys: ['enter', 'v'], scope: 'diff', description: 'show both versions of the file: a unified diff for text, sizes and hashes for binaries', hint: 'compare' },
+
+  { command: 'closeView', keys: ['esc', 'q'], scope: 'compare', description: 'close the comparison', hint: 'close' },
 
   { command: 'accept', keys: ['enter'], scope: 'prompt', description: 'accept', hint: 'accept' },
   { command: 'cancel', keys: ['esc'], scope: 'prompt', description: 'cancel', hint: 'cancel' },
@@ -240,11 +243,12 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   view: 'File view',
   shared: 'Shared layers',
   diff: 'Image diff',
+  compare: 'Both versions of a file (image diff)',
   prompt: 'Prompts (search, filter, save as)',
   help: 'Help',
 };
 
-const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'advice', 'largest', 'details', 'view', 'shared', 'diff', 'prompt', 'help'];
+const SCOPE_ORDER: Scope[] = ['global', 'list', 'images', 'layers', 'tree', 'waste', 'advice', 'largest', 'details', 'view', 'shared', 'diff', 'compare', 'prompt', 'help'];
 
 /** Help lines, grouped by scope. */
 export function helpLines(): { scope: Scope; keys: string; description: string }[] {

@@ -17,12 +17,14 @@ import { parseSize } from '../text.js';
 import { displayName } from '../../model/names.js';
 import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';
+import { openCompare, scrollCompare, type CompareState } from './compare.js';
+import { diffFiles } from './diff.js';
 import { findPath, largestFiles, largestListRows, LARGEST0, type LargestState } from './largest.js';
 import { toggleExpand, wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from './waste-steps.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
 import { SHARED0, type SharedState } from './shared.js';
 import { DIFF0, type DiffModel, type DiffState } from './diff.js';
-import { diffCommand, listCommand, sharedCommand } from './screens.js';
+import { diffCommand, diffHeights, listCommand, sharedCommand } from './screens.js';
 import { ADVICE0, adviceBox, reduceAdvice, type AdviceState } from './advice.js';
 import type { SharedReport } from '../../sources/shared.js';
 
@@ -62,6 +64,8 @@ export interface AppState {
   view: FileViewState | null;
   /** The Advice view, open over the image screen's panes. */
   advice: AdviceState;
+  /** Both versions of a file of an image diff, open over the diff screen. */
+  compare?: CompareState | null;
   /** The largest files of the final image, open over the panes. */
   largest?: LargestState;
   /** The Waste pane: grouped by step pair or flat, and the open pair. */
@@ -84,6 +88,8 @@ export type Effect =
   | { type: 'view'; token: number; path: string; layer: number }
   /** Save the viewed version to `target` (a path typed by the user). */
   | { type: 'save'; token: number; target: string }
+  /** Read both versions of `path` in the two images of the diff. */
+  | { type: 'compare'; token: number; path: string }
   | null;
 
 export function initialState(screen: Screen, notice: string | null = null): AppState {
@@ -194,7 +200,7 @@ export function activeScopes(s: AppState): Scope[] {
   if (s.help.open) return ['help', 'list', 'global'];
   if (s.screen === 'images') return ['images', 'list', 'global'];
   if (s.screen === 'shared') return ['shared', 'list', 'global'];
-  if (s.screen === 'diff') return ['diff', 'list', 'global'];
+  if (s.screen === 'diff') return s.compare ? ['compare', 'list', 'global'] : ['diff', 'list', 'global'];
   // The file view covers the panes: pane keys (Tab, 1-4, [ ]) would move what cannot be seen.
   if (s.view) return ['view', 'list'];
   if (s.advice.open) return ['advice', 'list', 'global'];
@@ -329,7 +335,7 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
 
   if (s.screen === 'images') return listCommand(s, cmd, ctx);
   if (s.screen === 'shared') return [sharedCommand(s, cmd, ctx), cmd === 'refresh' ? { type: 'refresh' } : null];
-  if (s.screen === 'diff') return [diffCommand(s, cmd, ctx), null];
+  if (s.screen === 'diff') return diffScreenCommand(s, cmd, ctx);
   if (s.view) return viewCommand(s, s.view, cmd, ctx);
 
   // The image screen.
@@ -517,6 +523,35 @@ function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
 }
 
 /** Show `path` in the tree at `layer`: select that layer's step, clear filters that hide it, reveal it. */
+/** Rows the comparison of two versions shows (the diff screen less its borders and two header lines). */
+export function compareRows(ctx: AppCtx): number {
+  return Math.max(1, computeLayout(ctx.size, 'layers', 'tree').mainRows - 2);
+}
+
+/** The diff screen: Enter or v on a file opens both versions; the comparison scrolls and closes. */
+function diffScreenCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  const c = s.compare;
+  if (c) {
+    const la = listAction(cmd);
+    const h = compareRows(ctx);
+    if (cmd === 'closeView') return [{ ...s, compare: null }, null];
+    if (la) {
+      const delta = la.type === 'move' ? la.delta : la.type === 'page' ? la.dir * h : la.type === 'home' ? -Infinity : Infinity;
+      return [{ ...s, compare: scrollCompare(c, delta, h) }, null];
+    }
+    return [s, null];
+  }
+  if (cmd === 'view' && ctx.diff && s.diff.focus === 'files') {
+    const files = diffFiles(ctx.diff.diff, s.diff.filter);
+    const hs = diffHeights(ctx);
+    const f = files[clampList(s.diff.files, files.length, hs.files - 3).cursor];
+    if (!f || f.type === 'dir') return [s, null];
+    const open = openCompare(f.path);
+    return [{ ...s, compare: open }, { type: 'compare', token: open.token, path: f.path }];
+  }
+  return [diffCommand(s, cmd, ctx), null];
+}
+
 /** The Waste pane grouped by step pair: move, open a pair's paths, jump to a path. */
 function wasteStepCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
   const v = s.wasteView ?? WASTE_VIEW0;
