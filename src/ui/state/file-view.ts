@@ -115,6 +115,45 @@ export function textLines(b: Uint8Array): string[] {
   return lines;
 }
 
+/** Lines of a text file made one at a time: only the byte offsets of the line ends are found up front. */
+export interface LazyLines {
+  count: number;
+  line(i: number): string;
+}
+
+const lazyMemo = new WeakMap<Uint8Array, LazyLines>();
+
+/**
+ * The same lines as textLines, without decoding the whole file: a 0x0A byte never occurs inside a
+ * multi-byte UTF-8 sequence, so splitting the bytes at it and decoding each line gives the same text.
+ */
+export function lazyTextLines(b: Uint8Array): LazyLines {
+  let l = lazyMemo.get(b);
+  if (l) return l;
+  const ends: number[] = [];
+  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) ends.push(i);
+  if (ends.length === 0 || ends[ends.length - 1] !== b.length - 1) ends.push(b.length);
+  const made = new Map<number, string>();
+  const decoder = new TextDecoder('utf-8');
+  l = {
+    count: ends.length,
+    line(i: number): string {
+      let t = made.get(i);
+      if (t === undefined) {
+        const start = i === 0 ? 0 : ends[i - 1] + 1;
+        let raw = decoder.decode(b.subarray(start, ends[i]));
+        if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+        t = safe(expandTabs(raw));
+        if (made.size > 4096) made.clear();
+        made.set(i, t);
+      }
+      return t;
+    },
+  };
+  lazyMemo.set(b, l);
+  return l;
+}
+
 function expandTabs(l: string): string {
   if (!l.includes('\t')) return l;
   let out = '';
@@ -183,11 +222,13 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
     const per = hexWidth(width);
     return { count: Math.ceil(b.length / per), gutter: 0, row: (i) => ({ num: '', text: hexRow(b, i, per) }), kind: `hex dump, ${per} bytes a row` };
   }
-  const lines = textLines(b);
-  const gutter = String(Math.max(1, lines.length)).length;
+  // Cut lines are made per screen (a 300 kB binary in text mode costs one screen, not the file).
+  const lazy = lazyTextLines(b);
+  const gutter = String(Math.max(1, lazy.count)).length;
   const textW = Math.max(1, width - gutter - 3);
-  const kind = `text, ${lines.length} line${lines.length === 1 ? '' : 's'}`;
-  if (!v.wrap) return { count: lines.length, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lines[i], textW) }), kind };
+  const kind = `text, ${lazy.count} line${lazy.count === 1 ? '' : 's'}`;
+  if (!v.wrap) return { count: lazy.count, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lazy.line(i), textW) }), kind };
+  const lines = textLines(b);
   const rows = wrappedRows(lines, textW);
   return {
     count: rows.length,
