@@ -8,7 +8,7 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import os from 'node:os';
 import { useApp, useInput } from 'ink';
-import type { LoadedImage, LoadListener } from '../sources/image.js';
+import type { LoadedImage, LoadEvent, LoadListener } from '../sources/image.js';
 import type { ContainerInfo } from '../sources/container.js';
 import type { SharedReport } from '../sources/shared.js';
 import { versionAt, readVersionHead, type FileVersion } from '../sources/file-content.js';
@@ -131,6 +131,12 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
     start.kind === 'image' ? { label: start.label, ...withSignal(start.load), container: { current: null } } : null,
   );
   const load = useImageLoader(loader?.load ?? null, throttleMs);
+  const loaderRef = useRef(loader);
+  loaderRef.current = loader;
+  // The container row last opened, and an in-place reload of its copy-on-write layer.
+  const containerRow = useRef<ContainerRow | null>(null);
+  const [reloading, setReloading] = useState(false);
+  const [reloadError, setReloadError] = useState<string | null>(null);
   const model = useMemo(() => (load.image ? new ImageModel(load.image) : null), [load.image]);
 
   // The two images of a diff.
@@ -208,10 +214,42 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
           apply(openedState(stateRef.current));
           return;
         }
+        case 'reloadContainer': {
+          const open = services?.openContainer;
+          const row = containerRow.current;
+          const current = loaderRef.current;
+          if (!open || !row || !current || !current.container.current || reloading) return;
+          setReloading(true);
+          const info = current.container;
+          // Read in the background; the screen keeps showing the old layer until the new one is in.
+          open(row, () => {}, current.ctrl.signal).then(
+            (r) => {
+              setReloading(false);
+              info.current = r.container;
+              const img = r.img;
+              setLoader((old) => ({
+                label: old?.label ?? `container ${row.name}`,
+                ctrl: old?.ctrl ?? current.ctrl,
+                container: info,
+                load: (l) => {
+                  l({ type: 'meta', image: img } as LoadEvent);
+                  return Promise.resolve(img);
+                },
+              }));
+            },
+            (err) => {
+              setReloading(false);
+              setReloadError(describeError(err).message);
+            },
+          );
+          return;
+        }
         case 'openContainer': {
           const row = eff.row;
           const open = services?.openContainer;
           if (!open) return;
+          containerRow.current = row;
+          setReloadError(null);
           const info: { current: ContainerInfo | null } = { current: null };
           openLoader(`container ${row.name}`, (l, signal) =>
             open(row, l, signal).then((r) => {
@@ -322,7 +360,7 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
         }
       }
     },
-    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, progressFor, services],
+    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, progressFor, reloading, services],
   );
 
   useInput((input, key) => {
@@ -351,7 +389,7 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
   });
 
   const listError = state.listKind === 'containers' ? containers.error : images.error;
-  const header = headerText(state, {
+  const baseHeader = headerText(state, {
     load,
     label: loader?.label ?? '',
     container: loader?.container.current ?? null,
@@ -359,6 +397,9 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
     shared: shared.data,
     diff: start.kind === 'diff' ? { a: loadA, b: loadB, labels: start.labels, model: diffModel } : null,
   });
+  const onContainer = state.screen === 'image' && !!loader?.container.current;
+  const reloadNote = !onContainer ? '' : reloading ? ' │ reloading the copy-on-write layer…' : reloadError ? ` │ ✗ reload: ${safe(reloadError)}` : '';
+  const header = baseHeader + reloadNote;
   return (
     <Screen
       state={state}

@@ -68,7 +68,8 @@ export type Command =
   | 'wasteGroup'
   | 'largest'
   | 'closeLargest'
-  | 'goto';
+  | 'goto'
+  | 'reloadContainer';
 
 export interface Binding {
   command: Command;
@@ -92,6 +93,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'advice', keys: ['A'], scope: 'global', description: 'show or hide the Advice view: what to change in the build, and what it saves', hint: 'advice' },
   { command: 'largest', keys: ['L'], scope: 'global', description: 'show or hide the largest files of the final image', hint: 'largest' },
   { command: 'goto', keys: [':'], scope: 'global', description: 'go to a path or a name (from any pane): the tree, at the layer that shipped it', hint: 'go to' },
+  { command: 'reloadContainer', keys: ['r'], scope: 'global', description: "a container: read its copy-on-write layer again, in place (the cursor stays)" },
   { command: 'prevLayer', keys: ['['], scope: 'global', description: 'previous build step (from any pane)' },
   { command: 'nextLayer', keys: [']'], scope: 'global', description: 'next build step (from any pane)' },
   { command: 'back', keys: ['b'], scope: 'global', description: 'back to the image list (when opened from it)' },

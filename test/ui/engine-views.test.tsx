@@ -5,6 +5,9 @@
 import './env.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildFixture, engineGate } from '../helpers/engine.js';
 import { Engine } from '../../src/sources/engine.js';
@@ -73,6 +76,19 @@ describe('TUI on the Engine: shared layers and containers', { skip: gate.skip },
     assert.ok(tree.some((l) => /^\+ -\S+ 0:0 5 B newfile$/.test(l)), tree.join('\n'));
     assert.ok(tree.some((l) => /^- \S+ .* mod\.txt$/.test(l)), tree.join('\n'));
     assert.ok(tree.some((l) => /^~ \S+ .* 10 B grow\.txt$/.test(l)), tree.join('\n'));
+    // r: the copy-on-write layer read again in place, after a file is copied into the container.
+    const src = join(tmpdir(), `strata-ui-later-${process.pid}`);
+    writeFileSync(src, 'later!\n');
+    try {
+      execFileSync('docker', ['cp', src, `${name}:/later.txt`]);
+    } finally {
+      rmSync(src, { force: true });
+    }
+    await app.press('r');
+    f = await app.waitFor((x) => treeLines(x).some((l) => /\+ .* 7 B\s+later\.txt$/.test(l)), 'the reloaded layer', 60000);
+    assert.match(f, /layer 7 \(container copy-on-write\)/, 'the same layer stays selected');
+    assert.match(f, /hidden: \.untouched/, 'the tree keeps its filters');
+    assert.match(f, /7 +22 B cow/);
     await app.press('q');
     app.unmount();
   });

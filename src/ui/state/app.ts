@@ -88,6 +88,8 @@ export type Effect =
   | { type: 'view'; token: number; path: string; layer: number }
   /** Save the viewed version to `target` (a path typed by the user). */
   | { type: 'save'; token: number; target: string }
+  /** Read the open container's copy-on-write layer again, keeping the screen's state. */
+  | { type: 'reloadContainer' }
   /** Read both versions of `path` in the two images of the diff. */
   | { type: 'compare'; token: number; path: string }
   | null;
@@ -339,6 +341,7 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
   if (s.view) return viewCommand(s, s.view, cmd, ctx);
 
   // The image screen.
+  if (cmd === 'reloadContainer') return [s, { type: 'reloadContainer' }];
   if (cmd === 'goto') return [ctx.model ? { ...s, prompt: { kind: 'goto', text: '' } } : s, null];
   if (cmd === 'largest') {
     const open = !s.largest?.open;
