@@ -198,7 +198,7 @@ function ImagePanes({ state, ctx, theme }: { state: AppState; ctx: AppCtx; theme
   }
   if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} view={state.wasteView} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
   if (box.details) {
-    const lines = detailLines(img, step, box.details.width - 2);
+    const lines = detailLines(img, step, box.details.width - 2, step && step.layer >= 0 ? { path: state.tree.cursorPath, layer: step.layer } : null);
     panes.details = <Details key="details" lines={lines} offset={state.details.offset} focused={state.focus === 'details'} width={box.details.width} height={box.details.height} theme={theme} />;
   }
   if (layout.kind === 'wide') {

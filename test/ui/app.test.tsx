@@ -361,3 +361,24 @@ describe('largest files and go to path', () => {
     await app.press('esc');
   });
 });
+
+describe('what a modification changed', () => {
+  let app: Rendered;
+  after(() => app.unmount());
+  it('the status line and the Details pane name it (chmod 444 of L4 in the dive fixture)', async () => {
+    app = await explore({ columns: 120, rows: 40 });
+    await app.press(']', 5);
+    let f = await app.waitFor((x) => x.includes('File tree · L4'));
+    await app.press('2');
+    await app.press('e');
+    await app.press('/');
+    await app.type('somefile1');
+    await app.press('enter');
+    f = await app.waitFor((x) => x.includes('changed: mode '), 'the status line');
+    const m = /changed: mode (\d{4}) -> (\d{4})/.exec(f);
+    assert.ok(m, f);
+    assert.equal(m![2], '0444', 'chmod 444');
+    assert.notEqual(m![1], m![2]);
+    assert.match(f, new RegExp(`changed\\s+mode ${m![1]} -> 0444`), 'the Details pane');
+  });
+});

@@ -178,7 +178,9 @@ export function paneWidth(s: AppState, ctx: AppCtx, pane: PaneId): number {
 
 export function detailCount(s: AppState, ctx: AppCtx): number {
   if (!ctx.model) return 0;
-  return detailLines(ctx.model.img, selectedStep(s, ctx), paneWidth(s, ctx, 'details')).length;
+  const step = selectedStep(s, ctx);
+  const sel = step && step.layer >= 0 ? { path: s.tree.cursorPath, layer: step.layer } : null;
+  return detailLines(ctx.model.img, step, paneWidth(s, ctx, 'details'), sel).length;
 }
 
 function treeCtx(s: AppState, ctx: AppCtx) {
