@@ -73,7 +73,7 @@ export interface FileViewFigures {
 }
 
 async function load(): Promise<LoadedImage> {
-  return loadImage(parseSource(FILE_VIEW_IMAGE), {});
+  return loadImage(parseSource(FILE_VIEW_IMAGE), { keepExport: process.env.STRATA_KEEP_EXPORT !== '0' });
 }
 
 /** One round: load cold (no cache), then the reads, then the baseline reads. */

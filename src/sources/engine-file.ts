@@ -177,6 +177,15 @@ const spoolWatchers = new WeakMap<LoadedImage, Set<ReadProgress>>();
 const spoolDirs = new Set<string>();
 let exitHook = false;
 
+/**
+ * Whether a read may export once and keep the layer tars (an interactive session, where more
+ * reads follow); a one-off read (`--extract`) scans one export instead.
+ */
+let spoolOnDemand = false;
+export function keepLayerTarsOnDemand(on = true): void {
+  spoolOnDemand = on;
+}
+
 function newSpoolDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-layers-'));
   fs.chmodSync(dir, 0o700);
@@ -328,6 +337,7 @@ export async function readEngineVersion(
     }
     c.drop();
   }
+  if (!spools.has(img) && !spoolOnDemand) return null;
   let spool: Spool;
   try {
     spool = await spoolOf(img, engine, imageId, progress);

@@ -50,7 +50,7 @@ describe('Engine file reads without an export per read', { skip: gate.skip }, ()
   before(async () => {
     gate.before();
     const built = buildFixture('changes');
-    img = await loadImage(parseSource(built.tag), {});
+    img = await loadImage(parseSource(built.tag), { keepExport: true });
   });
 
   it('reads the final version from a created container, quickly, and removes the container', async () => {
