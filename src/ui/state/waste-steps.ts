@@ -4,7 +4,7 @@
  * (largest first). The pairs are the Advice model's shipped-then-hidden items (src/model/advice.ts),
  * taken as they are: nothing is grouped a second time here. `t` switches to the flat path list.
  */
-import { computeAdvice, type ShippedThenHiddenItem } from '../../model/advice.js';
+import { stepPairs, type ShippedThenHiddenItem } from '../../model/advice.js';
 import type { Analysis } from '../../model/analysis.js';
 
 export interface WasteViewState {
@@ -31,8 +31,7 @@ const memo = new WeakMap<Analysis, { layers: number; pairs: ShippedThenHiddenIte
 export function wastePairs(a: Analysis): ShippedThenHiddenItem[] {
   const m = memo.get(a);
   if (m && m.layers === a.layerCount) return m.pairs;
-  const items = computeAdvice(a, { maxPaths: PAIR_PATHS, maxCopies: 0 }).items;
-  const pairs = items.filter((x): x is ShippedThenHiddenItem => x.kind === 'shipped-then-hidden').sort((x, y) => y.bytes - x.bytes || x.shippedBy - y.shippedBy || x.hiddenBy - y.hiddenBy);
+  const pairs = [...stepPairs(a, undefined, PAIR_PATHS).items].sort((x, y) => y.bytes - x.bytes || x.shippedBy - y.shippedBy || x.hiddenBy - y.hiddenBy);
   memo.set(a, { layers: a.layerCount, pairs });
   return pairs;
 }
