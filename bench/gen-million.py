@@ -3,12 +3,17 @@
 small files each, written with Python's tarfile (an independent tar writer), for the TUI latency
 benchmark on a huge layer (bench/tui-latency.ts --archive).
 
-    python3 bench/gen-million.py OUT.tar [N]
+    python3 bench/gen-million.py OUT.tar [N] [--manifest-first]
+
+--manifest-first writes manifest.json and the config before the layer (as skopeo does), so a
+reader knows the layer stack before the huge blob; by default they come last (as `docker save`).
 """
 import hashlib, io, json, sys, tarfile, time
 
-out = sys.argv[1]
-n = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+first = "--manifest-first" in sys.argv
+out = args[0]
+n = int(args[1]) if len(args) > 1 else 1_000_000
 per_dir = 1000
 
 layer = io.BytesIO()
@@ -42,7 +47,10 @@ config = json.dumps({
 config_name = hashlib.sha256(config).hexdigest() + ".json"
 manifest = json.dumps([{"Config": config_name, "RepoTags": ["strata-bench/million:1"], "Layers": ["layer0/layer.tar"]}]).encode()
 with tarfile.open(out, mode="w") as t:
-    for name, data in ((config_name, config), ("layer0/layer.tar", blob), ("manifest.json", manifest)):
+    members = [(config_name, config), ("layer0/layer.tar", blob), ("manifest.json", manifest)]
+    if first:
+        members = [members[2], members[0], members[1]]
+    for name, data in members:
         ti = tarfile.TarInfo(name)
         ti.size = len(data)
         ti.mtime = int(time.time())
