@@ -69,7 +69,7 @@ function WasteSteps({ img, state, view, focused, width, height, theme }: WastePr
       {l1}
     </Line>,
     <Line key="s2" color={theme.dim}>
-      {`${fitStart('BYTES', 8)} ${fitStart('FILES', 11)} SHIPPED BY → HIDDEN BY  (t: flat list of paths)`}
+      {`   ${fitStart('BYTES', 8)} ${fitStart('FILES', 11)} SHIPPED BY → HIDDEN BY  (t: flat list of paths)`}
     </Line>,
   ];
   for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
