@@ -53,6 +53,37 @@ describe('TUI on the Engine: shared layers and containers', { skip: gate.skip },
     app.unmount();
   });
 
+  it('the file view of an Engine image: the final version and an older one, each within 1 s, with no container left', async () => {
+    const fast = engineServices(await Engine.connect('docker'), { keepExport: true });
+    const app = await renderApp({ start: { kind: 'images' }, services: fast }, { columns: 120, rows: 40 });
+    await app.waitFor((x) => /Images 1\/\d+/.test(x), 'the image list', 20000);
+    await app.press('/');
+    await app.type('strata-test/changes:1');
+    await app.press('enter');
+    await app.press('enter');
+    await app.waitFor((x) => x.includes('strata-test/changes:1') && /Layers 1\/\d+ /.test(x) && !x.includes('reading'), 'the image', 60000);
+    await app.press(':');
+    await app.type('/data/mod.txt');
+    await app.press('enter');
+    await app.waitFor((x) => x.includes('File tree · L3'));
+    let t0 = Date.now();
+    await app.press('v');
+    let f = await app.waitFor((x) => x.includes('File /data/mod.txt') && /1 │ HELLO/.test(x), 'the final version');
+    assert.ok(Date.now() - t0 < 1000, `final version in ${Date.now() - t0} ms`);
+    await app.press('esc');
+    await app.press('[', 3);
+    f = await app.waitFor((x) => x.includes('File tree · L2'));
+    t0 = Date.now();
+    await app.press('v');
+    f = await app.waitFor((x) => x.includes('File /data/mod.txt') && /1 │ hello/.test(x), 'the version of layer 2');
+    assert.ok(Date.now() - t0 < 1000, `older version in ${Date.now() - t0} ms`);
+    assert.match(f, /added in L2/);
+    const left = execFileSync('docker', ['ps', '-a', '-q', '--filter', 'label=io.strata.purpose'], { encoding: 'utf8' }).trim();
+    assert.equal(left, '', 'no created container is left');
+    await app.press('q');
+    app.unmount();
+  });
+
   it('c lists containers; Enter opens one: its copy-on-write layer on top, marked, in the same tree', async () => {
     const app = await renderApp({ start: { kind: 'images' }, services }, { columns: 120, rows: 40 });
     await app.waitFor((x) => /Images 1\/\d+/.test(x), 'the image list', 20000);
