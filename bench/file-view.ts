@@ -47,7 +47,10 @@ export function buildFileViewImage(): void {
         '',
       ].join('\n'),
     );
-    execFileSync('docker', ['build', '-q', '-t', FILE_VIEW_IMAGE, ctx], { stdio: 'ignore', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+    execFileSync('docker', ['build', '-q', '-t', FILE_VIEW_IMAGE, ctx], {
+      stdio: 'ignore',
+      env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    });
   } finally {
     rmSync(ctx, { recursive: true, force: true });
   }
@@ -97,7 +100,16 @@ export async function fileViewRound(): Promise<FileViewFigures> {
     process.env.STRATA_ENGINE_FILE_READ = 'export';
     const [baselineViewMs] = await timed(() => readVersionHead(img, finalV));
     const [baselineSaveMs] = await timed(() => extractTo(img, finalV, join(out, 'b.conf')));
-    return { coldLoadMs, coldLoadNoKeepMs, finalViewMs, finalSaveMs, olderFirstMs, olderNextMs, baselineViewMs, baselineSaveMs };
+    return {
+      coldLoadMs,
+      coldLoadNoKeepMs,
+      finalViewMs,
+      finalSaveMs,
+      olderFirstMs,
+      olderNextMs,
+      baselineViewMs,
+      baselineSaveMs,
+    };
   } finally {
     delete process.env.STRATA_ENGINE_FILE_READ;
     rmSync(out, { recursive: true, force: true });
@@ -109,7 +121,10 @@ export async function fileViewBench(runs: number): Promise<Record<keyof FileView
   const rounds: FileViewFigures[] = [];
   for (let i = 0; i < runs; i++) rounds.push(await fileViewRound());
   const keys = Object.keys(rounds[0]) as (keyof FileViewFigures)[];
-  return Object.fromEntries(keys.map((k) => [k, median(rounds.map((r) => r[k]))])) as Record<keyof FileViewFigures, number>;
+  return Object.fromEntries(keys.map((k) => [k, median(rounds.map((r) => r[k]))])) as Record<
+    keyof FileViewFigures,
+    number
+  >;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

@@ -62,7 +62,12 @@ export function targetPath(name: string, output: string | undefined): OutputPath
 }
 
 /** Saves the version where the user chose (`-` for stdout); returns the path written, as text. */
-export async function extractTo(img: LoadedImage, version: FileVersion, output: string | undefined, progress?: ReadProgress): Promise<string> {
+export async function extractTo(
+  img: LoadedImage,
+  version: FileVersion,
+  output: string | undefined,
+  progress?: ReadProgress,
+): Promise<string> {
   if (output === '-') {
     // An Engine export may offer several candidate copies (one per layer holding the path) before
     // the right one is known: stage in a private directory, then copy the right one out.

@@ -169,7 +169,11 @@ interface Pair {
 }
 
 /** The shipped-then-hidden items alone (the Waste pane's grouping by step), without the final-filesystem checks. */
-export function stepPairs(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number): { items: ShippedThenHiddenItem[]; total: number } {
+export function stepPairs(
+  a: Analysis,
+  exclude: ((p: number) => boolean) | undefined,
+  maxPaths: number,
+): { items: ShippedThenHiddenItem[]; total: number } {
   const pairs = new Map<number, Pair>();
   let total = 0;
   for (const w of a.waste) {

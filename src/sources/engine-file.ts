@@ -39,7 +39,11 @@ export type EngineReadRoute = 'container' | 'spool' | 'export';
 export type ReadProgress = (text: string) => void;
 
 /** Scans one layer tar for `path`; returns whether it was found (the sink got its bytes). */
-export type ScanLayer = (blob: AsyncIterable<Buffer>, path: string, sink: () => Writable) => Promise<{ diffId: string; found: boolean }>;
+export type ScanLayer = (
+  blob: AsyncIterable<Buffer>,
+  path: string,
+  sink: () => Writable,
+) => Promise<{ diffId: string; found: boolean }>;
 
 /** Files the Engine manages itself in a container, and so may not be the image's. */
 const ENGINE_MANAGED = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
@@ -88,7 +92,11 @@ function underVolume(img: LoadedImage, name: string): boolean {
 }
 
 /** A tar of `name` from a created, never started container of the image. */
-async function archiveOf(engine: Engine, imageId: string, name: string): Promise<{ stream: Readable; done: () => Promise<void> }> {
+async function archiveOf(
+  engine: Engine,
+  imageId: string,
+  name: string,
+): Promise<{ stream: Readable; done: () => Promise<void> }> {
   let container: { id: string; remove(o: object): Promise<unknown> };
   try {
     container = await engine.docker.createContainer({
@@ -116,7 +124,8 @@ async function archiveOf(engine: Engine, imageId: string, name: string): Promise
           isStream: true,
           statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such file', 500: 'server error' },
         } as never,
-        (err: unknown, s: unknown) => (err ? reject(describeEngineError(err, engine.endpoint)) : resolve(s as Readable)),
+        (err: unknown, s: unknown) =>
+          err ? reject(describeEngineError(err, engine.endpoint)) : resolve(s as Readable),
       );
     });
     return { stream, done };
@@ -127,7 +136,10 @@ async function archiveOf(engine: Engine, imageId: string, name: string): Promise
 }
 
 /** Counts what reaches the sink, so that an answer of the wrong size can be thrown away. */
-function counted(sink: () => Writable, discard: () => void): { make: () => Writable; bytes: () => number; drop: () => void } {
+function counted(
+  sink: () => Writable,
+  discard: () => void,
+): { make: () => Writable; bytes: () => number; drop: () => void } {
   let n = 0;
   let made = false;
   return {
@@ -388,7 +400,10 @@ function octalField(b: Buffer, off: number, len: number): number {
     for (let i = 1; i < len; i++) n = n * 256 + b[off + i];
     return n;
   }
-  const t = b.toString('latin1', off, off + len).replace(/\0.*$/s, '').trim();
+  const t = b
+    .toString('latin1', off, off + len)
+    .replace(/\0.*$/s, '')
+    .trim();
   return t ? parseInt(t, 8) : 0;
 }
 

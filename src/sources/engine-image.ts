@@ -99,7 +99,8 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       throw err;
     }
     // Kept on disk (off the load's path) so that file views later read a range of it.
-    const kept = opts.keepExport ? keepExport(img, stream, img.layers.reduce((n, l) => n + (l.progress.expectedBytes ?? 0), 0)) : { finish: () => {} };
+    const expected = img.layers.reduce((n, l) => n + (l.progress.expectedBytes ?? 0), 0);
+    const kept = opts.keepExport ? keepExport(img, stream, expected) : { finish: () => {} };
     const label = `export of ${name}`;
     // Blobs are identified by where they sit in the export, not by hashing them (ExportLocator).
     const locator = new ExportLocator(diffIds, info.Id);

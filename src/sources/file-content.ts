@@ -80,7 +80,11 @@ export function versionAt(img: LoadedImage, path: string, k = img.layers.length 
  * Scan one layer blob for `path`; its bytes go to `sink()` (called once, when the entry is found).
  * Resolves with the blob's diff_id and whether the entry was found.
  */
-export async function scanLayer(blob: AsyncIterable<Buffer>, path: string, sink: () => Writable): Promise<{ diffId: string; found: boolean }> {
+export async function scanLayer(
+  blob: AsyncIterable<Buffer>,
+  path: string,
+  sink: () => Writable,
+): Promise<{ diffId: string; found: boolean }> {
   const { head, stream } = await peek(blob, 512);
   const decoder = decoderFor(sniffCompression(head));
   const hash = createHash('sha256');
@@ -144,7 +148,13 @@ async function scanOuter(outer: AsyncIterable<Buffer>, wanted: { location: strin
  * Stream the bytes of `version` into the writable made by `sink()` (called once per attempt;
  * `discard()` drops a wrong attempt). Throws when the bytes cannot be found.
  */
-export async function readVersion(img: LoadedImage, version: FileVersion, sink: () => Writable, discard: () => void = () => {}, progress?: ReadProgress): Promise<void> {
+export async function readVersion(
+  img: LoadedImage,
+  version: FileVersion,
+  sink: () => Writable,
+  discard: () => void = () => {},
+  progress?: ReadProgress,
+): Promise<void> {
   const info = img.layers[version.layer];
   const o = img.origin;
   let ok = false;
@@ -165,7 +175,10 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
     }
     const base = version.path.slice(version.path.lastIndexOf('/') + 1);
     ok = (await scanLayer(archive as unknown as AsyncIterable<Buffer>, base, sink)).found;
-  } else if (o.kind === 'engine' && (await readEngineVersion(img, o.imageId, o.engine, version, scanLayer, sink, discard, progress))) {
+  } else if (
+    o.kind === 'engine' &&
+    (await readEngineVersion(img, o.imageId, o.engine, version, scanLayer, sink, discard, progress))
+  ) {
     ok = true;
   } else if (o.kind === 'engine') {
     progress?.('exporting the image to read this file…');
@@ -180,7 +193,12 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
 }
 
 /** Up to `max` bytes of a version, in memory (the file view). */
-export async function readVersionHead(img: LoadedImage, version: FileVersion, max = 1 << 20, progress?: ReadProgress): Promise<{ bytes: Buffer; truncated: boolean }> {
+export async function readVersionHead(
+  img: LoadedImage,
+  version: FileVersion,
+  max = 1 << 20,
+  progress?: ReadProgress,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
   let chunks: Buffer[] = [];
   let have = 0;
   await readVersion(

@@ -4,7 +4,11 @@ import { createHash } from 'node:crypto';
 import { readVersion, type FileVersion } from './file-content.js';
 import type { LoadedImage } from './image.js';
 
-export async function readHeadAndDigest(img: LoadedImage, version: FileVersion, max = 1 << 20): Promise<{ bytes: Buffer; truncated: boolean; sha256: string }> {
+export async function readHeadAndDigest(
+  img: LoadedImage,
+  version: FileVersion,
+  max = 1 << 20,
+): Promise<{ bytes: Buffer; truncated: boolean; sha256: string }> {
   let chunks: Buffer[] = [];
   let have = 0;
   let hash = createHash('sha256');

@@ -24,7 +24,14 @@ import { ImageModel } from './state/image-model.js';
 import { activeScopes, backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
-import { viewLoaded, viewProgress, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
+import {
+  viewLoaded,
+  viewProgress,
+  viewSaved,
+  viewVersion,
+  VIEW_MAX_BYTES,
+  type ViewResult,
+} from './state/file-view.js';
 import { prefetchOlderVersions } from '../sources/engine-file.js';
 import { readHeadAndDigest } from '../sources/version-digest.js';
 import { compareFailed, compareLoaded, type CompareSide } from './state/compare.js';
@@ -327,11 +334,13 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
           Promise.all([side(d.a), side(d.b)]).then(
             ([a, b]) => {
               const s = stateRef.current;
-              if (s.compare?.token === token) apply({ ...s, compare: compareLoaded(s.compare, a, b, displayName(eff.path)) });
+              if (s.compare?.token !== token) return;
+              apply({ ...s, compare: compareLoaded(s.compare, a, b, displayName(eff.path)) });
             },
             (err) => {
               const s = stateRef.current;
-              if (s.compare?.token === token) apply({ ...s, compare: compareFailed(s.compare, describeError(err).message) });
+              if (s.compare?.token !== token) return;
+              apply({ ...s, compare: compareFailed(s.compare, describeError(err).message) });
             },
           );
           return;
@@ -398,7 +407,9 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
     diff: start.kind === 'diff' ? { a: loadA, b: loadB, labels: start.labels, model: diffModel } : null,
   });
   const onContainer = state.screen === 'image' && !!loader?.container.current;
-  const reloadNote = !onContainer ? '' : reloading ? ' │ reloading the copy-on-write layer…' : reloadError ? ` │ ✗ reload: ${safe(reloadError)}` : '';
+  let reloadNote = '';
+  if (onContainer && reloading) reloadNote = ' │ reloading the copy-on-write layer…';
+  else if (onContainer && reloadError) reloadNote = ` │ ✗ reload: ${safe(reloadError)}`;
   const header = baseHeader + reloadNote;
   return (
     <Screen

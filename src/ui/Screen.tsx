@@ -139,7 +139,9 @@ export function Screen(props: ScreenProps): React.ReactElement {
   } else if (state.screen === 'diff') {
     const d = props.diff;
     if (ctx.diff && state.compare) {
-      main = <CompareView state={state.compare} width={width} height={layout.mainRows} rows={compareRows(ctx)} theme={theme} />;
+      main = (
+        <CompareView state={state.compare} width={width} height={layout.mainRows} rows={compareRows(ctx)} theme={theme} />
+      );
     } else if (ctx.diff) {
       main = <DiffView model={ctx.diff} state={state.diff} heights={diffHeights(ctx)} width={width} theme={theme} />;
     } else if (d) {
@@ -160,7 +162,16 @@ export function Screen(props: ScreenProps): React.ReactElement {
     main = <AdviceView img={model.img} advice={advice} state={state.advice} width={width} height={box.height} listRows={box.listRows} theme={theme} />;
     status = `advice · ${advice.items.length} items · recoverable ${formatBytes(advice.recoverableBytes)} · Enter: go to the path in the tree`;
   } else if (state.largest?.open) {
-    main = <LargestView img={model.img} state={state.largest} width={width} height={layout.mainRows} listRows={largestListRows(size)} theme={theme} />;
+    main = (
+      <LargestView
+        img={model.img}
+        state={state.largest}
+        width={width}
+        height={layout.mainRows}
+        listRows={largestListRows(size)}
+        theme={theme}
+      />
+    );
     status = 'largest files of the final image · Enter: go to the file in the tree, at the layer that shipped it';
   } else {
     main = <ImagePanes state={state} ctx={ctx} theme={theme} />;
@@ -198,7 +209,8 @@ function ImagePanes({ state, ctx, theme }: { state: AppState; ctx: AppCtx; theme
   }
   if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} view={state.wasteView} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
   if (box.details) {
-    const lines = detailLines(img, step, box.details.width - 2, step && step.layer >= 0 ? { path: state.tree.cursorPath, layer: step.layer } : null);
+    const selected = step && step.layer >= 0 ? { path: state.tree.cursorPath, layer: step.layer } : null;
+    const lines = detailLines(img, step, box.details.width - 2, selected);
     panes.details = <Details key="details" lines={lines} offset={state.details.offset} focused={state.focus === 'details'} width={box.details.width} height={box.details.height} theme={theme} />;
   }
   if (layout.kind === 'wide') {

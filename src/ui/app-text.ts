@@ -66,7 +66,8 @@ export function headerText(s: AppState, h: HeaderInput): string {
       // Until every layer is in, the totals would be figures of a part: progress instead.
       const read = img.layers.reduce((n, l) => n + l.progress.tarBytes, 0);
       const stopped = load.error ? 'stopped after' : 'reading';
-      parts.push(`${stopped} ${a.layerCount}/${img.layers.length} layers${read > 0 ? ` · ${formatBytes(read)} read` : ''}`);
+      const bytes = read > 0 ? ` · ${formatBytes(read)} read` : '';
+      parts.push(`${stopped} ${a.layerCount}/${img.layers.length} layers${bytes}`);
     }
     const ref = referenceNote(img);
     if (ref) parts.push(ref);
@@ -86,7 +87,10 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
   parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${FILTER_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
   if (t.filters.path) parts.push(`path: "${safe(t.filters.path)}"`);
   // What the change under the cursor changed (a modification: mode, owner, size, content).
-  const changed = step && step.layer >= 0 && ctx.model && t.cursorPath >= 0 ? whatChanged(ctx.model.img.analysis, t.cursorPath, step.layer) : null;
+  const changed =
+    step && step.layer >= 0 && ctx.model && t.cursorPath >= 0
+      ? whatChanged(ctx.model.img.analysis, t.cursorPath, step.layer)
+      : null;
   if (changed && changed.length > 0) parts.push(`changed: ${safe(changed.join(', '))}`);
   if (t.filters.minSize > 0) parts.push(`size ≥ ${formatBytes(t.filters.minSize)}`);
   if (t.search) {

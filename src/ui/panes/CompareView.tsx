@@ -16,12 +16,26 @@ export interface CompareViewProps {
 
 export function CompareView({ state, width, height, rows, theme }: CompareViewProps): React.ReactElement {
   const out: React.ReactNode[] = [];
-  if (state.status === 'reading') out.push(<Line key="r" color={theme.dim}>reading both versions…</Line>);
+  if (state.status === 'reading')
+    out.push(
+      <Line key="r" color={theme.dim}>
+        reading both versions…
+      </Line>,
+    );
   if (state.status === 'error') out.push(<Line key="e" color={theme.error}>{`✗ ${safe(state.error ?? '')}`}</Line>);
   const end = Math.min(state.lines.length, state.top + rows);
   for (let i = state.top; i < end; i++) {
     const l = state.lines[i];
-    const colour = l.startsWith('+++') || l.startsWith('---') ? theme.accent : l.startsWith('+') ? theme.added : l.startsWith('-') ? theme.removed : l.startsWith('@@') ? theme.dim : undefined;
+    const colour =
+      l.startsWith('+++') || l.startsWith('---')
+        ? theme.accent
+        : l.startsWith('+')
+          ? theme.added
+          : l.startsWith('-')
+            ? theme.removed
+            : l.startsWith('@@')
+              ? theme.dim
+              : undefined;
     // Lines are cut to the pane by Line; every one is escaped (file content is text from outside).
     out.push(
       <Line key={i} color={colour}>

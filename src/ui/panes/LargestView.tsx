@@ -36,9 +36,20 @@ export function LargestView({ img, state, width, height, listRows, theme }: Larg
       </Line>,
     );
   }
-  if (rows.length === 0) out.push(<Line key="none" color={theme.dim}>no regular files</Line>);
+  if (rows.length === 0)
+    out.push(
+      <Line key="none" color={theme.dim}>
+        no regular files
+      </Line>,
+    );
   return (
-    <Pane title={`Largest files ${rows.length === 0 ? 0 : win.cursor + 1}/${rows.length}`} focused width={width} height={height} theme={theme}>
+    <Pane
+      title={`Largest files ${rows.length === 0 ? 0 : win.cursor + 1}/${rows.length}`}
+      focused
+      width={width}
+      height={height}
+      theme={theme}
+    >
       {out}
     </Pane>
   );

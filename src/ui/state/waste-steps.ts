@@ -31,7 +31,9 @@ const memo = new WeakMap<Analysis, { layers: number; pairs: ShippedThenHiddenIte
 export function wastePairs(a: Analysis): ShippedThenHiddenItem[] {
   const m = memo.get(a);
   if (m && m.layers === a.layerCount) return m.pairs;
-  const pairs = [...stepPairs(a, undefined, PAIR_PATHS).items].sort((x, y) => y.bytes - x.bytes || x.shippedBy - y.shippedBy || x.hiddenBy - y.hiddenBy);
+  const pairs = [...stepPairs(a, undefined, PAIR_PATHS).items].sort(
+    (x, y) => y.bytes - x.bytes || x.shippedBy - y.shippedBy || x.hiddenBy - y.hiddenBy,
+  );
   memo.set(a, { layers: a.layerCount, pairs });
   return pairs;
 }
@@ -51,7 +53,12 @@ export function wasteStepRows(pairs: ShippedThenHiddenItem[], expanded: number):
  * Space / → / ← on a row: show or hide the pair's paths. One pair is open at a time and its paths
  * follow its row, so every row above a pair's own row is a pair row: the cursor goes to `pair`.
  */
-export function toggleExpand(v: WasteViewState, rows: WasteStepRow[], cursor: number, how: 'toggle' | 'open' | 'close'): { view: WasteViewState; cursor: number } {
+export function toggleExpand(
+  v: WasteViewState,
+  rows: WasteStepRow[],
+  cursor: number,
+  how: 'toggle' | 'open' | 'close',
+): { view: WasteViewState; cursor: number } {
   const r = rows[cursor];
   if (!r) return { view: v, cursor };
   const open = how === 'open' || (how === 'toggle' && v.expanded !== r.pair);
