@@ -23,7 +23,7 @@ export function LargestView({ img, state, width, height, listRows, theme }: Larg
   const win = clampList(state.list, rows.length, listRows);
   const out: React.ReactNode[] = [
     <Line key="h" color={theme.dim}>
-      {`${fitStart('SIZE', 9)} ${fitStart('LAYER', 5)}  PATH${img.complete ? '' : '  (still reading: the layers read so far)'}`}
+      {`${fitStart('SIZE', 9)} ${fitStart('LAYER', 5)}  PATH${img.complete ? '' : '  (still reading: layers read so far)'}`}
     </Line>,
   ];
   for (let i = win.offset; i < Math.min(rows.length, win.offset + listRows); i++) {
@@ -32,7 +32,8 @@ export function LargestView({ img, state, width, height, listRows, theme }: Larg
     out.push(
       <Line key={i} inverse={sel && theme.colour}>
         {sel ? '▶' : ' '}
-        {`${fitStart(formatBytes(r.size), 8)} ${fitStart(`L${r.layer}`, 5)}  ${displayName(img.analysis.table.path(r.path))}`}
+        {`${fitStart(formatBytes(r.size), 8)} ${fitStart(`L${r.layer}`, 5)}  `}
+        {displayName(img.analysis.table.path(r.path))}
       </Line>,
     );
   }

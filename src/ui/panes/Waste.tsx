@@ -36,7 +36,10 @@ export function wasteSummary(img: LoadedImage): [string, string] {
   const a = img.analysis;
   const dive = a.diveFigures();
   if (!img.complete) {
-    return [`wasted so far: ${formatBytes(a.wastedBytes)} in the ${a.layerCount} of ${img.layers.length} layers read`, 'the totals come when every layer is read'];
+    return [
+      `wasted so far: ${formatBytes(a.wastedBytes)} in the ${a.layerCount} of ${img.layers.length} layers read`,
+      'the totals come when every layer is read',
+    ];
   }
   return [
     `wasted ${formatBytes(a.wastedBytes)} (${formatBytes(userWastedBytes(a, img.baseLayers))} above the base) · efficiency ${formatPercent(a.efficiency)}`,
@@ -54,11 +57,20 @@ export function pairLine(img: LoadedImage, p: ShippedThenHiddenItem, width: numb
   const head = `${fitStart(formatBytes(p.bytes), 8)} ${fitStart(`${p.files.toLocaleString('en-US')} file${p.files === 1 ? '' : 's'}`, 11)} `;
   const rest = Math.max(10, width - head.length);
   const half = Math.max(5, Math.floor((rest - 3) / 2));
-  if (p.shippedBy === p.hiddenBy) return head + fit(`${stepLabel(img, p.shippedBy)} (written twice in its own tar)`, rest);
+  if (p.shippedBy === p.hiddenBy)
+    return head + fit(`${stepLabel(img, p.shippedBy)} (written twice in its own tar)`, rest);
   return head + fit(stepLabel(img, p.shippedBy), half) + ' → ' + fit(stepLabel(img, p.hiddenBy), rest - half - 3);
 }
 
-function WasteSteps({ img, state, view, focused, width, height, theme }: WasteProps & { view: WasteViewState }): React.ReactElement {
+function WasteSteps({
+  img,
+  state,
+  view,
+  focused,
+  width,
+  height,
+  theme,
+}: WasteProps & { view: WasteViewState }): React.ReactElement {
   const inner = Math.max(1, height - 4);
   const pairs = wastePairs(img.analysis);
   const list = wasteStepRows(pairs, view.expanded);
@@ -78,16 +90,26 @@ function WasteSteps({ img, state, view, focused, width, height, theme }: WastePr
     const p = pairs[r.pair];
     let text: string;
     if (r.target === -1) text = (view.expanded === r.pair ? '▾ ' : '▸ ') + pairLine(img, p, width - 5);
-    else if (r.target === -2) text = `    … and ${(p.files - p.targets.length).toLocaleString('en-US')} more (t: the flat list)`;
+    else if (r.target === -2)
+      text = `    … and ${(p.files - p.targets.length).toLocaleString('en-US')} more (t: the flat list)`;
     else text = `    ${displayName(img.analysis.table.path(p.targets[r.target].path))}`;
     rows.push(
-      <Line key={i} inverse={sel && theme.colour} color={r.target >= 0 ? undefined : r.target === -2 ? theme.dim : undefined}>
+      <Line
+        key={i}
+        inverse={sel && theme.colour}
+        color={r.target >= 0 ? undefined : r.target === -2 ? theme.dim : undefined}
+      >
         {sel ? '▶' : ' '}
         {text}
       </Line>,
     );
   }
-  if (list.length === 0) rows.push(<Line key="none" color={theme.dim}>{img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}</Line>);
+  if (list.length === 0)
+    rows.push(
+      <Line key="none" color={theme.dim}>
+        {img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}
+      </Line>,
+    );
   const title = `Waste by step ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
   return (
     <Pane title={title} focused={focused} width={width} height={height} theme={theme}>
@@ -120,11 +142,17 @@ function WasteFlat({ img, list, state, focused, width, height, theme }: WastePro
     rows.push(
       <Line key={i} inverse={sel && theme.colour}>
         {sel ? '▶' : ' '}
-        {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2> {displayName(w.path)}
+        {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2>{' '}
+        {displayName(w.path)}
       </Line>,
     );
   }
-  if (list.length === 0) rows.push(<Line key="none" color={theme.dim}>{img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}</Line>);
+  if (list.length === 0)
+    rows.push(
+      <Line key="none" color={theme.dim}>
+        {img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}
+      </Line>,
+    );
   const title = `Waste ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
   return (
     <Pane title={title} focused={focused} width={width} height={height} theme={theme}>

@@ -347,7 +347,8 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
   if (cmd === 'goto') return [ctx.model ? { ...s, prompt: { kind: 'goto', text: '' } } : s, null];
   if (cmd === 'largest') {
     const open = !s.largest?.open;
-    return [ctx.model ? { ...s, largest: { ...(s.largest ?? LARGEST0), open }, advice: { ...s.advice, open: false } } : s, null];
+    if (!ctx.model) return [s, null];
+    return [{ ...s, largest: { ...(s.largest ?? LARGEST0), open }, advice: { ...s.advice, open: false } }, null];
   }
   if (s.largest?.open && !s.advice.open) {
     const rows = ctx.model ? largestFiles(ctx.model.img.analysis) : [];
@@ -401,7 +402,10 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
       }
       return [s, null];
     case 'waste': {
-      if (cmd === 'wasteGroup') return [{ ...s, wasteView: { ...(s.wasteView ?? WASTE_VIEW0), grouped: !(s.wasteView ?? WASTE_VIEW0).grouped }, waste: LIST0 }, null];
+      if (cmd === 'wasteGroup') {
+        const wv = s.wasteView ?? WASTE_VIEW0;
+        return [{ ...s, wasteView: { ...wv, grouped: !wv.grouped }, waste: LIST0 }, null];
+      }
       if ((s.wasteView ?? WASTE_VIEW0).grouped) return wasteStepCommand(s, cmd, ctx);
       const list = ctx.model?.wasted() ?? [];
       if (la) return [{ ...s, waste: reduceList(s.waste, la, list.length, paneHeight(s, ctx, 'waste')) }, null];
@@ -541,8 +545,8 @@ function diffScreenCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, E
     const h = compareRows(ctx);
     if (cmd === 'closeView') return [{ ...s, compare: null }, null];
     if (la) {
-      const delta = la.type === 'move' ? la.delta : la.type === 'page' ? la.dir * h : la.type === 'home' ? -Infinity : Infinity;
-      return [{ ...s, compare: scrollCompare(c, delta, h) }, null];
+      const page = la.type === 'page' ? la.dir * h : la.type === 'home' ? -Infinity : Infinity;
+      return [{ ...s, compare: scrollCompare(c, la.type === 'move' ? la.delta : page, h) }, null];
     }
     return [s, null];
   }

@@ -17,7 +17,12 @@ export interface SelectedPath {
   layer: number;
 }
 
-export function detailLines(img: LoadedImage, step: Step | undefined, width: number, selected?: SelectedPath | null): DetailLine[] {
+export function detailLines(
+  img: LoadedImage,
+  step: Step | undefined,
+  width: number,
+  selected?: SelectedPath | null,
+): DetailLine[] {
   const w = Math.max(10, width);
   const out: DetailLine[] = [];
   // Every value is escaped before it is wrapped: a wrap never splits an escape, widths count it.

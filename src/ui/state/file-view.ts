@@ -51,7 +51,8 @@ export type ViewResult = { ok: true; version: FileVersion; bytes: Uint8Array; tr
 
 export function viewLoaded(v: FileViewState, r: ViewResult): FileViewState {
   if (!r.ok) return { ...v, status: 'error', version: r.version, error: r.error, progress: null };
-  return { ...v, status: 'ready', version: r.version, bytes: r.bytes, truncated: r.truncated, hex: !looksLikeText(r.bytes), progress: null };
+  const hex = !looksLikeText(r.bytes);
+  return { ...v, status: 'ready', version: r.version, bytes: r.bytes, truncated: r.truncated, hex, progress: null };
 }
 
 /** A read that takes a while says what it is doing. */
@@ -227,7 +228,9 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
   const gutter = String(Math.max(1, lazy.count)).length;
   const textW = Math.max(1, width - gutter - 3);
   const kind = `text, ${lazy.count} line${lazy.count === 1 ? '' : 's'}`;
-  if (!v.wrap) return { count: lazy.count, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lazy.line(i), textW) }), kind };
+  if (!v.wrap) {
+    return { count: lazy.count, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lazy.line(i), textW) }), kind };
+  }
   const lines = textLines(b);
   const rows = wrappedRows(lines, textW);
   return {
@@ -269,7 +272,9 @@ export function viewSummary(v: FileViewState, rows: ViewRows): string {
 export function viewStatus(v: FileViewState): { text: string; tone: 'dim' | 'warning' | 'error' | 'ok' } {
   if (v.saving) return { text: v.progress ? `saving… ${safe(v.progress)}` : 'saving…', tone: 'dim' };
   if (v.saved) return { text: v.saved.ok ? `✓ ${v.saved.text}` : `✗ ${v.saved.text}`, tone: v.saved.ok ? 'ok' : 'error' };
-  if (v.status === 'reading') return { text: v.progress ? `reading… ${safe(v.progress)}` : 'reading…', tone: 'dim' };
+  if (v.status === 'reading') {
+    return { text: v.progress ? `reading… ${safe(v.progress)}` : 'reading…', tone: 'dim' };
+  }
   if (v.status === 'error') return { text: `✗ ${safe(v.error ?? 'cannot read the file')}`, tone: 'error' };
   if (v.truncated && v.bytes && v.version) return { text: `⚠ truncated: the first ${formatBytes(v.bytes.length)} of ${formatBytes(v.version.size)} are shown (x saves the whole file)`, tone: 'warning' };
   if (v.note) return { text: v.note, tone: 'dim' };
