@@ -20,13 +20,18 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
 function beforeBuild(): string {
-  const rev = process.env.BENCH_BEFORE ?? execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], { encoding: 'utf8' }).trim();
+  const rev =
+    process.env.BENCH_BEFORE ??
+    execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], { encoding: 'utf8' }).trim();
   const dir = join(OUT, `before-${rev.slice(0, 12)}`);
   if (!existsSync(join(dir, 'dist', 'cli.js'))) {
     log(`building the "before" program from ${rev}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    execFileSync('sh', ['-c', `git -C "${ROOT}" archive ${rev} bin src tsconfig.json package.json | tar -x -C "${dir}"`]);
+    execFileSync('sh', [
+      '-c',
+      `git -C "${ROOT}" archive ${rev} bin src tsconfig.json package.json | tar -x -C "${dir}"`,
+    ]);
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     execFileSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(dir, 'tsconfig.json')], { stdio: 'inherit' });
   }
@@ -34,7 +39,10 @@ function beforeBuild(): string {
 }
 
 /** One CLI run under GNU time: wall ms, CPU ms (user + system) and peak RSS in MB. */
-async function timed(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number; rssMB: number; code: number | null; stderr: string }> {
+async function timed(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; cpuMs: number; rssMB: number; code: number | null; stderr: string }> {
   const file = join(OUT, `advice-time-${process.pid}`);
   const r = await run(TIME_BIN, ['-f', '%U %S %M', '-o', file, process.execPath, ...args], { env });
   const last = readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
@@ -71,9 +79,14 @@ async function main(): Promise<void> {
   }
   const cacheOf = (which: string) => join(OUT, `advice-cache-${which}`);
   if (engine) {
-    for (const [which, bin] of [['before', before], ['after', after]] as const) {
+    for (const [which, bin] of [
+      ['before', before],
+      ['after', after],
+    ] as const) {
       rmSync(cacheOf(which), { recursive: true, force: true });
-      const fill = await run(process.execPath, [bin, tag, '--json'], { env: { ...process.env, STRATA_CACHE_DIR: cacheOf(which) } });
+      const fill = await run(process.execPath, [bin, tag, '--json'], {
+        env: { ...process.env, STRATA_CACHE_DIR: cacheOf(which) },
+      });
       if (fill.code !== 0) throw new Error(`${which}: filling the cache: exit ${fill.code}: ${fill.stderr}`);
     }
   }
@@ -85,9 +98,16 @@ async function main(): Promise<void> {
       samples[which].ms.push(res.ms);
       samples[which].cpu.push(res.cpuMs);
       samples[which].rss.push(res.rssMB);
-      log(`round ${r + 1} ${which}: ${(res.ms / 1000).toFixed(2)} s, cpu ${(res.cpuMs / 1000).toFixed(2)} s, ${res.rssMB.toFixed(0)} MB`);
+      log(
+        `round ${r + 1} ${which}: ${(res.ms / 1000).toFixed(2)} s, ` +
+          `cpu ${(res.cpuMs / 1000).toFixed(2)} s, ${res.rssMB.toFixed(0)} MB`,
+      );
       if (!engine) continue;
-      const cachedRun = () => timed([which === 'before' ? before : after, tag, '--json'], { ...process.env, STRATA_CACHE_DIR: cacheOf(which) });
+      const cachedRun = () =>
+        timed([which === 'before' ? before : after, tag, '--json'], {
+          ...process.env,
+          STRATA_CACHE_DIR: cacheOf(which),
+        });
       let w = await cachedRun();
       // The Engine is shared with other work on this machine: one retry after a dropped connection.
       if (w.code !== 0) w = await cachedRun();
@@ -95,7 +115,10 @@ async function main(): Promise<void> {
       warm[which].ms.push(w.ms);
       warm[which].cpu.push(w.cpuMs);
       warm[which].rss.push(w.rssMB);
-      log(`round ${r + 1} ${which}, cached: ${(w.ms / 1000).toFixed(2)} s, cpu ${(w.cpuMs / 1000).toFixed(2)} s, ${w.rssMB.toFixed(0)} MB`);
+      log(
+        `round ${r + 1} ${which}, cached: ${(w.ms / 1000).toFixed(2)} s, ` +
+          `cpu ${(w.cpuMs / 1000).toFixed(2)} s, ${w.rssMB.toFixed(0)} MB`,
+      );
     }
   }
   // In process: the analysis, then the advice on it.
@@ -109,7 +132,17 @@ async function main(): Promise<void> {
     const c = process.cpuUsage();
     return (c.user + c.system) / 1000;
   };
-  const inproc = { loadMs: [] as number[], adviceMs: [] as number[], loadCpuMs: [] as number[], adviceCpuMs: [] as number[], analysisBytes: 0, adviceRetainedBytes: 0, adviceRssGrowth: 0, entries: 0, items: 0 };
+  const inproc = {
+    loadMs: [] as number[],
+    adviceMs: [] as number[],
+    loadCpuMs: [] as number[],
+    adviceCpuMs: [] as number[],
+    analysisBytes: 0,
+    adviceRetainedBytes: 0,
+    adviceRssGrowth: 0,
+    entries: 0,
+    items: 0,
+  };
   for (let r = 0; r < RUNS; r++) {
     const m0 = mem();
     const t0 = performance.now();
@@ -134,7 +167,10 @@ async function main(): Promise<void> {
     inproc.adviceRssGrowth = Math.max(inproc.adviceRssGrowth, rss2 - rss1);
     inproc.entries = img.analysis.table.size;
     inproc.items = advice.items.length;
-    log(`in process ${r + 1}: load ${(t1 - t0).toFixed(0)} ms (cpu ${(c1 - c0).toFixed(0)}), advice ${(t2 - t15).toFixed(0)} ms (cpu ${inproc.adviceCpuMs[r].toFixed(0)})`);
+    log(
+      `in process ${r + 1}: load ${(t1 - t0).toFixed(0)} ms (cpu ${(c1 - c0).toFixed(0)}), ` +
+        `advice ${(t2 - t15).toFixed(0)} ms (cpu ${inproc.adviceCpuMs[r].toFixed(0)})`,
+    );
   }
   const res = {
     archive,

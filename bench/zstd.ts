@@ -9,12 +9,24 @@
  * own process under /usr/bin/time (wall seconds, CPU seconds = user + system, peak RSS); each figure
  * is the median of BENCH_RUNS. On a shared machine the CPU seconds are the steadier comparison.
  * The tar is the first 200 MiB of `tar --sort=name -c /usr/lib` (binaries, text, data: an ordinary
- * image layer's mix), ended after its last whole entry. The `strata` rows run the whole CLI (`strata oci:DIR --json --no-cache`) on
- * an OCI layout holding that tar as its one layer, gzip or zstd.
+ * image layer's mix), ended after its last whole entry. The `strata` rows run the whole CLI
+ * (`strata oci:DIR --json --no-cache`) on an OCI layout holding that tar as its one layer, gzip or zstd.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fstatSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -46,7 +58,10 @@ async function decode(kind: string, file: string): Promise<number> {
     d.push(new Uint8Array(0), true);
   } else if (kind === 'wasm-oneshot') {
     // @bokuweb/zstd-wasm: only ZSTD_decompress over the whole blob (no streaming API exported).
-    const w = (await import('@bokuweb/zstd-wasm' as string)) as { init(): Promise<void>; decompress(b: Uint8Array): Uint8Array };
+    const w = (await import('@bokuweb/zstd-wasm' as string)) as {
+      init(): Promise<void>;
+      decompress(b: Uint8Array): Uint8Array;
+    };
     await w.init();
     const { readFileSync } = await import('node:fs');
     n = w.decompress(readFileSync(file)).length;
@@ -92,11 +107,26 @@ function prepare(): Record<string, string> {
     };
     const blobDigest = execFileSync('sha256sum', [files[name]], { encoding: 'utf8' }).split(' ')[0];
     linkSync(files[name], path.join(blobs, blobDigest));
-    const config = put(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] } }));
+    const config = put(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] } }),
+    );
     const layer = { mediaType: mt, digest: `sha256:${blobDigest}`, size: statSync(files[name]).size };
-    const manifest = put(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [layer] }));
+    const manifest = put(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [layer],
+      }),
+    );
     writeFileSync(path.join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest }] }));
+    writeFileSync(
+      path.join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest }],
+      }),
+    );
   }
   const win = path.join(OUT, 'window-1.875G.zst');
   writeFileSync(win, zstdHugeWindowFrame(Buffer.alloc(1 << 20, 'a')));
@@ -139,7 +169,12 @@ function timed(kind: string, file: string): { s: number; cpu: number; mb: number
   });
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const [s, user, sys, kb] = last.split(' ').map(Number);
-  const out = kind === 'strata' ? (r.status === 0 ? `report, ${JSON.parse(r.stdout).layers[0].added.count} entries` : r.stderr.split('\n')[0]) : r.stdout.trim() || r.stderr.trim().split('\n')[0];
+  const out =
+    kind === 'strata'
+      ? r.status === 0
+        ? `report, ${JSON.parse(r.stdout).layers[0].added.count} entries`
+        : r.stderr.split('\n')[0]
+      : r.stdout.trim() || r.stderr.trim().split('\n')[0];
   return { s, cpu: user + sys, mb: Math.round(kb / 1024), out: out.slice(0, 100) };
 }
 
@@ -175,6 +210,7 @@ if (process.argv[2] === 'decode') {
   for (const [kind, input] of rows) {
     const runs = Array.from({ length: input === 'win' ? 1 : RUNS }, () => timed(kind, f[input]));
     const m = (f: (r: (typeof runs)[0]) => number) => median(runs.map(f));
-    console.log(`| ${kind} | ${input} | ${m((r) => r.s).toFixed(2)} | ${m((r) => r.cpu).toFixed(2)} | ${m((r) => r.mb)} | ${runs[0].out} |`);
+    const cells = [kind, input, m((r) => r.s).toFixed(2), m((r) => r.cpu).toFixed(2), m((r) => r.mb), runs[0].out];
+    console.log(`| ${cells.join(' | ')} |`);
   }
 }

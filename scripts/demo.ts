@@ -142,7 +142,8 @@ async function adviceScene(r: Recorder, t: Tmux): Promise<void> {
   t.keys('Down');
   await r.shot('advice: a path', (s) => s.includes('▾'), 900);
   t.keys('Enter');
-  await r.shot('advice: to the path in the tree', (s) => /File tree/.test(s) && !s.includes('Advice · recoverable'), 3000);
+  const inTree = (s: string) => /File tree/.test(s) && !s.includes('Advice · recoverable');
+  await r.shot('advice: to the path in the tree', inTree, 3000);
 }
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable, Transform } from 'node:stream';
 import { createRequire } from 'node:module';
 import type * as ZstdBinding from 'zstd-napi/binding.js';
+import { isTarHeader } from './tar-scan.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -17,10 +18,12 @@ export function sniffCompression(head: Uint8Array): Compression {
   return 'none';
 }
 
-/** True when a 512-byte tar header block carries the ustar magic at offset 257. */
+/**
+ * True when the first 512 bytes are a tar header of any dialect (its checksum holds), so a v7
+ * tar without the ustar magic is a tar too.
+ */
 export function looksLikeTar(head: Uint8Array): boolean {
-  if (head.length < 262) return false;
-  return head[257] === 0x75 && head[258] === 0x73 && head[259] === 0x74 && head[260] === 0x61 && head[261] === 0x72;
+  return isTarHeader(head);
 }
 
 /** True when the bytes look like the start of a JSON document. */
@@ -47,18 +50,53 @@ export function looksLikeJson(head: Uint8Array): boolean {
  */
 export const ZSTD_WINDOW_LOG_MAX = 27;
 
-// The binding is a CommonJS module whose exports come from a native addon: loaded by require.
-const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof ZstdBinding;
+/** Thrown, on the first zstd layer, when zstd-napi's native module cannot be loaded. */
+export class ZstdUnavailableError extends Error {}
+
+const ZSTD_BINDING = 'zstd-napi/binding.js';
+let binding: typeof ZstdBinding | ZstdUnavailableError | null = null;
+
+/**
+ * Load a zstd binding module by its specifier. The binding is a CommonJS module whose exports come
+ * from a native addon that zstd-napi's install script fetches or builds; an install that skipped
+ * the script (--ignore-scripts) has no addon, and only zstd layers may suffer from that.
+ */
+export function loadZstdBinding(id: string): typeof ZstdBinding {
+  try {
+    return createRequire(import.meta.url)(id) as typeof ZstdBinding;
+  } catch (err) {
+    const e = new ZstdUnavailableError(
+      "zstd layers need zstd-napi's native module, which is not built here: run `npm rebuild -g zstd-napi` " +
+        '(no -g in a local install), or install with `npm i -g --allow-scripts=zstd-napi strata-layers`',
+    );
+    e.cause = err;
+    throw e;
+  }
+}
+
+/** The binding, loaded on first use (and the failure, if it failed, remembered). */
+function zstdBinding(): typeof ZstdBinding {
+  if (binding === null) {
+    try {
+      binding = loadZstdBinding(ZSTD_BINDING);
+    } catch (err) {
+      binding = err as ZstdUnavailableError;
+    }
+  }
+  if (binding instanceof ZstdUnavailableError) throw binding;
+  return binding;
+}
 
 export class ZstdDecode extends Transform {
-  private readonly dctx = new zstd.DCtx();
+  private readonly zstd = zstdBinding();
+  private readonly dctx = new this.zstd.DCtx();
+  private readonly outSize = this.zstd.dStreamOutSize();
   private inFrame = false;
   private pending: { src: Buffer; cb: (err?: Error | null) => void } | null = null;
-  private static readonly OUT = zstd.dStreamOutSize();
 
   constructor() {
     super();
-    this.dctx.setParameter(zstd.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
+    this.dctx.setParameter(this.zstd.DParameter.windowLogMax, ZSTD_WINDOW_LOG_MAX);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -69,7 +107,7 @@ export class ZstdDecode extends Transform {
   private run(src: Buffer, cb: (err?: Error | null) => void): void {
     try {
       for (;;) {
-        const out = Buffer.allocUnsafe(ZstdDecode.OUT);
+        const out = Buffer.allocUnsafe(this.outSize);
         const [ret, produced, consumed] = this.dctx.decompressStream(out, src);
         if (consumed === 0 && produced === 0 && src.length > 0) throw new Error('the decoder made no progress');
         src = src.subarray(consumed);
@@ -151,21 +189,4 @@ export async function peek(src: AsyncIterable<Buffer>, n: number): Promise<{ hea
     }
   }
   return { head, stream: Readable.from(all(), { objectMode: false }) };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Tar names are bytes. ustar names (read as latin1, one char per byte) become UTF-8 when they are
- * valid UTF-8, else each byte is kept; names from pax records arrive decoded already (anything past
- * U+00FF proves it) and are kept as they are.
- */
-export function decodeTarName(name: string): string {
-  if (!/[\u0080-\u00ff]/.test(name)) return name;
-  if (/[^\u0000-\u00ff]/.test(name)) return name;
-  try {
-    return utf8.decode(Buffer.from(name, 'latin1'));
-  } catch {
-    return name;
-  }
 }

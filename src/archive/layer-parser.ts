@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createXXHash128 } from 'hash-wasm';
-import { decodeTarName, decoderFor, peek, sniffCompression, type Compression } from './decode.js';
-import { TarScanner } from './tar-scan.js';
-import { LayerBuilder, type EntryType, type LayerData } from '../model/layer-data.js';
+import { decoderFor, peek, sniffCompression, ZstdUnavailableError, type Compression } from './decode.js';
+import { TarError, TarScanner } from './tar-scan.js';
+import { LayerBuilder, LayerFormatError, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
 
 export interface LayerProgress {
@@ -43,8 +43,18 @@ export interface ParsedLayer {
   blobDigest: string;
 }
 
-/** Thrown when a layer is not a readable tar stream. */
-export class LayerReadError extends Error {}
+export type LayerReadKind = 'tar' | 'compression' | 'too-large' | 'read';
+
+/**
+ * Thrown when a layer is not a readable tar stream: `kind` says why ('tar': the tar itself, with
+ * the reader's code in `tarCode`; 'compression': the gzip or zstd stream; 'too-large': past the
+ * expansion limit; 'read': the source failed). Not `code`, which callers read as an errno.
+ */
+export class LayerReadError extends Error {
+  constructor(message: string, readonly kind: LayerReadKind = 'read', readonly tarCode?: TarError['code']) {
+    super(message);
+  }
+}
 
 const TYPE_MAP: Record<string, EntryType | undefined> = {
   file: 'file',
@@ -60,6 +70,8 @@ const TYPE_MAP: Record<string, EntryType | undefined> = {
 // eStargz appends its table of contents (and landmark files) as tar entries at the root; they
 // are not part of the image's filesystem.
 const ESTARGZ_NAMES = new Set(['stargz.index.json', '.prefetch.landmark', '.no.prefetch.landmark']);
+
+const ZEROS = Buffer.alloc(1 << 20);
 
 const DEFAULT_MAX_TAR_BYTES = Number(process.env.STRATA_MAX_LAYER_BYTES) || 64 * 1024 ** 3;
 
@@ -77,6 +89,12 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   let tarBytes = 0;
   let lastReport = 0;
   const report = () => opts.onProgress?.({ blobBytes, tarBytes, entries: builder.entries });
+  const bomb = () =>
+    new LayerReadError(
+      `${opts.label}: layer expands past ${maxTar} bytes (limit STRATA_MAX_LAYER_BYTES); ` +
+        'refusing a possible decompression bomb',
+      'too-large',
+    );
 
   const countBlob = new Transform({
     transform(chunk: Buffer, _e, cb) {
@@ -88,8 +106,8 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
   const countTar = new Transform({
     transform(chunk: Buffer, _e, cb) {
       tarBytes += chunk.length;
-      if (tarBytes > maxTar) {
-        cb(new LayerReadError(`${opts.label}: layer expands past ${maxTar} bytes (limit STRATA_MAX_LAYER_BYTES); refusing a possible decompression bomb`));
+      if (tarBytes + holeBytes > maxTar) {
+        cb(bomb());
         return;
       }
       if (digests) tarHash.update(chunk);
@@ -101,12 +119,15 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
     },
   });
 
-  // One entry at a time, synchronously: one hasher serves the whole layer.
+  // One entry at a time, synchronously: one hasher serves the whole layer. A sparse file's holes
+  // are hashed as the zeros they read as, and count toward the expansion limit like tar bytes.
   let hashing = false;
+  let holeBytes = 0;
+  const scanWarnings: string[] = [];
   const scanner = new TarScanner({
     onEntry: (h) => {
       const type = TYPE_MAP[h.type];
-      const name = decodeTarName(h.name);
+      const name = h.name;
       if (type === undefined || (compression === 'gzip' && ESTARGZ_NAMES.has(name))) return;
       const raw = {
         name,
@@ -115,7 +136,7 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
         uid: h.uid,
         gid: h.gid,
         size: type === 'file' ? h.size : 0,
-        linkname: h.linkname ? decodeTarName(h.linkname) : null,
+        linkname: h.linkname,
         hash: undefined as Uint8Array | undefined,
       };
       if (type !== 'file') {
@@ -129,6 +150,16 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
     onData: (chunk) => {
       if (hashing) fileHash.update(chunk);
     },
+    onZeros: (n) => {
+      holeBytes += n;
+      if (tarBytes + holeBytes > maxTar) throw bomb();
+      if (!hashing) return;
+      while (n > 0) {
+        const take = Math.min(n, ZEROS.length);
+        fileHash.update(take === ZEROS.length ? ZEROS : ZEROS.subarray(0, take));
+        n -= take;
+      }
+    },
     onEnd: () => {
       if (!pendingFile) return;
       pendingFile.hash = fileHash.digest('binary');
@@ -136,6 +167,9 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
       const raw = pendingFile;
       pendingFile = null;
       builder.add(raw);
+    },
+    onWarning: (m) => {
+      if (scanWarnings.length < 20) scanWarnings.push(`${opts.label}: ${m}`);
     },
   });
   let pendingFile: (Parameters<LayerBuilder['add']>[0] & { hash?: Uint8Array }) | null = null;
@@ -159,40 +193,56 @@ export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptio
     },
   });
 
-  const decoder = decoderFor(compression);
+  let decoder: Transform | null;
+  try {
+    decoder = decoderFor(compression);
+  } catch (err) {
+    throw describe(err, opts.label, compression, false);
+  }
+  // Errors are told apart by their class or by the stage that raised them, never by their text
+  // (a failing stage's error reaches every other stage too, so the source is asked first).
+  let sourceError: unknown = null;
+  let decoderError: unknown = null;
+  input.on('error', (e) => {
+    sourceError ??= e;
+  });
+  decoder?.on('error', (e) => {
+    decoderError ??= e;
+  });
   const stages: (NodeJS.ReadableStream | NodeJS.WritableStream)[] = [input, countBlob];
   if (decoder) stages.push(decoder);
   stages.push(countTar, extract);
   try {
     await (pipeline as (...s: unknown[]) => Promise<void>)(...stages);
   } catch (err) {
-    throw describe(err, opts.label, compression);
+    throw describe(err, opts.label, compression, err !== sourceError && err === decoderError);
   }
   report();
-  if (!digests) return { data: builder.finish('', tarBytes), compression, blobBytes, blobDigest: '' };
+  const finish = (diffId: string) => {
+    const data = builder.finish(diffId, tarBytes);
+    data.warnings.push(...scanWarnings);
+    return data;
+  };
+  if (!digests) return { data: finish(''), compression, blobBytes, blobDigest: '' };
   const tarDigest = tarHash.digest('hex');
   const blobDigest = compression === 'none' ? tarDigest : blobHash.digest('hex');
   return {
-    data: builder.finish(`sha256:${tarDigest}`, tarBytes),
+    data: finish(`sha256:${tarDigest}`),
     compression,
     blobBytes,
     blobDigest: `sha256:${blobDigest}`,
   };
 }
 
-function describe(err: unknown, label: string, compression: Compression): Error {
-  if (err instanceof LayerReadError) return err;
-  const e = err as NodeJS.ErrnoException;
-  const msg = e?.message ?? String(err);
-  if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(msg)) {
-    return new LayerReadError(`${label}: corrupt or truncated ${compression} stream (${msg})`);
+function describe(err: unknown, label: string, compression: Compression, decoderFailed: boolean): Error {
+  if (err instanceof LayerReadError || err instanceof LayerFormatError) return err;
+  if (err instanceof ZstdUnavailableError) return new LayerReadError(`${label}: ${err.message}`, 'compression');
+  const msg = (err as Error)?.message ?? String(err);
+  if (err instanceof TarError) return new LayerReadError(`${label}: not a valid tar layer (${msg})`, 'tar', err.code);
+  if (decoderFailed) {
+    return new LayerReadError(`${label}: corrupt or truncated ${compression} stream (${msg})`, 'compression');
   }
-  if (/zstd/i.test(msg)) return new LayerReadError(`${label}: ${msg}`);
-  if (/Unexpected end of data|Invalid tar header|Header exceeds|Invalid header/i.test(msg)) {
-    return new LayerReadError(`${label}: not a valid tar layer (${msg})`);
-  }
-  if (e instanceof Error && e.constructor.name === 'LayerFormatError') return e;
-  return new LayerReadError(`${label}: ${msg}`);
+  return new LayerReadError(`${label}: ${msg}`, 'read');
 }
 
 /** Consume a stream to its end without keeping it. */

@@ -6,9 +6,11 @@
  */
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import { looksLikeJson, looksLikeTar, peek, sniffCompression } from './decode.js';
-import { drain, parseLayer, type LayerProgress, type ParsedLayer } from './layer-parser.js';
+import { drain, LayerReadError, parseLayer, type LayerProgress, type ParsedLayer } from './layer-parser.js';
+import { readTarEntries, type TarEntry } from './tar-entries.js';
+import { TarError, type TarErrorCode } from './tar-scan.js';
+import { LayerFormatError } from '../model/layer-data.js';
 import { normalisePath, type PathTable } from '../model/path-table.js';
 
 /** JSON documents larger than this are not image metadata. */
@@ -35,82 +37,74 @@ export interface OuterEvents {
   onLink?: (name: string, target: string) => void;
 }
 
-export class ArchiveFormatError extends Error {}
+/** An outer archive that is not a readable tar; `tarCode` is the reader's reason (tar-scan.ts). */
+export class ArchiveFormatError extends Error {
+  constructor(message: string, readonly tarCode?: TarErrorCode) {
+    super(message);
+  }
+}
 
 function isLayerName(name: string): boolean {
   return name.startsWith('blobs/') || /(^|\/)layer\.tar$/.test(name) || /\.tar(\.gz|\.zst)?$/.test(name);
 }
 
+/**
+ * An outer archive's entry name as text: manifests and indexes name their files in JSON (UTF-8
+ * text), so the outer names are read as UTF-8 to match them. Layer contents keep their bytes.
+ */
+export function outerName(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\u0000-\u007f]/.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
+}
+
 export async function readOuterTar(input: Readable, table: PathTable, label: string, events: OuterEvents = {}): Promise<OuterContents> {
   const contents: OuterContents = { json: new Map(), layers: new Map(), links: new Map(), names: [] };
-  const extract = tar.extract();
-  // pipeline() reports the first error; streamx may emit a second one (from _final) after
-  // pipeline has let go, which must not become an uncaught exception.
-  extract.on('error', () => {});
   let entries = 0;
-  extract.on('entry', (header, entryStream, next) => {
-    // When the outer tar ends early, tar-stream destroys the open entry with the same error that
-    // pipeline() reports; without a listener that second copy would be uncaught.
-    entryStream.on('error', () => {});
+  const handle = async ({ header, body: stream }: TarEntry): Promise<void> => {
     entries++;
-    const stream = entryStream as unknown as Readable;
-    const name = normalisePath(header.name).path;
-    const handle = async (): Promise<void> => {
-      if (header.type === 'symlink' || header.type === 'link') {
-        const raw = header.linkname ?? '';
-        // A symlink target is relative to the link's directory; a hard link's to the root.
-        const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
-        const target = header.type === 'symlink' && !raw.startsWith('/') && dir ? `${dir}/${raw}` : raw;
-        contents.links.set(name, normalisePath(target).path);
-        events.onLink?.(name, normalisePath(target).path);
-        await drain(stream);
-        return;
-      }
-      if (header.type !== 'file' && header.type !== 'contiguous-file') {
-        await drain(stream);
-        return;
-      }
-      contents.names.push(name);
-      const size = header.size ?? 0;
-      const { head, stream: body } = await peek(stream, 512);
-      const compression = sniffCompression(head);
-      if (compression === 'none' && looksLikeJson(head) && size <= MAX_JSON_BYTES && !looksLikeTar(head)) {
-        const chunks: Buffer[] = [];
-        for await (const c of body) chunks.push(c as Buffer);
-        const doc = Buffer.concat(chunks);
-        contents.json.set(name, doc);
-        events.onJson?.(name, doc);
-        return;
-      }
-      if (compression !== 'none' || looksLikeTar(head) || (isLayerName(name) && size > 0 && head.every((b) => b === 0))) {
-        events.onLayerStart?.(name);
-        const parsed = await parseLayer(body, {
-          table,
-          digests: events.digests,
-          label: `${label}: ${name}`,
-          onProgress: (p) => events.onLayerProgress?.(name, p),
-        });
-        contents.layers.set(name, parsed);
-        events.onLayer?.(name, parsed);
-        return;
-      }
-      await drain(body);
-    };
-    handle().then(
-      () => next(),
-      (err) => {
-        entryStream.resume();
-        next(err);
-      },
-    );
-  });
+    const name = normalisePath(outerName(header.name)).path;
+    if (header.type === 'symlink' || header.type === 'link') {
+      const raw = outerName(header.linkname ?? '');
+      // A symlink target is relative to the link's directory; a hard link's to the root.
+      const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
+      const target = header.type === 'symlink' && !raw.startsWith('/') && dir ? `${dir}/${raw}` : raw;
+      contents.links.set(name, normalisePath(target).path);
+      events.onLink?.(name, normalisePath(target).path);
+      return;
+    }
+    if (header.type !== 'file') return;
+    contents.names.push(name);
+    const size = header.size;
+    const { head, stream: body } = await peek(stream, 512);
+    const compression = sniffCompression(head);
+    if (compression === 'none' && looksLikeJson(head) && size <= MAX_JSON_BYTES && !looksLikeTar(head)) {
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(c as Buffer);
+      const doc = Buffer.concat(chunks);
+      contents.json.set(name, doc);
+      events.onJson?.(name, doc);
+      return;
+    }
+    if (compression !== 'none' || looksLikeTar(head) || (isLayerName(name) && size > 0 && head.every((b) => b === 0))) {
+      events.onLayerStart?.(name);
+      const parsed = await parseLayer(body, {
+        table,
+        digests: events.digests,
+        label: `${label}: ${name}`,
+        onProgress: (p) => events.onLayerProgress?.(name, p),
+      });
+      contents.layers.set(name, parsed);
+      events.onLayer?.(name, parsed);
+      return;
+    }
+    await drain(body);
+  };
   try {
-    await pipeline(input, extract);
+    await readTarEntries(input, handle);
   } catch (err) {
-    const msg = (err as Error).message ?? String(err);
-    if ((err as Error).constructor?.name === 'LayerReadError' || (err as Error).constructor?.name === 'LayerFormatError') throw err;
-    if (/Unexpected end of data|Invalid tar header|Header exceeds|Invalid header/.test(msg)) {
-      throw new ArchiveFormatError(`${label}: not a valid tar archive (${msg})`);
+    if (err instanceof LayerReadError || err instanceof LayerFormatError) throw err;
+    if (err instanceof TarError) {
+      throw new ArchiveFormatError(`${label}: not a valid tar archive (${err.message})`, err.code);
     }
     throw err;
   }

@@ -9,6 +9,9 @@
  * Writes go to a temporary sibling and are renamed into place. Size cap with LRU eviction
  * (STRATA_CACHE_MAX_BYTES, default 2 GiB; access time is kept in the file's mtime).
  *
+ * The image record also keeps the image's computed advice (advice-record.ts), so that a run the
+ * cache answers does not compute it again.
+ *
  * Trust (the checksum alone proves no origin: anyone who can write an entry can recompute it):
  * - the cache root and its directories must belong to the user and be writable by no one else
  *   (ssh's rule for its own files); otherwise the cache is not used at all and one warning says why;
@@ -40,6 +43,8 @@ export function cacheRoot(): string {
 export interface ImageRecord {
   config: string;
   layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[];
+  /** The computed advice (advice-record.ts), added once a face asked for it; checked when read. */
+  advice?: unknown;
 }
 
 const MAC_BYTES = 32;
@@ -228,12 +233,16 @@ function checkDir(dir: string): void {
   checkOwner(dir, st);
 }
 
+const modeText = (st: fs.Stats): string => (st.mode & 0o7777).toString(8).padStart(4, '0');
+
 function checkOwner(p: string, st: fs.Stats): void {
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new UntrustedCache(`${p} belongs to uid ${st.uid}, not to the user (uid ${uid})`);
+  if (uid !== undefined && st.uid !== uid) {
+    throw new UntrustedCache(`${p} belongs to uid ${st.uid}, not to the user (uid ${uid})`);
+  }
   if (st.mode & 0o022) {
     const who = (st.mode & 0o022) === 0o022 ? 'its group and others' : st.mode & 0o020 ? 'its group' : 'others';
-    throw new UntrustedCache(`${p} is writable by ${who} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; chmod go-w ${p})`);
+    throw new UntrustedCache(`${p} is writable by ${who} (mode ${modeText(st)}; chmod go-w ${p})`);
   }
 }
 
@@ -269,7 +278,8 @@ function openTrusted(root: string, dir: string): Buffer {
       // no key or the whole key, and of two racing writers the first link wins.
       const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
       try {
-        const w = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+        const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+        const w = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
         try {
           fs.writeFileSync(w, randomBytes(KEY_BYTES));
         } finally {
@@ -287,7 +297,9 @@ function openTrusted(root: string, dir: string): Buffer {
       const st = fs.fstatSync(fd);
       if (!st.isFile()) throw new UntrustedCache(`${file} is not a regular file`);
       checkOwner(file, st);
-      if (st.mode & 0o077) throw new UntrustedCache(`${file} can be read by others (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}; chmod 600 ${file})`);
+      if (st.mode & 0o077) {
+        throw new UntrustedCache(`${file} can be read by others (mode ${modeText(st)}; chmod 600 ${file})`);
+      }
       const key = fs.readFileSync(fd);
       if (key.length !== KEY_BYTES) throw new UntrustedCache(`${file} does not hold a ${KEY_BYTES}-byte key`);
       return key;

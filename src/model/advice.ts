@@ -10,7 +10,7 @@
  * - recoverableBytes: wasted bytes, plus the final filesystem's bytes once every leftover is gone
  *   and one copy of each remaining content is kept (each byte counted once).
  */
-import { K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
+import { K_REMOVED, K_UNCHANGED, inodeParts, type Analysis } from './analysis.js';
 import { HASH_LEN, T_DIR, T_FILE, T_HARDLINK, T_SYMLINK } from './layer-data.js';
 import { createHash } from 'node:crypto';
 import { displayName } from './names.js';
@@ -35,11 +35,36 @@ export const LEFTOVERS: readonly LeftoverRule[] = [
     patterns: ['/var/cache/apt', '/var/lib/apt/lists'],
     fix: '`apt-get clean && rm -rf /var/lib/apt/lists/*` in the same RUN as the install',
   },
-  { category: 'apk', what: 'apk cache', patterns: ['/var/cache/apk'], fix: '`apk add --no-cache`, or `rm -rf /var/cache/apk/*` in the same RUN' },
-  { category: 'dnf', what: 'dnf cache', patterns: ['/var/cache/dnf'], fix: '`dnf clean all` in the same RUN as the install' },
-  { category: 'yum', what: 'yum cache', patterns: ['/var/cache/yum'], fix: '`yum clean all && rm -rf /var/cache/yum` in the same RUN as the install' },
-  { category: 'pip', what: 'pip cache', patterns: ['.cache/pip'], fix: '`pip install --no-cache-dir` (or `PIP_NO_CACHE_DIR=1`)' },
-  { category: 'npm', what: 'npm cache', patterns: ['.npm/_cacache'], fix: '`npm cache clean --force` in the same RUN, or a cache mount (`RUN --mount=type=cache`)' },
+  {
+    category: 'apk',
+    what: 'apk cache',
+    patterns: ['/var/cache/apk'],
+    fix: '`apk add --no-cache`, or `rm -rf /var/cache/apk/*` in the same RUN',
+  },
+  {
+    category: 'dnf',
+    what: 'dnf cache',
+    patterns: ['/var/cache/dnf'],
+    fix: '`dnf clean all` in the same RUN as the install',
+  },
+  {
+    category: 'yum',
+    what: 'yum cache',
+    patterns: ['/var/cache/yum'],
+    fix: '`yum clean all && rm -rf /var/cache/yum` in the same RUN as the install',
+  },
+  {
+    category: 'pip',
+    what: 'pip cache',
+    patterns: ['.cache/pip'],
+    fix: '`pip install --no-cache-dir` (or `PIP_NO_CACHE_DIR=1`)',
+  },
+  {
+    category: 'npm',
+    what: 'npm cache',
+    patterns: ['.npm/_cacache'],
+    fix: '`npm cache clean --force` in the same RUN, or a cache mount (`RUN --mount=type=cache`)',
+  },
   {
     category: 'yarn',
     what: 'yarn cache',
@@ -58,7 +83,12 @@ export const LEFTOVERS: readonly LeftoverRule[] = [
     patterns: ['/usr/share/doc', '/usr/share/man', '/usr/share/info'],
     fix: 'keep docs out at install time (dpkg `path-exclude`, `dnf --nodocs`), or remove them in the same RUN',
   },
-  { category: 'vcs', what: 'version-control data', patterns: ['.git'], fix: 'add `.git` to `.dockerignore`, or clone with `--depth 1` and remove `.git` in the same RUN' },
+  {
+    category: 'vcs',
+    what: 'version-control data',
+    patterns: ['.git'],
+    fix: 'add `.git` to `.dockerignore`, or clone with `--depth 1` and remove `.git` in the same RUN',
+  },
 ];
 
 export type HideHow = 'deleted' | 'metadata' | 'replaced';
@@ -127,6 +157,11 @@ export interface AdviceOptions {
 }
 
 const memo = new WeakMap<Analysis, { layers: number; advice: Advice }>();
+/** Where the default advice of a whole image goes once computed (the per-image cache record). */
+const sinks = new WeakMap<Analysis, { layers: number; put: (advice: Advice) => void }>();
+
+/** Runs of computeAdvice in this process (the cache test checks that a cached image needs none). */
+export const adviceRuns = { count: 0 };
 
 /** The advice for the layers merged so far (memoised per layer count when nothing is excluded). */
 export function adviceFor(a: Analysis, opts: AdviceOptions = {}): Advice {
@@ -135,10 +170,31 @@ export function adviceFor(a: Analysis, opts: AdviceOptions = {}): Advice {
   if (m && m.layers === a.layerCount) return m.advice;
   const advice = computeAdvice(a, opts);
   memo.set(a, { layers: a.layerCount, advice });
+  const sink = sinks.get(a);
+  if (sink && sink.layers === a.layerCount) {
+    sinks.delete(a);
+    sink.put(advice);
+  }
   return advice;
 }
 
+/** Take `advice` (read back from the cache) as the default advice of `a` with its layers merged so far. */
+export function rememberAdvice(a: Analysis, advice: Advice): void {
+  memo.set(a, { layers: a.layerCount, advice });
+}
+
+/**
+ * Hand the default advice of `a`, with its layers merged so far, to `put` once it is computed
+ * (at once when it already is): the advice is computed only when a face asks for it.
+ */
+export function onAdvice(a: Analysis, put: (advice: Advice) => void): void {
+  const m = memo.get(a);
+  if (m && m.layers === a.layerCount) put(m.advice);
+  else sinks.set(a, { layers: a.layerCount, put });
+}
+
 export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
+  adviceRuns.count++;
   const maxPaths = opts.maxPaths ?? 10;
   const maxCopies = opts.maxCopies ?? 100;
   const items: AdviceItem[] = [];
@@ -146,7 +202,14 @@ export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
   items.push(...waste.items);
   const fin = finalFilesystem(a, opts.exclude, maxPaths, maxCopies);
   items.push(...fin.items);
-  items.sort((x, y) => y.bytes - x.bytes || KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || (x.targets[0]?.path ?? 0) - (y.targets[0]?.path ?? 0));
+  // Ties fall to the first path's bytes, never to path ids, which depend on the order layers were read in.
+  const firstPath = (it: AdviceItem) => (it.targets.length > 0 ? a.table.path(it.targets[0].path) : '');
+  items.sort(
+    (x, y) =>
+      y.bytes - x.bytes ||
+      KIND_ORDER[x.kind] - KIND_ORDER[y.kind] ||
+      compareBytes(firstPath(x), firstPath(y)),
+  );
   return {
     items,
     wastedBytes: waste.total,
@@ -156,7 +219,16 @@ export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
   };
 }
 
-const KIND_ORDER: Record<AdviceItem['kind'], number> = { 'shipped-then-hidden': 0, leftover: 1, 'duplicate-content': 2 };
+/** Byte strings in byte order. */
+function compareBytes(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const KIND_ORDER: Record<AdviceItem['kind'], number> = {
+  'shipped-then-hidden': 0,
+  leftover: 1,
+  'duplicate-content': 2,
+};
 
 // ---- shipped then hidden ----
 
@@ -180,7 +252,17 @@ export function stepPairs(
     if (exclude && exclude(w.path)) continue;
     const key = w.layer * 0x100000 + w.hiddenBy;
     let g = pairs.get(key);
-    if (!g) pairs.set(key, (g = { shippedBy: w.layer, hiddenBy: w.hiddenBy, bytes: 0, hiding: { deleted: 0, metadata: 0, replaced: 0 }, paths: new Map() }));
+    if (!g)
+      pairs.set(
+        key,
+        (g = {
+          shippedBy: w.layer,
+          hiddenBy: w.hiddenBy,
+          bytes: 0,
+          hiding: { deleted: 0, metadata: 0, replaced: 0 },
+          paths: new Map(),
+        }),
+      );
     g.bytes += w.size;
     total += w.size;
     g.hiding[hideHow(a, w.path, w.layer, w.hiddenBy, w.hiddenKind)] += w.size;
@@ -245,12 +327,16 @@ function hideHow(a: Analysis, path: number, shipped: number, hidden: number, kin
 const HOW_TEXT: Record<HideHow, (hidden: number) => string> = {
   deleted: (h) => `deleted by L${h}: delete them in the RUN that creates them, or build in a separate stage`,
   metadata: (h) =>
-    `rewritten by L${h} with the same content or only a new mode or owner: set the mode where the files are created (\`COPY --chmod\`, or \`chmod\` in the same RUN)`,
-  replaced: (h) => `replaced by L${h} with new content: write the final version in the step that creates them, or build in a separate stage`,
+    `rewritten by L${h} with the same content or only a new mode or owner: ` +
+    'set the mode where the files are created (`COPY --chmod`, or `chmod` in the same RUN)',
+  replaced: (h) =>
+    `replaced by L${h} with new content: ` +
+    'write the final version in the step that creates them, or build in a separate stage',
 };
 
 function pairMessage(g: Pair): string {
-  if (g.shippedBy === g.hiddenBy) return `L${g.shippedBy} writes these files twice in its own tar; only the last copy is visible: write each file once`;
+  if (g.shippedBy === g.hiddenBy)
+    return `L${g.shippedBy} writes these files twice in its own tar; only the last copy is visible: write each once`;
   const kinds = HIDE_HOWS.filter((h) => g.hiding[h] > 0).sort((x, y) => g.hiding[y] - g.hiding[x]);
   return `shipped by L${g.shippedBy}, ${kinds.map((h) => HOW_TEXT[h](g.hiddenBy)).join('; ')}`;
 }
@@ -294,27 +380,15 @@ function matchRule(a: Analysis, p: number): number {
   return -1;
 }
 
-/** The entry that carries a hard link's data, following the link from layer `layer` (null when none). */
+/**
+ * The entry that carries a hard link's data (null when none): the file the link joined when it was
+ * extracted, as the analysis resolves it (docs/semantics.md, "Hard links").
+ */
 function resolveLink(a: Analysis, layer: number, entry: number): { layer: number; entry: number } | null {
-  let l = layer;
-  let e = entry;
-  for (let hop = 0; hop < 8; hop++) {
-    const d = a.layers[l];
-    if (d.type[e] === T_FILE) return { layer: l, entry: e };
-    if (d.type[e] !== T_HARDLINK || d.link[e] < 0) return null;
-    const target = a.table.lookup(d.links[d.link[e]]);
-    if (target < 0) return null;
-    // The target's version as of layer l: its last event at or below l.
-    let found = -1;
-    for (let ev = a.firstEvent(target); ev >= 0; ev = a.eventNext(ev)) {
-      if (a.eventLayer(ev) > l) break;
-      found = ev;
-    }
-    if (found < 0 || a.eventKind(found) === K_REMOVED || a.eventEntry(found) < 0) return null;
-    l = a.eventLayer(found);
-    e = a.eventEntry(found);
-  }
-  return null;
+  const ino = a.inodeOf(layer, entry);
+  if (ino === null) return null;
+  const [l, e] = inodeParts(ino);
+  return a.layers[l].type[e] === T_FILE ? { layer: l, entry: e } : null;
 }
 
 interface FinalResult {
@@ -498,7 +572,12 @@ function contentGroups(a: Analysis, fs: Files, words: Uint32Array[]): { fGroup: 
   return { fGroup, groups };
 }
 
-function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefined, maxPaths: number, maxCopies: number): FinalResult {
+function finalFilesystem(
+  a: Analysis,
+  exclude: ((p: number) => boolean) | undefined,
+  maxPaths: number,
+  maxCopies: number,
+): FinalResult {
   const t = a.table;
   const n = t.size;
   const fs = visibleFiles(a, exclude);
@@ -510,7 +589,12 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
   const { catRoot, fCat } = fs;
   const items: AdviceItem[] = [];
   let leftoverBytes = 0;
-  const perCat = LEFTOVERS.map(() => ({ bytes: 0, files: 0, layers: new Set<number>(), roots: new Map<number, number>() }));
+  const perCat = LEFTOVERS.map(() => ({
+    bytes: 0,
+    files: 0,
+    layers: new Set<number>(),
+    roots: new Map<number, number>(),
+  }));
   for (let f = 0; f < nf; f++) {
     const c = fCat[f];
     if (c < 0) continue;
@@ -525,7 +609,10 @@ function finalFilesystem(a: Analysis, exclude: ((p: number) => boolean) | undefi
     if (s.bytes <= 0) return;
     leftoverBytes += s.bytes;
     const layers = [...s.layers].sort((x, y) => x - y);
-    const roots = [...s.roots].filter(([, b]) => b > 0).sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, maxPaths);
+    const roots = [...s.roots]
+      .filter(([, b]) => b > 0)
+      .sort((x, y) => y[1] - x[1] || compareBytes(a.table.path(x[0]), a.table.path(y[0])))
+      .slice(0, maxPaths);
     const rule = LEFTOVERS[c];
     items.push({
       kind: 'leftover',
@@ -666,7 +753,10 @@ function duplicates(
       copies: live.length,
       directory: true,
       files: dirFiles[keep],
-      message: `${copies.map((p) => displayName(pathOf(p))).join(', ')} ${copies.length === 1 ? 'duplicates' : 'duplicate'} ${displayName(pathOf(keep))} (${dirFiles[keep]} files): keep one copy (COPY or install it once, or link to it)`,
+      message:
+        `${copies.map((p) => displayName(pathOf(p))).join(', ')} ${copies.length === 1 ? 'duplicates' : 'duplicate'} ` +
+        `${displayName(pathOf(keep))} (${dirFiles[keep]} files): ` +
+        'keep one copy (COPY or install it once, or link to it)',
       targets: live.slice(0, maxCopies).map((p) => ({ path: p, layer: Math.max(0, dirLayer[p]) })),
     });
   }
@@ -685,7 +775,9 @@ function duplicates(
       copies: live.length,
       directory: false,
       files: 1,
-      message: `${live.length} files with identical content (${displayName(pathOf(fFirst[live[0]]))}): keep one copy (or hard-link the copies)`,
+      message:
+        `${live.length} files with identical content (${displayName(pathOf(fFirst[live[0]]))}): ` +
+        'keep one copy (or hard-link the copies)',
       targets: live.slice(0, maxCopies).map((f) => ({ path: fFirst[f], layer: a.topLayer(fFirst[f]) })),
     });
   }

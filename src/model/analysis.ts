@@ -161,6 +161,7 @@ export class Analysis {
   // This layer's entry per path (stamped with the layer index), for resolving link targets.
   private stampLayer = new GrowI32(1024, -1);
   private stampEntry = new GrowI32(1024, 0);
+  private replacedMemo = new GrowI32(1024, -2);
 
   constructor(readonly table: PathTable) {}
 
@@ -267,6 +268,9 @@ export class Analysis {
       });
     };
 
+    // Hard links join their inodes before this layer's whiteouts act: a whiteout hides a lower
+    // name, not the file a link of this layer already names (docs/semantics.md, "Hard links").
+    this.resolveLinks(L, data);
     // Opaque directories first (wherever they stand in the tar), then whiteouts: both act on the
     // layers below only, since nothing of this layer is in the union yet.
     for (const dir of data.opaque) hideSubtree(dir, false);
@@ -278,7 +282,6 @@ export class Analysis {
     if (missingWhiteouts > 0) {
       this.warnings.push(`layer ${L}: ${missingWhiteouts} whiteout(s) name paths that do not exist in the layers below`);
     }
-    this.resolveLinks(L, data);
 
     // Entries in ascending path id: parents were interned before children, so parents come first.
     const order = new Int32Array(data.count);
@@ -589,8 +592,9 @@ export class Analysis {
   /**
    * The inode each hard link of layer L joins, as GNU tar extracts it over the layers below: the
    * target's entry in this layer when it came earlier in the tar, else the target as the union
-   * below shows it once this layer's whiteouts are applied. A target that is missing, a directory,
-   * or under a path this layer makes a non-directory leaves the link without an inode.
+   * below shows it before this layer's whiteouts and opaque directories (they hide names, not the
+   * file a link names). A target that is missing, a directory, or under a path this layer makes a
+   * non-directory leaves the link without an inode.
    */
   private resolveLinks(L: number, data: LayerData): void {
     // One slot per layer, so that lookups never read past the end of the array (slow in V8).
@@ -615,6 +619,13 @@ export class Analysis {
       stampL[data.path[e]] = L;
       stampE[data.path[e]] = e;
     }
+    // Only a non-directory entry of this layer with paths below it can cut a target off.
+    let replacing = false;
+    for (let e = 0; e < data.count && !replacing; e++) {
+      replacing = data.type[e] !== T_DIR && this.table.firstChild(data.path[e]) >= 0;
+    }
+    this.replacedMemo.ensure(this.table.size);
+    const targets = new Map<string, number>();
     const toL = new Int32Array(data.count).fill(-1);
     const toE = new Int32Array(data.count).fill(-1);
     this.linkLayer.push(toL);
@@ -622,10 +633,17 @@ export class Analysis {
     let missing = 0;
     for (let e = first; e < data.count; e++) {
       if (data.type[e] !== T_HARDLINK) continue;
-      const t = data.link[e] < 0 ? -1 : this.lookupLinkTarget(data.links[data.link[e]]);
+      let t = -1;
+      if (data.link[e] >= 0) {
+        // Many links often name one file: each distinct target is looked up once per layer.
+        const target = data.links[data.link[e]];
+        const known = targets.get(target);
+        t = known ?? this.lookupLinkTarget(target);
+        if (known === undefined) targets.set(target, t);
+      }
       let tl = -1;
       let te = -1;
-      if (t > 0 && !this.underReplacedDir(L, t)) {
+      if (t > 0 && !(replacing && this.underReplacedDir(L, t))) {
         if (stampL[t] === L && stampE[t] < e) {
           tl = L;
           te = stampE[t];
@@ -674,12 +692,29 @@ export class Analysis {
     return cur;
   }
 
-  /** True when an ancestor of `p` is a non-directory entry of layer L (extraction replaced it). */
+  /**
+   * True when an ancestor of `p` is a non-directory entry of layer L (extraction replaced it).
+   * Memoised per path for the layer (2L + 1 when the path or an ancestor is such an entry), so many
+   * links into one deep tree cost its depth once.
+   */
   private underReplacedDir(L: number, p: number): boolean {
+    const memo = this.replacedMemo.a;
+    const walked: number[] = [];
+    let answer = false;
     for (let a = this.table.parent(p); a > 0; a = this.table.parent(a)) {
-      if (this.stampLayer.a[a] === L && this.layers[L].type[this.stampEntry.a[a]] !== T_DIR) return true;
+      if (memo[a] >> 1 === L) {
+        answer = (memo[a] & 1) === 1;
+        break;
+      }
+      walked.push(a);
+      if (this.stampLayer.a[a] === L && this.layers[L].type[this.stampEntry.a[a]] !== T_DIR) {
+        answer = true;
+        break;
+      }
     }
-    return false;
+    // Every path walked has that answer: the replaced one (or none) is at or above each of them.
+    for (const a of walked) memo[a] = (L << 1) | (answer ? 1 : 0);
+    return answer;
   }
 
   private ensureEvents(n: number): void {

@@ -9,7 +9,8 @@ import { HASH_LEN, type LayerData } from './layer-data.js';
 import type { PathTable } from './path-table.js';
 
 const MAGIC = 'STRATA-LAYER-CACHE\n';
-export const CODEC_FORMAT = 1;
+// 2: names are byte strings (format 1 held names decoded from UTF-8 and is not trusted).
+export const CODEC_FORMAT = 2;
 
 interface Header {
   format: number;

@@ -7,7 +7,20 @@
  * is a valid parent-before-child order (the merge relies on that). Nothing here recurses.
  */
 
+import { createHash } from 'node:crypto';
+
 const SEG_LIMIT = 1 << 26; // child key = parent * SEG_LIMIT + segment stays below 2^53
+
+/**
+ * V8 hashes a string longer than 16 383 chars by its length alone, so a Map keyed by many long
+ * segments of one length degrades to comparing them all (quadratic). Long segments are keyed by
+ * their SHA-256 instead, behind a char no byte string holds; the segment itself is still compared.
+ */
+const LONG_SEGMENT = 4096;
+function segmentKey(segment: string): string {
+  if (segment.length <= LONG_SEGMENT) return segment;
+  return `\u0100${createHash('sha256').update(segment, 'utf8').digest('base64')}`;
+}
 
 export class PathTable {
   private parentArr = new Int32Array(1024);
@@ -22,6 +35,11 @@ export class PathTable {
   private slotKey = new Float64Array(2048).fill(-1);
   private slotVal = new Int32Array(2048);
   private count = 1;
+  /** The last path interned and its directory, with their ids (see intern). */
+  private lastPath = '';
+  private lastId = 0;
+  private lastDir = '';
+  private lastDirId = 0;
 
   constructor() {
     this.parentArr[0] = -1;
@@ -62,13 +80,17 @@ export class PathTable {
 
   /** Id of a child segment of `parent`, interning it when `create` is set; -1 when absent. */
   child(parent: number, segment: string, create: boolean): number {
-    let seg = this.segmentIds.get(segment);
+    const skey = segmentKey(segment);
+    let seg = this.segmentIds.get(skey);
+    if (seg !== undefined && skey !== segment && this.segments[seg] !== segment) {
+      throw new Error('path segment digest collision');
+    }
     if (seg === undefined) {
       if (!create) return -1;
       seg = this.segments.length;
       if (seg >= SEG_LIMIT) throw new Error('too many distinct path segments');
       this.segments.push(segment);
-      this.segmentIds.set(segment, seg);
+      this.segmentIds.set(skey, seg);
     }
     const key = parent * SEG_LIMIT + seg;
     const mask = this.slotKey.length - 1;
@@ -96,16 +118,43 @@ export class PathTable {
     return id;
   }
 
-  /** Intern a normalised relative path ("a/b/c", "" for the root). */
+  /**
+   * Intern a normalised relative path ("a/b/c", "" for the root). Tars list a directory's entries
+   * together and parents before children, so the walk starts below the last path interned or its
+   * directory when the new path extends them: a path thousands of segments deep costs its bytes,
+   * not its depth, per entry.
+   */
   intern(normalised: string): number {
     if (normalised === '') return 0;
     let cur = 0;
     let start = 0;
+    const last = this.lastPath;
+    if (extends_(normalised, last)) {
+      cur = this.lastId;
+      start = last.length + 1;
+    } else {
+      const dir = this.lastDir;
+      if (extends_(normalised, dir)) {
+        cur = this.lastDirId;
+        start = dir.length + 1;
+      }
+    }
     for (;;) {
       const slash = normalised.indexOf('/', start);
       const seg = slash === -1 ? normalised.slice(start) : normalised.slice(start, slash);
+      const parent = cur;
       cur = this.child(cur, seg, true);
-      if (slash === -1) return cur;
+      if (slash === -1) {
+        if (start > 0) {
+          this.lastDir = normalised.slice(0, start - 1);
+          this.lastDirId = parent;
+        } else {
+          this.lastDir = '';
+        }
+        this.lastPath = normalised;
+        this.lastId = cur;
+        return cur;
+      }
       start = slash + 1;
     }
   }
@@ -171,6 +220,11 @@ export class PathTable {
     this.firstChildArr = growI32(this.firstChildArr, -1);
     this.nextSiblingArr = growI32(this.nextSiblingArr, -1);
   }
+}
+
+/** True when `path` lies below the non-empty path `base`. */
+function extends_(path: string, base: string): boolean {
+  return base !== '' && path.length > base.length && path.charCodeAt(base.length) === 0x2f && path.startsWith(base);
 }
 
 /** Mix a (parent, segment) key (an integer below 2^53) into 31 bits. */

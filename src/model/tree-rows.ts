@@ -40,6 +40,8 @@ export interface TreeFilters {
   path: string;
   /** Files smaller than this many bytes are hidden (0 = none). */
   minSize: number;
+  /** A case-insensitive regular expression the absolute path's display form must match (absent = none). */
+  regex?: string;
 }
 
 export const NO_FILTERS: TreeFilters = { hidden: [], path: '', minSize: 0 };
@@ -103,8 +105,12 @@ export class TreeIndex {
     if (groups) for (const p of uncountedNames(analysis, groups)) this.size[p] = 0;
     const table = analysis.table;
     for (let p = n - 1; p > 0; p--) {
-      if (!this.shown[p] || snap.change[p] === K_REMOVED) continue;
-      this.size[table.parent(p)] += this.size[p];
+      if (!this.shown[p]) continue;
+      // A removal counts toward its directory only when the directory is removed too: a removed
+      // directory then shows the size of what it removed, a live one the size of what it holds.
+      const parent = table.parent(p);
+      if (snap.change[p] === K_REMOVED && (parent === 0 || snap.change[parent] !== K_REMOVED)) continue;
+      this.size[parent] += this.size[p];
     }
   }
 
@@ -168,12 +174,30 @@ export class TreeIndex {
         pathMatch[p] = pathMatch[par] || s.includes(q) ? 1 : 0;
       }
     }
+    let reMatch: Uint8Array | null = null;
+    if (f.regex) {
+      // The whole path is tested (top-down, parents first); an invalid expression matches nothing.
+      let re: RegExp | null = null;
+      try {
+        re = new RegExp(f.regex, 'i');
+      } catch {
+        re = null;
+      }
+      reMatch = new Uint8Array(n);
+      const full: string[] = new Array(n);
+      full[0] = '';
+      for (let p = 1; p < n && re; p++) {
+        if (!this.shown[p]) continue;
+        full[p] = (full[table.parent(p)] ?? '') + '/' + this.lowerName(p);
+        reMatch[p] = re.test(full[p]) ? 1 : 0;
+      }
+    }
     for (let p = n - 1; p > 0; p--) {
       if (!this.shown[p]) continue;
       if (!vis[p]) {
         const kindOk = !hidden.has(changeFilterOf(this.snap.change[p]));
         const sizeOk = f.minSize <= 0 || (!this.dir[p] && this.size[p] >= f.minSize);
-        const pathOk = pathMatch === null || pathMatch[p] === 1;
+        const pathOk = (pathMatch === null || pathMatch[p] === 1) && (reMatch === null || reMatch[p] === 1);
         if (kindOk && sizeOk && pathOk) vis[p] = 1;
       }
       if (vis[p]) vis[table.parent(p)] = 1;

@@ -106,7 +106,9 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
     // or a link to a device (src/sources/regular-file.ts).
     const { fd, size } = openRegularFile(path, `CI config ${path}`);
     try {
-      if (size > 1 << 20) throw new StrataError(`CI config ${path} is ${size} bytes, more than the 1 MiB strata reads`, EXIT_INPUT);
+      if (size > 1 << 20) {
+        throw new StrataError(`CI config ${path} is ${size} bytes, more than the 1 MiB strata reads`, EXIT_INPUT);
+      }
       text = fs.readFileSync(fd, 'utf8');
     } catch (err) {
       if (err instanceof StrataError) throw err;
@@ -190,7 +192,10 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
     const figure = figures[rule as Exclude<RuleName, 'pinnedReference'>];
     const isBytes = rule.endsWith('Bytes');
     const fmt = (v: number) => (isBytes ? `${v} B` : v.toFixed(4));
-    if (t === null) return { rule, status: 'SKIP', value: rule === 'highestRecoverableBytes' ? null : figure(), threshold: null, message: 'disabled' };
+    if (t === null) {
+      const shown = rule === 'highestRecoverableBytes' ? null : figure();
+      return { rule, status: 'SKIP', value: shown, threshold: null, message: 'disabled' };
+    }
     const value = figure();
     if (value === null || !Number.isFinite(value)) {
       return { rule, status: 'SKIP', value: null, threshold: t, message: 'undefined for this image (no layers above the base)' };

@@ -75,11 +75,18 @@ export function jsonPath(name: string): { path: string; pathBase64?: string } {
 
 /** A file row as JSON writes it: names in their display form, with base64 bytes by the same rule. */
 export function jsonFileRow(row: FileRow): Record<string, unknown> {
-  const { path, linkTarget, ...rest } = row;
-  const out: Record<string, unknown> = { ...jsonPath(path), ...rest };
-  if (linkTarget !== undefined) {
-    out.linkTarget = displayName(linkTarget);
-    if (needsExactBytes(linkTarget)) out.linkTargetBase64 = nameBase64(linkTarget);
+  // Written out key by key (in the spec's order): one row per path of a layer, so no spreads.
+  const out: Record<string, unknown> = { path: displayName(row.path) };
+  if (needsExactBytes(row.path)) out.pathBase64 = nameBase64(row.path);
+  out.change = row.change;
+  out.type = row.type;
+  out.size = row.size;
+  out.mode = row.mode;
+  out.uid = row.uid;
+  out.gid = row.gid;
+  if (row.linkTarget !== undefined) {
+    out.linkTarget = displayName(row.linkTarget);
+    if (needsExactBytes(row.linkTarget)) out.linkTargetBase64 = nameBase64(row.linkTarget);
   }
   return out;
 }
@@ -169,23 +176,58 @@ const JSON_RAW_G = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u
 
 /** JSON text safe on a terminal with exactly the same values: see JSON_RAW. */
 export function jsonText(value: unknown, indent?: number): string {
-  const text = JSON.stringify(value, null, indent);
+  return terminalSafe(JSON.stringify(value, null, indent));
+}
+
+function terminalSafe(text: string): string {
   if (!JSON_RAW.test(text)) return text;
   return text.replace(JSON_RAW_G, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The advice items as JSON (largest first); paths in their display form. */
 export function adviceJson(img: LoadedImage, advice: Advice): Record<string, unknown>[] {
-  const path = (id: number) => displayName(img.analysis.table.path(id));
+  const table = img.analysis.table;
   return advice.items.map((it: AdviceItem) => {
-    const paths = it.targets.map((t) => path(t.path));
+    const names = it.targets.map((t) => table.path(t.path));
+    const paths = names.map(displayName);
+    // As for `path` elsewhere: the exact bytes too when a display form does not give them back.
+    const exact = names.some(needsExactBytes) ? { pathsBase64: names.map(nameBase64) } : {};
     switch (it.kind) {
       case 'shipped-then-hidden':
-        return { kind: it.kind, shippedBy: it.shippedBy, hiddenBy: it.hiddenBy, bytes: it.bytes, files: it.files, hiding: it.hiding, paths, message: it.message };
+        return {
+          kind: it.kind,
+          shippedBy: it.shippedBy,
+          hiddenBy: it.hiddenBy,
+          bytes: it.bytes,
+          files: it.files,
+          hiding: it.hiding,
+          paths,
+          ...exact,
+          message: it.message,
+        };
       case 'duplicate-content':
-        return { kind: it.kind, bytes: it.bytes, size: it.size, copies: it.copies, directory: it.directory, files: it.files, paths, message: it.message };
+        return {
+          kind: it.kind,
+          bytes: it.bytes,
+          size: it.size,
+          copies: it.copies,
+          directory: it.directory,
+          files: it.files,
+          paths,
+          ...exact,
+          message: it.message,
+        };
       case 'leftover':
-        return { kind: it.kind, category: it.category, bytes: it.bytes, files: it.files, layers: it.layers, paths, message: it.message };
+        return {
+          kind: it.kind,
+          category: it.category,
+          bytes: it.bytes,
+          files: it.files,
+          layers: it.layers,
+          paths,
+          ...exact,
+          message: it.message,
+        };
     }
   });
 }
@@ -213,13 +255,13 @@ export function* reportText(img: LoadedImage, report: Record<string, unknown>): 
     let chunk = '[';
     let first = true;
     for (const row of layerFileRows(img.analysis, i)) {
-      chunk += `${first ? '' : ','}\n        ${jsonText(jsonFileRow(row))}`;
+      chunk += `${first ? '' : ','}\n        ${JSON.stringify(jsonFileRow(row))}`;
       first = false;
       if (chunk.length >= 1 << 16) {
-        yield chunk;
+        yield terminalSafe(chunk);
         chunk = '';
       }
     }
-    yield `${chunk}${first ? '' : '\n      '}]`;
+    yield terminalSafe(`${chunk}${first ? '' : '\n      '}]`);
   }
 }

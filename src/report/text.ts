@@ -52,11 +52,15 @@ export function adviceTitle(a: Analysis, it: AdviceItem, maxPaths = 3): string {
   const list = (xs: string[]) => xs.slice(0, maxPaths).join(', ') + (xs.length > maxPaths ? ', …' : '');
   switch (it.kind) {
     case 'shipped-then-hidden':
-      return `L${it.shippedBy} → L${it.hiddenBy}: ${it.files} file${it.files === 1 ? '' : 's'} shipped then hidden (${list(names)})`;
+      return (
+        `L${it.shippedBy} → L${it.hiddenBy}: ${it.files} file${it.files === 1 ? '' : 's'} ` +
+        `shipped then hidden (${list(names)})`
+      );
     case 'leftover':
       return `${it.category} leftovers: ${list(names)}`;
     case 'duplicate-content':
-      return it.directory ? `duplicate tree: ${list(names.slice(1))} = ${names[0]}` : `${it.copies} identical files: ${list(names)}`;
+      if (it.directory) return `duplicate tree: ${list(names.slice(1))} = ${names[0]}`;
+      return `${it.copies} identical files: ${list(names)}`;
   }
 }
 
@@ -71,8 +75,9 @@ export function adviceSection(img: LoadedImage, max = 10): string[] {
     out.push(`  ${' '.repeat(9)}  ${it.message}`);
   }
   out.push(
-    `Recoverable:    ${formatBytes(adv.recoverableBytes)} (${adv.recoverableBytes} B): ${formatBytes(adv.wastedBytes)} wasted across steps, ` +
-      `${formatBytes(adv.leftoverBytes)} leftovers, ${formatBytes(adv.duplicateBytes)} duplicates (each byte counted once)`,
+    `Recoverable:    ${formatBytes(adv.recoverableBytes)} (${adv.recoverableBytes} B): ` +
+      `${formatBytes(adv.wastedBytes)} wasted across steps, ${formatBytes(adv.leftoverBytes)} leftovers, ` +
+      `${formatBytes(adv.duplicateBytes)} duplicates (each byte counted once)`,
   );
   return out;
 }

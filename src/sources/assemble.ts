@@ -32,8 +32,15 @@ export interface LayerCacheLike {
   get(diffId: string, table: PathTable): LayerData | null;
   put(data: LayerData, table: PathTable): void;
   /** Per-image record (config text and layer descriptors), keyed by image id = config digest. */
-  getImage?(id: string, diffIds?: string[]): { config: string; layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[] } | null;
-  putImage?(id: string, rec: { config: string; layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[] }): void;
+  getImage?(id: string, diffIds?: string[]): ImageRecordLike | null;
+  putImage?(id: string, rec: ImageRecordLike): void;
+}
+
+export interface ImageRecordLike {
+  config: string;
+  layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[];
+  /** The image's computed advice (src/cache/advice-record.ts), once a face has asked for it. */
+  advice?: unknown;
 }
 
 export function newImage(source: SourceInfo): LoadedImage {

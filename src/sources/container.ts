@@ -8,8 +8,8 @@ import http from 'node:http';
 import type Docker from 'dockerode';
 import https from 'node:https';
 import { LayerBuilder } from '../model/layer-data.js';
-import { StrataError, EXIT_INPUT } from '../errors.js';
 import { nameFromText } from '../model/names.js';
+import { StrataError, EXIT_INPUT } from '../errors.js';
 import { Engine, describeEngineError } from './engine.js';
 import { loadEngineImage } from './engine-image.js';
 import type { LoadedImage, LoadListener } from './image.js';
@@ -57,31 +57,94 @@ function fromGoMode(m: number): { type: 'file' | 'dir' | 'symlink' | 'char' | 'b
   return { type, mode };
 }
 
-function statPath(engine: Engine, id: string, path: string): Promise<PathStat | null> {
-  const modem = engine.docker.modem as unknown as { socketPath?: string; host?: string; port?: number; protocol?: string; ca?: unknown; cert?: unknown; key?: unknown; version?: string; agent?: http.Agent };
-  const reqPath = `/${modem.version ? `${modem.version}/` : ''}containers/${encodeURIComponent(id)}/archive?path=${encodeURIComponent(path)}`;
+/** A byte-string name percent-encoded byte by byte (not its UTF-8 re-encoding). */
+export function percentEncodeName(name: string): string {
+  let out = '';
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const ch = name[i];
+    const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (alnum || ch === '-' || ch === '_' || ch === '.' || ch === '~' || ch === '/') out += ch;
+    else out += `%${(c & 0xff).toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** A request on the container archive endpoint for a path given as a byte string. */
+function archiveRequest(
+  engine: Engine,
+  method: 'HEAD' | 'GET',
+  id: string,
+  path: string,
+  onResponse: (res: http.IncomingMessage) => void,
+): http.ClientRequest {
+  const modem = engine.docker.modem as unknown as {
+    socketPath?: string;
+    host?: string;
+    port?: number;
+    protocol?: string;
+    ca?: unknown;
+    cert?: unknown;
+    key?: unknown;
+    version?: string;
+    agent?: http.Agent;
+  };
+  const api = modem.version ? `${modem.version}/` : '';
+  const reqPath = `/${api}containers/${encodeURIComponent(id)}/archive?path=${percentEncodeName(path)}`;
   const lib = modem.protocol === 'https' ? https : http;
+  return lib.request(
+    {
+      method,
+      path: reqPath,
+      ...(modem.socketPath ? { socketPath: modem.socketPath } : { host: modem.host, port: modem.port }),
+      ...(modem.protocol === 'https'
+        ? { ca: modem.ca as string, cert: modem.cert as string, key: modem.key as string }
+        : {}),
+      // TLS settings and ssh:// connections live in the modem's agent.
+      ...(modem.agent ? { agent: modem.agent } : {}),
+    },
+    onResponse,
+  );
+}
+
+/** GET /containers/{id}/archive?path=P (P a byte string): a tar holding P under its base name. */
+export function containerArchive(engine: Engine, id: string, path: string): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = lib.request(
-      {
-        method: 'HEAD',
-        path: reqPath,
-        ...(modem.socketPath ? { socketPath: modem.socketPath } : { host: modem.host, port: modem.port }),
-        ...(modem.protocol === 'https' ? { ca: modem.ca as string, cert: modem.cert as string, key: modem.key as string } : {}),
-        // TLS settings and ssh:// connections live in the modem's agent.
-        ...(modem.agent ? { agent: modem.agent } : {}),
-      },
-      (res) => {
-        res.resume();
-        const header = res.headers['x-docker-container-path-stat'];
-        if (res.statusCode !== 200 || typeof header !== 'string') return resolve(null);
+    const req = archiveRequest(engine, 'GET', id, path, (res) => {
+      if (res.statusCode === 200) return resolve(res);
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => {
+        if (chunks.length < 16) chunks.push(c);
+      });
+      res.on('end', () => {
+        let message = Buffer.concat(chunks).toString('utf8').trim();
         try {
-          resolve(JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as PathStat);
+          message = (JSON.parse(message) as { message?: string }).message ?? message;
         } catch {
-          resolve(null);
+          // not JSON: keep the text
         }
-      },
-    );
+        const err = new Error(`(HTTP code ${res.statusCode}) ${message}`);
+        reject(Object.assign(err, { statusCode: res.statusCode, json: { message } }));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function statPath(engine: Engine, id: string, path: string): Promise<PathStat | null> {
+  return new Promise((resolve, reject) => {
+    const req = archiveRequest(engine, 'HEAD', id, path, (res) => {
+      res.resume();
+      const header = res.headers['x-docker-container-path-stat'];
+      if (res.statusCode !== 200 || typeof header !== 'string') return resolve(null);
+      try {
+        resolve(JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as PathStat);
+      } catch {
+        resolve(null);
+      }
+    });
     req.on('error', reject);
     req.end();
   });
@@ -134,12 +197,13 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
   // Parents before children, so lower metadata can be looked up per path.
   changes.sort((x, y) => (x.Path < y.Path ? -1 : x.Path > y.Path ? 1 : 0));
   for (const ch of changes) {
+    // The changes API gives paths as text; names are bytes (src/model/names.ts).
+    const chPath = nameFromText(ch.Path);
     if (ch.Kind === 2) {
       counts.deleted++;
-      // The changes API answers paths as text: a name is the bytes of its UTF-8.
-      const p = nameFromText(ch.Path);
-      const slash = p.lastIndexOf('/');
-      b.add({ name: `${p.slice(0, slash)}/.wh.${p.slice(slash + 1)}`.replace(/^\/+/, ''), type: 'file', mode: 0, uid: 0, gid: 0, size: 0 });
+      const slash = chPath.lastIndexOf('/');
+      const wh = `${chPath.slice(0, slash)}/.wh.${chPath.slice(slash + 1)}`.replace(/^\/+/, '');
+      b.add({ name: wh, type: 'file', mode: 0, uid: 0, gid: 0, size: 0 });
       continue;
     }
     if (ch.Kind === 1) counts.added++;
@@ -148,7 +212,7 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
     if (stats < MAX_STATS) {
       stats++;
       try {
-        st = await statPath(engine, info.Id, ch.Path);
+        st = await statPath(engine, info.Id, chPath);
       } catch (err) {
         throw describeEngineError(err, engine.endpoint);
       }
@@ -159,19 +223,19 @@ export async function loadContainer(nameOrId: string, opts: LoadOptions, emit: L
     }
     const { type, mode } = fromGoMode(st.mode);
     // The stat carries no owner: keep the lower version's, else root.
-    const lower = a.table.lookup(nameFromText(ch.Path));
+    const lower = a.table.lookup(chPath);
     const lowerLayer = lower >= 0 ? a.topLayer(lower) : -1;
     const lowerEntry = lowerLayer >= 0 ? a.topEntry(lower) : -1;
     const uid = lowerEntry >= 0 ? a.layers[lowerLayer].uid[lowerEntry] : 0;
     const gid = lowerEntry >= 0 ? a.layers[lowerLayer].gid[lowerEntry] : 0;
     b.add({
-      name: nameFromText(ch.Path).replace(/^\/+/, ''),
+      name: chPath.replace(/^\/+/, ''),
       type,
       mode,
       uid,
       gid,
       size: type === 'file' ? st.size : 0,
-      linkname: type === 'symlink' ? st.linkTarget : null,
+      linkname: type === 'symlink' ? nameFromText(st.linkTarget) : null,
       // The Engine says the content changed; no digest is available, so mark it as differing.
       hash: type === 'file' ? new Uint8Array(16).fill(0xff) : undefined,
     });

@@ -43,6 +43,7 @@ export type ScanLayer = (
   blob: AsyncIterable<Buffer>,
   path: string,
   sink: () => Writable,
+  discard?: () => void,
 ) => Promise<{ diffId: string; found: boolean }>;
 
 /** Files the Engine manages itself in a container, and so may not be the image's. */
@@ -339,7 +340,7 @@ export async function readEngineVersion(
     if (got) {
       try {
         const base = version.name.slice(version.name.lastIndexOf('/') + 1);
-        const { found } = await scan(got.stream as unknown as AsyncIterable<Buffer>, base, c.make);
+        const { found } = await scan(got.stream as unknown as AsyncIterable<Buffer>, base, c.make, c.drop);
         if (found && c.bytes() === version.size) return 'container';
       } catch {
         // Falls back to the layer's own tar below.
@@ -359,7 +360,7 @@ export async function readEngineVersion(
   const file = spool.files.get(img.layers[version.layer].diffId);
   if (!file) return null;
   const range = file.end === Infinity ? { start: file.start } : { start: file.start, end: file.end - 1 };
-  const { found } = await scan(fs.createReadStream(file.file, range), version.path, c.make);
+  const { found } = await scan(fs.createReadStream(file.file, range), version.path, c.make, c.drop);
   if (found && c.bytes() === version.size) return 'spool';
   c.drop();
   return null;

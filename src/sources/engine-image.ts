@@ -5,8 +5,9 @@
  * without waiting for `manifest.json` at the end of the export.
  */
 import { PassThrough } from 'node:stream';
-import { readOuterTar, resolveLink } from '../archive/outer-tar.js';
-import type { ParsedLayer } from '../archive/layer-parser.js';
+import { ArchiveFormatError, readOuterTar, resolveLink } from '../archive/outer-tar.js';
+import { LayerReadError, type ParsedLayer } from '../archive/layer-parser.js';
+import { LayerFormatError } from '../model/layer-data.js';
 import { ExportLocator } from './export-locator.js';
 import { checkConfig, resolveImage, digestFromPath, type ImageConfigDoc } from '../archive/image-index.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../errors.js';
@@ -14,7 +15,10 @@ import { Engine } from './engine.js';
 import { layerSizesFromHistory, mapApiHistory, type ApiHistoryItem } from './engine-history.js';
 import type { LoadedImage, LoadListener } from './image.js';
 import { withImage, applyHistory, configView, newLayerInfo } from './image.js';
-import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from './assemble.js';
+import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream } from './assemble.js';
+import type { ImageRecordLike, LoadOptions } from './assemble.js';
+import { onAdvice, rememberAdvice } from '../model/advice.js';
+import { decodeAdvice, encodeAdvice } from '../cache/advice-record.js';
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
 import { keepExport } from './engine-file.js';
@@ -35,6 +39,18 @@ function historyFromApi(api: ApiHistoryItem[], layerCount: number): ImageConfigD
     empty_layer: h.empty,
     comment: h.Comment || undefined,
   }));
+}
+
+/** Once a face computes the image's advice, add it to the image's cache record. */
+function keepAdvice(img: LoadedImage, opts: LoadOptions, id: string, rec: ImageRecordLike): void {
+  const cache = opts.cache;
+  if (!cache?.putImage) return;
+  const a = img.analysis;
+  const layers = a.layerCount;
+  onAdvice(a, (advice) => {
+    const stored = encodeAdvice(advice, layers, a.table);
+    if (stored) cache.putImage?.(id, { ...rec, advice: stored });
+  });
 }
 
 export async function loadEngineImage(name: string, kind: 'docker' | 'podman', ref: string, opts: LoadOptions, emit: LoadListener, engineIn?: Engine): Promise<LoadedImage> {
@@ -190,8 +206,12 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
         throw new StrataError(`the Engine at ${engine.endpoint} stopped sending the export of ${name} (no data for ${stalled} s)`, EXIT_ENGINE);
       }
       if (err instanceof StrataError) throw err;
+      // Told apart by class and code, never by message text: a connection error (ECONNRESET,
+      // ERR_STREAM_PREMATURE_CLOSE ...) or an export that ends inside the outer tar was cut off.
       const e = err as NodeJS.ErrnoException;
-      if (e?.code || /ECONNRESET|aborted|socket hang up|premature close/i.test(e?.message ?? '')) {
+      const ours = err instanceof LayerReadError || err instanceof LayerFormatError;
+      const cut = err instanceof ArchiveFormatError ? err.tarCode === 'truncated' : !ours && !!e?.code;
+      if (cut) {
         throw new StrataError(`the export of ${name} from the Engine at ${engine.endpoint} was cut off (${e.code ?? e.message}); the daemon may have stopped`, EXIT_ENGINE);
       }
       // Corrupt content from a live daemon is still the daemon's failure.
@@ -218,11 +238,16 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
     if (configText !== null) {
       const layers = img.layers.map((l) => ({ blobDigest: l.blobDigest, mediaType: l.mediaType, compressedBytes: l.compressedBytes }));
       opts.cache?.putImage?.(info.Id, { config: configText, layers });
+      keepAdvice(img, opts, info.Id, { config: configText, layers });
     }
   } else {
-    // Everything cached: the config (verified against the image id) and the layer descriptors.
+    // Everything cached: the config (verified against the image id), the layer descriptors, and
+    // the advice when a run before computed it.
     applyHistory(img, (JSON.parse(record.config) as ImageConfigDoc).history);
     record.layers.forEach((r, i) => Object.assign(img.layers[i], r));
+    const advice = decodeAdvice(record.advice, img.analysis.layerCount, img.analysis.table);
+    if (advice) rememberAdvice(img.analysis, advice);
+    else keepAdvice(img, opts, info.Id, { config: record.config, layers: record.layers });
   }
   img.complete = true;
   emit({ type: 'done' });

@@ -236,6 +236,26 @@ export class Engine {
     return list as Docker.ImageInfo[];
   }
 
+  /** `GET /system/df`, its images part: each image's shared size (what `docker system df -v` shows). */
+  async imageUsage(): Promise<{ Id: string; SharedSize: number; Containers: number }[]> {
+    let df: unknown;
+    try {
+      df = await this.docker.df();
+    } catch (err) {
+      throw describeEngineError(err, this.endpoint);
+    }
+    const f = this.fields('the disk usage');
+    const x = f.doc(df, 'the answer');
+    const list = x.Images === null || x.Images === undefined ? [] : f.list(x.Images, 'Images');
+    list.forEach((im, i) => {
+      const at = fieldName('Images', i);
+      const o = f.obj(im, at);
+      f.str(o.Id, `${at}.Id`);
+      for (const k of ['SharedSize', 'Containers']) f.optNum(o[k], `${at}.${k}`);
+    });
+    return list as { Id: string; SharedSize: number; Containers: number }[];
+  }
+
   async listContainers(): Promise<Docker.ContainerInfo[]> {
     let list: unknown;
     try {

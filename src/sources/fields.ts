@@ -17,7 +17,7 @@ function kindOf(v: unknown): string {
     case 'string':
       return 'a string';
     case 'number':
-      return 'a number';
+      return Number.isFinite(v) ? 'a number' : 'a non-finite number';
     case 'boolean':
       return 'a boolean';
     case 'object':

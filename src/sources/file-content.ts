@@ -8,9 +8,10 @@
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
-import tar from 'tar-stream';
-import { decodeTarName, decoderFor, looksLikeJson, peek, sniffCompression } from '../archive/decode.js';
+import { decoderFor, looksLikeJson, peek, sniffCompression } from '../archive/decode.js';
 import { drain } from '../archive/layer-parser.js';
+import { outerName } from '../archive/outer-tar.js';
+import { readTarEntries } from '../archive/tar-entries.js';
 import { normalisePath } from '../model/path-table.js';
 import { CHANGE_KINDS, K_REMOVED, inodeParts } from '../model/analysis.js';
 import { displayName } from '../model/names.js';
@@ -18,6 +19,7 @@ import { T_FILE, T_HARDLINK, ENTRY_TYPES } from '../model/layer-data.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { readRegularFile } from './regular-file.js';
 import { Engine, describeEngineError } from './engine.js';
+import { containerArchive } from './container.js';
 import type { LoadedImage } from './image.js';
 import { readEngineVersion, type ReadProgress } from './engine-file.js';
 
@@ -77,34 +79,22 @@ export function versionAt(img: LoadedImage, path: string, k = img.layers.length 
 }
 
 /**
- * Scan one layer blob for `path`; its bytes go to `sink()` (called once, when the entry is found).
- * Resolves with the blob's diff_id and whether the entry was found.
+ * Scan one layer blob for `path` with the layer reader the analysis uses; the logical bytes of
+ * the last entry for it (a sparse file's holes as zeros) go to `sink()`, and an earlier entry for
+ * the same path is dropped with `discard()`. Resolves with the blob's diff_id and whether the entry
+ * was found.
  */
 export async function scanLayer(
   blob: AsyncIterable<Buffer>,
   path: string,
   sink: () => Writable,
+  discard: () => void = () => {},
 ): Promise<{ diffId: string; found: boolean }> {
   const { head, stream } = await peek(blob, 512);
   const decoder = decoderFor(sniffCompression(head));
   const hash = createHash('sha256');
   const want = normalisePath(path).path;
   let found = false;
-  const extract = tar.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tar.extract>[0]);
-  // pipeline() reports the first error; streamx may emit a second one (from _final) after
-  // pipeline has let go, which must not become an uncaught exception.
-  extract.on('error', () => {});
-  extract.on('entry', (header, entry, next) => {
-    entry.on('error', () => {}); // the same error reaches pipeline() through the extractor
-    const name = normalisePath(decodeTarName(header.name)).path;
-    if (name === want && (header.type === 'file' || header.type === 'contiguous-file')) {
-      found = true;
-      pipeline(entry as unknown as Readable, sink()).then(() => next(), next);
-      return;
-    }
-    entry.on('end', () => next());
-    entry.resume();
-  });
   const hashing = async function* (src: AsyncIterable<Buffer>) {
     for await (const c of src) {
       hash.update(c);
@@ -112,35 +102,29 @@ export async function scanLayer(
     }
   };
   const source: AsyncIterable<Buffer> = decoder ? stream.pipe(decoder) : stream;
-  await pipeline(hashing(source), extract);
+  await readTarEntries(hashing(source), async ({ header, body }) => {
+    if (header.type !== 'file' || normalisePath(header.name).path !== want) return;
+    if (found) discard(); // within one layer tar the last entry for a path wins
+    found = true;
+    await pipeline(body, sink());
+  });
   return { diffId: `sha256:${hash.digest('hex')}`, found };
 }
-
 
 /** Outer tars (archive files, Engine exports): scan the blobs that may be the layer. */
 async function scanOuter(outer: AsyncIterable<Buffer>, wanted: { location: string | null; diffId: string }, path: string, sink: () => Writable, discard: () => void): Promise<boolean> {
   let done = false;
-  const extract = tar.extract();
-  // pipeline() reports the first error; streamx may emit a second one (from _final) after
-  // pipeline has let go, which must not become an uncaught exception.
-  extract.on('error', () => {});
-  extract.on('entry', (header, entry, next) => {
-    entry.on('error', () => {}); // the same error reaches pipeline() through the extractor
-    const name = normalisePath(header.name).path;
-    const candidate = !done && header.type === 'file' && (wanted.location ? name === wanted.location : (header.size ?? 0) >= 1024);
-    if (!candidate) {
-      drain(entry as unknown as Readable).then(() => next(), next);
-      return;
-    }
-    (async () => {
-      const { head, stream: body } = await peek(entry as unknown as AsyncIterable<Buffer>, 512);
-      if (!wanted.location && looksLikeJson(head)) return drain(body);
-      const { diffId, found } = await scanLayer(body, path, sink);
-      if (found && (wanted.location !== null || diffId === wanted.diffId)) done = true;
-      else if (found) discard();
-    })().then(() => next(), next);
+  await readTarEntries(outer, async ({ header, body: entry }) => {
+    const name = normalisePath(outerName(header.name)).path;
+    const wantedHere = wanted.location ? name === wanted.location : header.size >= 1024;
+    const candidate = !done && header.type === 'file' && wantedHere;
+    if (!candidate) return;
+    const { head, stream: body } = await peek(entry, 512);
+    if (!wanted.location && looksLikeJson(head)) return drain(body);
+    const { diffId, found } = await scanLayer(body, path, sink, discard);
+    if (found && (wanted.location !== null || diffId === wanted.diffId)) done = true;
+    else if (found) discard();
   });
-  await pipeline(outer, extract);
   return done;
 }
 
@@ -159,22 +143,23 @@ export async function readVersion(
   const o = img.origin;
   let ok = false;
   if (o.kind === 'archive') {
-    ok = await scanOuter(readRegularFile(o.path, o.path).stream, { location: info.location, diffId: info.diffId }, version.path, sink, discard);
+    const archive = readRegularFile(o.path, o.path).stream;
+    ok = await scanOuter(archive, { location: info.location, diffId: info.diffId }, version.path, sink, discard);
   } else if (o.kind === 'oci-layout') {
     if (!info.location) throw new StrataError(`layer ${version.layer} has no blob location`, EXIT_INPUT);
     const blob = readRegularFile(`${o.dir}/${info.location}`, `${o.dir}: blob ${info.location}`, { within: o.dir });
-    ok = (await scanLayer(blob.stream, version.path, sink)).found;
+    ok = (await scanLayer(blob.stream, version.path, sink, discard)).found;
   } else if (o.kind === 'engine' && o.container && version.layer === o.container.layer) {
     // GET /containers/{id}/archive?path=P answers a tar holding P under its base name.
     const engine = await Engine.connect(o.engine);
-    let archive: NodeJS.ReadableStream;
+    let archive: Readable;
     try {
-      archive = await engine.docker.getContainer(o.container.id).getArchive({ path: version.path });
+      archive = await containerArchive(engine, o.container.id, version.path);
     } catch (err) {
       throw describeEngineError(err, engine.endpoint);
     }
     const base = version.path.slice(version.path.lastIndexOf('/') + 1);
-    ok = (await scanLayer(archive as unknown as AsyncIterable<Buffer>, base, sink)).found;
+    ok = (await scanLayer(archive, base, sink, discard)).found;
   } else if (
     o.kind === 'engine' &&
     (await readEngineVersion(img, o.imageId, o.engine, version, scanLayer, sink, discard, progress))
@@ -185,7 +170,7 @@ export async function readVersion(
     const engine = await Engine.connect(o.engine);
     ok = await scanOuter(await engine.export(o.imageId), { location: null, diffId: info.diffId }, version.path, sink, discard);
   } else if (o.kind === 'registry') {
-    ok = (await scanLayer(await o.open(version.layer), version.path, sink)).found;
+    ok = (await scanLayer(await o.open(version.layer), version.path, sink, discard)).found;
   } else {
     throw new StrataError('this source cannot be read again (no file contents available)', EXIT_INPUT);
   }

@@ -6,7 +6,7 @@ import { loadArchive } from './archive.js';
 import { loadOciLayout } from './oci-layout.js';
 import { loadEngineImage } from './engine-image.js';
 import { loadRegistryImage } from './registry.js';
-import { familiar, isFloating, isOfficial, parseReference } from './reference.js';
+import { familiar, isFloating, isOfficialOnEvidence, parseReference } from './reference.js';
 
 export async function loadImage(spec: SourceSpec, opts: LoadOptions, emit: LoadListener = () => {}): Promise<LoadedImage> {
   const img = await loadBySource(spec, opts, emit);
@@ -30,7 +30,7 @@ export function referenceOf(spec: SourceSpec, img: LoadedImage, tag?: string): L
   if (/^[0-9a-f]{12,64}$/.test(hex) && img.meta.id.replace(/^sha256:/, '').startsWith(hex)) return null;
   try {
     const r = parseReference(text);
-    return { name: familiar(r), official: isOfficial(r), floating: isFloating(r) };
+    return { name: familiar(r), official: isOfficialOnEvidence(r, img.meta.repoDigests), floating: isFloating(r) };
   } catch {
     return null;
   }

@@ -69,6 +69,25 @@ export function isOfficial(ref: ImageReference): boolean {
   return ref.registry === 'docker.io' && ref.repository.startsWith('library/');
 }
 
+/**
+ * An official image on evidence, not on the name's shape alone: the reference is in Docker Hub's
+ * library namespace AND one of the image's repo digests (`busybox@sha256:…`, what the Engine
+ * records when an image is pulled from or pushed to a registry) names that same library repository.
+ * A locally built `bbtest:1` parses as docker.io/library/bbtest but has no such digest: not
+ * official. See docs/semantics.md, "Official images".
+ */
+export function isOfficialOnEvidence(ref: ImageReference, repoDigests: readonly string[]): boolean {
+  if (!isOfficial(ref)) return false;
+  return repoDigests.some((d) => {
+    try {
+      const r = parseReference(d);
+      return r.registry === ref.registry && r.repository === ref.repository && r.digest !== null;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** A reference that can move under you: `latest` (written or implied) and no digest. */
 export function isFloating(ref: ImageReference): boolean {
   return ref.digest === null && (ref.tag === null || ref.tag === 'latest');

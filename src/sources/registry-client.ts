@@ -230,7 +230,10 @@ export class RegistryClient {
     try {
       doc = JSON.parse(await bodyText(res, 1 << 20)) as typeof doc;
     } catch (err) {
-      if (err instanceof TransferError) throw new StrataError(`the token service ${realm.host} of registry ${this.host}: the answer was cut off (${err.message})`, EXIT_ENGINE);
+      if (err instanceof TransferError) {
+        const msg = `the token service ${realm.host} of registry ${this.host}: the answer was cut off (${err.message})`;
+        throw new StrataError(msg, EXIT_ENGINE);
+      }
       throw new StrataError(`the token service ${realm.host} of registry ${this.host} did not answer with JSON`, EXIT_ENGINE);
     }
     const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';

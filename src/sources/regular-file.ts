@@ -63,13 +63,19 @@ export function openRegularFile(file: string, what: string, within?: string): { 
   const fst = fs.fstatSync(fd);
   if (!fst.isFile() || fst.ino !== st.ino || fst.dev !== st.dev) {
     fs.closeSync(fd);
-    throw new StrataError(`${what} changed while it was opened (now a ${fst.isFile() ? 'different file' : kindOf(fst)})`, EXIT_INPUT);
+    const now = fst.isFile() ? 'different file' : kindOf(fst);
+    throw new StrataError(`${what} changed while it was opened (now a ${now})`, EXIT_INPUT);
   }
   return { fd, size: fst.size };
 }
 
 /** A read stream over a regular file (see openRegularFile); the descriptor closes with the stream. */
-export function readRegularFile(file: string, what: string, opts: { within?: string; highWaterMark?: number } = {}): { stream: fs.ReadStream; size: number } {
+export function readRegularFile(
+  file: string,
+  what: string,
+  opts: { within?: string; highWaterMark?: number } = {},
+): { stream: fs.ReadStream; size: number } {
   const { fd, size } = openRegularFile(file, what, opts.within);
-  return { stream: fs.createReadStream('', { fd, highWaterMark: opts.highWaterMark ?? 1 << 20, autoClose: true }), size };
+  const stream = fs.createReadStream('', { fd, highWaterMark: opts.highWaterMark ?? 1 << 20, autoClose: true });
+  return { stream, size };
 }

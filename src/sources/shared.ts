@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Engine } from './engine.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { layerSizesFromHistory } from './engine-history.js';
-import { familiarTag, isFloating, isOfficial, parseReference } from './reference.js';
+import { familiarTag, isFloating, isOfficialOnEvidence, parseReference } from './reference.js';
 
 export interface SharedLayerRow {
   chainId: string;
@@ -57,6 +57,11 @@ export function chainIds(diffIds: string[]): string[] {
 export async function sharedLayers(engine: Engine): Promise<SharedReport> {
   const warnings: string[] = [];
   const top = await engine.listImages();
+  // Docker 20.10 answers -1 for Containers: count them from the container list (running or not).
+  const ctrs = new Map<string, number>();
+  const containerList = await engine.listContainers().catch(() => null);
+  if (containerList) for (const c of containerList) if (c.ImageID) ctrs.set(c.ImageID, (ctrs.get(c.ImageID) ?? 0) + 1);
+  const containersOf = (id: string) => (containerList ? (ctrs.get(id) ?? 0) : -1);
   const refs = new Map<string, number>();
   const perImage = new Map<string, { diffIds: string[]; chains: string[] }>();
   // `docker system df` counts references from the listed (top-level) images only.
@@ -98,8 +103,8 @@ export async function sharedLayers(engine: Engine): Promise<SharedReport> {
       sizeBytes: img.Size,
       sharedBytes: 0,
       uniqueBytes: 0,
-      containers: img.Containers ?? -1,
-      official: tags.length > 0 && tags.every((t) => safeOfficial(t)),
+      containers: img.Containers !== undefined && img.Containers >= 0 ? img.Containers : containersOf(img.Id),
+      official: tags.length > 0 && tags.every((t) => safeOfficial(t, img.RepoDigests ?? [])),
       floating: tags.some((t) => safeFloating(t)),
       dangling: tags.length === 0,
       layers: [],
@@ -131,9 +136,9 @@ export async function sharedLayers(engine: Engine): Promise<SharedReport> {
   return { images, layers, storedBytes, unsharedBytes, savedBytes: unsharedBytes - storedBytes, warnings };
 }
 
-function safeOfficial(tag: string): boolean {
+function safeOfficial(tag: string, repoDigests: string[]): boolean {
   try {
-    return isOfficial(parseReference(tag));
+    return isOfficialOnEvidence(parseReference(tag), repoDigests);
   } catch {
     return false;
   }

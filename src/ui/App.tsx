@@ -7,7 +7,7 @@
  */
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import os from 'node:os';
-import { useApp, useInput } from 'ink';
+import { Box, useApp, useInput } from 'ink';
 import type { LoadedImage, LoadEvent, LoadListener } from '../sources/image.js';
 import type { ContainerInfo } from '../sources/container.js';
 import type { SharedReport } from '../sources/shared.js';
@@ -16,12 +16,16 @@ import { extractTo } from '../commands/extract.js';
 import { diffAnalyses } from '../model/diff.js';
 import { EXIT_OK } from '../errors.js';
 import { shortDigest } from '../report/format.js';
-import { hints, keyName } from './keymap.js';
+import { keyName } from './keymap.js';
+import { screenHints } from './hints.js';
+import { isMouseLike, osc52, parseMouse } from './mouse.js';
+import { mouseCommand } from './state/mouse.js';
 import { COLOUR_THEME, type Theme } from './theme.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useImageLoader, describeError, type Loader } from './hooks/use-image-loader.js';
 import { ImageModel } from './state/image-model.js';
-import { activeScopes, backToList, handleKey, initialState, openedState, type AppCtx, type AppState, type Effect } from './state/app.js';
+import { backToList, handleKey, initialState, openedState } from './state/app.js';
+import type { AppCtx, AppState, Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
 import {
@@ -80,6 +84,26 @@ export interface AppProps {
   throttleMs?: number;
   /** Called once with the exit code when the user quits. */
   onExit?: (code: number) => void;
+  /** The terminal around the app (run.tsx): suspend, mouse reporting, raw writes (OSC 52). */
+  terminal?: TerminalControl;
+  /** Starting preferences (the config file's defaults). */
+  prefs?: Prefs;
+}
+
+export interface TerminalControl {
+  /**
+   * Stop the process (Ctrl+Z); `onResume` runs when it continues, on a blank screen. False when
+   * no shell could resume it (no job control): nothing happens.
+   */
+  suspend(onResume: () => void): boolean;
+  mouse(on: boolean): void;
+  write(data: string): void;
+}
+
+export interface Prefs {
+  mouse?: boolean;
+  attrs?: boolean;
+  tree?: Partial<Pick<AppState['tree'], 'mode' | 'sort' | 'filters'>>;
 }
 
 interface Fetched<T> {
@@ -102,11 +126,17 @@ function useFetch<T>(): [Fetched<T>, (p: Promise<T>) => void] {
   return [state, run];
 }
 
-export function App({ start, services, notice = null, theme = COLOUR_THEME, throttleMs = 80, onExit }: AppProps): React.ReactElement {
+export function App(props: AppProps): React.ReactElement {
+  const { start, services, notice = null, theme = COLOUR_THEME, throttleMs = 80, onExit, terminal, prefs } = props;
   const { exit } = useApp();
   const size = useTerminalSize();
-  const [state, setState] = useState<AppState>(() => initialState(start.kind === 'images' ? 'images' : start.kind, notice));
+  const [state, setState] = useState<AppState>(() => {
+    const s0 = initialState(start.kind === 'images' ? 'images' : start.kind, notice);
+    const tree = { ...s0.tree, ...prefs?.tree };
+    return { ...s0, mouse: prefs?.mouse ?? s0.mouse, attrs: prefs?.attrs ?? s0.attrs, tree };
+  });
   const stateRef = useRef(state);
+  const [blank, setBlank] = useState(false);
 
   // Every load's AbortController, so that leaving or quitting stops the read.
   const controllers = useRef(new Set<AbortController>());
@@ -210,7 +240,7 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
         case 'quit': {
           const err = loadRef.current.error;
           for (const c of controllers.current) c.abort();
-          onExit?.(err ? err.exitCode : (diffErrRef.current ?? EXIT_OK));
+          onExit?.(eff.code ?? (err ? err.exitCode : (diffErrRef.current ?? EXIT_OK)));
           exit();
           return;
         }
@@ -268,6 +298,23 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
           apply(openedState(stateRef.current));
           return;
         }
+        case 'suspend':
+          {
+            const ok = terminal?.suspend(() => {
+              // The screen is blank again: one empty frame, then the real one, so every line is drawn.
+              setBlank(true);
+              setTimeout(() => setBlank(false), 0);
+            });
+            const flash = 'cannot suspend: no shell with job control started strata';
+            if (ok === false) apply({ ...stateRef.current, flash });
+          }
+          return;
+        case 'mouse':
+          terminal?.mouse(eff.on);
+          return;
+        case 'copy':
+          terminal?.write(osc52(eff.text));
+          return;
         case 'back':
           setLoader((old) => {
             old?.ctrl.abort();
@@ -369,10 +416,20 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
         }
       }
     },
-    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, progressFor, reloading, services],
+    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, progressFor, reloading, services, terminal],
   );
 
   useInput((input, key) => {
+    // Mouse reports are never keystrokes: a whole one is acted on, a cut one dropped.
+    const mouse = parseMouse(input);
+    if (mouse) {
+      if (!stateRef.current.mouse) return;
+      const [next, eff] = mouseCommand(stateRef.current, mouse, ctxRef.current);
+      apply(next);
+      if (eff) runEffect(eff);
+      return;
+    }
+    if (isMouseLike(input)) return;
     const name = keyName(input, key);
     const feed = (n: string, text: string): boolean => {
       const [next, eff] = handleKey(stateRef.current, n, text, ctxRef.current);
@@ -411,13 +468,14 @@ export function App({ start, services, notice = null, theme = COLOUR_THEME, thro
   if (onContainer && reloading) reloadNote = ' │ reloading the copy-on-write layer…';
   else if (onContainer && reloadError) reloadNote = ` │ ✗ reload: ${safe(reloadError)}`;
   const header = baseHeader + reloadNote;
+  if (blank) return <Box height={Math.max(1, size.rows - 1)} width={size.columns} />;
   return (
     <Screen
       state={state}
       ctx={ctx}
       theme={theme}
       header={header}
-      hints={hints(activeScopes(state))}
+      hints={screenHints(state, ctx, load, Boolean(loadA.error || loadB.error))}
       load={load}
       loaderLabel={loader?.label ?? ''}
       images={images}

@@ -32,6 +32,7 @@ import { formatBytes } from '../report/format.js';
 import { StatusBar } from './panes/StatusBar.js';
 import { Line } from './panes/Pane.js';
 import { safe } from './text.js';
+import { searchCount } from './state/anywhere.js';
 import { displayName } from '../model/names.js';
 
 interface Fetched<T> {
@@ -72,9 +73,13 @@ function loadingLines(key: string, label: string, l: LoadState, theme: Theme, af
   }
   const img = l.image;
   const layers = img ? ` · ${img.analysis.layerCount}/${img.layers.length} layers` : '';
+  // Done without reading an entry: every layer came from the cache.
+  const read = l.status === 'done' && l.events === 0 ? 'from the cache' : `${l.events} entries read`;
   return [
     <Line key={`${key}l`}>{`${l.status === 'done' ? '✓ read' : 'reading'} ${safe(label)}…`}</Line>,
-    <Line key={`${key}p`} color={theme.dim}>{`${l.events} entries read${layers}${l.current && l.status !== 'done' ? ` · ${displayName(l.current)}` : ''}`}</Line>,
+    <Line key={`${key}p`} color={theme.dim}>
+      {`${read}${layers}${l.current && l.status !== 'done' ? ` · ${displayName(l.current)}` : ''}`}
+    </Line>,
   ];
 }
 
@@ -147,7 +152,7 @@ export function Screen(props: ScreenProps): React.ReactElement {
     } else if (d) {
       main = <Loading width={width} height={layout.mainRows} lines={[...loadingLines('a', `A ${d.labels[0]}`, d.a, theme, ''), ...loadingLines('b', `B ${d.labels[1]}`, d.b, theme, '')]} />;
     }
-    status = diffStatusLine(state, ctx.diff ?? null);
+    status = d && (d.a.error || d.b.error) ? 'error: q quits' : diffStatusLine(state, ctx.diff ?? null);
   } else if (!model || (load.error && model.img.layers.length === 0)) {
     // Failed before any layer was known (a document of the wrong shape): the error, not empty panes.
     main = <Loading width={width} height={layout.mainRows} lines={loadingLines('i', props.loaderLabel, load, theme, state.fromList ? ', b to go back to the list' : '')} />;
@@ -159,8 +164,19 @@ export function Screen(props: ScreenProps): React.ReactElement {
   } else if (state.advice.open) {
     const box = adviceBox(size);
     const advice = model.advice();
-    main = <AdviceView img={model.img} advice={advice} state={state.advice} width={width} height={box.height} listRows={box.listRows} theme={theme} />;
-    status = `advice · ${advice.items.length} items · recoverable ${formatBytes(advice.recoverableBytes)} · Enter: go to the path in the tree`;
+    main = (
+      <AdviceView
+        img={model.img}
+        advice={advice}
+        state={state.advice}
+        width={width}
+        height={box.height}
+        listRows={box.listRows}
+        theme={theme}
+      />
+    );
+    const total = formatBytes(advice.recoverableBytes);
+    status = `advice · ${advice.items.length} items · recoverable ${total} · Enter: go to the path in the tree`;
   } else if (state.largest?.open) {
     main = (
       <LargestView
@@ -184,7 +200,14 @@ export function Screen(props: ScreenProps): React.ReactElement {
         {props.header}
       </Line>
       {main}
-      <StatusBar status={status} hints={props.hints} prompt={state.prompt} width={width} theme={theme} />
+      <StatusBar
+        status={state.flash ? `${state.flash} · ${status}` : status}
+        hints={props.hints}
+        prompt={state.prompt}
+        promptInfo={searchCount(state, ctx)}
+        width={width}
+        theme={theme}
+      />
     </Box>
   );
 }
@@ -203,9 +226,37 @@ function ImagePanes({ state, ctx, theme }: { state: AppState; ctx: AppCtx; theme
   if (box.tree) {
     const t = state.tree;
     const ready = step && step.layer >= 0 && model.ready(step.layer);
-    const placeholder = !step ? 'no layers' : step.layer < 0 ? 'nothing below this step yet' : !ready ? `layer ${step.layer} is still being read…` : null;
-    const title = `File tree · L${step?.layer ?? '-'} · ${t.mode === 'layer' ? 'layer changes' : 'aggregated'}${rows ? ` · ${rows.ids.length === 0 ? 0 : Math.max(1, (rows.rowOf[t.cursorPath] ?? -1) + 1)}/${rows.ids.length}` : ''}`;
-    panes.tree = <FileTree key="tree" rows={rows} state={t} neutral={step?.kind === 'meta'} title={title} placeholder={placeholder} focused={state.focus === 'tree'} width={box.tree.width} height={box.tree.height} theme={theme} />;
+    const meta = step?.kind === 'meta';
+    let placeholder: string | null = null;
+    if (!step) placeholder = 'no layers';
+    else if (step.layer < 0) placeholder = 'nothing below this step yet';
+    else if (!ready) placeholder = `layer ${step.layer} is still being read…`;
+    else if (meta && t.mode === 'layer') placeholder = "a metadata-only step: no file changes (a: the files as of it)";
+    const at = rows && rows.ids.length > 0 ? Math.max(1, (rows.rowOf[t.cursorPath] ?? -1) + 1) : 0;
+    const count = rows ? ` · ${at}/${rows.ids.length}` : '';
+    const what = meta
+      ? t.mode === 'layer'
+        ? 'metadata only · no file changes'
+        : `metadata only · filesystem as of L${step.layer}, unmarked`
+      : t.mode === 'layer'
+        ? 'layer changes'
+        : 'aggregated';
+    const title = `File tree · ${meta ? `step ${step.index + 1}` : `L${step?.layer ?? '-'}`} · ${what}${count}`;
+    panes.tree = (
+      <FileTree
+        key="tree"
+        rows={rows}
+        state={t}
+        neutral={meta}
+        attrs={state.attrs}
+        title={title}
+        placeholder={placeholder}
+        focused={state.focus === 'tree'}
+        width={box.tree.width}
+        height={box.tree.height}
+        theme={theme}
+      />
+    );
   }
   if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} view={state.wasteView} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
   if (box.details) {

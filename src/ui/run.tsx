@@ -22,13 +22,18 @@ import { sharedLayers } from '../sources/shared.js';
 import { parseSource } from '../sources/source-spec.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';
 import { escapeText } from '../model/names.js';
-import { App, type Services, type Start } from './App.js';
+import { App, type Services, type Start, type TerminalControl } from './App.js';
 import { themeFromEnv } from './theme.js';
+import { loadConfig, withColours, type TuiConfig } from './config.js';
+import { setKeymap } from './keymap.js';
+import { MOUSE_OFF, MOUSE_ON } from './mouse.js';
 import { describeError } from './hooks/use-image-loader.js';
+import { withUsage } from './state/images.js';
 
 const ENTER_ALT = '\x1b[?1049h';
 const LEAVE_ALT = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
+const HIDE_CURSOR = '\x1b[?25l';
 
 /** The bundled sample image (copied from dive's test image, see assets/ORIGIN.md). */
 export function sampleImagePath(): string {
@@ -41,7 +46,14 @@ export function engineServices(engine: Engine, opts: LoadOptions): Services {
   return {
     // The tag, not the id, so that the image's reference (official, latest) is known.
     openImage: (row, l, signal) => loadImage({ kind: 'engine', engine: 'docker', image: row.repoTag ?? row.id, ref: row.repoTag ?? row.id }, { ...opts, signal }, l),
-    listImages: () => engine.listImages(),
+    listImages: async () => {
+      const [images, containers, usage] = await Promise.all([
+        engine.listImages(),
+        engine.listContainers().catch(() => null),
+        engine.imageUsage().catch(() => null),
+      ]);
+      return withUsage(images, containers, usage);
+    },
     listContainers: () => engine.listContainers(),
     openContainer: (row, l, signal) => loadContainer(row.id, { ...opts, signal }, l),
     sharedLayers: () => sharedLayers(engine),
@@ -71,8 +83,10 @@ async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ st
 }
 
 export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<number> {
+  // A bad config file stops here, before the screen changes: one line and exit 2.
+  const config = loadConfig();
   const { start, services, notice } = await decideStart(spec, args);
-  return mount(start, services, notice);
+  return mount(start, services, notice, config);
 }
 
 /**
@@ -81,6 +95,7 @@ export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<nu
  * and no --json is asked for.
  */
 export async function runDiffTui(args: CliArgs): Promise<number> {
+  const config = loadConfig();
   // The TUI keeps an Engine export for file views (a report or --json does not).
   const opts = { ...loadOptions(args), keepExport: true };
   const [a, b] = args.positionals.map((p) => parseSource(p));
@@ -89,11 +104,47 @@ export async function runDiffTui(args: CliArgs): Promise<number> {
     labels: [a.ref, b.ref],
     load: [(l, signal) => loadImage(a, { ...opts, signal }, l), (l, signal) => loadImage(b, { ...opts, signal }, l)],
   };
-  return mount(start, undefined, null);
+  return mount(start, undefined, null, config);
 }
 
-async function mount(start: Start, services: Services | undefined, notice: string | null): Promise<number> {
+/** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session]. */
+function procStat(pid: number | 'self'): [string, number, number, number] | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return [f[0], Number(f[1]), Number(f[2]), Number(f[3])];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a shell with job control can resume us: the nearest ancestor outside our process group
+ * is in our session (a shell that gave the job its own group). Without /proc, assume so.
+ */
+export function jobControl(): boolean {
+  const self = procStat('self');
+  if (!self) return true;
+  const [, , pgrp, session] = self;
+  let pid = self[1];
+  for (let i = 0; i < 64 && pid > 1; i++) {
+    const st = procStat(pid);
+    if (!st) return true;
+    if (st[2] !== pgrp) return st[3] === session;
+    pid = st[1];
+  }
+  return false;
+}
+
+async function mount(
+  start: Start,
+  services: Services | undefined,
+  notice: string | null,
+  config: TuiConfig,
+): Promise<number> {
   const out = process.stdout;
+  setKeymap(config.keymap);
+  let mouseOn = config.prefs.mouse ?? true;
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -103,12 +154,59 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     } catch {
       // stdin already closed
     }
-    out.write(LEAVE_ALT + SHOW_CURSOR);
+    out.write(MOUSE_OFF + LEAVE_ALT + SHOW_CURSOR);
+  };
+
+  // Ctrl+Z: the terminal as the shell expects it, then stop; on SIGCONT back to the TUI, redrawn.
+  let resumed: () => void = () => {};
+  const onCont = () => {
+    try {
+      if (process.stdin.isTTY) process.stdin.setRawMode?.(true);
+    } catch {
+      // stdin closed meanwhile
+    }
+    out.write(ENTER_ALT + HIDE_CURSOR + (mouseOn ? MOUSE_ON : ''));
+    resumed();
+  };
+  const terminal: TerminalControl = {
+    suspend(onResume) {
+      // Without a job-control shell above (an orphaned process group) the kernel discards SIGTSTP:
+      // stopping would leave the screen given back and the program still running.
+      if (!jobControl()) return false;
+      resumed = onResume;
+      try {
+        if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
+      } catch {
+        // stdin closed
+      }
+      out.write(MOUSE_OFF + LEAVE_ALT + SHOW_CURSOR);
+      process.once('SIGCONT', onCont);
+      // The whole process group, as the terminal's Ctrl+Z would: the shell sees the job stopped.
+      process.kill(0, 'SIGTSTP');
+      return true;
+    },
+    mouse(on) {
+      mouseOn = on;
+      out.write(on ? MOUSE_ON : MOUSE_OFF);
+    },
+    write: (data) => void out.write(data),
   };
 
   let code = 0;
-  out.write(ENTER_ALT);
-  const instance = render(<App start={start} services={services} notice={notice} theme={themeFromEnv()} onExit={(c) => (code = c)} />, {
+  out.write(ENTER_ALT + (mouseOn ? MOUSE_ON : ''));
+  const theme = withColours(themeFromEnv(), config.colours);
+  const app = (
+    <App
+      start={start}
+      services={services}
+      notice={notice}
+      theme={theme}
+      prefs={config.prefs}
+      terminal={terminal}
+      onExit={(c) => (code = c)}
+    />
+  );
+  const instance = render(app, {
     exitOnCtrlC: false,
     patchConsole: false,
   });
@@ -147,6 +245,7 @@ async function mount(start: Start, services: Services | undefined, notice: strin
     process.off('SIGHUP', onSignal);
     process.off('uncaughtException', onFatal);
     process.off('unhandledRejection', onFatal);
+    process.off('SIGCONT', onCont);
   }
   // A load still running (an Engine export) must not keep the process alive after quitting.
   setImmediate(() => process.exit(code)).unref();

@@ -15,6 +15,19 @@ export function fit(s: string, w: number): string {
   return s + ' '.repeat(w - s.length);
 }
 
+/**
+ * Cut a path to at most `w` characters in the middle, keeping its last component (the file name)
+ * whole when it fits: `/var/lib/apt/lists/deb…_Translation-en`. Shorter text is returned as is.
+ */
+export function fitMiddle(s: string, w: number): string {
+  if (w <= 0) return '';
+  if (s.length <= w) return s;
+  if (w === 1) return '…';
+  const name = s.slice(s.lastIndexOf('/', s.length - 2) + 1);
+  const tail = Math.min(w - 1, Math.max(Math.ceil((w - 1) / 2), name.length + 1));
+  return s.slice(0, w - 1 - tail) + '…' + s.slice(s.length - tail);
+}
+
 export function fitStart(s: string, w: number): string {
   if (w <= 0) return '';
   if (s.length > w) return s.slice(0, w);

@@ -9,7 +9,14 @@ import { createHash } from 'node:crypto';
 import { Analysis } from '../../src/model/analysis.js';
 import { LayerBuilder, type RawEntry } from '../../src/model/layer-data.js';
 import { PathTable } from '../../src/model/path-table.js';
-import { computeAdvice, LEFTOVERS, type AdviceItem, type DuplicateItem, type LeftoverItem, type ShippedThenHiddenItem } from '../../src/model/advice.js';
+import {
+  computeAdvice,
+  LEFTOVERS,
+  type AdviceItem,
+  type DuplicateItem,
+  type LeftoverItem,
+  type ShippedThenHiddenItem,
+} from '../../src/model/advice.js';
 
 type E = Partial<RawEntry> & { name: string; content?: string };
 const file = (name: string, content: string, mode = 0o644): E => ({ name, type: 'file', content, mode });
@@ -42,7 +49,8 @@ function analyse(layers: E[][]): Analysis {
 
 const blob = (c: string, n: number) => c.repeat(n);
 const paths = (a: Analysis, it: AdviceItem) => it.targets.map((t) => a.table.path(t.path));
-const pairs = (items: AdviceItem[]) => items.filter((i): i is ShippedThenHiddenItem => i.kind === 'shipped-then-hidden');
+const pairs = (items: AdviceItem[]) =>
+  items.filter((i): i is ShippedThenHiddenItem => i.kind === 'shipped-then-hidden');
 const dups = (items: AdviceItem[]) => items.filter((i): i is DuplicateItem => i.kind === 'duplicate-content');
 const leftovers = (items: AdviceItem[]) => items.filter((i): i is LeftoverItem => i.kind === 'leftover');
 
@@ -58,7 +66,10 @@ test('shipped then hidden: one item per step pair, split by how, adding up to wa
   ]);
   const adv = computeAdvice(a);
   const p = pairs(adv.items);
-  assert.equal(p.reduce((s, x) => s + x.bytes, 0), a.wastedBytes);
+  assert.equal(
+    p.reduce((s, x) => s + x.bytes, 0),
+    a.wastedBytes,
+  );
   assert.equal(adv.wastedBytes, a.wastedBytes);
   const p12 = p.find((x) => x.shippedBy === 1 && x.hiddenBy === 2)!;
   assert.deepEqual(p12.hiding, { deleted: big.length, metadata: mod.length, replaced: rep.length });
@@ -83,7 +94,10 @@ test('an unchanged rewrite (touch) is "metadata"; a file written twice in one ta
   const same = p.find((x) => x.shippedBy === 1 && x.hiddenBy === 1)!;
   assert.equal(same.bytes, 'first'.length);
   assert.match(same.message, /twice in its own tar/);
-  assert.equal(p.reduce((s, x) => s + x.bytes, 0), a.wastedBytes);
+  assert.equal(
+    p.reduce((s, x) => s + x.bytes, 0),
+    a.wastedBytes,
+  );
 });
 
 test('duplicates: a copied tree is one directory item; other identical files one item per content', () => {
@@ -92,8 +106,23 @@ test('duplicates: a copied tree is one directory item; other identical files one
   const f3 = blob('3', 90);
   const other = blob('o', 40);
   const a = analyse([
-    [dir('usr'), dir('usr/share'), dir('usr/share/perl'), file('usr/share/perl/a.pm', f1), dir('usr/share/perl/sub'), file('usr/share/perl/sub/b.pm', f2), file('usr/share/perl/sub/c.pm', f3)],
-    [dir('opt'), dir('opt/perl-copy'), file('opt/perl-copy/a.pm', f1), dir('opt/perl-copy/sub'), file('opt/perl-copy/sub/b.pm', f2), file('opt/perl-copy/sub/c.pm', f3)],
+    [
+      dir('usr'),
+      dir('usr/share'),
+      dir('usr/share/perl'),
+      file('usr/share/perl/a.pm', f1),
+      dir('usr/share/perl/sub'),
+      file('usr/share/perl/sub/b.pm', f2),
+      file('usr/share/perl/sub/c.pm', f3),
+    ],
+    [
+      dir('opt'),
+      dir('opt/perl-copy'),
+      file('opt/perl-copy/a.pm', f1),
+      dir('opt/perl-copy/sub'),
+      file('opt/perl-copy/sub/b.pm', f2),
+      file('opt/perl-copy/sub/c.pm', f3),
+    ],
     [file('x', other), file('y', other), file('z', other), file('lone', f1), file('empty1', ''), file('empty2', '')],
   ]);
   const adv = computeAdvice(a);
@@ -123,7 +152,15 @@ test('duplicates: a copied tree is one directory item; other identical files one
 
 test('link groups: names of one file are not copies, in a tree or alone', () => {
   const c = blob('L', 333);
-  const a = analyse([[dir('bin'), file('bin/tool', c), link('bin/tool-alias', 'bin/tool'), link('bin/tool-2', '/bin/tool'), file('solo', 'solo')]]);
+  const a = analyse([
+    [
+      dir('bin'),
+      file('bin/tool', c),
+      link('bin/tool-alias', 'bin/tool'),
+      link('bin/tool-2', '/bin/tool'),
+      file('solo', 'solo'),
+    ],
+  ]);
   const adv = computeAdvice(a);
   assert.deepEqual(dups(adv.items), []);
   assert.equal(adv.recoverableBytes, 0);
@@ -140,7 +177,10 @@ test('link groups: waste pairs still add up to wastedBytes when one name of a gr
   const a = analyse([[file('data', c), link('alias', 'data')], [wh('.wh.data')], [wh('.wh.alias')]]);
   const adv = computeAdvice(a);
   const p = pairs(adv.items);
-  assert.equal(p.reduce((s, x) => s + x.bytes, 0), a.wastedBytes);
+  assert.equal(
+    p.reduce((s, x) => s + x.bytes, 0),
+    a.wastedBytes,
+  );
   const keys = new Set(a.waste.map((w) => `${w.layer}:${w.hiddenBy}`));
   assert.deepEqual(new Set(p.map((x) => `${x.shippedBy}:${x.hiddenBy}`)), keys);
 });
@@ -152,9 +192,35 @@ test('leftovers by category, with the layers that shipped them; nothing else mat
   const pack = blob('p', 600);
   const doc = blob('c', 150);
   const a = analyse([
-    [dir('var'), dir('var/lib'), dir('var/lib/apt'), file('var/lib/apt/extended_states', 'keep'), dir('var/lib/apt/lists'), file('var/lib/apt/lists/main_Packages', lists)],
-    [dir('var/cache'), dir('var/cache/apt'), dir('var/cache/apt/archives'), file('var/cache/apt/archives/x.deb', deb), dir('usr'), dir('usr/share'), dir('usr/share/doc'), file('usr/share/doc/copyright', doc)],
-    [dir('root'), dir('root/.cache'), dir('root/.cache/pip'), file('root/.cache/pip/w.whl', wheel), dir('src'), dir('src/.git'), file('src/.git/pack', pack), file('src/git.c', 'code'), file('src/.gitignore', 'x')],
+    [
+      dir('var'),
+      dir('var/lib'),
+      dir('var/lib/apt'),
+      file('var/lib/apt/extended_states', 'keep'),
+      dir('var/lib/apt/lists'),
+      file('var/lib/apt/lists/main_Packages', lists),
+    ],
+    [
+      dir('var/cache'),
+      dir('var/cache/apt'),
+      dir('var/cache/apt/archives'),
+      file('var/cache/apt/archives/x.deb', deb),
+      dir('usr'),
+      dir('usr/share'),
+      dir('usr/share/doc'),
+      file('usr/share/doc/copyright', doc),
+    ],
+    [
+      dir('root'),
+      dir('root/.cache'),
+      dir('root/.cache/pip'),
+      file('root/.cache/pip/w.whl', wheel),
+      dir('src'),
+      dir('src/.git'),
+      file('src/.git/pack', pack),
+      file('src/git.c', 'code'),
+      file('src/.gitignore', 'x'),
+    ],
   ]);
   const adv = computeAdvice(a);
   const l = Object.fromEntries(leftovers(adv.items).map((x) => [x.category, x]));
@@ -227,7 +293,9 @@ test('excluded paths (CI ignore globs) leave waste, duplicates and leftovers', (
 test('a non-UTF-8 name reaches messages in its display form', () => {
   const c = blob('n', 50);
   const bad = 'd\xff';
-  const a = analyse([[dir('src'), file('src/a', c), file('src/b', c), dir(bad), file(`${bad}/a`, c), file(`${bad}/b`, c)]]);
+  const a = analyse([
+    [dir('src'), file('src/a', c), file('src/b', c), dir(bad), file(`${bad}/a`, c), file(`${bad}/b`, c)],
+  ]);
   const tree = dups(computeAdvice(a).items).find((x) => x.directory)!;
   assert.ok(tree.message.includes('/d\\xff'), tree.message);
 });
@@ -237,7 +305,17 @@ test('JSON: advice items by kind, largest first; recoverableBytes in the summary
   const r = await runCli([fixture('test-docker-image.tar'), '--json', '--no-cache']);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(report), ['schemaVersion', 'source', 'image', 'layers', 'history', 'summary', 'wasted', 'advice', 'warnings']);
+  assert.deepEqual(Object.keys(report), [
+    'schemaVersion',
+    'source',
+    'image',
+    'layers',
+    'history',
+    'summary',
+    'wasted',
+    'advice',
+    'warnings',
+  ]);
   assert.equal(report.schemaVersion, 1);
   const keys: Record<string, string[]> = {
     'shipped-then-hidden': ['kind', 'shippedBy', 'hiddenBy', 'bytes', 'files', 'hiding', 'paths', 'message'],
@@ -249,10 +327,14 @@ test('JSON: advice items by kind, largest first; recoverableBytes in the summary
   for (const it of items) assert.deepEqual(Object.keys(it), keys[it.kind], it.kind);
   for (let i = 1; i < items.length; i++) assert.ok(items[i - 1].bytes >= items[i].bytes);
   const pairs = items.filter((x) => x.kind === 'shipped-then-hidden');
-  assert.equal(pairs.reduce((s, x) => s + x.bytes, 0), report.summary.wastedBytes);
+  assert.equal(
+    pairs.reduce((s, x) => s + x.bytes, 0),
+    report.summary.wastedBytes,
+  );
   // The last wasted version of each path was hidden by the path's hiddenBy step: that pair exists.
   const have = new Set(pairs.map((x) => `${x.shippedBy}:${x.hiddenBy}`));
-  for (const w of report.wasted) assert.ok(have.has(`${w.versions[w.versions.length - 1].layer}:${w.hiddenBy.layer}`), w.path);
+  for (const w of report.wasted)
+    assert.ok(have.has(`${w.versions[w.versions.length - 1].layer}:${w.hiddenBy.layer}`), w.path);
   const dup = items.find((x) => x.kind === 'duplicate-content');
   assert.equal(dup.bytes, dup.size * (dup.copies - 1));
   assert.equal(dup.paths.length, dup.copies);
@@ -272,4 +354,18 @@ test('README lists the leftover catalogue as LEFTOVERS has it', async () => {
   const end = readme.indexOf('<!-- leftovers:end -->');
   assert.ok(start >= 0 && end > start, 'README has the leftover table markers');
   assert.equal(readme.slice(readme.indexOf('\n', start) + 1, end), leftoverMarkdown());
+});
+
+test('JSON paths are display forms, with pathsBase64 when a name is not valid UTF-8', async () => {
+  const { adviceJson } = await import('../../src/report/json.js');
+  const c = blob('u', 70);
+  const bad = 'caf\xe9';
+  const a = analyse([[file(`${bad}/x`, c), file('plain/y', c), file('plain/z', 'other')]]);
+  const img = { analysis: a } as unknown as Parameters<typeof adviceJson>[0];
+  const items = adviceJson(img, computeAdvice(a));
+  const dup = items.find((x) => x.kind === 'duplicate-content') as { paths: string[]; pathsBase64?: string[] };
+  assert.deepEqual(dup.paths.slice().sort(), ['/caf\\xe9/x', '/plain/y']);
+  const bytes = dup.pathsBase64!.map((b) => Buffer.from(b, 'base64').toString('latin1'));
+  assert.deepEqual(bytes.slice().sort(), [`/${bad}/x`, '/plain/y']);
+  assert.ok(!items.some((x) => x.kind === 'leftover'));
 });

@@ -8,6 +8,10 @@ import { LayerCache, CACHE_FORMAT } from '../../src/cache/layer-cache.js';
 import { loadImage } from '../../src/sources/load.js';
 import { PathTable } from '../../src/model/path-table.js';
 import { fixture, runCli } from './cli-helper.js';
+import { createHash } from 'node:crypto';
+import { Analysis } from '../../src/model/analysis.js';
+import { computeAdvice, type Advice } from '../../src/model/advice.js';
+import { ADVICE_RECORD_FORMAT, decodeAdvice, encodeAdvice, type AdviceRecord } from '../../src/cache/advice-record.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -93,4 +97,46 @@ test('archives fill the cache; the report is the same; --no-cache neither reads 
   const c = await runCli([p, '--json', '--files', '--no-cache'], { env: { STRATA_CACHE_DIR: dir2 } });
   assert.equal(c.stdout, a.stdout);
   assert.deepEqual(fs.readdirSync(dir2), []);
+});
+
+test('the image record keeps the computed advice: read back equal, by path bytes; refused when altered', async () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'advice-'));
+  const cache = new LayerCache(dir);
+  const p = fixture('test-docker-image.tar');
+  const img = await loadImage({ kind: 'archive', path: p, ref: p }, {});
+  const advice = computeAdvice(img.analysis);
+  assert.ok(advice.items.length > 0 && advice.recoverableBytes > 0);
+  const n = img.analysis.layerCount;
+  const config = JSON.stringify({ rootfs: { type: 'layers', diff_ids: img.layers.map((l) => l.diffId) } });
+  const id = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+  cache.putImage(id, { config, layers: [], advice: encodeAdvice(advice, n, img.analysis.table) });
+  for (const d of img.analysis.layers) cache.put(d, img.analysis.table);
+  // Another process: its own path table, filled from the cached layers (other ids for the same paths).
+  const again = new Analysis(new PathTable());
+  again.table.intern('/zz-interned-first');
+  for (const l of img.layers) again.addLayer(cache.get(l.diffId, again.table)!);
+  const rec = new LayerCache(dir).getImage(id);
+  assert.ok(rec?.advice);
+  const back = decodeAdvice(rec.advice, n, again.table);
+  assert.ok(back);
+  const byName = (adv: Advice, t: PathTable) =>
+    adv.items.map((it) => ({ ...it, targets: it.targets.map((x) => [t.path(x.path), x.layer]) }));
+  assert.deepEqual(byName(back, again.table), byName(advice, img.analysis.table));
+  // The totals computed afresh on the cached layers agree (item order among equal sizes follows path ids).
+  const fresh = computeAdvice(again);
+  for (const k of ['wastedBytes', 'duplicateBytes', 'leftoverBytes', 'recoverableBytes'] as const) {
+    assert.equal(back[k], advice[k]);
+    assert.equal(fresh[k], advice[k]);
+  }
+  // Another layer count, a path the image lacks, another program's version: not used.
+  assert.equal(decodeAdvice(rec.advice, n - 1, again.table), null);
+  const stored = rec.advice as AdviceRecord;
+  assert.equal(decodeAdvice({ ...stored, paths: [...stored.paths.slice(1), '/not/there'] }, n, again.table), null);
+  assert.equal(decodeAdvice({ ...stored, version: `${ADVICE_RECORD_FORMAT}:other` }, n, again.table), null);
+  // One byte changed in the file: the HMAC refuses the whole record.
+  const file = path.join(dir, `v${CACHE_FORMAT}`, 'images', `${id.slice(7)}.json`);
+  const good = fs.readFileSync(file);
+  const at = good.indexOf('recoverableBytes');
+  fs.writeFileSync(file, Buffer.concat([good.subarray(0, at), Buffer.from('R'), good.subarray(at + 1)]));
+  assert.equal(cache.getImage(id), null);
 });

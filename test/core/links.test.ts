@@ -208,11 +208,30 @@ test('links to nothing, to themselves, to directories and in circles: kept as em
   consistent(a);
 });
 
-test('a link whose target a whiteout of the same layer removed does not resurrect it', () => {
-  const a = analyse([[file('f', BLOB)], [gone('f'), link('l', 'f')]]);
-  assert.equal(a.unionBytes, 0);
-  assert.deepEqual(wastedPaths(a).map((w) => [w.path, w.hiddenBy.change]), [['/f', 'removed']]);
+test('a link under a directory that its own layer replaced with a file has no target', () => {
+  const deep = Array.from({ length: 50 }, (_, i) => `s${i}`).join('/');
+  const a = analyse([
+    [file(`d/${deep}/f`, BLOB), file('e/f', 'kept')],
+    [file('d', 'now a file'), ...Array.from({ length: 20 }, (_, i) => link(`l${i}`, `d/${deep}/f`)), link('m', 'e/f')],
+  ]);
+  assert.ok(a.warnings.some((w) => /layer 1: 20 hard link\(s\) name a target that does not exist/.test(w)), a.warnings.join('\n'));
+  assert.equal(versionAt(img(a), '/m').size, 4);
+  assert.equal(a.unionBytes, 10 + 4);
   consistent(a);
+});
+
+test('a whiteout of the same layer hides the lower name, not the file a link of that layer names', () => {
+  // Whiteouts act on the layers below wherever they stand in the tar, so the order of the two
+  // entries does not matter: the link joins the lower file, and the file stays while it shows it.
+  for (const layer of [
+    [gone('f'), link('l', 'f')],
+    [link('l', 'f'), gone('f')],
+  ]) {
+    const a = analyse([[file('f', BLOB)], layer]);
+    assert.equal(a.unionBytes, BLOB.length);
+    assert.deepEqual(wastedPaths(a), []);
+    consistent(a);
+  }
 });
 
 // ---------------------------------------------------------------------------------------------

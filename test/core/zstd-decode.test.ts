@@ -2,20 +2,24 @@
  * The zstd decoder (src/archive/decode.ts, libzstd through zstd-napi): exact round trips on frame
  * and buffer boundaries, clean errors for truncated and corrupt streams, refusal of windows over
  * 128 MiB, and output paced by the reader (a small input that expands a thousandfold never sits in
- * memory whole).
+ * memory whole); a binding that cannot be loaded is one clear line.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
-import { ZstdDecode, ZSTD_WINDOW_LOG_MAX } from '../../src/archive/decode.js';
+import { loadZstdBinding, ZstdDecode, ZstdUnavailableError, ZSTD_WINDOW_LOG_MAX } from '../../src/archive/decode.js';
 import { zstdCompress, zstdHugeWindowFrame } from '../fixtures/hostile/bounds.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Decodes `input` fed in chunks of `chunk` bytes; returns the digest and length of the output. */
-async function decode(input: Buffer, chunk = 65536, slow = false): Promise<{ digest: string; length: number; peakBuffered: number }> {
+async function decode(
+  input: Buffer,
+  chunk = 65536,
+  slow = false,
+): Promise<{ digest: string; length: number; peakBuffered: number }> {
   const h = createHash('sha256');
   let length = 0;
   let peakBuffered = 0;
@@ -95,7 +99,23 @@ describe('zstd decoder (libzstd)', () => {
     const before = process.memoryUsage().rss;
     const r = await decode(z, 65536, true);
     assert.equal(r.length, 256 << 20);
-    assert.ok(r.peakBuffered <= 2 * 131072 + 65536, `at most a couple of output buffers wait for the reader: ${r.peakBuffered}`);
+    assert.ok(
+      r.peakBuffered <= 2 * 131072 + 65536,
+      `at most a couple of output buffers wait for the reader: ${r.peakBuffered}`,
+    );
     assert.ok(process.memoryUsage().rss - before < 64 << 20, 'no growth by the output size');
+  });
+
+  it('a binding that cannot be loaded is one line naming zstd-napi and the command that builds it', () => {
+    assert.equal(typeof loadZstdBinding('zstd-napi/binding.js').DCtx, 'function');
+    // What an install without zstd-napi's install script leaves: the JS file, no build/ directory.
+    assert.throws(
+      () => loadZstdBinding('zstd-napi/build/NotBuilt/binding.node'),
+      (err: Error) =>
+        err instanceof ZstdUnavailableError &&
+        !err.message.includes('\n') &&
+        /zstd-napi's native module/.test(err.message) &&
+        /npm rebuild -g zstd-napi/.test(err.message),
+    );
   });
 });

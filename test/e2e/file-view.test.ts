@@ -27,14 +27,20 @@ function launch(archive: string, dir: string): Run {
   const pidFile = join(dir, `pid-${Date.now()}`);
   const statusFile = join(dir, `status-${Date.now()}`);
   const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${shellQuote(archive)} --no-cache`;
-  const cmd = `sh -c 'echo $$ > ${pidFile}; exec ${strata.replace(/'/g, `'\\''`)}'; echo $? > ${shellQuote(statusFile)}`;
-  return { t: startTmux(cmd, { columns: 120, rows: 40, env: { NO_COLOR: '1', TERM: 'tmux-256color' }, cwd: ROOT }), pidFile, statusFile };
+  const inner = `echo $$ > ${pidFile}; exec ${strata}`;
+  const cmd = `sh -c ${shellQuote(inner)}; echo $? > ${shellQuote(statusFile)}`;
+  return {
+    t: startTmux(cmd, { columns: 120, rows: 40, env: { NO_COLOR: '1', TERM: 'tmux-256color' }, cwd: ROOT }),
+    pidFile,
+    statusFile,
+  };
 }
 
 async function exitStatus(run: Run, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (existsSync(run.statusFile) && readFileSync(run.statusFile, 'utf8').trim() !== '') return Number(readFileSync(run.statusFile, 'utf8').trim());
+    if (existsSync(run.statusFile) && readFileSync(run.statusFile, 'utf8').trim() !== '')
+      return Number(readFileSync(run.statusFile, 'utf8').trim());
     if (Date.now() > deadline) assert.fail(`strata did not exit within ${timeoutMs} ms; screen:\n${run.t.screen()}`);
     await new Promise((r) => setTimeout(r, 40));
   }
@@ -48,7 +54,11 @@ async function openFile(t: Tmux, name: string): Promise<string> {
   await t.waitFor((x) => new RegExp(`search "${name}" 1/1`).test(x), `the search for ${name}`);
   const t0 = Date.now();
   t.type('v');
-  const s = await t.waitFor((x) => x.includes(`File /${name}`) && /added in L0/.test(x) && !x.includes('reading…'), `the view of ${name}`, 10_000);
+  const s = await t.waitFor(
+    (x) => x.includes(`File /${name}`) && /added in L0/.test(x) && !x.includes('reading…'),
+    `the view of ${name}`,
+    10_000,
+  );
   return `${Date.now() - t0}|${s}`;
 }
 
@@ -63,7 +73,17 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
     const bin = Buffer.alloc(300_000);
     for (let i = 0; i < bin.length; i++) bin[i] = (Math.imul(i, 2654435761) >>> 24) & 0xff;
     archive = join(dir, 'view.tar');
-    writeFileSync(archive, await imageArchive({ layers: [await layerTar([{ name: 'oneline.txt', data: line }, { name: 'blob.bin', data: bin }])] }));
+    writeFileSync(
+      archive,
+      await imageArchive({
+        layers: [
+          await layerTar([
+            { name: 'oneline.txt', data: line },
+            { name: 'blob.bin', data: bin },
+          ]),
+        ],
+      }),
+    );
   });
   after(() => {
     run?.t.kill();
@@ -95,7 +115,7 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
     run = undefined;
   });
 
-  it('a 300 kB binary: hex is paged, hex <-> text switches without a freeze; SIGTERM ends strata at once', async (t) => {
+  it('a 300 kB binary: hex paged, hex <-> text without a freeze; SIGTERM ends strata at once', async (t) => {
     run = launch(archive, dir);
     const tm = run.t;
     await tm.waitFor((x) => x.includes('hostile:1') && x.includes('File tree'), 'the image');

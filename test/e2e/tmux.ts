@@ -19,6 +19,8 @@ export interface Tmux {
   paneStatus(): { dead: boolean; status: number | null };
   /** The pane's title (what an OSC 0 or 2 written to the terminal would set). */
   paneTitle(): string;
+  /** A pane format variable, e.g. mouse_sgr_flag (what the program asked of the terminal). */
+  paneFormat(name: string): string;
   kill(): void;
 }
 
@@ -67,6 +69,7 @@ export function startTmux(command: string, opts: { columns: number; rows: number
       return { dead: known, status: known && status !== '' ? Number(status) : null };
     },
     paneTitle: () => tmux('display-message', '-p', '-t', 'e2e', '#{pane_title}').trim(),
+    paneFormat: (name) => tmux('display-message', '-p', '-t', 'e2e', `#{${name}}`).trim(),
     kill() {
       try {
         tmux('kill-server');

@@ -14,7 +14,7 @@
  * failures must be one line with the socket's exit codes. The main Engine keeps running throughout.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -336,6 +336,26 @@ describe('Docker contexts, TLS and SSH daemons', { skip: gate.skip, timeout: 600
       await Promise.race([gone, new Promise((r) => setTimeout(r, 20_000))]);
       if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     }
+    // Its containerd, if a killed dockerd left it behind: the processes whose command line names
+    // this test's directory, and only those.
+    for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      let cmd = '';
+      try {
+        cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (cmd.includes(dir) && Number(pid) !== process.pid) process.kill(Number(pid), 'SIGKILL');
+    }
+    // A dockerd that could not clean up (killed: other tests on this machine SIGKILL every dockerd)
+    // leaves its data root mounted on itself.
+    const mounts = fs
+      .readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[4])
+      .filter((m) => m && m.startsWith(dir + '/'))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) spawnSync('umount', ['-l', m]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildFixture, engineGate, runStrata } from '../helpers/engine.js';
+import { CACHE_FORMAT } from '../../src/cache/layer-cache.js';
 
 const gate = engineGate();
 
@@ -43,7 +44,7 @@ describe('the cache and the Engine', { skip: gate.skip }, () => {
       assert.deepEqual(saveEvents(img.id, t2, t3), [], 'the warm run does not export');
       assert.equal(warm.stdout, cold.stdout);
       // A damaged entry is rebuilt: the run exports again and still agrees.
-      const layers = path.join(dir, 'v1', 'layers');
+      const layers = path.join(dir, `v${CACHE_FORMAT}`, 'layers');
       const victim = fs.readdirSync(layers)[0];
       fs.writeFileSync(path.join(layers, victim), 'not a cache entry');
       const again = await runStrata([img.tag, '--json', '--files'], env);

@@ -20,6 +20,7 @@ const missing = haveCommands('bash', 'zsh', 'fish', 'tmux');
 const skip = missing.length && !IN_CI ? `missing: ${missing.join(', ')}` : false;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-completion-'));
+const TAG = `strata-test/completion-${process.pid}:1`;
 const bin = path.join(dir, 'bin');
 const work = path.join(dir, 'work');
 const PATH = `${bin}:${process.env.PATH}`;
@@ -106,7 +107,7 @@ describe('shell completion', { skip, timeout: 300_000 }, () => {
     assert.deepEqual(bashComplete('strata image.tar --base-layers '), [], 'a number: nothing to offer');
   });
 
-  it('local image names when the Engine answers (and nothing, quickly, when it does not)', () => {
+  it('local image names when the Engine answers (and nothing, quickly, when it does not)', (t) => {
     const before = dockerImages();
     if (before === null) {
       if (IN_CI) assert.fail('CI is set: the Engine must answer');
@@ -121,15 +122,26 @@ describe('shell completion', { skip, timeout: 300_000 }, () => {
     for (const name of before.filter((n) => after.includes(n))) assert.ok(listed.includes(name), `${name} is listed`);
     for (const name of listed) assert.ok(before.includes(name) || after.includes(name), `${name} is a local image`);
     assert.deepEqual(listed, [...listed].sort(), 'sorted');
-    const images = before.filter((n) => after.includes(n));
-    assert.ok(images.length > 0, 'the Engine holds images (the fixtures)');
-    // Prefer the test fixtures (other images may come and go while the tests run); on a busy
-    // machine the Engine may miss the completion's time bound once, so a shell gets three tries.
-    const one = images.find((n) => n.startsWith('strata-test/')) ?? images[0];
+    // An image of this test's own (other images come and go while other tests run): the bundled
+    // sample, loaded and tagged here. On a busy machine the Engine may miss the completion's time
+    // bound, or restart (other tests kill dockerd), so each shell gets a few tries.
+    const one = TAG;
+    const loaded = /Loaded image( ID)?: (\S+)/.exec(
+      execFileSync('docker', ['load', '-i', path.join(ROOT, 'assets', 'sample-image.tar')], { encoding: 'utf8' }),
+    );
+    assert.ok(loaded, 'docker load names the image');
+    execFileSync('docker', ['tag', loaded[2], TAG]);
+    t.after(() => void spawnSync('docker', ['rmi', TAG], { stdio: 'ignore' }));
     const colon = one.lastIndexOf(':');
-    const tries = (f: () => boolean) => f() || f() || f();
+    const tries = (f: () => boolean) => {
+      for (let i = 0; i < 4; i++) {
+        if (f()) return true;
+        execFileSync('sleep', ['2']); // the Engine may be restarting (other tests kill dockerd)
+      }
+      return false;
+    };
     assert.ok(
-      tries(() => bashComplete(`strata ${one.slice(0, colon)}`).some((c) => one.endsWith(c))),
+      tries(() => bashComplete(`strata ${one.slice(0, colon)}`).includes(`${one} `)),
       `bash offers ${one}`,
     );
     assert.ok(
@@ -170,7 +182,8 @@ describe('shell completion', { skip, timeout: 300_000 }, () => {
     try {
       t.type(setup);
       t.keys('Enter');
-      await t.waitFor((s) => s.includes('READY'), 'the shell and the completion script', 20_000);
+      // The line READY alone (the typed command line holds "echo READY" too).
+      await t.waitFor((s) => /^READY\s*$/m.test(s), 'the shell and the completion script', 20_000);
       for (const [typed, want] of cases) {
         t.keys('C-u');
         t.type(typed);
@@ -179,6 +192,7 @@ describe('shell completion', { skip, timeout: 300_000 }, () => {
         t.type('@');
         await t.waitFor((s) => want.test(s), `${typed}<Tab> to give ${want}`, 15_000);
         t.keys('C-c');
+        await t.waitFor((s) => /^[$%] $|^[$%]$/m.test(s.trimEnd().split('\n').pop() + ' '), 'a fresh prompt', 10_000);
       }
     } finally {
       t.kill();

@@ -1,9 +1,12 @@
 /**
  * The package as users get it: `npm pack`, a global install of the tarball into a temporary prefix
  * (`npm i -g --prefix`), and runs of the installed `strata` from another directory: on the bundled
- * sample image, on an archive, the TUI in tmux, the completions, the man page and the schema. The
- * install is the documented quiet one (--ignore-scripts: Strata needs none of its dependencies'
- * install scripts); dependencies come from npm's cache when they are there (--prefer-offline).
+ * sample image, on a gzip and a zstd archive, the TUI in tmux, the completions, the man page and
+ * the schema. The install is the documented one (--allow-scripts=zstd-napi: zstd-napi's install
+ * script fetches or builds the native zstd decoder); dependencies come from npm's cache when they
+ * are there (--prefer-offline). A second install with --ignore-scripts has no zstd decoder: gzip
+ * images still work, a zstd image is one line naming the fix, and that fix (`npm rebuild -g
+ * zstd-napi`) makes it work.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -39,6 +42,8 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
   let tgz = '';
   let strata = '';
   let installLog = '';
+  const bare = path.join(dir, 'bare');
+  let bareLog = '';
   const env = { XDG_CACHE_HOME: cache, NO_COLOR: '1', DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };
 
   before(() => {
@@ -50,14 +55,16 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
     const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
     assert.equal(packed.status, 0, packed.stderr);
     tgz = path.join(dir, JSON.parse(packed.stdout)[0].filename);
-    const install = run(
-      'npm',
-      ['i', '-g', '--prefix', prefix, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tgz],
-      { cwd: elsewhere },
-    );
+    const quiet = ['--prefer-offline', '--no-audit', '--no-fund'];
+    const install = run('npm', ['i', '-g', '--prefix', prefix, '--allow-scripts=zstd-napi', ...quiet, tgz], {
+      cwd: elsewhere,
+    });
     installLog = install.stdout + install.stderr;
     assert.equal(install.status, 0, installLog);
     strata = path.join(prefix, 'bin', 'strata');
+    const noScripts = run('npm', ['i', '-g', '--prefix', bare, '--ignore-scripts', ...quiet, tgz], { cwd: elsewhere });
+    bareLog = noScripts.stdout + noScripts.stderr;
+    assert.equal(noScripts.status, 0, bareLog);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -89,8 +96,22 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
     );
   });
 
-  it('installs quietly: no install scripts to wonder about, no warnings', () => {
-    assert.ok(!/install-scripts|npm warn|npm error/i.test(installLog), `install output:\n${installLog}`);
+  it('installs with zstd-napi built, and warns only about the install scripts the README explains', () => {
+    assert.ok(!/npm error/i.test(installLog), `install output:\n${installLog}`);
+    const zstdNapi = path.join(prefix, 'lib', 'node_modules', pkg.name, 'node_modules', 'zstd-napi');
+    assert.ok(fs.existsSync(path.join(zstdNapi, 'build', 'Release', 'binding.node')), 'the native zstd module');
+    // npm 11 names each package whose install script no allow-scripts entry covers.
+    const warned = [...installLog.matchAll(/^npm warn install-scripts +(@?[^@\s]+)@\S+ \(/gm)].map((m) => m[1]);
+    const other = installLog
+      .split('\n')
+      .filter((l) => /^npm warn/.test(l) && !/^npm warn install-scripts/.test(l));
+    assert.deepEqual(other, [], 'no other warning');
+    assert.ok(!warned.includes('zstd-napi'), 'zstd-napi is allowed by name');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('**Install scripts.**'), readme.indexOf('## Shell completion'));
+    for (const name of warned) assert.ok(table.includes(`| \`${name}\``), `${name} is in the README's table`);
+    // Without scripts, npm says nothing, and builds nothing.
+    assert.ok(!/npm warn|npm error/i.test(bareLog), `install output:\n${bareLog}`);
   });
 
   it('runs from another directory: --version, the bundled sample, an archive, with a schema-valid report', () => {
@@ -148,5 +169,46 @@ describe('the packed package, installed globally', { skip, timeout: 900_000 }, (
       assert.equal(c.status, 0, c.stderr);
       assert.match(c.stdout, /strata/);
     }
+  });
+
+  it('reads zstd layers: the same report as the clone on the zstd fixture', () => {
+    const zstd = `docker-archive:${fixture('test-oci-zstd-image.tar')}`;
+    const r = run(strata, [zstd, '--json', '--files'], { cwd: elsewhere, env });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assertReport(report, 'the installed package’s zstd report');
+    assert.ok(
+      report.layers.some((l: { mediaType: string }) => /zstd/.test(l.mediaType)),
+      'the fixture has zstd layers',
+    );
+    const clone = run(process.execPath, [path.join(ROOT, 'bin', 'strata.js'), zstd, '--json', '--files'], {
+      cwd: elsewhere,
+      env,
+    });
+    assert.equal(clone.status, 0, clone.stderr);
+    assert.deepEqual(report, JSON.parse(clone.stdout));
+  });
+
+  it('without the native zstd module (--ignore-scripts): gzip works, zstd is one line, exit 2; the fix works', () => {
+    const bareStrata = path.join(bare, 'bin', 'strata');
+    const gzip = run(bareStrata, [`docker-archive:${fixture('test-oci-gzip-image.tar')}`, '--json'], {
+      cwd: elsewhere,
+      env,
+    });
+    assert.equal(gzip.status, 0, gzip.stderr);
+    assertReport(JSON.parse(gzip.stdout), 'a gzip image without the zstd module');
+    const zstd = [`docker-archive:${fixture('test-oci-zstd-image.tar')}`, '--json'];
+    const failed = run(bareStrata, zstd, { cwd: elsewhere, env });
+    assert.equal(failed.status, 2, failed.stderr);
+    assert.equal(failed.stdout, '');
+    const lines = failed.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, failed.stderr);
+    assert.match(lines[0], /^strata: .*zstd layers need zstd-napi's native module.*`npm rebuild -g zstd-napi`/);
+    // The command the line names, run as it says (in this prefix), gives a working zstd decoder.
+    const rebuild = run('npm', ['rebuild', '-g', '--prefix', bare, 'zstd-napi'], { cwd: elsewhere });
+    assert.equal(rebuild.status, 0, rebuild.stdout + rebuild.stderr);
+    const fixed = run(bareStrata, zstd, { cwd: elsewhere, env });
+    assert.equal(fixed.status, 0, fixed.stderr);
+    assertReport(JSON.parse(fixed.stdout), 'a zstd image after npm rebuild');
   });
 });

@@ -33,12 +33,15 @@ function layoutOf(archive: string): { dir: string; blob: string } {
   fs.mkdirSync(dir);
   execFileSync('tar', ['-xf', archive, '-C', dir]);
   const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'blobs', 'sha256', index.manifests[0].digest.slice(7)), 'utf8'));
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(dir, 'blobs', 'sha256', index.manifests[0].digest.slice(7)), 'utf8'),
+  );
   return { dir, blob: path.join(dir, 'blobs', 'sha256', manifest.layers[0].digest.slice(7)) };
 }
 
 function bounded(r: CliCaseResult, label: string, t: { diagnostic(s: string): void }): void {
-  t.diagnostic(`${label}: exit ${r.code}, ${(r.ms / 1000).toFixed(2)} s, peak RSS ${r.maxRssKb === null ? '?' : Math.round(r.maxRssKb / 1024)} MB`);
+  const rss = r.maxRssKb === null ? '?' : Math.round(r.maxRssKb / 1024);
+  t.diagnostic(`${label}: exit ${r.code}, ${(r.ms / 1000).toFixed(2)} s, peak RSS ${rss} MB`);
   assert.ok(!r.timedOut, `${label}: it ended by itself`);
   assert.ok(r.ms < SECONDS * 1000, `${label}: ${Math.round(r.ms)} ms`);
   assert.ok(r.maxRssKb === null || r.maxRssKb < RSS_LIMIT_KB, `${label}: peak RSS ${r.maxRssKb} kB`);
@@ -57,9 +60,11 @@ function oneLine(r: CliCaseResult, label: string, code = 2): string {
 const cli = (args: string[]) => runCli([...args, '--json', '--no-cache'], { timeoutMs: 60_000 });
 
 describe('zstd bounds', () => {
-  it('a 0.4 kB zstd layer whose frame declares a 1.875 GiB window: one line, exit 2, at once (archive and layout)', async (t) => {
+  it('a 0.4 kB zstd layer declaring a 1.875 GiB window: one line, exit 2, at once (archive and layout)', async (t) => {
     const tar = await layerTar([{ name: 'a.txt', data: Buffer.alloc(64 * 1024, 'strata ') }]);
-    const blob = zstdHugeWindowFrame(Buffer.concat([tar, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) & 0xff))]));
+    const blob = zstdHugeWindowFrame(
+      Buffer.concat([tar, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) & 0xff))]),
+    );
     assert.ok(blob.length < 4096, `${blob.length} bytes`);
     const file = await archiveOf([tar], { 0: blob });
     const r = await cli([file]);
@@ -147,7 +152,7 @@ describe('inputs that are not regular files', () => {
     assert.equal(JSON.parse(r.stdout).layers[0].added.count, 2);
   });
 
-  it('index.json as a FIFO, an archive that is a FIFO or /dev/zero, a CI rules file that is a FIFO: one line, exit 2, never blocks', async (t) => {
+  it('index.json, an archive or CI rules that are a FIFO or /dev/zero: one line, exit 2, no block', async (t) => {
     const l = fresh();
     fs.rmSync(path.join(l.dir, 'index.json'));
     execFileSync('mkfifo', [path.join(l.dir, 'index.json')]);
@@ -169,7 +174,9 @@ describe('inputs that are not regular files', () => {
     const rules = path.join(scratch, `dive-ci-${n++}`);
     execFileSync('mkfifo', [rules]);
     const tar = await layerTar([{ name: 'etc/x', data: 'x' }]);
-    const r4 = await runCli([await archiveOf([tar], {}), '--ci', '--ci-config', rules, '--no-cache'], { timeoutMs: 60_000 });
+    const r4 = await runCli([await archiveOf([tar], {}), '--ci', '--ci-config', rules, '--no-cache'], {
+      timeoutMs: 60_000,
+    });
     bounded(r4, 'CI config FIFO', t);
     assert.match(oneLine(r4, 'ci config'), /CI config .* is a FIFO \(named pipe\), not a regular file/);
   });

@@ -19,13 +19,13 @@ import { after, before, describe, it } from 'node:test';
 import { BIN, DIVE_FIXTURES, ROOT, prng, randInt, runCli } from './fuzz-harness.js';
 import { assertReport } from '../helpers/report-schema.js';
 import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../fixtures/hostile/build.js';
+import { CACHE_FORMAT } from '../../src/cache/layer-cache.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 const MAGIC = 'STRATA-LAYER-CACHE\n';
 
-/** A cache file is whole when it has the magic line and its sha256 trailer matches (format v1). */
 /** A whole entry: the codec's bytes (ending in their sha256), then the cache's 32-byte HMAC. */
 function wholeCacheFile(file: Buffer): boolean {
   const buf = file.subarray(0, Math.max(0, file.length - 32));
@@ -35,7 +35,7 @@ function wholeCacheFile(file: Buffer): boolean {
 }
 
 function layerFiles(cacheDir: string): string[] {
-  const d = path.join(cacheDir, 'v1', 'layers');
+  const d = path.join(cacheDir, `v${CACHE_FORMAT}`, 'layers');
   return fs.existsSync(d) ? fs.readdirSync(d).map((n) => path.join(d, n)) : [];
 }
 
@@ -124,7 +124,7 @@ describe('the layer cache', () => {
   it('a dead writer\'s half-written temporary is swept; a live one is left alone', async () => {
     const layout = layoutFrom('test-oci-zstd-image.tar', 'layout-zstd');
     const cache = path.join(scratch, 'cache2');
-    const dir = path.join(cache, 'v1', 'layers');
+    const dir = path.join(cache, `v${CACHE_FORMAT}`, 'layers');
     fs.mkdirSync(dir, { recursive: true });
     // A pid that is not running (pid_max is below 2^22 on Linux) and our own (alive).
     const dead = path.join(dir, `${'a'.repeat(64)}.bin.4194303.k1ll3d.tmp`);
@@ -241,8 +241,17 @@ describe('--json FILE', () => {
       const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
       assert.ok(doc.old === true || doc.schemaVersion === 1, `trial ${i}: FILE is the old or a complete report`);
       if (doc.old !== true) assertReport(doc, `trial ${i}: FILE`);
+      // A SIGKILL between creating the temporary and renaming it leaves the temporary: hidden, named
+      // after its dead writer, and swept by the next run that writes FILE.
       const others = fs.readdirSync(dir).filter((n) => n !== 'report.json');
-      assert.deepEqual(others, [], `trial ${i} (kill after ${delay} ms): no partial file beside FILE`);
+      for (const n of others) {
+        const m = /^\.report\.json\.(\d+)\.\d+\.tmp$/.exec(n);
+        assert.ok(m, `trial ${i} (kill after ${delay} ms): only a hidden temporary beside FILE, not ${n}`);
+        assert.throws(() => process.kill(Number(m[1]), 0), `trial ${i}: ${n} belongs to a dead writer`);
+      }
     }
+    const last = await runCli([big, '--json', file, '--no-cache'], { measure: false });
+    assert.equal(last.code, 0, last.stderr);
+    assert.deepEqual(fs.readdirSync(dir), ['report.json'], 'a complete run sweeps every dead writer\'s temporary');
   });
 });

@@ -266,6 +266,17 @@ describe('fields of the wrong type: one line naming the field', () => {
       ['history not a list', { history: () => ({ nope: true }) }, /the answer is an object, not a list/],
       ['history Size a string', { history: (h) => h.map((x: any) => ({ ...x, Size: '1' })) }, /\[0\]\.Size is a string, not a number/],
     ];
+    it('a config in the export whose history is not a list', async () => {
+      const m = await imageArchiveWithMeta({ shape: 'docker', layers: [await base()], repoTag: 'fake/img:1', config: { history: 'x' } });
+      const fe = await startFakeEngine(sock, { image: { name: 'fake/img:1', id: m.configDigest, diffIds: m.diffIds, archive: m.archive } });
+      try {
+        const r = await runCli(['fake/img:1', '--json', '--no-cache'], { env: { DOCKER_HOST: `unix://${sock}` }, timeoutMs: 45_000 });
+        const msg = oneLineError(r, 'export config', 3);
+        assert.match(msg, /the export of fake\/img:1 \(its config sha256:[0-9a-f]{64}\).*: history is a string, not a list/);
+      } finally {
+        await fe.close();
+      }
+    });
     for (const [label, edit, want] of cases) {
       it(label, async () => {
         const fe = await startFakeEngine(sock, { image, edit });

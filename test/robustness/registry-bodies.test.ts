@@ -27,7 +27,12 @@ const sockets = new Set<import('node:net').Socket>();
 async function image(): Promise<{ manifest: string; config: string; layer: Buffer }> {
   const tar = await layerTar([{ name: 'etc/hello.txt', data: 'hello from a slow registry\n'.repeat(2000) }]);
   const layer = gzipSync(tar);
-  const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(tar)] }, history: [{ created_by: 'ADD hello' }] });
+  const config = JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    rootfs: { type: 'layers', diff_ids: [sha(tar)] },
+    history: [{ created_by: 'ADD hello' }],
+  });
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -40,7 +45,11 @@ async function image(): Promise<{ manifest: string; config: string; layer: Buffe
 function misbehave(res: http.ServerResponse, body: Buffer, how: Misbehaviour, type: string, status = 200): void {
   // Content-Length is the whole body; what is sent is the first 100 bytes, then nothing
   // (short) or one more byte every 10 s (trickle). The connection stays open either way.
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(body.length), 'Docker-Content-Digest': sha(body) });
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': String(body.length),
+    'Docker-Content-Digest': sha(body),
+  });
   res.write(body.subarray(0, 100));
   if (how === 'trickle') {
     let at = 100;
@@ -72,7 +81,8 @@ before(async () => {
       return;
     }
     if (kind === 'manifests') {
-      if (what === 'manifest') misbehave(res, Buffer.from(img.manifest), how, 'application/vnd.oci.image.manifest.v1+json');
+      if (what === 'manifest')
+        misbehave(res, Buffer.from(img.manifest), how, 'application/vnd.oci.image.manifest.v1+json');
       else res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }).end(img.manifest);
       return;
     }
@@ -81,8 +91,12 @@ before(async () => {
       res.writeHead(404).end();
       return;
     }
-    if ((what === 'config' && blob !== img.layer) || (what === 'layer' && blob === img.layer)) misbehave(res, blob, how, 'application/octet-stream');
-    else res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.length) }).end(blob);
+    if ((what === 'config' && blob !== img.layer) || (what === 'layer' && blob === img.layer))
+      misbehave(res, blob, how, 'application/octet-stream');
+    else
+      res
+        .writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.length) })
+        .end(blob);
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -101,12 +115,15 @@ after(() => {
 describe('registry:// bodies under the idle limit', () => {
   for (const what of ['manifest', 'config', 'layer', 'error'] as const) {
     for (const how of ['trickle', 'short'] as const) {
-      it(`a ${what} body that ${how === 'trickle' ? 'trickles a byte every 10 s' : 'stops short of its Content-Length'}: exit 3, one line, within seconds`, async (t) => {
+      const does = how === 'trickle' ? 'trickles a byte every 10 s' : 'stops short of its Content-Length';
+      it(`a ${what} body that ${does}: exit 3, one line, within seconds`, async (t) => {
         const r = await runCli([`registry://127.0.0.1:${port}/${what}-${how}:1`, '--json', '--no-cache'], {
           env: { STRATA_REGISTRY_IDLE_TIMEOUT: String(IDLE_S) },
           timeoutMs: 60_000,
         });
-        t.diagnostic(`${what}/${how}: exit ${r.code} after ${Math.round(r.ms)} ms, peak RSS ${r.maxRssKb && Math.round(r.maxRssKb / 1024)} MB: ${r.stderr.trim()}`);
+        const rss = r.maxRssKb && Math.round(r.maxRssKb / 1024);
+        const took = `exit ${r.code} after ${Math.round(r.ms)} ms, peak RSS ${rss} MB`;
+        t.diagnostic(`${what}/${how}: ${took}: ${r.stderr.trim()}`);
         assert.ok(!r.timedOut, 'it ended by itself');
         // An error body that never ends is dropped: the 404 is still an input error (exit 2).
         const code = what === 'error' ? 2 : 3;

@@ -17,7 +17,10 @@ describe('advice view', () => {
   let app: Rendered;
   after(() => app.unmount());
   it('A opens it: the recoverable total in the header, items largest first, the fix of the selected one', async () => {
-    app = await renderApp({ start: { kind: 'image', label: 'dive-test', load: async () => img } }, { columns: 120, rows: 36 });
+    app = await renderApp(
+      { start: { kind: 'image', label: 'dive-test', load: async () => img } },
+      { columns: 120, rows: 36 },
+    );
     await app.waitFor((f) => f.includes('Layers 1/15'), 'the image');
     await app.press('A');
     const adv = computeAdvice(img.analysis);
@@ -27,23 +30,35 @@ describe('advice view', () => {
     assert.match(rows[0], new RegExp(`^recoverable ${formatBytes(adv.recoverableBytes).replace('.', '\\.')} of `));
     // The first item: the largest, here the identical files (the dive image copies one file around).
     assert.equal(adv.items[0].kind, 'duplicate-content');
-    assert.match(rows[1], new RegExp(`^▶▸ +${formatBytes(adv.items[0].bytes).replace('.', '\\.')} dupe +${adv.items[0].targets.length} identical files`));
-    assert.ok(rows.some((r) => r.startsWith(adv.items[0].message.slice(0, 40))), 'the selected item\'s message is shown');
+    assert.match(
+      rows[1],
+      new RegExp(
+        `^▶▸ +${formatBytes(adv.items[0].bytes).replace('.', '\\.')} dupe +` +
+          `${adv.items[0].targets.length} identical files`,
+      ),
+    );
+    assert.ok(
+      rows.some((r) => r.startsWith(adv.items[0].message.slice(0, 40))),
+      "the selected item's message is shown",
+    );
     assert.ok(!f.includes('File tree'), 'the view covers the panes');
   });
-  it('space shows an item\'s paths; Enter on a path goes to it in the tree at its layer', async () => {
+  it("space shows an item's paths; Enter on a path goes to it in the tree at its layer", async () => {
     const adv = computeAdvice(img.analysis);
     const pair = adv.items.findIndex((x) => x.kind === 'shipped-then-hidden');
     await app.press('down', pair);
     await app.press('space');
     const t = adv.items[pair].targets[0];
     const path = img.analysis.table.path(t.path);
-    let f = await app.waitFor((x) => x.includes(`L${t.layer} ${path}`), 'the item\'s paths');
+    let f = await app.waitFor((x) => x.includes(`L${t.layer} ${path}`), "the item's paths");
     await app.press('down');
     await app.press('enter');
     f = await app.waitFor((x) => x.includes(`File tree · L${t.layer}`), 'the tree at the hiding layer');
     const name = path.slice(path.lastIndexOf('/') + 1);
-    assert.ok(treeLines(f).some((l) => l.startsWith('▶') && l.endsWith(name)), f);
+    assert.ok(
+      treeLines(f).some((l) => l.startsWith('▶') && l.endsWith(name)),
+      f,
+    );
     assert.match(f, /╔═ ▶ File tree/);
   });
   it('Esc closes it; A toggles it; the help lists its keys', async () => {

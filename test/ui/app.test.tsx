@@ -52,7 +52,7 @@ describe('file tree pane', () => {
     const f = await app.waitFor((x) => x.includes('hidden: .untouched'));
     assert.deepEqual(treeLines(f), [
       '▶  drwx------         0:0  12.8 kB ▾ root/',
-      ' - drwxr-xr-x         0:0      0 B   ▾ example/',
+      ' - drwxr-xr-x         0:0  12.8 kB   ▾ example/',
       ' - drwxr-xr-x         0:0      0 B     ▾ really/',
       ' - drwxr-xr-x         0:0      0 B         nested/',
       ' - -r--r--r--         0:0   6.4 kB       somefile1.txt',
@@ -63,7 +63,8 @@ describe('file tree pane', () => {
     await app.press('down');
     await app.press('space');
     await app.waitFor((f) => treeLines(f).length === 2);
-    assert.equal(treeLines(app.frame())[1], '▶- drwxr-xr-x         0:0      0 B   ▸ example/');
+    // A removed directory shows the size of what it removed.
+    assert.equal(treeLines(app.frame())[1], '▶- drwxr-xr-x         0:0  12.8 kB   ▸ example/');
     await app.press('c');
     await app.waitFor((f) => treeLines(f).length === 1);
     await app.press('a');
@@ -280,7 +281,7 @@ describe('errors, streaming, hostile text', () => {
 
 describe('image list', () => {
   const list = [
-    { Id: 'sha256:aaaaaaaaaaaa1111', RepoTags: ['alpine:latest'], Created: 1_700_000_000, Size: 7_800_000, SharedSize: 0, Containers: 2 },
+    { Id: 'sha256:aaaaaaaaaaaa1111', RepoTags: ['alpine:latest'], RepoDigests: [`alpine@sha256:${'a'.repeat(64)}`], Created: 1_700_000_000, Size: 7_800_000, SharedSize: 0, Containers: 2 },
     { Id: 'sha256:bbbbbbbbbbbb2222', RepoTags: ['<none>:<none>'], Created: 1_600_000_000, Size: 1000, SharedSize: -1, Containers: 0 },
     { Id: 'sha256:cccccccccccc3333', RepoTags: ['strata-test/dive:1'], Created: 1_800_000_000, Size: 1_220_598, Containers: 0 },
   ];

@@ -9,7 +9,12 @@ import { describe, it } from 'node:test';
 import { cutLine, openView, viewLoaded, viewRows, type FileViewState } from '../../src/ui/state/file-view.js';
 
 const loaded = (bytes: Uint8Array): FileViewState =>
-  viewLoaded(openView('/f', 0), { ok: true, version: { path: '/f', layer: 0, entry: 0, size: bytes.length, change: 'added' }, bytes, truncated: false });
+  viewLoaded(openView('/f', 0), {
+    ok: true,
+    version: { path: '/f', layer: 0, entry: 0, size: bytes.length, change: 'added' },
+    bytes,
+    truncated: false,
+  });
 
 /** Every visible row of a screen of `height` rows from `top`, with the time it took. */
 function screen(v: FileViewState, width: number, top: number, height: number): { rows: string[]; ms: number } {

@@ -254,15 +254,17 @@ describe('layer rows while an export streams', () => {
 
 describe('images', () => {
   const list = [
-    { Id: 'sha256:aaaaaaaaaaaa1111', RepoTags: ['alpine:latest', 'alpine:3.20'], Created: 1_700_000_000, Size: 7_800_000, SharedSize: 0, Containers: 2 },
+    { Id: 'sha256:aaaaaaaaaaaa1111', RepoTags: ['alpine:latest', 'alpine:3.20'], RepoDigests: [`alpine@sha256:${'a'.repeat(64)}`], Created: 1_700_000_000, Size: 7_800_000, SharedSize: 0, Containers: 2 },
+    // Built locally: a library-shaped name, but nothing says it came from Docker Hub.
+    { Id: 'sha256:dddddddddddd4444', RepoTags: ['bbtest:1'], RepoDigests: [], Created: 1_500_000_000, Size: 1000, Containers: -1 },
     { Id: 'sha256:bbbbbbbbbbbb2222', RepoTags: ['<none>:<none>'], Created: 1_600_000_000, Size: 1000, SharedSize: -1, Containers: 0 },
     { Id: 'sha256:cccccccccccc3333', RepoTags: ['strata-test/changes:1'], Created: 1_800_000_000, Size: 2_000_000, Containers: 0 },
   ];
   it('one row per tag, newest first, official marked, latest and dangling warned', () => {
     const rows = imageRows(list);
-    assert.deepEqual(rows.map((r) => r.repoTag), ['strata-test/changes:1', 'alpine:3.20', 'alpine:latest', null]);
-    assert.deepEqual(rows.map((r) => r.official), [false, true, true, false]);
-    assert.deepEqual(rows.map(imageWarning), [null, null, 'latest', 'dangling']);
+    assert.deepEqual(rows.map((r) => r.repoTag), ['strata-test/changes:1', 'alpine:3.20', 'alpine:latest', null, 'bbtest:1']);
+    assert.deepEqual(rows.map((r) => r.official), [false, true, true, false, false]);
+    assert.deepEqual(rows.map(imageWarning), [null, null, 'latest', 'dangling', null]);
     assert.deepEqual(filterImages(rows, 'ALP').map((r) => r.repoTag), ['alpine:3.20', 'alpine:latest']);
     assert.deepEqual(filterImages(rows, 'bbbb').map((r) => r.repoTag), [null]);
   });

@@ -133,7 +133,7 @@ describe('list, containers, shared, diff state', () => {
   });
 
   it('image rows: official and latest from the reference grammar', () => {
-    const rows = imageRows([{ Id: 'sha256:1', RepoTags: ['ghcr.io/o/r:latest', 'localhost:5000/x:1', 'busybox:1.36'], Created: 1, Size: 1 }]);
+    const rows = imageRows([{ Id: 'sha256:1', RepoTags: ['ghcr.io/o/r:latest', 'localhost:5000/x:1', 'busybox:1.36'], RepoDigests: [`busybox@sha256:${'b'.repeat(64)}`], Created: 1, Size: 1 }]);
     assert.deepEqual(rows.map((r) => [r.repoTag, r.official, imageWarning(r)]), [
       ['busybox:1.36', true, null],
       ['ghcr.io/o/r:latest', false, 'latest'],

@@ -22,19 +22,32 @@ export interface AdviceViewProps {
   theme: Theme;
 }
 
-const KIND_LABEL: Record<AdviceItem['kind'], string> = { 'shipped-then-hidden': 'waste', 'duplicate-content': 'dupe', leftover: 'left' };
+const KIND_LABEL: Record<AdviceItem['kind'], string> = {
+  'shipped-then-hidden': 'waste',
+  'duplicate-content': 'dupe',
+  leftover: 'left',
+};
 
 /** The summary line: the recoverable total and what it is made of. */
 export function adviceSummary(img: LoadedImage, advice: Advice): string {
   const a = img.analysis;
   const still = img.complete ? '' : ' · still reading: figures so far';
   return (
-    `recoverable ${formatBytes(advice.recoverableBytes)} of ${formatBytes(a.layerBytes)} · ${formatBytes(advice.wastedBytes)} wasted across steps · ` +
+    `recoverable ${formatBytes(advice.recoverableBytes)} of ${formatBytes(a.layerBytes)} · ` +
+    `${formatBytes(advice.wastedBytes)} wasted across steps · ` +
     `${formatBytes(advice.leftoverBytes)} leftovers · ${formatBytes(advice.duplicateBytes)} duplicates${still}`
   );
 }
 
-export function AdviceView({ img, advice, state, width, height, listRows, theme }: AdviceViewProps): React.ReactElement {
+export function AdviceView({
+  img,
+  advice,
+  state,
+  width,
+  height,
+  listRows,
+  theme,
+}: AdviceViewProps): React.ReactElement {
   const a = img.analysis;
   const rows = adviceRows(advice, state.expanded);
   const win = clampList(state.list, rows.length, listRows);
@@ -53,7 +66,8 @@ export function AdviceView({ img, advice, state, width, height, listRows, theme 
       out.push(
         <Line key={i} inverse={sel && theme.colour} bold={sel}>
           {sel ? '▶' : ' '}
-          {fold} {fitStart(formatBytes(it.bytes), 8)} <Text color={theme.dim}>{fit(KIND_LABEL[it.kind], 5)}</Text> {adviceTitle(a, it)}
+          {fold} {fitStart(formatBytes(it.bytes), 8)} <Text color={theme.dim}>{fit(KIND_LABEL[it.kind], 5)}</Text>{' '}
+          {adviceTitle(a, it)}
         </Line>,
       );
     } else {
@@ -67,7 +81,14 @@ export function AdviceView({ img, advice, state, width, height, listRows, theme 
       );
     }
   }
-  if (rows.length === 0) out.push(<Line key="none" color={theme.dim}>{img.complete ? 'nothing to change: no waste, leftovers or duplicate content' : 'nothing found yet (still reading)'}</Line>);
+  if (rows.length === 0)
+    out.push(
+      <Line key="none" color={theme.dim}>
+        {img.complete
+          ? 'nothing to change: no waste, leftovers or duplicate content'
+          : 'nothing found yet (still reading)'}
+      </Line>,
+    );
   while (out.length < listRows + 1) out.push(<Line key={`pad${out.length}`}> </Line>);
   const cur = rows[win.cursor];
   const msg = cur ? wrap(advice.items[cur.item].message, inner).slice(0, ADVICE_MESSAGE_ROWS) : [];
@@ -76,8 +97,14 @@ export function AdviceView({ img, advice, state, width, height, listRows, theme 
       {'─'.repeat(inner)}
     </Line>,
   );
-  for (let k = 0; k < ADVICE_MESSAGE_ROWS; k++) out.push(<Line key={`m${k}`} color={theme.accent}>{msg[k] ?? ' '}</Line>);
-  const title = `Advice · recoverable ${formatBytes(advice.recoverableBytes)} · ${advice.items.length} item${advice.items.length === 1 ? '' : 's'}`;
+  for (let k = 0; k < ADVICE_MESSAGE_ROWS; k++)
+    out.push(
+      <Line key={`m${k}`} color={theme.accent}>
+        {msg[k] ?? ' '}
+      </Line>,
+    );
+  const count = `${advice.items.length} item${advice.items.length === 1 ? '' : 's'}`;
+  const title = `Advice · recoverable ${formatBytes(advice.recoverableBytes)} · ${count}`;
   return (
     <Pane title={title} focused width={width} height={height} theme={theme}>
       {out}

@@ -18,6 +18,8 @@ export interface FileTreeProps {
   state: TreeState;
   /** Metadata-only step: show the filesystem without change colours. */
   neutral: boolean;
+  /** Show the attribute columns (mode, owner); off leaves the size and the name. */
+  attrs?: boolean;
   title: string;
   /** Shown instead of rows (layer still loading, no layer selected). */
   placeholder: string | null;
@@ -28,13 +30,20 @@ export interface FileTreeProps {
 }
 
 /** Text of one tree row (without the selection glyph): exported for tests and the demo. */
-export function treeRowText(rows: TreeRows, state: TreeState, p: number, width: number, neutral: boolean): { sym: string; meta: string; indent: string; name: string; change: number } {
+export function treeRowText(
+  rows: TreeRows,
+  state: TreeState,
+  p: number,
+  width: number,
+  neutral: boolean,
+  attrs = true,
+): { sym: string; meta: string; indent: string; name: string; change: number } {
   const idx = rows.index;
   const a = idx.analysis;
   const change = neutral ? C_NONE : idx.change(p);
   const v = shownVersion(a, idx.snap, p);
   const info = v ? fileRow(a, p, CHANGE_KINDS[Math.max(0, change)] ?? 'added', v.layer, v.entry) : null;
-  const wide = width >= 50;
+  const wide = attrs && width >= 50;
   // The tree's own figure: a link group's size is shown once, on one of its names (tree-rows.ts).
   const size = idx.size[p];
   const meta = wide
@@ -67,7 +76,7 @@ function highlight(name: string, query: string, theme: Theme): React.ReactNode {
 }
 
 export function FileTree(props: FileTreeProps): React.ReactElement {
-  const { rows, state, focused, width, height, theme, neutral } = props;
+  const { rows, state, focused, width, height, theme, neutral, attrs = true } = props;
   const inner = Math.max(1, height - 2);
   const cols = Math.max(1, width - 2);
   let body: React.ReactNode;
@@ -82,7 +91,7 @@ export function FileTree(props: FileTreeProps): React.ReactElement {
     const q = state.search.toLowerCase();
     for (let r = win.offset; r < end; r++) {
       const p = rows.ids[r];
-      const t = treeRowText(rows, state, p, cols, neutral);
+      const t = treeRowText(rows, state, p, cols, neutral, attrs);
       const sel = r === win.cursor;
       const isMatch = q !== '' && rows.index.lowerName(p).includes(q);
       const colour = changeColour(theme, t.change);

@@ -4,6 +4,7 @@ import { Text } from 'ink';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 import { displayName } from '../../model/names.js';
+import { fitMiddle } from '../text.js';
 import { viewStatus, viewSummary, type FileViewState, type ViewRows } from '../state/file-view.js';
 
 export interface FileViewProps {
@@ -43,8 +44,11 @@ export function FileView({ view, rows, width, height, theme }: FileViewProps): R
   }
   if (view.status === 'ready' && rows.count === 0) out.push(<Line key="empty" color={theme.dim}>(empty file)</Line>);
   const range = rows.count > 0 ? ` · ${top + 1}-${end}/${rows.count}` : '';
+  // Cut in the middle: the file name stays in the title.
+  const name = fitMiddle(displayName(view.path), Math.max(8, width - 10 - range.length));
   return (
-    <Pane title={`File ${displayName(view.path)}${range}`} focused width={width} height={height} theme={theme}>
+    <Pane
+      title={`File ${name}${range}`} focused width={width} height={height} theme={theme}>
       {out}
     </Pane>
   );

@@ -10,6 +10,8 @@ export interface StatusBarProps {
   status: string;
   hints: string;
   prompt: Prompt | null;
+  /** Live feedback while typing (a search's match count). */
+  promptInfo?: string | null;
   width: number;
   theme: Theme;
 }
@@ -17,6 +19,7 @@ export interface StatusBarProps {
 const PROMPT_LABEL: Record<Prompt['kind'], string> = {
   search: 'search: ',
   path: 'path filter: ',
+  regex: 'path filter (regex): ',
   size: 'hide files smaller than: ',
   images: 'filter: ',
   save: 'save as: ',
@@ -24,14 +27,19 @@ const PROMPT_LABEL: Record<Prompt['kind'], string> = {
   goto: 'go to path or name: ',
 };
 
-export function StatusBar({ status, hints, prompt, width, theme }: StatusBarProps): React.ReactElement {
+/** The prompt line's tail: live feedback (a match count) or how to leave the prompt. */
+function help(info: string | null | undefined): string {
+  return info ? `  ${info} · Enter accept · Esc cancel` : '   Enter accept · Esc cancel · Ctrl+U clear';
+}
+
+export function StatusBar({ status, hints, prompt, promptInfo, width, theme }: StatusBarProps): React.ReactElement {
   return (
     <Box flexDirection="column" width={width} height={2}>
       <Line color={theme.accent}>{status}</Line>
       {prompt ? (
         <Line>
           {PROMPT_LABEL[prompt.kind]}
-          {safe(prompt.text)}█{prompt.error ? `  ✗ ${prompt.error}` : '   Enter accept · Esc cancel · Ctrl+U clear'}
+          {safe(prompt.text)}█{prompt.error ? `  ✗ ${prompt.error}` : help(promptInfo)}
         </Line>
       ) : (
         <Line color={theme.dim}>{hints}</Line>

@@ -9,7 +9,7 @@ import type { ListState } from '../state/list.js';
 import { clampList } from '../state/list.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fit, fitStart, safe } from '../text.js';
+import { fit, fitMiddle, fitStart, safe } from '../text.js';
 import { displayName } from '../../model/names.js';
 import { cleanCommand } from '../../report/format.js';
 import type { ShippedThenHiddenItem } from '../../model/advice.js';
@@ -136,6 +136,8 @@ function WasteFlat({ img, list, state, focused, width, height, theme }: WastePro
     </Line>,
   ];
   const provW = Math.min(28, Math.max(12, Math.floor((width - 14) / 3)));
+  // Borders, the selection glyph, the size and the provenance: the rest is the path's, cut in the middle.
+  const pathW = Math.max(8, width - 2 - 1 - 8 - 1 - provW - 1);
   for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
     const w = list[i];
     const sel = i === win.cursor;
@@ -143,7 +145,7 @@ function WasteFlat({ img, list, state, focused, width, height, theme }: WastePro
       <Line key={i} inverse={sel && theme.colour}>
         {sel ? '▶' : ' '}
         {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2>{' '}
-        {displayName(w.path)}
+        {fitMiddle(displayName(w.path), pathW)}
       </Line>,
     );
   }

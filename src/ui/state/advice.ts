@@ -35,14 +35,19 @@ export function adviceRows(advice: Advice, expanded: number): AdviceRow[] {
 export const ADVICE_MESSAGE_ROWS = 3;
 
 /** The view's box (the whole pane area) and the rows its list gets. */
-export function adviceBox(size: { columns: number; rows: number }): { width: number; height: number; listRows: number } {
+export function adviceBox(size: { columns: number; rows: number }): {
+  width: number;
+  height: number;
+  listRows: number;
+} {
   const height = computeLayout(size, 'layers', 'tree').mainRows;
   // Borders (2), the summary line, a rule and the message lines.
   return { width: size.columns, height, listRows: Math.max(1, height - 2 - 2 - ADVICE_MESSAGE_ROWS) };
 }
 
 /** Where a key in the Advice view leads: a new view state, or a path to show in the tree. */
-export type AdviceOutcome = { state: AdviceState } | { jump: { path: number; layer: number }; state: AdviceState } | null;
+export type AdviceOutcome =
+  { state: AdviceState } | { jump: { path: number; layer: number }; state: AdviceState } | null;
 
 export function reduceAdvice(s: AdviceState, cmd: Command, advice: Advice, listRows: number): AdviceOutcome {
   const rows = adviceRows(advice, s.expanded);

@@ -4,7 +4,7 @@
  * the command goes to the reducer of the pane it belongs to. Side effects (quit, open an image,
  * back to the list, reload) are returned as an Effect for the shell (App.tsx) to carry out.
  */
-import { lookup, type Command, type Scope } from '../keymap.js';
+import { lookup, lookupAnywhere, type Command, type Scope } from '../keymap.js';
 import { computeLayout, contentColumns, contentRows, PANES, type Layout, type PaneId, type Size } from '../layout.js';
 import { NO_FILTERS, type ChangeFilter, type TreeRows } from '../../model/tree-rows.js';
 import { clampList, listAction, reduceList, LIST0, type ListState } from './list.js';
@@ -27,8 +27,9 @@ import { DIFF0, type DiffModel, type DiffState } from './diff.js';
 import { diffCommand, diffHeights, listCommand, sharedCommand } from './screens.js';
 import { ADVICE0, adviceBox, reduceAdvice, type AdviceState } from './advice.js';
 import type { SharedReport } from '../../sources/shared.js';
+import { ANYWHERE_FOCUS, compileRegex, searchHidden } from './anywhere.js';
 
-export type PromptKind = 'search' | 'path' | 'size' | 'images' | 'save' | 'diff' | 'goto';
+export type PromptKind = 'search' | 'path' | 'regex' | 'size' | 'images' | 'save' | 'diff' | 'goto';
 
 export interface Prompt {
   kind: PromptKind;
@@ -72,10 +73,23 @@ export interface AppState {
   wasteView?: WasteViewState;
   shared: SharedState;
   diff: DiffState;
+  /** Mouse reporting on (wheel and click reach the app; off: the terminal selects text). */
+  mouse: boolean;
+  /** The tree's attribute columns (mode, owner) shown. */
+  attrs: boolean;
+  /** A one-line confirmation in the status line (copied, suspended ...), until the next key. */
+  flash: string | null;
 }
 
 export type Effect =
-  | { type: 'quit' }
+  /** Quit; `code` overrides the exit status (Ctrl+C: 130, as for SIGINT). */
+  | { type: 'quit'; code?: number }
+  /** Ctrl+Z: stop the process (SIGTSTP) with the terminal restored; redraw on SIGCONT. */
+  | { type: 'suspend' }
+  /** Turn mouse reporting on or off in the terminal. */
+  | { type: 'mouse'; on: boolean }
+  /** Put text on the clipboard through the terminal (OSC 52). */
+  | { type: 'copy'; text: string }
   | { type: 'open'; row: ImageRow }
   | { type: 'openContainer'; row: ContainerRow }
   | { type: 'back' }
@@ -116,17 +130,28 @@ export function initialState(screen: Screen, notice: string | null = null): AppS
     wasteView: WASTE_VIEW0,
     shared: SHARED0,
     diff: DIFF0,
+    mouse: true,
+    attrs: true,
+    flash: null,
   };
 }
 
 /** The state on opening an image or a container from the list: the list's place is kept for `b`. */
 export function openedState(s: AppState): AppState {
-  return { ...initialState('image', s.notice), fromList: true, imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  const list = { imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  return { ...initialState('image', s.notice), ...prefsOf(s), fromList: true, ...list };
 }
 
 /** Back to the list from an image or the shared view, where it was left. */
 export function backToList(s: AppState): AppState {
-  return { ...initialState('images', null), imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  const list = { imageFilter: s.imageFilter, images: s.images, listKind: s.listKind, containers: s.containers };
+  return { ...initialState('images', null), ...prefsOf(s), ...list };
+}
+
+/** What stays from screen to screen: the user's preferences and the tree's view settings. */
+function prefsOf(s: AppState): Pick<AppState, 'mouse' | 'attrs'> & { tree: TreeState } {
+  const filters = { ...NO_FILTERS, hidden: s.tree.filters.hidden };
+  return { mouse: s.mouse, attrs: s.attrs, tree: { ...TREE0, mode: s.tree.mode, sort: s.tree.sort, filters } };
 }
 
 /** What the reducer may read about the world: pure derivations of the state. */
@@ -156,6 +181,8 @@ export function treeQuery(s: AppState, ctx: AppCtx): TreeQuery | null {
   const step = selectedStep(s, ctx);
   if (!step || step.layer < 0) return null;
   const t = s.tree;
+  // A metadata-only step (ENV, CMD ...) changes no files: no layer changes to show.
+  if (step.kind === 'meta' && t.mode === 'layer') return null;
   return { layer: step.layer, mode: t.mode, sort: t.sort, filters: t.filters, expansion: t };
 }
 
@@ -234,10 +261,14 @@ function moveLayers(s: AppState, a: Parameters<typeof reduceList>[1], ctx: AppCt
 
 /** Feed one key (already named by keyName) to the router. */
 export function handleKey(s0: AppState, name: string, text: string, ctx: AppCtx): [AppState, Effect] {
-  if (name === 'ctrl+c') return [s0, { type: 'quit' }];
+  if (name === 'ctrl+c') return [s0, { type: 'quit', code: 130 }];
   // A notice stays up until the first key.
-  const s = s0.notice ? { ...s0, notice: null } : s0;
-  const cmd = lookup(activeScopes(s), name);
+  const s = s0.notice || s0.flash ? { ...s0, notice: null, flash: null } : s0;
+  let cmd = lookup(activeScopes(s), name);
+  // dive's habit: tree keys (filter, aggregate, sort ...) work from every pane of the image screen.
+  const covered = s.help.open || !!s.view || s.advice.open || !!s.largest?.open;
+  const panes = s.screen === 'image' && !covered && ctx.model;
+  if (!cmd && !s.prompt && panes) cmd = lookupAnywhere(name);
   if (s.prompt) {
     if (cmd) return command(s, cmd, ctx);
     // Printable text goes into the prompt (a paste arrives as one string).
@@ -260,6 +291,11 @@ function promptText(s: AppState, text: string, ctx: AppCtx): AppState {
     }
     case 'path':
       return tree(next, { type: 'filters', filters: { ...s.tree.filters, path: text } }, ctx);
+    case 'regex': {
+      const bad = compileRegex(text);
+      if (bad) return { ...next, prompt: { ...next.prompt!, error: bad } };
+      return tree(next, { type: 'filters', filters: { ...s.tree.filters, regex: text || undefined } }, ctx);
+    }
     case 'images':
       return { ...next, imageFilter: text, images: LIST0, containers: LIST0 };
     case 'diff':
@@ -299,6 +335,17 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
           const off = { ...s, prompt: null, advice: { ...s.advice, open: false }, largest: LARGEST0 };
           return [jumpTo(off, hit.path, hit.layer, ctx), null];
         }
+        if (p.kind === 'regex' && compileRegex(p.text)) return [s, null];
+        if (p.kind === 'search' && p.text !== '') {
+          // Matches only among paths the filters hide: lift the filters to show them, and say so.
+          const hidden = searchHidden(s, ctx, p.text);
+          if (hidden.visible === 0 && hidden.hidden > 0) {
+            const open = { ...s, prompt: null, tree: { ...s.tree, filters: NO_FILTERS } };
+            const lifted = tree(open, { type: 'search', query: p.text, from: -1 }, ctx);
+            const n = `${hidden.hidden} match${hidden.hidden === 1 ? '' : 'es'}`;
+            return [{ ...lifted, flash: `filters cleared: ${n} were hidden by them` }, null];
+          }
+        }
         if (p.kind === 'save') {
           const target = p.text.trim();
           if (!target) return [{ ...s, prompt: { ...p, error: 'type a path' } }, null];
@@ -329,6 +376,13 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
   switch (cmd) {
     case 'quit':
       return [s, { type: 'quit' }];
+    case 'suspend':
+      return [s, { type: 'suspend' }];
+    case 'toggleMouse':
+      return [
+        { ...s, mouse: !s.mouse, flash: s.mouse ? 'mouse off: the terminal selects text' : 'mouse on' },
+        { type: 'mouse', on: !s.mouse },
+      ];
     case 'help':
       return [{ ...s, help: { open: true, offset: 0 } }, null];
     case 'back':
@@ -381,6 +435,9 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
   }
   const pane = PANE_CMD[cmd];
   if (pane) return [focus(s, pane), null];
+  if (cmd === 'copyPath') return copySelected(s, ctx);
+  // A tree key pressed in another pane acts on the tree; prompts and the file view move there.
+  if (s.focus !== 'tree' && ANYWHERE_FOCUS.has(cmd)) s = focus(s, 'tree');
   if (cmd === 'prevLayer') return [moveLayers(s, { type: 'move', delta: -1 }, ctx), null];
   if (cmd === 'nextLayer') return [moveLayers(s, { type: 'move', delta: 1 }, ctx), null];
 
@@ -389,7 +446,11 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
     case 'layers':
       if (la) return [moveLayers(s, la, ctx), null];
       if (cmd === 'open') return [focus(s, 'tree'), null];
-      return [s, null];
+      if (cmd === 'aggregatedView' || cmd === 'layerView') {
+        const mode = cmd === 'aggregatedView' ? 'aggregated' : 'layer';
+        return [s.tree.mode === mode ? s : tree(s, { type: 'mode' }, ctx), null];
+      }
+      return [treeCommand(s, cmd, ctx), null];
     case 'details':
       if (la) {
         // Details scroll: the cursor is the first line shown.
@@ -400,7 +461,7 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
         const top = Math.max(0, Math.min(max, s.details.offset + delta));
         return [{ ...s, details: { cursor: top, offset: top } }, null];
       }
-      return [s, null];
+      return [treeCommand(s, cmd, ctx), null];
     case 'waste': {
       if (cmd === 'wasteGroup') {
         const wv = s.wasteView ?? WASTE_VIEW0;
@@ -413,7 +474,7 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
         const w = list[clampList(s.waste, list.length, paneHeight(s, ctx, 'waste')).cursor];
         return w ? [jumpTo(s, w.pathId, w.hiddenBy.layer, ctx), null] : [s, null];
       }
-      return [s, null];
+      return [treeCommand(s, cmd, ctx), null];
     }
     case 'tree':
       if (cmd === 'view' || cmd === 'toggleDir') return viewSelected(s, cmd, ctx);
@@ -522,6 +583,10 @@ function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
       return s.tree.search ? { ...s, tree: { ...s.tree, search: '' } } : s;
     case 'pathFilter':
       return { ...s, prompt: { kind: 'path', text: s.tree.filters.path, savedTree: s.tree } };
+    case 'regexFilter':
+      return { ...s, prompt: { kind: 'regex', text: s.tree.filters.regex ?? '', savedTree: s.tree } };
+    case 'toggleAttrs':
+      return { ...s, attrs: !s.attrs };
     case 'sizeFilter':
       return { ...s, prompt: { kind: 'size', text: s.tree.filters.minSize ? String(s.tree.filters.minSize) : '' } };
     case 'clearFilters':
@@ -531,7 +596,43 @@ function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
   }
 }
 
-/** Show `path` in the tree at `layer`: select that layer's step, clear filters that hide it, reveal it. */
+/** Click on a pane's row (0-based, within its content): focus the pane and select the row. */
+export function selectRow(s0: AppState, pane: PaneId, line: number, ctx: AppCtx): AppState {
+  const s = focus(s0, pane);
+  const h = paneHeight(s, ctx, pane);
+  switch (pane) {
+    case 'layers':
+      return moveLayers(s, { type: 'set', index: clampList(s.layers, stepsOf(ctx).length, h).offset + line }, ctx);
+    case 'tree': {
+      const rows = treeRows(s, ctx);
+      if (!rows || rows.ids.length === 0) return s;
+      return tree(s, { type: 'list', action: { type: 'set', index: treeWindow(s.tree, rows, h).offset + line } }, ctx);
+    }
+    case 'waste': {
+      // Two summary lines sit above the rows.
+      if (line < 2) return s;
+      const grouped = (s.wasteView ?? WASTE_VIEW0).grouped;
+      const pairs = grouped && ctx.model ? wastePairs(ctx.model.img.analysis) : [];
+      const n = grouped
+        ? wasteStepRows(pairs, (s.wasteView ?? WASTE_VIEW0).expanded).length
+        : (ctx.model?.wasted().length ?? 0);
+      const index = clampList(s.waste, n, h).offset + line - 2;
+      return { ...s, waste: reduceList(s.waste, { type: 'set', index }, n, h) };
+    }
+    default:
+      return s;
+  }
+}
+
+/** The path under the tree cursor to the clipboard (its display form), with a confirmation. */
+function copySelected(s: AppState, ctx: AppCtx): [AppState, Effect] {
+  const rows = treeRows(s, ctx);
+  if (!rows || rows.ids.length === 0) return [{ ...s, flash: 'nothing selected to copy' }, null];
+  const p = rows.ids[treeWindow(s.tree, rows, paneHeight(s, ctx, 'tree')).cursor];
+  const text = displayName(rows.index.table.path(p));
+  return [{ ...s, flash: `copied ${text} to the clipboard (OSC 52)` }, { type: 'copy', text }];
+}
+
 /** Rows the comparison of two versions shows (the diff screen less its borders and two header lines). */
 export function compareRows(ctx: AppCtx): number {
   return Math.max(1, computeLayout(ctx.size, 'layers', 'tree').mainRows - 2);
@@ -569,10 +670,12 @@ function wasteStepCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Ef
   const h = paneHeight(s, ctx, 'waste');
   const la = listAction(cmd);
   if (la) return [{ ...s, waste: reduceList(s.waste, la, rows.length, h) }, null];
+  const how = cmd === 'toggleDir' ? 'toggle' : cmd === 'expand' ? 'open' : cmd === 'collapse' ? 'close' : null;
+  // The tree keys that work from every pane (a, s, filters ...) act on the tree here too.
+  if (!how && cmd !== 'jump') return [treeCommand(s, cmd, ctx), null];
   const cursor = clampList(s.waste, rows.length, h).cursor;
   const r = rows[cursor];
   if (!r) return [s, null];
-  const how = cmd === 'toggleDir' ? 'toggle' : cmd === 'expand' ? 'open' : cmd === 'collapse' ? 'close' : null;
   if (how || (cmd === 'jump' && r.target < 0)) {
     const t = toggleExpand(v, rows, cursor, how ?? 'toggle');
     const n = wasteStepRows(pairs, t.view.expanded).length;
@@ -585,6 +688,7 @@ function wasteStepCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Ef
   return [s, null];
 }
 
+/** Show `path` in the tree at `layer`: select that layer's step, clear filters that hide it, reveal it. */
 export function jumpTo(s: AppState, path: number, layer: number, ctx: AppCtx): AppState {
   const steps = stepsOf(ctx);
   const step = steps.find((x) => x.kind === 'layer' && x.layer === layer);

@@ -40,7 +40,9 @@ export function containerRows(list: EngineContainer[]): ContainerRow[] {
 export function filterContainers(rows: ContainerRow[], filter: string): ContainerRow[] {
   const q = filter.trim().toLowerCase();
   if (!q) return rows;
-  return rows.filter((r) => r.name.toLowerCase().includes(q) || r.image.toLowerCase().includes(q) || r.id.startsWith(q));
+  // Names and images as shown (escaped), like every filter.
+  const shown = (s: string) => safe(s).toLowerCase();
+  return rows.filter((r) => shown(r.name).includes(q) || shown(r.image).includes(q) || r.id.startsWith(q));
 }
 
 /** The state as a symbol and word (never colour alone). */

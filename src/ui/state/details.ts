@@ -27,8 +27,10 @@ export function detailLines(
   const out: DetailLine[] = [];
   // Every value is escaped before it is wrapped: a wrap never splits an escape, widths count it.
   const field = (label: string, value: string) => {
-    const lines = wrap(safe(value), Math.max(4, w - 12));
-    lines.forEach((l, i) => out.push({ text: `${(i === 0 ? label : '').padEnd(12)}${l}` }));
+    // A label of 12 characters or more (ExposedPorts) still gets a space before its value.
+    const col = label.length < 12 ? 12 : label.length + 1;
+    const lines = wrap(safe(value), Math.max(4, w - col));
+    lines.forEach((l, i) => out.push({ text: `${(i === 0 ? label : '').padEnd(col)}${l}` }));
   };
   const list = (label: string, values: string[]) => {
     if (values.length === 0) {

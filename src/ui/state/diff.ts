@@ -2,7 +2,7 @@
 import type { ImageDiff, FileDiff } from '../../model/diff.js';
 import type { LoadedImage } from '../../sources/image.js';
 import { formatBytes, shortDigest } from '../../report/format.js';
-import { fit, fitStart, safe } from '../text.js';
+import { fit, fitMiddle, fitStart, safe } from '../text.js';
 import { displayName } from '../../model/names.js';
 import { LIST0, type ListState } from './list.js';
 
@@ -67,7 +67,8 @@ export function diffFileLine(f: FileDiff, width: number): string {
   const sizes = f.change === 'modified' ? `${formatBytes(f.sizeA)} → ${formatBytes(f.sizeB)}` : formatBytes(Math.max(f.sizeA, f.sizeB));
   const head = `${CHANGE_SYM[f.change]} ${fitStart(signed(f.bytes), 10)} ${fitStart(sizes, 21)}  `;
   const what = f.what?.length ? `  (${f.what.join(', ')})` : '';
-  return head + displayName(f.path) + (f.type === 'dir' ? '/' : '') + what;
+  const path = displayName(f.path) + (f.type === 'dir' ? '/' : '');
+  return head + fitMiddle(path, Math.max(8, width - head.length - what.length)) + what;
 }
 
 export function diffSummary(m: DiffModel): string[] {

@@ -50,16 +50,18 @@ export interface TreeQuery {
 }
 
 function filtersKey(f: TreeFilters): string {
-  return `${[...f.hidden].sort().join(',')}|${f.minSize}|${f.path}`;
+  return `${[...f.hidden].sort().join(',')}|${f.minSize}|${f.path}|${f.regex ?? ''}`;
 }
 
 export class ImageModel {
   private stepsMemo: { key: string; steps: Step[] } | null = null;
   private indexes = new Map<string, TreeIndex>();
-  private visMemo: { idx: TreeIndex; key: string; vis: Uint8Array } | null = null;
+  // Two entries each: the search's count of matches the filters hide asks for the unfiltered view
+  // too, and must not evict the filtered one the panes draw from.
+  private visMemo: { idx: TreeIndex; key: string; vis: Uint8Array }[] = [];
   private rowsMemo: { idx: TreeIndex; vis: Uint8Array; sort: SortKey; depth: number; toggled: ReadonlySet<number>; rows: TreeRows } | null = null;
-  private orderMemo: { idx: TreeIndex; vis: Uint8Array; sort: SortKey; order: Int32Array } | null = null;
-  private matchMemo: { order: Int32Array; q: string; m: number[] } | null = null;
+  private orderMemo: { idx: TreeIndex; vis: Uint8Array; sort: SortKey; order: Int32Array }[] = [];
+  private matchMemo: { order: Int32Array; q: string; m: number[] }[] = [];
   private wasteMemo: { layers: number; complete: boolean; list: WastedPath[] } | null = null;
 
   constructor(readonly img: LoadedImage) {}
@@ -91,8 +93,11 @@ export class ImageModel {
 
   visibility(idx: TreeIndex, f: TreeFilters): Uint8Array {
     const key = filtersKey(f);
-    if (this.visMemo?.idx !== idx || this.visMemo.key !== key) this.visMemo = { idx, key, vis: idx.visibility(f) };
-    return this.visMemo.vis;
+    const hit = this.visMemo.find((m) => m.idx === idx && m.key === key);
+    if (hit) return hit.vis;
+    const vis = idx.visibility(f);
+    this.visMemo = [{ idx, key, vis }, ...this.visMemo.slice(0, 1)];
+    return vis;
   }
 
   rows(q: TreeQuery): TreeRows | null {
@@ -111,10 +116,10 @@ export class ImageModel {
     const idx = this.index(q.layer, q.mode);
     if (!idx) return null;
     const vis = this.visibility(idx, q.filters);
-    const m = this.orderMemo;
-    if (m && m.idx === idx && m.vis === vis && m.sort === q.sort) return m.order;
+    const hit = this.orderMemo.find((m) => m.idx === idx && m.vis === vis && m.sort === q.sort);
+    if (hit) return hit.order;
     const order = fullOrder(idx, vis, q.sort);
-    this.orderMemo = { idx, vis, sort: q.sort, order };
+    this.orderMemo = [{ idx, vis, sort: q.sort, order }, ...this.orderMemo.slice(0, 1)];
     return order;
   }
 
@@ -122,8 +127,11 @@ export class ImageModel {
     const order = this.order(q);
     const idx = this.index(q.layer, q.mode);
     if (!order || !idx || query === '') return [];
-    if (this.matchMemo?.order !== order || this.matchMemo.q !== query) this.matchMemo = { order, q: query, m: searchMatches(idx, order, query) };
-    return this.matchMemo.m;
+    const hit = this.matchMemo.find((m) => m.order === order && m.q === query);
+    if (hit) return hit.m;
+    const m = searchMatches(idx, order, query);
+    this.matchMemo = [{ order, q: query, m }, ...this.matchMemo.slice(0, 1)];
+    return m;
   }
 
   /** The advice for the layers read so far (memoised per layer count). */

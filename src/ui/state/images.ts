@@ -1,5 +1,6 @@
 /** Images pane: rows from the Engine's image list (one per tag), and the filter. Pure. */
-import { isFloating, isOfficial, parseReference } from '../../sources/reference.js';
+import { isFloating, isOfficialOnEvidence, parseReference } from '../../sources/reference.js';
+import { escapeText } from '../../model/names.js';
 export interface ImageRow {
   id: string;
   /** "repo:tag", or null for an untagged (dangling) image. */
@@ -21,6 +22,7 @@ export interface ImageRow {
 export interface EngineImage {
   Id: string;
   RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
   Created: number;
   Size: number;
   SharedSize?: number;
@@ -44,7 +46,7 @@ export function imageRows(list: EngineImage[]): ImageRow[] {
       let floating = tag === 'latest';
       try {
         const ref = parseReference(t);
-        official = isOfficial(ref);
+        official = isOfficialOnEvidence(ref, im.RepoDigests ?? []);
         floating = isFloating(ref);
       } catch {
         // A tag the Engine holds but the grammar rejects: show it, unmarked.
@@ -56,14 +58,39 @@ export function imageRows(list: EngineImage[]): ImageRow[] {
   return rows;
 }
 
+/**
+ * The list's SHARED and CTRS columns where `/images/json` leaves them out: Docker 20.10 answers -1
+ * for both unless asked for the (slow) disk usage. Containers are counted from the container list
+ * (running or not, by image id); shared sizes come from `/system/df`. Either may be missing (null).
+ */
+export function withUsage(
+  images: EngineImage[],
+  containers: { ImageID?: string }[] | null,
+  usage: { Id: string; SharedSize?: number }[] | null,
+): EngineImage[] {
+  const count = new Map<string, number>();
+  if (containers) for (const c of containers) if (c.ImageID) count.set(c.ImageID, (count.get(c.ImageID) ?? 0) + 1);
+  const shared = new Map<string, number>();
+  for (const u of usage ?? []) {
+    if (typeof u.SharedSize === 'number' && u.SharedSize >= 0) shared.set(u.Id, u.SharedSize);
+  }
+  const known = (n: number | undefined): n is number => n !== undefined && n >= 0;
+  return images.map((im) => ({
+    ...im,
+    Containers: known(im.Containers) ? im.Containers : containers ? (count.get(im.Id) ?? 0) : im.Containers,
+    SharedSize: known(im.SharedSize) ? im.SharedSize : (shared.get(im.Id) ?? im.SharedSize),
+  }));
+}
+
 export function imageWarning(r: ImageRow): string | null {
   if (r.repoTag === null) return 'dangling';
   if (r.floating) return 'latest';
   return null;
 }
 
+/** The rows whose tag, as shown, contains the filter (case-insensitive), or whose id starts with it. */
 export function filterImages(rows: ImageRow[], filter: string): ImageRow[] {
   const q = filter.trim().toLowerCase();
   if (!q) return rows;
-  return rows.filter((r) => (r.repoTag ?? '<none>').toLowerCase().includes(q) || r.id.replace(/^sha256:/, '').startsWith(q));
+  return rows.filter((r) => escapeText(r.repoTag ?? '<none>').toLowerCase().includes(q) || r.id.replace(/^sha256:/, '').startsWith(q));
 }

@@ -22,9 +22,15 @@ export function listCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, 
   if (cmd === 'filterImages') return [{ ...s, prompt: { kind: 'images', text: s.imageFilter, savedFilter: s.imageFilter } }, null];
   if (cmd === 'refresh') return [s, { type: 'refresh' }];
   if (cmd === 'shared') return [{ ...s, screen: 'shared', shared: SHARED0 }, { type: 'shared' }];
+  if (cmd === 'clearFilters') {
+    return [s.imageFilter ? { ...s, imageFilter: '', images: LIST0, containers: LIST0 } : s, null];
+  }
   if (cmd === 'toggleList') {
+    // A filter typed for one list does not carry over to the other.
     const listKind = s.listKind === 'images' ? 'containers' : 'images';
-    return [{ ...s, listKind }, listKind === 'containers' ? { type: 'containers' } : null];
+    const images = s.imageFilter ? LIST0 : s.images;
+    const next: AppState = { ...s, listKind, imageFilter: '', images, containers: LIST0 };
+    return [next, listKind === 'containers' ? { type: 'containers' } : null];
   }
   if (s.listKind === 'containers') {
     const rows = filterContainers(ctx.containers ?? [], s.imageFilter);

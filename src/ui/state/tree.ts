@@ -111,7 +111,8 @@ export function reduceTree(s: TreeState, a: TreeAction, ctx: TreeCtx): TreeState
     case 'mode':
       return { ...s, mode: s.mode === 'layer' ? 'aggregated' : 'layer' };
     case 'sort':
-      return { ...s, sort: s.sort === 'name' ? 'size' : 'name' };
+      // By size, the largest entries are what the user wants to see: the cursor goes to the top.
+      return s.sort === 'name' ? { ...s, sort: 'size', cursorPath: -1, offset: 0 } : { ...s, sort: 'name' };
     case 'hide': {
       const hidden = s.filters.hidden.includes(a.kind) ? s.filters.hidden.filter((k) => k !== a.kind) : [...s.filters.hidden, a.kind];
       return { ...s, filters: { ...s.filters, hidden } };
