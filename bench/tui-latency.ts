@@ -154,9 +154,16 @@ export interface TuiRun extends TuiFigures {
   samples: KeySample[];
   timeouts: number;
   loadMs: number;
+  /** Peak resident set of this process (the harness and the TUI), bytes. */
+  peakRssBytes: number;
 }
 
-export async function measureTuiDetailed(image: string, log: (s: string) => void = () => {}): Promise<TuiRun> {
+/**
+ * `archive`: read a docker-archive file instead of the Engine image (the generated one-layer
+ * image of bench/gen-million.py), with no cache, so the first frame and the keys are measured on
+ * a cold load of the huge layer.
+ */
+export async function measureTuiDetailed(image: string, log: (s: string) => void = () => {}, archive?: string): Promise<TuiRun> {
   // As bin/strata.js does, before React is first loaded: its development build is several times slower.
   process.env.NODE_ENV ??= 'production';
   const React = (await import('react')).default;
@@ -171,7 +178,8 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
   const { COLOUR_THEME } = await import('../src/ui/theme.js');
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
-  const cache = process.env.STRATA_NO_CACHE ? undefined : openCache();
+  const cache = process.env.STRATA_NO_CACHE || archive ? undefined : openCache();
+  const spec: Parameters<typeof loadImage>[0] = archive ? { kind: 'archive', path: archive, ref: archive } : { kind: 'engine', engine: 'docker', image, ref: image };
   const t0 = performance.now();
   let loaded = 0;
   let loadError: Error | null = null;
@@ -180,7 +188,7 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
     kind: 'image' as const,
     label: image,
     load: (l: Parameters<typeof loadImage>[2]) =>
-      loadImage({ kind: 'engine', engine: 'docker', image, ref: image }, { cache }, l).then(
+      loadImage(spec, { cache }, l).then(
         (img) => {
           loaded = performance.now();
           image0 = img;
@@ -243,7 +251,8 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
       }
     }
     const ms = samples.map((s) => s.ms);
-    return { firstFrameMs, keyMedianMs: quantile(ms, 0.5), keyP95Ms: quantile(ms, 0.95), samples, timeouts, loadMs: loaded - t0 };
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    return { firstFrameMs, keyMedianMs: quantile(ms, 0.5), keyP95Ms: quantile(ms, 0.95), samples, timeouts, loadMs: loaded - t0, peakRssBytes };
   } finally {
     instance.unmount();
     instance.cleanup?.();
@@ -271,15 +280,21 @@ export async function measureTui(image: string): Promise<TuiFigures> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const image = process.argv[2] ?? process.env.BENCH_IMAGE ?? 'strata-bench/app:1';
+  // `--archive FILE`: a docker-archive (e.g. bench/gen-million.py's) instead of an Engine image.
+  const ai = process.argv.indexOf('--archive');
+  const archive = ai >= 0 ? process.argv[ai + 1] : undefined;
+  const image = archive ?? process.argv[2] ?? process.env.BENCH_IMAGE ?? 'strata-bench/app:1';
   const log = (s: string) => process.stderr.write(`tui-latency: ${s}\n`);
-  measureTuiDetailed(image, log).then(
+  measureTuiDetailed(image, log, archive).then(
     (r) => {
       const by = new Map<string, number[]>();
       for (const s of r.samples) by.set(s.key, [...(by.get(s.key) ?? []), s.ms]);
       for (const [k, v] of by) log(`${k.padEnd(16)} n=${String(v.length).padStart(2)}  median ${quantile(v, 0.5).toFixed(1).padStart(7)} ms  max ${Math.max(...v).toFixed(1).padStart(7)} ms`);
       log(`keys ${r.samples.length} (${r.timeouts} without a new frame)`);
-      process.stdout.write(`first frame ${r.firstFrameMs.toFixed(0)} ms · keypress median ${r.keyMedianMs.toFixed(1)} ms · p95 ${r.keyP95Ms.toFixed(1)} ms\n`);
+      process.stdout.write(
+        `first frame ${r.firstFrameMs.toFixed(0)} ms · load ${r.loadMs.toFixed(0)} ms · keypress median ${r.keyMedianMs.toFixed(1)} ms · ` +
+          `p95 ${r.keyP95Ms.toFixed(1)} ms · peak RSS ${(r.peakRssBytes / 1e6).toFixed(0)} MB\n`,
+      );
       process.exit(0);
     },
     (e) => {

@@ -3,8 +3,8 @@
  *
  * The BUILT binary (bin/strata.js; `npm run build` first when dist/ is missing) runs in tmux at
  * 120x36 with colours on; a script of key presses walks through it (the Engine's image list,
- * choosing an image, the layers one by one with the tree following, a search, the waste pane, the
- * Advice view) and
+ * choosing an image, the layers one by one with the tree following, a search, waste by build step,
+ * go to a path and its file view, the Advice view) and
  * after each step the screen is captured with `capture-pane -e -p` (text + SGR colours), parsed into
  * cells (scripts/demo/screen.ts), drawn with a monospace TTF into pixels and encoded as a GIF
  * (scripts/demo/render.ts).
@@ -111,14 +111,24 @@ async function searchAndWaste(r: Recorder, t: Tmux, query: string): Promise<void
   await r.typeSlowly(query, (s) => s.includes(query));
   t.keys('Enter');
   await r.shot('search result', (s) => new RegExp(`search "${query}" \\d+/\\d+`).test(s), 2600);
+  // Waste by build step: (step that shipped, step that hid), largest first; a pair opens to its paths.
   t.type('3');
-  await r.shot('the waste pane', (s) => /Waste \d+\/\d+/.test(s), 2400);
+  await r.shot('waste by step', (s) => /Waste by step \d+\/\d+/.test(s), 3000);
+  t.keys('Space');
+  await r.shot('waste: the pair\'s paths', (s) => s.includes('▾ '), 2200);
   t.keys('Down');
-  await r.shot('waste: next', () => true, 700);
-  t.keys('Down');
-  await r.shot('waste: next', () => true, 900);
+  await r.shot('waste: a path', () => true, 900);
   t.keys('Enter');
-  await r.shot('jump to the path', (s) => /File tree/.test(s), 3000);
+  await r.shot('jump to the path', (s) => /File tree/.test(s), 2400);
+  // The file view of that version (an Engine image: read through a created container or the kept export).
+  t.type(':');
+  await r.typeSlowly('grow.txt', (s) => s.includes('grow.txt'));
+  t.keys('Enter');
+  await r.shot('go to grow.txt', (s) => /File tree/.test(s) && !s.includes('go to path'), 1600);
+  t.type('v');
+  await r.shot('the file view', (s) => s.includes('x saves this version') || s.includes('✗'), 3200);
+  t.keys('Escape');
+  await r.shot('back to the tree', (s) => /File tree/.test(s), 900);
 }
 
 /** The Advice view: what to change, with what it saves; an item's paths; Enter into the tree. */

@@ -16,6 +16,7 @@ import { Writable } from 'node:stream';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { displayName, nameBytes, nameFromText } from '../model/names.js';
 import { readVersion, type FileVersion } from '../sources/file-content.js';
+import type { ReadProgress } from '../sources/engine-file.js';
 import type { LoadedImage } from '../sources/image.js';
 
 /** A file path as its exact bytes (`bytes`, for the file system) and as text for a face (`shown`). */
@@ -61,7 +62,12 @@ export function targetPath(name: string, output: string | undefined): OutputPath
 }
 
 /** Saves the version where the user chose (`-` for stdout); returns the path written, as text. */
-export async function extractTo(img: LoadedImage, version: FileVersion, output: string | undefined): Promise<string> {
+export async function extractTo(
+  img: LoadedImage,
+  version: FileVersion,
+  output: string | undefined,
+  progress?: ReadProgress,
+): Promise<string> {
   if (output === '-') {
     // An Engine export may offer several candidate copies (one per layer holding the path) before
     // the right one is known: stage in a private directory, then copy the right one out.
@@ -123,6 +129,7 @@ export async function extractTo(img: LoadedImage, version: FileVersion, output: 
         if (current) fs.rmSync(current, { force: true });
         current = null;
       },
+      progress,
     );
     const done = current as Buffer | null;
     if (!done || written !== version.size) {

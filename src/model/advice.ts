@@ -240,7 +240,8 @@ interface Pair {
   paths: Map<number, number>;
 }
 
-function stepPairs(
+/** The shipped-then-hidden items alone (the Waste pane's grouping by step), without the final-filesystem checks. */
+export function stepPairs(
   a: Analysis,
   exclude: ((p: number) => boolean) | undefined,
   maxPaths: number,

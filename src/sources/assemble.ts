@@ -22,6 +22,8 @@ export interface LoadOptions {
   cache?: LayerCacheLike;
   /** `--insecure`: registries may be reached over plain HTTP (loopback hosts always may). */
   insecure?: boolean;
+  /** Keep an Engine export on disk for later file reads (the TUI; docs/semantics.md, "Reading a file back"). */
+  keepExport?: boolean;
 }
 
 export interface LayerCacheLike {

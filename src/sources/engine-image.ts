@@ -21,6 +21,7 @@ import { onAdvice, rememberAdvice } from '../model/advice.js';
 import { decodeAdvice, encodeAdvice } from '../cache/advice-record.js';
 import { decideBaseLayers } from './base-layers.js';
 import { outerDocStore } from './archive.js';
+import { keepExport } from './engine-file.js';
 
 function idleSeconds(env: string, fallback: number): number {
   const v = Number(process.env[env]);
@@ -113,6 +114,9 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
       if (err instanceof StrataError && err.exitCode === EXIT_INPUT) throw new StrataError(`image ${name} was removed while reading it`, EXIT_ENGINE);
       throw err;
     }
+    // Kept on disk (off the load's path) so that file views later read a range of it.
+    const expected = img.layers.reduce((n, l) => n + (l.progress.expectedBytes ?? 0), 0);
+    const kept = opts.keepExport ? keepExport(img, stream, expected) : { finish: () => {} };
     const label = `export of ${name}`;
     // Blobs are identified by where they sit in the export, not by hashing them (ExportLocator).
     const locator = new ExportLocator(diffIds, info.Id);
@@ -230,6 +234,7 @@ export async function loadEngineImage(name: string, kind: 'docker' | 'podman', r
     if (missing.length > 0) {
       throw new StrataError(`the export of ${name} lacks layer(s) ${missing.join(', ')}`, EXIT_ENGINE);
     }
+    kept.finish();
     if (configText !== null) {
       const layers = img.layers.map((l) => ({ blobDigest: l.blobDigest, mediaType: l.mediaType, compressedBytes: l.compressedBytes }));
       opts.cache?.putImage?.(info.Id, { config: configText, layers });

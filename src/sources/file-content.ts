@@ -21,6 +21,7 @@ import { readRegularFile } from './regular-file.js';
 import { Engine, describeEngineError } from './engine.js';
 import { containerArchive } from './container.js';
 import type { LoadedImage } from './image.js';
+import { readEngineVersion, type ReadProgress } from './engine-file.js';
 
 export interface FileVersion {
   /** The path asked for (a byte string); a save is named after its last component. */
@@ -83,7 +84,7 @@ export function versionAt(img: LoadedImage, path: string, k = img.layers.length 
  * the same path is dropped with `discard()`. Resolves with the blob's diff_id and whether the entry
  * was found.
  */
-async function scanLayer(
+export async function scanLayer(
   blob: AsyncIterable<Buffer>,
   path: string,
   sink: () => Writable,
@@ -131,7 +132,13 @@ async function scanOuter(outer: AsyncIterable<Buffer>, wanted: { location: strin
  * Stream the bytes of `version` into the writable made by `sink()` (called once per attempt;
  * `discard()` drops a wrong attempt). Throws when the bytes cannot be found.
  */
-export async function readVersion(img: LoadedImage, version: FileVersion, sink: () => Writable, discard: () => void = () => {}): Promise<void> {
+export async function readVersion(
+  img: LoadedImage,
+  version: FileVersion,
+  sink: () => Writable,
+  discard: () => void = () => {},
+  progress?: ReadProgress,
+): Promise<void> {
   const info = img.layers[version.layer];
   const o = img.origin;
   let ok = false;
@@ -153,7 +160,13 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
     }
     const base = version.path.slice(version.path.lastIndexOf('/') + 1);
     ok = (await scanLayer(archive, base, sink, discard)).found;
+  } else if (
+    o.kind === 'engine' &&
+    (await readEngineVersion(img, o.imageId, o.engine, version, scanLayer, sink, discard, progress))
+  ) {
+    ok = true;
   } else if (o.kind === 'engine') {
+    progress?.('exporting the image to read this file…');
     const engine = await Engine.connect(o.engine);
     ok = await scanOuter(await engine.export(o.imageId), { location: null, diffId: info.diffId }, version.path, sink, discard);
   } else if (o.kind === 'registry') {
@@ -165,7 +178,12 @@ export async function readVersion(img: LoadedImage, version: FileVersion, sink: 
 }
 
 /** Up to `max` bytes of a version, in memory (the file view). */
-export async function readVersionHead(img: LoadedImage, version: FileVersion, max = 1 << 20): Promise<{ bytes: Buffer; truncated: boolean }> {
+export async function readVersionHead(
+  img: LoadedImage,
+  version: FileVersion,
+  max = 1 << 20,
+  progress?: ReadProgress,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
   let chunks: Buffer[] = [];
   let have = 0;
   await readVersion(
@@ -186,6 +204,7 @@ export async function readVersionHead(img: LoadedImage, version: FileVersion, ma
       chunks = [];
       have = 0;
     },
+    progress,
   );
   return { bytes: Buffer.concat(chunks), truncated: version.size > have };
 }

@@ -8,7 +8,7 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import os from 'node:os';
 import { Box, useApp, useInput } from 'ink';
-import type { LoadedImage, LoadListener } from '../sources/image.js';
+import type { LoadedImage, LoadEvent, LoadListener } from '../sources/image.js';
 import type { ContainerInfo } from '../sources/container.js';
 import type { SharedReport } from '../sources/shared.js';
 import { versionAt, readVersionHead, type FileVersion } from '../sources/file-content.js';
@@ -28,7 +28,17 @@ import { backToList, handleKey, initialState, openedState } from './state/app.js
 import type { AppCtx, AppState, Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
 import { containerRows, type ContainerRow, type EngineContainer } from './state/containers.js';
-import { viewLoaded, viewSaved, viewVersion, VIEW_MAX_BYTES, type ViewResult } from './state/file-view.js';
+import {
+  viewLoaded,
+  viewProgress,
+  viewSaved,
+  viewVersion,
+  VIEW_MAX_BYTES,
+  type ViewResult,
+} from './state/file-view.js';
+import { prefetchOlderVersions } from '../sources/engine-file.js';
+import { readHeadAndDigest } from '../sources/version-digest.js';
+import { compareFailed, compareLoaded, type CompareSide } from './state/compare.js';
 import type { DiffModel } from './state/diff.js';
 import { headerText, isContainerLayer } from './app-text.js';
 import { Screen } from './Screen.js';
@@ -158,6 +168,12 @@ export function App(props: AppProps): React.ReactElement {
     start.kind === 'image' ? { label: start.label, ...withSignal(start.load), container: { current: null } } : null,
   );
   const load = useImageLoader(loader?.load ?? null, throttleMs);
+  const loaderRef = useRef(loader);
+  loaderRef.current = loader;
+  // The container row last opened, and an in-place reload of its copy-on-write layer.
+  const containerRow = useRef<ContainerRow | null>(null);
+  const [reloading, setReloading] = useState(false);
+  const [reloadError, setReloadError] = useState<string | null>(null);
   const model = useMemo(() => (load.image ? new ImageModel(load.image) : null), [load.image]);
 
   // The two images of a diff.
@@ -202,6 +218,21 @@ export function App(props: AppProps): React.ReactElement {
     [withSignal],
   );
 
+  // What a slow file read is doing, at most every 100 ms, for the view with this token.
+  const progressFor = useCallback(
+    (token: number) => {
+      let last = 0;
+      return (text: string) => {
+        const now = Date.now();
+        if (now - last < 100) return;
+        last = now;
+        const s = stateRef.current;
+        if (s.view?.token === token) apply({ ...s, view: viewProgress(s.view, text) });
+      };
+    },
+    [apply],
+  );
+
   const runEffect = useCallback(
     (eff: Effect) => {
       if (!eff) return;
@@ -220,10 +251,42 @@ export function App(props: AppProps): React.ReactElement {
           apply(openedState(stateRef.current));
           return;
         }
+        case 'reloadContainer': {
+          const open = services?.openContainer;
+          const row = containerRow.current;
+          const current = loaderRef.current;
+          if (!open || !row || !current || !current.container.current || reloading) return;
+          setReloading(true);
+          const info = current.container;
+          // Read in the background; the screen keeps showing the old layer until the new one is in.
+          open(row, () => {}, current.ctrl.signal).then(
+            (r) => {
+              setReloading(false);
+              info.current = r.container;
+              const img = r.img;
+              setLoader((old) => ({
+                label: old?.label ?? `container ${row.name}`,
+                ctrl: old?.ctrl ?? current.ctrl,
+                container: info,
+                load: (l) => {
+                  l({ type: 'meta', image: img } as LoadEvent);
+                  return Promise.resolve(img);
+                },
+              }));
+            },
+            (err) => {
+              setReloading(false);
+              setReloadError(describeError(err).message);
+            },
+          );
+          return;
+        }
         case 'openContainer': {
           const row = eff.row;
           const open = services?.openContainer;
           if (!open) return;
+          containerRow.current = row;
+          setReloadError(null);
           const info: { current: ContainerInfo | null } = { current: null };
           openLoader(`container ${row.name}`, (l, signal) =>
             open(row, l, signal).then((r) => {
@@ -292,9 +355,40 @@ export function App(props: AppProps): React.ReactElement {
             done({ ok: false, version, error: "a container's own files cannot be read back yet (the Engine reports their paths and sizes only)" });
             return;
           }
-          readVersionHead(img, version, VIEW_MAX_BYTES).then(
-            (r) => done({ ok: true, version, bytes: r.bytes, truncated: r.truncated }),
+          readVersionHead(img, version, VIEW_MAX_BYTES, progressFor(token)).then(
+            (r) => {
+              done({ ok: true, version, bytes: r.bytes, truncated: r.truncated });
+              prefetchOlderVersions(img);
+            },
             (err) => done({ ok: false, version, error: describeError(err).message }),
+          );
+          return;
+        }
+        case 'compare': {
+          const d = ctxRef.current.diff;
+          const token = eff.token;
+          if (!d) return;
+          const side = async (img: LoadedImage): Promise<CompareSide> => {
+            let v: FileVersion;
+            try {
+              v = versionAt(img, eff.path);
+            } catch (err) {
+              return { bytes: null, size: 0, sha256: null, truncated: false, note: describeError(err).message };
+            }
+            const r = await readHeadAndDigest(img, v, VIEW_MAX_BYTES);
+            return { bytes: r.bytes, size: v.size, sha256: r.sha256, truncated: r.truncated };
+          };
+          Promise.all([side(d.a), side(d.b)]).then(
+            ([a, b]) => {
+              const s = stateRef.current;
+              if (s.compare?.token !== token) return;
+              apply({ ...s, compare: compareLoaded(s.compare, a, b, displayName(eff.path)) });
+            },
+            (err) => {
+              const s = stateRef.current;
+              if (s.compare?.token !== token) return;
+              apply({ ...s, compare: compareFailed(s.compare, describeError(err).message) });
+            },
           );
           return;
         }
@@ -314,7 +408,7 @@ export function App(props: AppProps): React.ReactElement {
           }
           // The one shell convenience users expect in a path prompt.
           const target = eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
-          extractTo(img, version, target).then(
+          extractTo(img, version, target, progressFor(token)).then(
             (written) => done({ ok: true, text: `saved ${displayName(shown)} (L${version.layer}, ${version.size} B) to ${safe(written)}` }),
             (err) => done({ ok: false, text: `not saved: ${safe(describeError(err).message)}` }),
           );
@@ -322,7 +416,7 @@ export function App(props: AppProps): React.ReactElement {
         }
       }
     },
-    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, services, terminal],
+    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, progressFor, reloading, services, terminal],
   );
 
   useInput((input, key) => {
@@ -361,7 +455,7 @@ export function App(props: AppProps): React.ReactElement {
   });
 
   const listError = state.listKind === 'containers' ? containers.error : images.error;
-  const header = headerText(state, {
+  const baseHeader = headerText(state, {
     load,
     label: loader?.label ?? '',
     container: loader?.container.current ?? null,
@@ -369,6 +463,11 @@ export function App(props: AppProps): React.ReactElement {
     shared: shared.data,
     diff: start.kind === 'diff' ? { a: loadA, b: loadB, labels: start.labels, model: diffModel } : null,
   });
+  const onContainer = state.screen === 'image' && !!loader?.container.current;
+  let reloadNote = '';
+  if (onContainer && reloading) reloadNote = ' │ reloading the copy-on-write layer…';
+  else if (onContainer && reloadError) reloadNote = ` │ ✗ reload: ${safe(reloadError)}`;
+  const header = baseHeader + reloadNote;
   if (blank) return <Box height={Math.max(1, size.rows - 1)} width={size.columns} />;
   return (
     <Screen

@@ -5,7 +5,7 @@ import type { SharedReport } from '../sources/shared.js';
 import { MIN_COLUMNS, MIN_ROWS, type PaneId } from './layout.js';
 import type { Theme } from './theme.js';
 import type { LoadState } from './hooks/use-image-loader.js';
-import { layoutOf, selectedStep, treeRows, viewBox, type AppCtx, type AppState } from './state/app.js';
+import { compareRows, layoutOf, selectedStep, treeRows, viewBox, type AppCtx, type AppState } from './state/app.js';
 import { diffHeights, sharedHeights } from './state/screens.js';
 import { filterImages, type ImageRow } from './state/images.js';
 import { filterContainers, type ContainerRow } from './state/containers.js';
@@ -24,6 +24,9 @@ import { DiffView } from './panes/DiffView.js';
 import { FileView } from './panes/FileView.js';
 import { Help } from './panes/Help.js';
 import { AdviceView } from './panes/AdviceView.js';
+import { LargestView } from './panes/LargestView.js';
+import { CompareView } from './panes/CompareView.js';
+import { largestListRows } from './state/largest.js';
 import { adviceBox } from './state/advice.js';
 import { formatBytes } from '../report/format.js';
 import { StatusBar } from './panes/StatusBar.js';
@@ -140,7 +143,11 @@ export function Screen(props: ScreenProps): React.ReactElement {
     status = report ? `${report.images.length} images · ${report.layers.length} stored layers · ${sharedTotals(report)}${report.warnings.length ? ` · ⚠ ${safe(report.warnings[0])}` : ''}` : 'asking the Engine…';
   } else if (state.screen === 'diff') {
     const d = props.diff;
-    if (ctx.diff) {
+    if (ctx.diff && state.compare) {
+      main = (
+        <CompareView state={state.compare} width={width} height={layout.mainRows} rows={compareRows(ctx)} theme={theme} />
+      );
+    } else if (ctx.diff) {
       main = <DiffView model={ctx.diff} state={state.diff} heights={diffHeights(ctx)} width={width} theme={theme} />;
     } else if (d) {
       main = <Loading width={width} height={layout.mainRows} lines={[...loadingLines('a', `A ${d.labels[0]}`, d.a, theme, ''), ...loadingLines('b', `B ${d.labels[1]}`, d.b, theme, '')]} />;
@@ -170,6 +177,18 @@ export function Screen(props: ScreenProps): React.ReactElement {
     );
     const total = formatBytes(advice.recoverableBytes);
     status = `advice · ${advice.items.length} items · recoverable ${total} · Enter: go to the path in the tree`;
+  } else if (state.largest?.open) {
+    main = (
+      <LargestView
+        img={model.img}
+        state={state.largest}
+        width={width}
+        height={layout.mainRows}
+        listRows={largestListRows(size)}
+        theme={theme}
+      />
+    );
+    status = 'largest files of the final image · Enter: go to the file in the tree, at the layer that shipped it';
   } else {
     main = <ImagePanes state={state} ctx={ctx} theme={theme} />;
     status = treeStatus(state, ctx, load.error?.message ?? null);
@@ -239,9 +258,10 @@ function ImagePanes({ state, ctx, theme }: { state: AppState; ctx: AppCtx; theme
       />
     );
   }
-  if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
+  if (box.waste) panes.waste = <Waste key="waste" img={img} list={model.wasted()} state={state.waste} view={state.wasteView} focused={state.focus === 'waste'} width={box.waste.width} height={box.waste.height} theme={theme} />;
   if (box.details) {
-    const lines = detailLines(img, step, box.details.width - 2);
+    const selected = step && step.layer >= 0 ? { path: state.tree.cursorPath, layer: step.layer } : null;
+    const lines = detailLines(img, step, box.details.width - 2, selected);
     panes.details = <Details key="details" lines={lines} offset={state.details.offset} focused={state.focus === 'details'} width={box.details.width} height={box.details.height} theme={theme} />;
   }
   if (layout.kind === 'wide') {

@@ -4,6 +4,7 @@ import type { ContainerInfo } from '../sources/container.js';
 import type { SharedReport } from '../sources/shared.js';
 import { formatBytes, formatPercent, shortDigest } from '../report/format.js';
 import { CHANGE_FILTERS } from '../model/tree-rows.js';
+import { whatChanged } from '../model/what-changed.js';
 import { safe } from './text.js';
 import { selectedStep, type AppCtx, type AppState } from './state/app.js';
 import { sharedTotals } from './state/shared.js';
@@ -57,10 +58,17 @@ export function headerText(s: AppState, h: HeaderInput): string {
     if (h.container) parts.push(`container ${safe(h.container.name)} on ${safe(h.container.image)} (${safe(h.container.state)})`);
     else parts.push(safe(img.meta.repoTags[0] ?? h.label) || shortDigest(img.meta.id));
     parts.push(`${img.layers.length} layers`);
-    parts.push(formatBytes(a.layerBytes));
-    parts.push(`wasted ${formatBytes(a.wastedBytes)}`);
-    parts.push(`efficiency ${formatPercent(a.efficiency)}`);
-    if (!img.complete && !load.error) parts.push(`reading ${a.layerCount}/${img.layers.length}`);
+    if (img.complete) {
+      parts.push(formatBytes(a.layerBytes));
+      parts.push(`wasted ${formatBytes(a.wastedBytes)}`);
+      parts.push(`efficiency ${formatPercent(a.efficiency)}`);
+    } else {
+      // Until every layer is in, the totals would be figures of a part: progress instead.
+      const read = img.layers.reduce((n, l) => n + l.progress.tarBytes, 0);
+      const stopped = load.error ? 'stopped after' : 'reading';
+      const bytes = read > 0 ? ` · ${formatBytes(read)} read` : '';
+      parts.push(`${stopped} ${a.layerCount}/${img.layers.length} layers${bytes}`);
+    }
     const ref = referenceNote(img);
     if (ref) parts.push(ref);
   } else parts.push(safe(h.label));
@@ -78,6 +86,12 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
   const hidden = CHANGE_FILTERS.filter((k) => t.filters.hidden.includes(k));
   parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${FILTER_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
   if (t.filters.path) parts.push(`path: "${safe(t.filters.path)}"`);
+  // What the change under the cursor changed (a modification: mode, owner, size, content).
+  const changed =
+    step && step.layer >= 0 && ctx.model && t.cursorPath >= 0
+      ? whatChanged(ctx.model.img.analysis, t.cursorPath, step.layer)
+      : null;
+  if (changed && changed.length > 0) parts.push(`changed: ${safe(changed.join(', '))}`);
   if (t.filters.minSize > 0) parts.push(`size ≥ ${formatBytes(t.filters.minSize)}`);
   if (t.search) {
     const q = step && ctx.model ? { layer: step.layer, mode: t.mode, sort: t.sort, filters: t.filters, expansion: t } : null;

@@ -17,10 +17,12 @@ export type Scope =
   | 'tree'
   | 'waste'
   | 'advice'
+  | 'largest'
   | 'details'
   | 'view'
   | 'shared'
   | 'diff'
+  | 'compare'
   | 'prompt'
   | 'help';
 
@@ -80,6 +82,11 @@ export type Command =
   | 'shared'
   | 'toggleList'
   | 'diffFilter'
+  | 'wasteGroup'
+  | 'largest'
+  | 'closeLargest'
+  | 'goto'
+  | 'reloadContainer'
   | 'suspend'
   | 'layerView'
   | 'aggregatedView'
@@ -117,6 +124,12 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
     description: 'show or hide the Advice view: what to change in the build, and what it saves',
     hint: 'advice',
   },
+  { command: 'largest', keys: ['L'], scope: 'global',
+    description: 'show or hide the largest files of the final image', hint: 'largest' },
+  { command: 'goto', keys: [':'], scope: 'global',
+    description: 'go to a path or a name (from any pane): the tree, at the layer that shipped it', hint: 'go to' },
+  { command: 'reloadContainer', keys: ['r'], scope: 'global',
+    description: 'a container: read its copy-on-write layer again, in place (the cursor stays)' },
   { command: 'prevLayer', keys: ['['], scope: 'global', description: 'previous build step (from any pane)' },
   { command: 'nextLayer', keys: [']'], scope: 'global', description: 'next build step (from any pane)' },
   { command: 'back', keys: ['b'], scope: 'global', description: 'back to the image list (when opened from it)' },
@@ -181,7 +194,11 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
     description: 'copy the selected path to the clipboard (OSC 52)', anywhere: true },
   { command: 'clearFilters', keys: ['x'], scope: 'tree', description: 'clear every filter', anywhere: true },
 
-  { command: 'jump', keys: ['enter'], scope: 'waste', description: 'jump to the path in the tree, at the layer that hid it', hint: 'jump' },
+  { command: 'jump', keys: ['enter'], scope: 'waste', description: "on a step pair: show its paths; on a path: jump to it in the tree, at the layer that hid it", hint: 'jump' },
+  { command: 'toggleDir', keys: ['space'], scope: 'waste', description: "show or hide the step pair's paths", hint: 'paths' },
+  { command: 'expand', keys: ['right', 'l'], scope: 'waste', description: "show the step pair's paths" },
+  { command: 'collapse', keys: ['left', 'h'], scope: 'waste', description: "hide the step pair's paths" },
+  { command: 'wasteGroup', keys: ['t'], scope: 'waste', description: 'group by build step (shipped, hid) / flat list of paths', hint: 'by step/path' },
 
   {
     command: 'jump',
@@ -195,6 +212,9 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'collapse', keys: ['left', 'h'], scope: 'advice', description: "hide the item's paths" },
   { command: 'closeAdvice', keys: ['esc'], scope: 'advice', description: 'close the Advice view', hint: 'close' },
 
+  { command: 'jump', keys: ['enter'], scope: 'largest', description: 'go to the file in the tree, at the layer that shipped it', hint: 'go to' },
+  { command: 'closeLargest', keys: ['esc'], scope: 'largest', description: 'close the largest files', hint: 'close' },
+
   { command: 'save', keys: ['x'], scope: 'view', description: 'save this version of the file (asks where)', hint: 'save' },
   { command: 'toggleWrap', keys: ['w', 'ctrl+p'], scope: 'view', description: 'wrap or cut long lines', hint: 'wrap' },
   { command: 'toggleHex', keys: ['m'], scope: 'view', description: 'text / hex dump' },
@@ -206,6 +226,9 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
 
   { command: 'diffFilter', keys: ['f', '/'], scope: 'diff', description: 'filter the file differences by path', hint: 'filter' },
   { command: 'clearFilters', keys: ['x'], scope: 'diff', description: 'clear the filter' },
+  { command: 'view', keys: ['enter', 'v'], scope: 'diff', description: 'show both versions of the file: a unified diff for text, sizes and hashes for binaries', hint: 'compare' },
+
+  { command: 'closeView', keys: ['esc', 'q'], scope: 'compare', description: 'close the comparison', hint: 'close' },
 
   { command: 'accept', keys: ['enter'], scope: 'prompt', description: 'accept', hint: 'accept' },
   { command: 'cancel', keys: ['esc'], scope: 'prompt', description: 'cancel', hint: 'cancel' },
@@ -307,10 +330,12 @@ export const SCOPE_TITLE: Record<Scope, string> = {
   tree: 'File tree',
   waste: 'Waste',
   advice: 'Advice view',
+  largest: 'Largest files',
   details: 'Details',
   view: 'File view',
   shared: 'Shared layers',
   diff: 'Image diff',
+  compare: 'Both versions of a file (image diff)',
   prompt: 'Prompts (search, filter, save as)',
   help: 'Help',
 };
@@ -323,10 +348,12 @@ const SCOPE_ORDER: Scope[] = [
   'tree',
   'waste',
   'advice',
+  'largest',
   'details',
   'view',
   'shared',
   'diff',
+  'compare',
   'prompt',
   'help',
 ];

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
 import type { SourceSpec } from '../sources/source-spec.js';
 import type { LoadOptions } from '../sources/assemble.js';
+import { keepLayerTarsOnDemand } from '../sources/engine-file.js';
 import type { CliArgs } from '../cli.js';
 import { loadOptions } from '../cli.js';
 import { loadImage } from '../sources/load.js';
@@ -60,7 +61,9 @@ export function engineServices(engine: Engine, opts: LoadOptions): Services {
 }
 
 async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ start: Start; services?: Services; notice: string | null }> {
-  const opts = loadOptions(args);
+  keepLayerTarsOnDemand();
+  // The TUI keeps an Engine export for file views (a report or --json does not).
+  const opts = { ...loadOptions(args), keepExport: true };
   if (spec) {
     return { start: { kind: 'image', label: spec.ref, load: (l, signal) => loadImage(spec, { ...opts, signal }, l) }, notice: null };
   }
@@ -93,7 +96,8 @@ export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<nu
  */
 export async function runDiffTui(args: CliArgs): Promise<number> {
   const config = loadConfig();
-  const opts = loadOptions(args);
+  // The TUI keeps an Engine export for file views (a report or --json does not).
+  const opts = { ...loadOptions(args), keepExport: true };
   const [a, b] = args.positionals.map((p) => parseSource(p));
   const start: Start = {
     kind: 'diff',

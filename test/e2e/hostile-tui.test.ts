@@ -160,7 +160,12 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     await t.waitFor((x) => x.includes('File tree · L0'), 'back to the panes');
 
     // The waste pane: the wasted non-UTF-8 name.
+    // Grouped by step: the pair's paths show the name escaped; the flat list (t) too.
     t.type('3');
+    await t.waitFor((x) => /Waste by step \d+\/\d+/.test(x), 'waste by step');
+    t.keys('Space');
+    s = await t.waitFor((x) => x.includes('▾ ') && x.includes('/caf\\xe9'), 'the pair\'s paths');
+    t.type('t');
     s = await t.waitFor((x) => /Waste \d+\/\d+/.test(x) && x.includes('/caf\\xe9'), 'the wasted paths');
 
     assert.equal(t.paneTitle(), title0, 'no OSC 0 reached the terminal: the pane title is unchanged');

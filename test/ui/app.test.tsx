@@ -124,17 +124,45 @@ describe('waste pane', () => {
   after(() => app.unmount());
   it('totals (ours and dive) and wasted paths with provenance; Enter jumps into the tree', async () => {
     app = await explore({ columns: 120, rows: 36 });
-    let f = app.frame();
+    await app.press('3');
+    await app.press('t');
+    let f = await app.waitFor((x) => x.includes('Waste 1/'));
     assert.match(f, /wasted 32\.0 kB \(32\.0 kB above the base\) · efficiency 97\.4%/);
     assert.match(f, /dive: efficiency 98\.4% · wasted 32\.0 kB · user wasted 48\.3%/);
     assert.match(f, /▶ 12\.8 kB L3,L4 → removed L9\s+\/root\/example\/somefile1\.txt/);
     assert.match(f, /6\.4 kB L7 → modified L13\s+\/root\/saved\.txt/);
-    await app.press('3');
     await app.press('end');
     await app.press('enter');
     f = await app.waitFor((x) => x.includes('File tree · L13'));
     assert.ok(treeLines(f).some((l) => l.startsWith('▶~') && l.endsWith('saved.txt')), f);
     assert.match(f, /╔═ ▶ File tree/);
+  });
+});
+
+describe('waste by build step', () => {
+  let app: Rendered;
+  after(() => app.unmount());
+  it('pairs (shipped, hid) with bytes, files and commands, largest first; a pair opens to its paths; Enter jumps', async () => {
+    app = await explore({ columns: 120, rows: 36 });
+    let f = await app.waitFor((x) => x.includes('Waste by step 1/'));
+    // The dive fixture: somefile1.txt (6.4 kB) shipped by L3, rewritten by L4's chmod, removed by L9;
+    // saved.txt shipped by L7, rewritten by L13.
+    const pairRows = f.split('\n').filter((l) => /[▸▾] /.test(l));
+    assert.ok(pairRows.length >= 3, f);
+    const bytes = pairRows.map((l) => Number(/([\d.]+) kB/.exec(l)?.[1] ?? NaN));
+    assert.deepEqual([...bytes].sort((x, y) => y - x), bytes, 'largest first');
+    assert.ok(pairRows.some((l) => /L4 RUN chmod 444 .*→ L9 RUN rm -rf /.test(l)), f);
+    assert.ok(pairRows.some((l) => /1 file\s+L7 .*→ L13 /.test(l)), f);
+    await app.press('3');
+    const at = pairRows.findIndex((l) => /L7 .*→ L13 /.test(l));
+    await app.press('down', at);
+    await app.press('space');
+    f = await app.waitFor((x) => x.includes('▾ '));
+    assert.match(f, /^\s*│?.*\/root\/saved\.txt/m);
+    await app.press('down');
+    await app.press('enter');
+    f = await app.waitFor((x) => x.includes('File tree · L13'));
+    assert.ok(treeLines(f).some((l) => l.startsWith('▶~') && l.endsWith('saved.txt')), f);
   });
 });
 
@@ -223,7 +251,8 @@ describe('errors, streaming, hostile text', () => {
     const partial: LoadedImage = { ...img, analysis: a, complete: false, layers: img.layers.map((l, i) => ({ ...l, merged: i < 5, progress: i < 5 ? l.progress : none })) };
     const app = await renderApp({ start: open(() => partial) });
     let f = await app.waitFor((x) => x.includes('Layers 1/15 · 5/14 read'));
-    assert.match(f, /reading 5\/14/);
+    assert.match(f, /reading 5\/14 layers/);
+    assert.doesNotMatch(f, /efficiency|wasted \d/, 'no totals of a part while layers stream in');
     assert.match(f, /   5        …      ⋯ waiting  RUN cp/);
     await app.press(']', 6);
     f = await app.waitFor((x) => x.includes('layer 5 is still being read'));
@@ -292,5 +321,65 @@ describe('image list', () => {
     });
     await app.waitFor((x) => x.includes('✗ cannot reach the Engine: no socket at /nope.sock'));
     app.unmount();
+  });
+});
+
+describe('largest files and go to path', () => {
+  let app: Rendered;
+  after(() => app.unmount());
+  it('L lists the final image largest first; Enter lands in the tree at the shipping layer', async () => {
+    app = await explore({ columns: 120, rows: 36 });
+    await app.press('3');
+    await app.press('L');
+    let f = await app.waitFor((x) => x.includes('Largest files 1/'));
+    const rows = f.split('\n').filter((l) => /^[│║]?[▶ ]\s*[\d.]+ (B|kB|MB)\s+L\d+\s+\//.test(l.replace(/^[│║]/, '')));
+    assert.ok(rows.length >= 3, f);
+    const unit: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6 };
+    const sizes = rows.map((l) => {
+      const m = /([\d.]+) (B|kB|MB)/.exec(l)!;
+      return Number(m[1]) * unit[m[2]];
+    });
+    assert.deepEqual([...sizes].sort((x, y) => y - x), sizes, 'largest first');
+    // The largest file of the dive fixture is busybox (hard-linked under many names in /bin), shipped by the base layer.
+    const m = /L0\s+\/bin\/(\S+)/.exec(rows[0]);
+    assert.ok(m, rows[0]);
+    await app.press('enter');
+    f = await app.waitFor((x) => x.includes('File tree · L0'));
+    assert.ok(treeLines(f).some((l) => l.startsWith('▶') && l.trimEnd().endsWith(` ${m![1]}`)), f);
+  });
+
+  it(': from the Waste pane goes to a name in the tree at the layer of its last change', async () => {
+    await app.press('3');
+    await app.press(':');
+    await app.type('saved.txt');
+    await app.press('enter');
+    const f = await app.waitFor((x) => x.includes('File tree · L13'));
+    assert.ok(treeLines(f).some((l) => l.startsWith('▶') && l.endsWith('saved.txt')), f);
+    await app.press(':');
+    await app.type('no-such-name-anywhere');
+    await app.press('enter');
+    await app.waitFor((x) => x.includes('no such path or name'));
+    await app.press('esc');
+  });
+});
+
+describe('what a modification changed', () => {
+  let app: Rendered;
+  after(() => app.unmount());
+  it('the status line and the Details pane name it (chmod 444 of L4 in the dive fixture)', async () => {
+    app = await explore({ columns: 120, rows: 40 });
+    await app.press(']', 5);
+    let f = await app.waitFor((x) => x.includes('File tree · L4'));
+    await app.press('2');
+    await app.press('e');
+    await app.press('/');
+    await app.type('somefile1');
+    await app.press('enter');
+    f = await app.waitFor((x) => x.includes('changed: mode '), 'the status line');
+    const m = /changed: mode (\d{4}) -> (\d{4})/.exec(f);
+    assert.ok(m, f);
+    assert.equal(m![2], '0444', 'chmod 444');
+    assert.notEqual(m![1], m![2]);
+    assert.match(f, new RegExp(`changed\\s+mode ${m![1]} -> 0444`), 'the Details pane');
   });
 });

@@ -15,6 +15,7 @@ import { PLAIN_THEME } from '../../src/ui/theme.js';
 import { fitMiddle } from '../../src/ui/text.js';
 import { detailLines } from '../../src/ui/state/details.js';
 import { diffFileLine } from '../../src/ui/state/diff.js';
+import { WASTE_VIEW0 } from '../../src/ui/state/waste-steps.js';
 import { diveImage, lines, paneLines, renderApp, treeLines, type Rendered } from './helpers.js';
 
 let img: LoadedImage;
@@ -341,6 +342,7 @@ describe('long paths cut in the middle', () => {
         img={img}
         list={list}
         state={{ cursor: 0, offset: 0 }}
+        view={{ ...WASTE_VIEW0, grouped: false }}
         focused
         width={70}
         height={10}

@@ -5,6 +5,9 @@
 import './env.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildFixture, engineGate } from '../helpers/engine.js';
 import { Engine } from '../../src/sources/engine.js';
@@ -50,6 +53,37 @@ describe('TUI on the Engine: shared layers and containers', { skip: gate.skip },
     app.unmount();
   });
 
+  it('the file view of an Engine image: the final version and an older one, each within 1 s, with no container left', async () => {
+    const fast = engineServices(await Engine.connect('docker'), { keepExport: true });
+    const app = await renderApp({ start: { kind: 'images' }, services: fast }, { columns: 120, rows: 40 });
+    await app.waitFor((x) => /Images 1\/\d+/.test(x), 'the image list', 20000);
+    await app.press('/');
+    await app.type('strata-test/changes:1');
+    await app.press('enter');
+    await app.press('enter');
+    await app.waitFor((x) => x.includes('strata-test/changes:1') && /Layers 1\/\d+ /.test(x) && !x.includes('reading'), 'the image', 60000);
+    await app.press(':');
+    await app.type('/data/mod.txt');
+    await app.press('enter');
+    await app.waitFor((x) => x.includes('File tree · L3'));
+    let t0 = Date.now();
+    await app.press('v');
+    let f = await app.waitFor((x) => x.includes('File /data/mod.txt') && /1 │ HELLO/.test(x), 'the final version');
+    assert.ok(Date.now() - t0 < 1000, `final version in ${Date.now() - t0} ms`);
+    await app.press('esc');
+    await app.press('[', 3);
+    f = await app.waitFor((x) => x.includes('File tree · L2'));
+    t0 = Date.now();
+    await app.press('v');
+    f = await app.waitFor((x) => x.includes('File /data/mod.txt') && /1 │ hello/.test(x), 'the version of layer 2');
+    assert.ok(Date.now() - t0 < 1000, `older version in ${Date.now() - t0} ms`);
+    assert.match(f, /added in L2/);
+    const left = execFileSync('docker', ['ps', '-a', '-q', '--filter', 'label=io.strata.purpose'], { encoding: 'utf8' }).trim();
+    assert.equal(left, '', 'no created container is left');
+    await app.press('q');
+    app.unmount();
+  });
+
   it('c lists containers; Enter opens one: its copy-on-write layer on top, marked, in the same tree', async () => {
     const app = await renderApp({ start: { kind: 'images' }, services }, { columns: 120, rows: 40 });
     await app.waitFor((x) => /Images 1\/\d+/.test(x), 'the image list', 20000);
@@ -73,6 +107,19 @@ describe('TUI on the Engine: shared layers and containers', { skip: gate.skip },
     assert.ok(tree.some((l) => /^\+ -\S+ 0:0 5 B newfile$/.test(l)), tree.join('\n'));
     assert.ok(tree.some((l) => /^- \S+ .* mod\.txt$/.test(l)), tree.join('\n'));
     assert.ok(tree.some((l) => /^~ \S+ .* 10 B grow\.txt$/.test(l)), tree.join('\n'));
+    // r: the copy-on-write layer read again in place, after a file is copied into the container.
+    const src = join(tmpdir(), `strata-ui-later-${process.pid}`);
+    writeFileSync(src, 'later!\n');
+    try {
+      execFileSync('docker', ['cp', src, `${name}:/later.txt`]);
+    } finally {
+      rmSync(src, { force: true });
+    }
+    await app.press('r');
+    f = await app.waitFor((x) => treeLines(x).some((l) => /\+ .* 7 B\s+later\.txt$/.test(l)), 'the reloaded layer', 60000);
+    assert.match(f, /layer 7 \(container copy-on-write\)/, 'the same layer stays selected');
+    assert.match(f, /hidden: \.untouched/, 'the tree keeps its filters');
+    assert.match(f, /7 +22 B cow/);
     await app.press('q');
     app.unmount();
   });

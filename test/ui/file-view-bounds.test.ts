@@ -59,3 +59,24 @@ describe('file view bounds', () => {
     assert.ok(hex.ms < 2000 && text.ms < 2000, `hex ${hex.ms} ms, text ${text.ms} ms`);
   });
 });
+
+describe('lazy text lines', () => {
+  it('give the same lines as the whole-file split, on text, CRLF, tabs, invalid UTF-8 and binary', async () => {
+    const { lazyTextLines, textLines } = await import('../../src/ui/state/file-view.js');
+    const { randomBytes } = await import('node:crypto');
+    const cases = [
+      Buffer.from('a\nb\tc\r\nd\n'),
+      Buffer.from('no newline at the end'),
+      Buffer.from(''),
+      Buffer.from('\n\n\n'),
+      Buffer.from([0xe6, 0x97, 0xa5, 0x0a, 0xe6, 0x97, 0x0a, 0xff, 0x41]),
+      randomBytes(300_000),
+    ];
+    for (const b of cases) {
+      const whole = textLines(b);
+      const lazy = lazyTextLines(b);
+      assert.equal(lazy.count, whole.length);
+      for (let i = 0; i < whole.length; i++) assert.equal(lazy.line(i), whole[i], `line ${i}`);
+    }
+  });
+});

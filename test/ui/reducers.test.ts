@@ -171,7 +171,7 @@ describe('tree reducer', () => {
 
 describe('waste reducer', () => {
   it('Enter jumps to the path in the tree at the layer that hid it', () => {
-    let s: AppState = { ...initialState('image'), focus: 'waste' };
+    let s: AppState = { ...initialState('image'), focus: 'waste', wasteView: { grouped: false, expanded: -1 } };
     s = command(s, 'down', ctxOf())[0];
     s = command(s, 'down', ctxOf())[0];
     s = command(s, 'down', ctxOf())[0];
@@ -184,11 +184,29 @@ describe('waste reducer', () => {
   });
 
   it('a jump clears the filters that would hide the path', () => {
-    let s: AppState = { ...initialState('image'), focus: 'waste' };
+    let s: AppState = { ...initialState('image'), focus: 'waste', wasteView: { grouped: false, expanded: -1 } };
     s = { ...s, tree: { ...s.tree, filters: { hidden: ['removed'], path: 'zzz', minSize: 0 } } };
     [s] = command(s, 'jump', ctxOf());
     assert.equal(img.analysis.table.path(s.tree.cursorPath), '/root/example/somefile1.txt');
     assert.deepEqual(s.tree.filters.hidden, []);
+  });
+});
+
+describe('waste by step reducer', () => {
+  it('t toggles grouped and flat; space opens a pair; Enter on a path jumps to the layer that hid it', () => {
+    let s: AppState = { ...initialState('image'), focus: 'waste' };
+    assert.notEqual(s.wasteView?.grouped, false, 'grouped by default');
+    [s] = command(s, 'toggleDir', ctxOf());
+    assert.equal(s.wasteView?.expanded, 0);
+    [s] = command(s, 'down', ctxOf());
+    [s] = command(s, 'jump', ctxOf());
+    assert.equal(s.focus, 'tree');
+    // The first pair is the largest; its first path is its largest, shown at the hiding layer.
+    const rows = treeRows(s, ctxOf())!;
+    const hid = img.analysis.waste.filter((w) => w.path === s.tree.cursorPath).map((w) => w.hiddenBy);
+    assert.ok(hid.includes(rows.index.snap.layer));
+    [s] = command({ ...s, focus: 'waste' }, 'wasteGroup', ctxOf());
+    assert.equal(s.wasteView?.grouped, false);
   });
 });
 
@@ -227,7 +245,8 @@ describe('layer rows while an export streams', () => {
     const steps = buildSteps(partial);
     const line = (layer: number) => stepLine(partial, steps.find((s) => s.kind === 'layer' && s.layer === layer)!, 100);
     assert.match(line(2), /^ {2}2 +0 B +\S{12} RUN mkdir/);
-    assert.match(line(3), /⋯ reading 50% {2}RUN cp/);
+    // Bytes read are shown as progress; the size column waits for the merged layer's size.
+    assert.match(line(3), /^ {2}3 +… .*⋯ reading 50% · 4\.1 kB read {2}RUN cp/);
     assert.match(line(4), /⋯ parsed, next in line {2}RUN chmod/);
     assert.match(line(5), /⋯ waiting {2}RUN cp/);
   });

@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import { clampList } from '../state/list.js';
-import { CHANGE_SYM, diffFileLine, diffFiles, diffLayerRows, diffSummary, type DiffModel, type DiffState } from '../state/diff.js';
+import { CHANGE_SYM, diffFileHeader, diffFileLine, diffFiles, diffLayerRows, diffSummary, type DiffModel, type DiffState } from '../state/diff.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 import { safe } from '../text.js';
@@ -34,9 +34,14 @@ export function DiffView({ model, state, heights, width, theme }: DiffViewProps)
   if (layerRows.length === 0) layers.push(<Line key="none" color={theme.dim}>no layers</Line>);
 
   const files = diffFiles(model.diff, state.filter);
-  const fInner = Math.max(1, heights.files - 2);
+  // One row of the pane is the column header.
+  const fInner = Math.max(1, heights.files - 3);
   const fwin = clampList(state.files, files.length, fInner);
-  const rows: React.ReactNode[] = [];
+  const rows: React.ReactNode[] = [
+    <Line key="head" color={theme.dim}>
+      {diffFileHeader()}
+    </Line>,
+  ];
   const colour = { added: theme.added, removed: theme.removed, modified: theme.modified };
   for (let i = fwin.offset; i < Math.min(files.length, fwin.offset + fInner); i++) {
     const f = files[i];

@@ -30,6 +30,8 @@ export interface StepCells {
   percent?: number | null;
   /** Read in full, waiting for the layers below it to be merged first. */
   parsed?: boolean;
+  /** Bytes of the layer's tar read so far (progress, not its size). */
+  read?: string;
 }
 
 export function stepCells(img: LoadedImage, s: Step): StepCells {
@@ -44,10 +46,13 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
   let state: StepCells['state'] = 'merged';
   let percent: number | null = null;
   let parsed = false;
+  let read = '';
   if (data) size = formatBytes(data.sizeBytes);
   else if (info && info.progress.tarBytes > 0) {
     state = 'loading';
-    size = formatBytes(info.progress.tarBytes);
+    // Bytes read are progress, not the layer's size (tar headers and padding make them overshoot).
+    size = '…';
+    read = formatBytes(info.progress.tarBytes);
     // Against the source's own size of the layer (tar headers make it overshoot: capped).
     const expected = info.progress.expectedBytes;
     if (expected) percent = Math.min(99, Math.floor((info.progress.tarBytes / expected) * 100));
@@ -56,14 +61,15 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
     state = info?.merged === false && img.complete === false ? 'queued' : 'loading';
     size = '…';
   }
-  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state, percent, parsed };
+  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state, percent, parsed, read };
 }
 
 export function stepLine(img: LoadedImage, s: Step, width: number): string {
   const c = stepCells(img, s);
   const wide = width >= 60;
   const pre = `${fitStart(c.index, 3)} ${fitStart(c.size, 8)} ${fit(c.tag, 4)} ${wide ? fit(c.diff, 12) + ' ' : ''}`;
-  const reading = c.parsed ? '⋯ parsed, next in line  ' : c.percent !== null && c.percent !== undefined ? `⋯ reading ${c.percent}%  ` : '⋯ reading  ';
+  const so = c.read ? ` · ${c.read} read` : '';
+  const reading = c.parsed ? '⋯ parsed, next in line  ' : c.percent !== null && c.percent !== undefined ? `⋯ reading ${c.percent}%${so}  ` : `⋯ reading${so}  `;
   const cmd = c.state === 'queued' ? `⋯ waiting  ${c.command}` : c.state === 'loading' ? `${reading}${c.command}` : c.command;
   return pre + cmd;
 }

@@ -24,6 +24,7 @@ const PROMPT_LABEL: Record<Prompt['kind'], string> = {
   images: 'filter: ',
   save: 'save as: ',
   diff: 'filter paths: ',
+  goto: 'go to path or name: ',
 };
 
 /** The prompt line's tail: live feedback (a match count) or how to leave the prompt. */

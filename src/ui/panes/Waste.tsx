@@ -9,13 +9,18 @@ import type { ListState } from '../state/list.js';
 import { clampList } from '../state/list.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fit, fitMiddle, fitStart } from '../text.js';
+import { fit, fitMiddle, fitStart, safe } from '../text.js';
 import { displayName } from '../../model/names.js';
+import { cleanCommand } from '../../report/format.js';
+import type { ShippedThenHiddenItem } from '../../model/advice.js';
+import { wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from '../state/waste-steps.js';
 
 export interface WasteProps {
   img: LoadedImage;
   list: WastedPath[];
   state: ListState;
+  /** Grouped by step pair (with the open pair), or flat. */
+  view?: WasteViewState;
   focused: boolean;
   width: number;
   height: number;
@@ -30,13 +35,95 @@ export function provenance(w: WastedPath): string {
 export function wasteSummary(img: LoadedImage): [string, string] {
   const a = img.analysis;
   const dive = a.diveFigures();
+  if (!img.complete) {
+    return [
+      `wasted so far: ${formatBytes(a.wastedBytes)} in the ${a.layerCount} of ${img.layers.length} layers read`,
+      'the totals come when every layer is read',
+    ];
+  }
   return [
     `wasted ${formatBytes(a.wastedBytes)} (${formatBytes(userWastedBytes(a, img.baseLayers))} above the base) · efficiency ${formatPercent(a.efficiency)}`,
     `dive: efficiency ${formatPercent(dive.efficiency)} · wasted ${formatBytes(dive.wastedBytes)} · user wasted ${formatPercent(dive.userWastedPercent)}`,
   ];
 }
 
-export function Waste({ img, list, state, focused, width, height, theme }: WasteProps): React.ReactElement {
+/** A step for a row: `L3 RUN apt-get …` (the command cut by the caller). */
+export function stepLabel(img: LoadedImage, layer: number): string {
+  return `L${layer} ${safe(cleanCommand(img.layers[layer]?.command ?? '')) || '(no recorded command)'}`;
+}
+
+/** One step pair's row text: bytes, files, the step that shipped and the one that hid. */
+export function pairLine(img: LoadedImage, p: ShippedThenHiddenItem, width: number): string {
+  const head = `${fitStart(formatBytes(p.bytes), 8)} ${fitStart(`${p.files.toLocaleString('en-US')} file${p.files === 1 ? '' : 's'}`, 11)} `;
+  const rest = Math.max(10, width - head.length);
+  const half = Math.max(5, Math.floor((rest - 3) / 2));
+  if (p.shippedBy === p.hiddenBy)
+    return head + fit(`${stepLabel(img, p.shippedBy)} (written twice in its own tar)`, rest);
+  return head + fit(stepLabel(img, p.shippedBy), half) + ' → ' + fit(stepLabel(img, p.hiddenBy), rest - half - 3);
+}
+
+function WasteSteps({
+  img,
+  state,
+  view,
+  focused,
+  width,
+  height,
+  theme,
+}: WasteProps & { view: WasteViewState }): React.ReactElement {
+  const inner = Math.max(1, height - 4);
+  const pairs = wastePairs(img.analysis);
+  const list = wasteStepRows(pairs, view.expanded);
+  const win = clampList(state, list.length, inner);
+  const [l1] = wasteSummary(img);
+  const rows: React.ReactNode[] = [
+    <Line key="s1" bold>
+      {l1}
+    </Line>,
+    <Line key="s2" color={theme.dim}>
+      {`   ${fitStart('BYTES', 8)} ${fitStart('FILES', 11)} SHIPPED BY → HIDDEN BY  (t: flat list of paths)`}
+    </Line>,
+  ];
+  for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
+    const r = list[i];
+    const sel = i === win.cursor;
+    const p = pairs[r.pair];
+    let text: string;
+    if (r.target === -1) text = (view.expanded === r.pair ? '▾ ' : '▸ ') + pairLine(img, p, width - 5);
+    else if (r.target === -2)
+      text = `    … and ${(p.files - p.targets.length).toLocaleString('en-US')} more (t: the flat list)`;
+    else text = `    ${displayName(img.analysis.table.path(p.targets[r.target].path))}`;
+    rows.push(
+      <Line
+        key={i}
+        inverse={sel && theme.colour}
+        color={r.target >= 0 ? undefined : r.target === -2 ? theme.dim : undefined}
+      >
+        {sel ? '▶' : ' '}
+        {text}
+      </Line>,
+    );
+  }
+  if (list.length === 0)
+    rows.push(
+      <Line key="none" color={theme.dim}>
+        {img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}
+      </Line>,
+    );
+  const title = `Waste by step ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
+  return (
+    <Pane title={title} focused={focused} width={width} height={height} theme={theme}>
+      {rows}
+    </Pane>
+  );
+}
+
+export function Waste(props: WasteProps): React.ReactElement {
+  if (props.view?.grouped !== false) return <WasteSteps {...props} view={props.view ?? WASTE_VIEW0} />;
+  return <WasteFlat {...props} />;
+}
+
+function WasteFlat({ img, list, state, focused, width, height, theme }: WasteProps): React.ReactElement {
   const inner = Math.max(1, height - 4);
   const win = clampList(state, list.length, inner);
   const [l1, l2] = wasteSummary(img);
@@ -62,7 +149,12 @@ export function Waste({ img, list, state, focused, width, height, theme }: Waste
       </Line>,
     );
   }
-  if (list.length === 0) rows.push(<Line key="none" color={theme.dim}>{img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}</Line>);
+  if (list.length === 0)
+    rows.push(
+      <Line key="none" color={theme.dim}>
+        {img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}
+      </Line>,
+    );
   const title = `Waste ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
   return (
     <Pane title={title} focused={focused} width={width} height={height} theme={theme}>

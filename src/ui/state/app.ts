@@ -17,15 +17,19 @@ import { parseSize } from '../text.js';
 import { displayName } from '../../model/names.js';
 import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';
+import { openCompare, scrollCompare, type CompareState } from './compare.js';
+import { diffFiles } from './diff.js';
+import { findPath, largestFiles, largestListRows, LARGEST0, type LargestState } from './largest.js';
+import { toggleExpand, wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from './waste-steps.js';
 import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
 import { SHARED0, type SharedState } from './shared.js';
 import { DIFF0, type DiffModel, type DiffState } from './diff.js';
-import { diffCommand, listCommand, sharedCommand } from './screens.js';
+import { diffCommand, diffHeights, listCommand, sharedCommand } from './screens.js';
 import { ADVICE0, adviceBox, reduceAdvice, type AdviceState } from './advice.js';
 import type { SharedReport } from '../../sources/shared.js';
 import { ANYWHERE_FOCUS, compileRegex, searchHidden } from './anywhere.js';
 
-export type PromptKind = 'search' | 'path' | 'regex' | 'size' | 'images' | 'save' | 'diff';
+export type PromptKind = 'search' | 'path' | 'regex' | 'size' | 'images' | 'save' | 'diff' | 'goto';
 
 export interface Prompt {
   kind: PromptKind;
@@ -61,6 +65,12 @@ export interface AppState {
   view: FileViewState | null;
   /** The Advice view, open over the image screen's panes. */
   advice: AdviceState;
+  /** Both versions of a file of an image diff, open over the diff screen. */
+  compare?: CompareState | null;
+  /** The largest files of the final image, open over the panes. */
+  largest?: LargestState;
+  /** The Waste pane: grouped by step pair or flat, and the open pair. */
+  wasteView?: WasteViewState;
   shared: SharedState;
   diff: DiffState;
   /** Mouse reporting on (wheel and click reach the app; off: the terminal selects text). */
@@ -92,6 +102,10 @@ export type Effect =
   | { type: 'view'; token: number; path: string; layer: number }
   /** Save the viewed version to `target` (a path typed by the user). */
   | { type: 'save'; token: number; target: string }
+  /** Read the open container's copy-on-write layer again, keeping the screen's state. */
+  | { type: 'reloadContainer' }
+  /** Read both versions of `path` in the two images of the diff. */
+  | { type: 'compare'; token: number; path: string }
   | null;
 
 export function initialState(screen: Screen, notice: string | null = null): AppState {
@@ -113,6 +127,7 @@ export function initialState(screen: Screen, notice: string | null = null): AppS
     containers: LIST0,
     view: null,
     advice: ADVICE0,
+    wasteView: WASTE_VIEW0,
     shared: SHARED0,
     diff: DIFF0,
     mouse: true,
@@ -190,7 +205,9 @@ export function paneWidth(s: AppState, ctx: AppCtx, pane: PaneId): number {
 
 export function detailCount(s: AppState, ctx: AppCtx): number {
   if (!ctx.model) return 0;
-  return detailLines(ctx.model.img, selectedStep(s, ctx), paneWidth(s, ctx, 'details')).length;
+  const step = selectedStep(s, ctx);
+  const sel = step && step.layer >= 0 ? { path: s.tree.cursorPath, layer: step.layer } : null;
+  return detailLines(ctx.model.img, step, paneWidth(s, ctx, 'details'), sel).length;
 }
 
 function treeCtx(s: AppState, ctx: AppCtx) {
@@ -214,10 +231,11 @@ export function activeScopes(s: AppState): Scope[] {
   if (s.help.open) return ['help', 'list', 'global'];
   if (s.screen === 'images') return ['images', 'list', 'global'];
   if (s.screen === 'shared') return ['shared', 'list', 'global'];
-  if (s.screen === 'diff') return ['diff', 'list', 'global'];
+  if (s.screen === 'diff') return s.compare ? ['compare', 'list', 'global'] : ['diff', 'list', 'global'];
   // The file view covers the panes: pane keys (Tab, 1-4, [ ]) would move what cannot be seen.
   if (s.view) return ['view', 'list'];
   if (s.advice.open) return ['advice', 'list', 'global'];
+  if (s.largest?.open) return ['largest', 'list', 'global'];
   return [s.focus, 'list', 'global'];
 }
 
@@ -248,7 +266,8 @@ export function handleKey(s0: AppState, name: string, text: string, ctx: AppCtx)
   const s = s0.notice || s0.flash ? { ...s0, notice: null, flash: null } : s0;
   let cmd = lookup(activeScopes(s), name);
   // dive's habit: tree keys (filter, aggregate, sort ...) work from every pane of the image screen.
-  const panes = s.screen === 'image' && !s.help.open && !s.view && !s.advice.open && ctx.model;
+  const covered = s.help.open || !!s.view || s.advice.open || !!s.largest?.open;
+  const panes = s.screen === 'image' && !covered && ctx.model;
   if (!cmd && !s.prompt && panes) cmd = lookupAnywhere(name);
   if (s.prompt) {
     if (cmd) return command(s, cmd, ctx);
@@ -283,6 +302,7 @@ function promptText(s: AppState, text: string, ctx: AppCtx): AppState {
       return { ...next, diff: { ...s.diff, filter: text, files: LIST0 } };
     case 'size':
     case 'save':
+    case 'goto':
       return next;
   }
 }
@@ -308,6 +328,12 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
           const v = p.text.trim() === '' ? 0 : parseSize(p.text);
           if (v === null) return [{ ...s, prompt: { ...p, error: 'not a size (try 10k, 1.5M, 2G)' } }, null];
           return [tree({ ...s, prompt: null }, { type: 'filters', filters: { ...s.tree.filters, minSize: v } }, ctx), null];
+        }
+        if (p.kind === 'goto') {
+          const hit = ctx.model ? findPath(ctx.model.img.analysis, p.text) : null;
+          if (!hit) return [{ ...s, prompt: { ...p, error: 'no such path or name' } }, null];
+          const off = { ...s, prompt: null, advice: { ...s.advice, open: false }, largest: LARGEST0 };
+          return [jumpTo(off, hit.path, hit.layer, ctx), null];
         }
         if (p.kind === 'regex' && compileRegex(p.text)) return [s, null];
         if (p.kind === 'search' && p.text !== '') {
@@ -367,10 +393,31 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
 
   if (s.screen === 'images') return listCommand(s, cmd, ctx);
   if (s.screen === 'shared') return [sharedCommand(s, cmd, ctx), cmd === 'refresh' ? { type: 'refresh' } : null];
-  if (s.screen === 'diff') return [diffCommand(s, cmd, ctx), null];
+  if (s.screen === 'diff') return diffScreenCommand(s, cmd, ctx);
   if (s.view) return viewCommand(s, s.view, cmd, ctx);
 
   // The image screen.
+  if (cmd === 'reloadContainer') return [s, { type: 'reloadContainer' }];
+  if (cmd === 'goto') return [ctx.model ? { ...s, prompt: { kind: 'goto', text: '' } } : s, null];
+  if (cmd === 'largest') {
+    const open = !s.largest?.open;
+    if (!ctx.model) return [s, null];
+    return [{ ...s, largest: { ...(s.largest ?? LARGEST0), open }, advice: { ...s.advice, open: false } }, null];
+  }
+  if (s.largest?.open && !s.advice.open) {
+    const rows = ctx.model ? largestFiles(ctx.model.img.analysis) : [];
+    const h = largestListRows(ctx.size);
+    const la = listAction(cmd);
+    if (la) return [{ ...s, largest: { ...s.largest, list: reduceList(s.largest.list, la, rows.length, h) } }, null];
+    if (cmd === 'closeLargest') return [{ ...s, largest: { ...s.largest, open: false } }, null];
+    if (cmd === 'jump') {
+      const r = rows[clampList(s.largest.list, rows.length, h).cursor];
+      return r ? [jumpTo({ ...s, largest: { ...s.largest, open: false } }, r.path, r.layer, ctx), null] : [s, null];
+    }
+    // Pane keys leave the view for that pane; anything else stays in it.
+    if (cmd !== 'nextPane' && cmd !== 'prevPane' && !PANE_CMD[cmd] && cmd !== 'advice') return [s, null];
+    s = { ...s, largest: { ...s.largest, open: false } };
+  }
   if (cmd === 'advice') return [ctx.model ? { ...s, advice: { ...s.advice, open: !s.advice.open } } : s, null];
   if (s.advice.open) {
     const advice = ctx.model?.advice();
@@ -416,6 +463,11 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
       }
       return [treeCommand(s, cmd, ctx), null];
     case 'waste': {
+      if (cmd === 'wasteGroup') {
+        const wv = s.wasteView ?? WASTE_VIEW0;
+        return [{ ...s, wasteView: { ...wv, grouped: !wv.grouped }, waste: LIST0 }, null];
+      }
+      if ((s.wasteView ?? WASTE_VIEW0).grouped) return wasteStepCommand(s, cmd, ctx);
       const list = ctx.model?.wasted() ?? [];
       if (la) return [{ ...s, waste: reduceList(s.waste, la, list.length, paneHeight(s, ctx, 'waste')) }, null];
       if (cmd === 'jump') {
@@ -559,7 +611,11 @@ export function selectRow(s0: AppState, pane: PaneId, line: number, ctx: AppCtx)
     case 'waste': {
       // Two summary lines sit above the rows.
       if (line < 2) return s;
-      const n = ctx.model?.wasted().length ?? 0;
+      const grouped = (s.wasteView ?? WASTE_VIEW0).grouped;
+      const pairs = grouped && ctx.model ? wastePairs(ctx.model.img.analysis) : [];
+      const n = grouped
+        ? wasteStepRows(pairs, (s.wasteView ?? WASTE_VIEW0).expanded).length
+        : (ctx.model?.wasted().length ?? 0);
       const index = clampList(s.waste, n, h).offset + line - 2;
       return { ...s, waste: reduceList(s.waste, { type: 'set', index }, n, h) };
     }
@@ -575,6 +631,61 @@ function copySelected(s: AppState, ctx: AppCtx): [AppState, Effect] {
   const p = rows.ids[treeWindow(s.tree, rows, paneHeight(s, ctx, 'tree')).cursor];
   const text = displayName(rows.index.table.path(p));
   return [{ ...s, flash: `copied ${text} to the clipboard (OSC 52)` }, { type: 'copy', text }];
+}
+
+/** Rows the comparison of two versions shows (the diff screen less its borders and two header lines). */
+export function compareRows(ctx: AppCtx): number {
+  return Math.max(1, computeLayout(ctx.size, 'layers', 'tree').mainRows - 2);
+}
+
+/** The diff screen: Enter or v on a file opens both versions; the comparison scrolls and closes. */
+function diffScreenCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  const c = s.compare;
+  if (c) {
+    const la = listAction(cmd);
+    const h = compareRows(ctx);
+    if (cmd === 'closeView') return [{ ...s, compare: null }, null];
+    if (la) {
+      const page = la.type === 'page' ? la.dir * h : la.type === 'home' ? -Infinity : Infinity;
+      return [{ ...s, compare: scrollCompare(c, la.type === 'move' ? la.delta : page, h) }, null];
+    }
+    return [s, null];
+  }
+  if (cmd === 'view' && ctx.diff && s.diff.focus === 'files') {
+    const files = diffFiles(ctx.diff.diff, s.diff.filter);
+    const hs = diffHeights(ctx);
+    const f = files[clampList(s.diff.files, files.length, hs.files - 3).cursor];
+    if (!f || f.type === 'dir') return [s, null];
+    const open = openCompare(f.path);
+    return [{ ...s, compare: open }, { type: 'compare', token: open.token, path: f.path }];
+  }
+  return [diffCommand(s, cmd, ctx), null];
+}
+
+/** The Waste pane grouped by step pair: move, open a pair's paths, jump to a path. */
+function wasteStepCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
+  const v = s.wasteView ?? WASTE_VIEW0;
+  const pairs = ctx.model ? wastePairs(ctx.model.img.analysis) : [];
+  const rows = wasteStepRows(pairs, v.expanded);
+  const h = paneHeight(s, ctx, 'waste');
+  const la = listAction(cmd);
+  if (la) return [{ ...s, waste: reduceList(s.waste, la, rows.length, h) }, null];
+  const how = cmd === 'toggleDir' ? 'toggle' : cmd === 'expand' ? 'open' : cmd === 'collapse' ? 'close' : null;
+  // The tree keys that work from every pane (a, s, filters ...) act on the tree here too.
+  if (!how && cmd !== 'jump') return [treeCommand(s, cmd, ctx), null];
+  const cursor = clampList(s.waste, rows.length, h).cursor;
+  const r = rows[cursor];
+  if (!r) return [s, null];
+  if (how || (cmd === 'jump' && r.target < 0)) {
+    const t = toggleExpand(v, rows, cursor, how ?? 'toggle');
+    const n = wasteStepRows(pairs, t.view.expanded).length;
+    return [{ ...s, wasteView: t.view, waste: clampList({ ...s.waste, cursor: t.cursor }, n, h) }, null];
+  }
+  if (cmd === 'jump') {
+    const target = pairs[r.pair].targets[r.target];
+    return target ? [jumpTo(s, target.path, target.layer, ctx), null] : [s, null];
+  }
+  return [s, null];
 }
 
 /** Show `path` in the tree at `layer`: select that layer's step, clear filters that hide it, reveal it. */

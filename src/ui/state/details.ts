@@ -3,13 +3,26 @@ import type { LoadedImage } from '../../sources/image.js';
 import { cleanCommand, formatBytes } from '../../report/format.js';
 import { safe, wrap, formatDate } from '../text.js';
 import type { Step } from './image-model.js';
+import { whatChanged } from '../../model/what-changed.js';
+import { displayName } from '../../model/names.js';
 
 export interface DetailLine {
   text: string;
   tone?: 'heading' | 'dim' | 'warning';
 }
 
-export function detailLines(img: LoadedImage, step: Step | undefined, width: number): DetailLine[] {
+/** The path under the tree's cursor, for the Details pane's "Selected" lines. */
+export interface SelectedPath {
+  path: number;
+  layer: number;
+}
+
+export function detailLines(
+  img: LoadedImage,
+  step: Step | undefined,
+  width: number,
+  selected?: SelectedPath | null,
+): DetailLine[] {
   const w = Math.max(10, width);
   const out: DetailLine[] = [];
   // Every value is escaped before it is wrapped: a wrap never splits an escape, widths count it.
@@ -27,6 +40,17 @@ export function detailLines(img: LoadedImage, step: Step | undefined, width: num
     out.push({ text: label });
     for (const v of values) for (const l of wrap(safe(v), w - 2)) out.push({ text: `  ${l}` });
   };
+  // What the modification under the tree's cursor changed (mode, owner, size, content).
+  if (selected && selected.path > 0 && selected.layer >= 0) {
+    const changed = whatChanged(img.analysis, selected.path, selected.layer);
+    if (changed && changed.length > 0) {
+      out.push({ text: 'Selected', tone: 'heading' });
+      const name = img.analysis.table.path(selected.path);
+      for (const l of wrap(displayName(name), w - 2)) out.push({ text: `  ${l}` });
+      field('changed', changed.join(', '));
+      out.push({ text: '' });
+    }
+  }
   if (step) {
     const info = step.kind === 'layer' ? img.layers[step.layer] : undefined;
     const raw = step.history?.createdBy ?? info?.command ?? '';

@@ -58,6 +58,11 @@ function signed(n: number): string {
   return `${n > 0 ? '+' : n < 0 ? '-' : '±'}${formatBytes(Math.abs(n))}`;
 }
 
+/** The column header of the file differences (aligned with diffFileLine, after the cursor column). */
+export function diffFileHeader(): string {
+  return ` ${fitStart('CHANGE', 12)} ${fitStart('SIZE A → B', 21)}  PATH  (Enter: both versions)`;
+}
+
 export function diffFileLine(f: FileDiff, width: number): string {
   const sizes = f.change === 'modified' ? `${formatBytes(f.sizeA)} → ${formatBytes(f.sizeB)}` : formatBytes(Math.max(f.sizeA, f.sizeB));
   const head = `${CHANGE_SYM[f.change]} ${fitStart(signed(f.bytes), 10)} ${fitStart(sizes, 21)}  `;

@@ -37,6 +37,8 @@ export interface FileViewState {
   /** The last save: where it went, or why it failed. */
   saved: { ok: boolean; text: string } | null;
   saving: boolean;
+  /** What a slow read is doing (an export of the image, with bytes read so far). */
+  progress?: string | null;
 }
 
 let nextToken = 1;
@@ -48,8 +50,14 @@ export function openView(path: string, layer: number, note: string | null = null
 export type ViewResult = { ok: true; version: FileVersion; bytes: Uint8Array; truncated: boolean } | { ok: false; version: FileVersion | null; error: string };
 
 export function viewLoaded(v: FileViewState, r: ViewResult): FileViewState {
-  if (!r.ok) return { ...v, status: 'error', version: r.version, error: r.error };
-  return { ...v, status: 'ready', version: r.version, bytes: r.bytes, truncated: r.truncated, hex: !looksLikeText(r.bytes) };
+  if (!r.ok) return { ...v, status: 'error', version: r.version, error: r.error, progress: null };
+  const hex = !looksLikeText(r.bytes);
+  return { ...v, status: 'ready', version: r.version, bytes: r.bytes, truncated: r.truncated, hex, progress: null };
+}
+
+/** A read that takes a while says what it is doing. */
+export function viewProgress(v: FileViewState, text: string): FileViewState {
+  return v.status === 'reading' || v.saving ? { ...v, progress: text } : v;
 }
 
 /** The version is known (before its bytes are read): the header can name it at once. */
@@ -58,7 +66,7 @@ export function viewVersion(v: FileViewState, version: FileVersion): FileViewSta
 }
 
 export function viewSaved(v: FileViewState, r: { ok: boolean; text: string }): FileViewState {
-  return { ...v, saving: false, saved: r };
+  return { ...v, saving: false, saved: r, progress: null };
 }
 
 /** Text when there is no NUL and almost everything decodes as UTF-8 without odd control bytes. */
@@ -106,6 +114,45 @@ export function textLines(b: Uint8Array): string[] {
     linesMemo.set(b, lines);
   }
   return lines;
+}
+
+/** Lines of a text file made one at a time: only the byte offsets of the line ends are found up front. */
+export interface LazyLines {
+  count: number;
+  line(i: number): string;
+}
+
+const lazyMemo = new WeakMap<Uint8Array, LazyLines>();
+
+/**
+ * The same lines as textLines, without decoding the whole file: a 0x0A byte never occurs inside a
+ * multi-byte UTF-8 sequence, so splitting the bytes at it and decoding each line gives the same text.
+ */
+export function lazyTextLines(b: Uint8Array): LazyLines {
+  let l = lazyMemo.get(b);
+  if (l) return l;
+  const ends: number[] = [];
+  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) ends.push(i);
+  if (ends.length === 0 || ends[ends.length - 1] !== b.length - 1) ends.push(b.length);
+  const made = new Map<number, string>();
+  const decoder = new TextDecoder('utf-8');
+  l = {
+    count: ends.length,
+    line(i: number): string {
+      let t = made.get(i);
+      if (t === undefined) {
+        const start = i === 0 ? 0 : ends[i - 1] + 1;
+        let raw = decoder.decode(b.subarray(start, ends[i]));
+        if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+        t = safe(expandTabs(raw));
+        if (made.size > 4096) made.clear();
+        made.set(i, t);
+      }
+      return t;
+    },
+  };
+  lazyMemo.set(b, l);
+  return l;
 }
 
 function expandTabs(l: string): string {
@@ -176,13 +223,15 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
     const per = hexWidth(width);
     return { count: Math.ceil(b.length / per), gutter: 0, row: (i) => ({ num: '', text: hexRow(b, i, per) }), kind: `hex dump, ${per} bytes a row` };
   }
-  const lines = textLines(b);
-  const gutter = String(Math.max(1, lines.length)).length;
+  // Cut lines are made per screen (a 300 kB binary in text mode costs one screen, not the file).
+  const lazy = lazyTextLines(b);
+  const gutter = String(Math.max(1, lazy.count)).length;
   const textW = Math.max(1, width - gutter - 3);
-  const kind = `text, ${lines.length} line${lines.length === 1 ? '' : 's'}`;
+  const kind = `text, ${lazy.count} line${lazy.count === 1 ? '' : 's'}`;
   if (!v.wrap) {
-    return { count: lines.length, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lines[i], textW) }), kind };
+    return { count: lazy.count, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lazy.line(i), textW) }), kind };
   }
+  const lines = textLines(b);
   const rows = wrappedRows(lines, textW);
   return {
     count: rows.length,
@@ -221,9 +270,11 @@ export function viewSummary(v: FileViewState, rows: ViewRows): string {
 
 /** The second summary line: reading, the error, truncation, the last save. */
 export function viewStatus(v: FileViewState): { text: string; tone: 'dim' | 'warning' | 'error' | 'ok' } {
-  if (v.saving) return { text: 'saving…', tone: 'dim' };
+  if (v.saving) return { text: v.progress ? `saving… ${safe(v.progress)}` : 'saving…', tone: 'dim' };
   if (v.saved) return { text: v.saved.ok ? `✓ ${v.saved.text}` : `✗ ${v.saved.text}`, tone: v.saved.ok ? 'ok' : 'error' };
-  if (v.status === 'reading') return { text: 'reading…', tone: 'dim' };
+  if (v.status === 'reading') {
+    return { text: v.progress ? `reading… ${safe(v.progress)}` : 'reading…', tone: 'dim' };
+  }
   if (v.status === 'error') return { text: `✗ ${safe(v.error ?? 'cannot read the file')}`, tone: 'error' };
   if (v.truncated && v.bytes && v.version) return { text: `⚠ truncated: the first ${formatBytes(v.bytes.length)} of ${formatBytes(v.version.size)} are shown (x saves the whole file)`, tone: 'warning' };
   if (v.note) return { text: v.note, tone: 'dim' };

@@ -92,5 +92,6 @@ export function diffCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
   if (!la || !ctx.diff) return s;
   const hs = diffHeights(ctx);
   if (d.focus === 'layers') return { ...s, diff: { ...d, layers: reduceList(d.layers, la, diffLayerRows(ctx.diff.diff).length, hs.layers - 2) } };
-  return { ...s, diff: { ...d, files: reduceList(d.files, la, diffFiles(ctx.diff.diff, d.filter).length, hs.files - 2) } };
+  // The files pane's rows: less its borders and its column header.
+  return { ...s, diff: { ...d, files: reduceList(d.files, la, diffFiles(ctx.diff.diff, d.filter).length, hs.files - 3) } };
 }
