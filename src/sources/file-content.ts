@@ -177,21 +177,27 @@ export async function readVersion(
   if (!ok) throw new StrataError(`${displayName(version.path)} was not found in layer ${version.layer}'s blob`, EXIT_INPUT);
 }
 
-/** Up to `max` bytes of a version, in memory (the file view). */
+/**
+ * Up to `max` bytes of a version, in memory (the file view); with `digest`, also the SHA-256 of all
+ * its bytes, in the same read.
+ */
 export async function readVersionHead(
   img: LoadedImage,
   version: FileVersion,
   max = 1 << 20,
   progress?: ReadProgress,
-): Promise<{ bytes: Buffer; truncated: boolean }> {
+  digest = false,
+): Promise<{ bytes: Buffer; truncated: boolean; sha256?: string }> {
   let chunks: Buffer[] = [];
   let have = 0;
+  let hash = digest ? createHash('sha256') : null;
   await readVersion(
     img,
     version,
     () =>
       new Writable({
         write(chunk: Buffer, _e, cb) {
+          hash?.update(chunk);
           if (have < max) {
             const take = chunk.subarray(0, max - have);
             chunks.push(take);
@@ -203,8 +209,10 @@ export async function readVersionHead(
     () => {
       chunks = [];
       have = 0;
+      hash = digest ? createHash('sha256') : null;
     },
     progress,
   );
-  return { bytes: Buffer.concat(chunks), truncated: version.size > have };
+  const head = { bytes: Buffer.concat(chunks), truncated: version.size > have };
+  return hash ? { ...head, sha256: hash.digest('hex') } : head;
 }
