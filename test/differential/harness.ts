@@ -346,7 +346,13 @@ export async function runMany(o: RunOptions): Promise<CaseResult[]> {
     for (let i = 0; i < o.cases; i++) {
       const s = caseSeed(o.seed, i);
       const docker = useDocker && i % o.dockerEvery === o.dockerEvery - 1;
-      const r = await runCase(s, { scratch, keepDir: o.keepDir, docker, writers: o.writers, asciiNames: o.asciiNames });
+      let r: CaseResult;
+      try {
+        r = await runCase(s, { scratch, keepDir: o.keepDir, docker, writers: o.writers, asciiNames: o.asciiNames });
+      } catch (err) {
+        // Name the case, so that it can be replayed alone with --case-seed.
+        throw new Error(`case seed ${s}${docker ? ' (--docker)' : ''}: ${(err as Error).message}`, { cause: err });
+      }
       out.push(r);
       o.onCase?.(r, i);
     }
