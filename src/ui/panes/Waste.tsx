@@ -104,12 +104,7 @@ function WasteSteps({
       </Line>,
     );
   }
-  if (list.length === 0)
-    rows.push(
-      <Line key="none" color={theme.dim}>
-        {img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}
-      </Line>,
-    );
+  if (list.length === 0) rows.push(noWaste(img.complete, theme.dim));
   const title = `Waste by step ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
   return (
     <Pane title={title} focused={focused} width={width} height={height} theme={theme}>
@@ -149,12 +144,7 @@ function WasteFlat({ img, list, state, focused, width, height, theme }: WastePro
       </Line>,
     );
   }
-  if (list.length === 0)
-    rows.push(
-      <Line key="none" color={theme.dim}>
-        {img.complete ? 'no wasted space' : 'no waste found yet (still reading)'}
-      </Line>,
-    );
+  if (list.length === 0) rows.push(noWaste(img.complete, theme.dim));
   const title = `Waste ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
   return (
     <Pane title={title} focused={focused} width={width} height={height} theme={theme}>
@@ -165,4 +155,13 @@ function WasteFlat({ img, list, state, focused, width, height, theme }: WastePro
 
 function Text2({ colour, children }: { colour?: string; children: React.ReactNode }): React.ReactElement {
   return <Text color={colour}>{children}</Text>;
+}
+
+/** The one row of an empty Waste pane, in either view. */
+function noWaste(complete: boolean, colour: string | undefined): React.JSX.Element {
+  return (
+    <Line key="none" color={colour}>
+      {complete ? 'no wasted space' : 'no waste found yet (still reading)'}
+    </Line>
+  );
 }
