@@ -24,7 +24,7 @@ function beforeBuild(): string {
     process.env.BENCH_BEFORE ??
     execFileSync('git', ['-C', ROOT, 'merge-base', 'HEAD', 'main'], { encoding: 'utf8' }).trim();
   const dir = join(OUT, `before-${rev.slice(0, 12)}`);
-  if (!existsSync(join(dir, 'dist', 'cli.js'))) {
+  if (!existsSync(join(dir, 'dist', 'cli', 'main.js'))) {
     log(`building the "before" program from ${rev}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -207,8 +207,8 @@ async function main(): Promise<void> {
       adviceRssGrowthMB: inproc.adviceRssGrowth / 1e6,
     },
   };
-  writeFileSync(join(OUT, 'advice-results.json'), JSON.stringify(res, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(res, (k, v) => (k === 'samples' ? undefined : v), 2) + '\n');
+  writeFileSync(join(OUT, 'advice-results.json'), `${JSON.stringify(res, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(res, (k, v) => (k === 'samples' ? undefined : v), 2)}\n`);
 }
 
 main().catch((e) => {

@@ -18,8 +18,15 @@
  * Prints each disagreeing case with a minimal diff, then the mismatch classes with the first case
  * seed of each; exits 1 when any case disagrees.
  */
-import { STRATA_BIN, classes, formatResult, runCase, runMany, type CaseResult } from '../test/differential/harness.js';
-import { WRITERS, type WriterId } from '../test/differential/generate.js';
+import {
+  STRATA_BIN,
+  classes,
+  formatResult,
+  runCase,
+  runMany,
+  type CaseResult,
+} from '../test/support/differential/harness.js';
+import { WRITERS, type WriterId } from '../test/support/differential/generate.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +43,8 @@ const str = (name: string) => {
 const quiet = argv.includes('--quiet');
 const keepDir = str('--keep');
 const writers = str('--writers')?.split(',') as WriterId[] | undefined;
-for (const w of writers ?? []) if (!WRITERS.includes(w)) throw new Error(`unknown writer ${w}; one of ${WRITERS.join(' ')}`);
+for (const w of writers ?? [])
+  if (!WRITERS.includes(w)) throw new Error(`unknown writer ${w}; one of ${WRITERS.join(' ')}`);
 const asciiNames = argv.includes('--ascii-names');
 const t0 = performance.now();
 
@@ -44,7 +52,15 @@ let results: CaseResult[];
 if (str('--case-seed') !== undefined) {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-difftest-'));
   try {
-    results = [await runCase(Number(str('--case-seed')), { scratch, keepDir, docker: argv.includes('--docker'), writers, asciiNames })];
+    results = [
+      await runCase(Number(str('--case-seed')), {
+        scratch,
+        keepDir,
+        docker: argv.includes('--docker'),
+        writers,
+        asciiNames,
+      }),
+    ];
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -67,17 +83,20 @@ if (str('--case-seed') !== undefined) {
       if (r.mismatches.length && !quiet) {
         console.log(formatResult(r));
         for (const s of r.skips) console.log(`  writer skip: ${s}`);
-      }
-      else if (!quiet && i % 20 === 19) console.log(`  ${i + 1} cases`);
+      } else if (!quiet && i % 20 === 19) console.log(`  ${i + 1} cases`);
     },
   });
 }
 const bad = results.filter((r) => r.mismatches.length > 0);
 const skips = results.flatMap((r) => r.skips);
-console.log(`\n${results.length} cases, ${bad.length} disagree, ${skips.length} layer(s) re-written by the fallback writer, ` + `${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `\n${results.length} cases, ${bad.length} disagree, ${skips.length} layer(s) re-written by the fallback writer, ` +
+    `${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 if (bad.length) {
   console.log('mismatch classes (cases, first case seed, example):');
-  for (const c of classes(results)) console.log(`  ${c.cls}: ${c.cases} case(s), case seed ${c.firstSeed} (${c.writer ?? '-'}): ${c.example}`);
+  for (const c of classes(results))
+    console.log(`  ${c.cls}: ${c.cases} case(s), case seed ${c.firstSeed} (${c.writer ?? '-'}): ${c.example}`);
 }
 if (skips.length && !quiet) {
   const why = new Map<string, number>();

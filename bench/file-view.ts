@@ -15,10 +15,10 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadImage } from '../src/sources/load.js';
-import { parseSource } from '../src/sources/source-spec.js';
-import { readVersionHead, versionAt } from '../src/sources/file-content.js';
-import { extractTo } from '../src/commands/extract.js';
-import type { LoadedImage } from '../src/sources/image.js';
+import { parseSource } from '../src/sources/spec.js';
+import { readVersionHead, versionAt } from '../src/sources/read-back.js';
+import { extractTo } from '../src/sources/extract.js';
+import type { LoadedImage } from '../src/model/image.js';
 
 export const FILE_VIEW_IMAGE = 'strata-bench/fileview:1';
 const FILES = 3000;

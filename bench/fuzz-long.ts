@@ -1,5 +1,5 @@
 /**
- * The long fuzz run (issue 6): the harness of test/robustness/fuzz.test.ts with many more cases,
+ * The long fuzz run (issue 6): the harness of test/integration/robustness/fuzz.test.ts with many more cases,
  * plus the 1 000 000-entry memory check that is too slow for the normal test run.
  *
  *   node --import tsx bench/fuzz-long.ts [--scale N] [--seed S] [--no-million] [--cli-every K]
@@ -27,8 +27,8 @@ import {
   summaryLine,
   writeCase,
   type FuzzPlan,
-} from '../test/robustness/fuzz-harness.js';
-import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../test/fixtures/hostile/build.js';
+} from '../test/support/fuzz-harness.js';
+import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../test/support/hostile/build.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -81,7 +81,9 @@ try {
   }
   console.log(summaryLine(`archives (scale ${scale}, seed 0x${seed.toString(16)})`, tally));
   console.log(`  by class: ${JSON.stringify(tally.byClass)}`);
-  console.log(`CLI sample: ${cli.cases} cases, exit codes ${JSON.stringify(cli.codes)}, ${cli.violations.length} contract violations, peak RSS ${Math.round(cli.peakKb / 1024)} MB`);
+  console.log(
+    `CLI sample: ${cli.cases} cases, exit codes ${JSON.stringify(cli.codes)}, ${cli.violations.length} contract violations, peak RSS ${Math.round(cli.peakKb / 1024)} MB`,
+  );
   for (const b of tally.bugs.slice(0, 30)) console.log(`  BUG [${b.outcome}] ${b.name}: ${b.message.slice(0, 200)}`);
   for (const v of cli.violations.slice(0, 30)) console.log(`  CLI ${v.slice(0, 300)}`);
   if (tally.bugs.length || cli.violations.length) failed = true;
@@ -110,7 +112,9 @@ try {
     for (const args of [['--json'], ['--json', '--files']]) {
       const r = await runCli([file, ...args, '--no-cache'], { timeoutMs: 600_000 });
       const ok = r.code === 0 && JSON.parse(r.stdout).layers[0].added.count === 1_001_000;
-      console.log(`1 000 000 entries [${args.join(' ')}]: exit ${r.code}, ${ok ? 'report ok' : 'REPORT WRONG'}, ${Math.round(r.ms)} ms, peak RSS ${Math.round((r.maxRssKb ?? 0) / 1024)} MB, stdout ${(r.stdout.length / 1e6).toFixed(1)} MB`);
+      console.log(
+        `1 000 000 entries [${args.join(' ')}]: exit ${r.code}, ${ok ? 'report ok' : 'REPORT WRONG'}, ${Math.round(r.ms)} ms, peak RSS ${Math.round((r.maxRssKb ?? 0) / 1024)} MB, stdout ${(r.stdout.length / 1e6).toFixed(1)} MB`,
+      );
       if (!ok) failed = true;
     }
   }

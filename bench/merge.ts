@@ -40,7 +40,10 @@ function checkout(r: string): string {
   const dir = path.join(ROOT, 'bench', 'out', `model-${r.replace(/\W/g, '_')}`);
   fs.mkdirSync(dir, { recursive: true });
   const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, maxBuffer: 64 << 20 });
-  const files = git(['ls-tree', '--name-only', `${r}:src/model`]).toString('utf8').trim().split('\n');
+  const files = git(['ls-tree', '--name-only', `${r}:src/model`])
+    .toString('utf8')
+    .trim()
+    .split('\n');
   for (const f of files) fs.writeFileSync(path.join(dir, f), git(['show', `${r}:src/model/${f}`]));
   return dir;
 }

@@ -88,7 +88,11 @@ function measure(key: string, label: string, unit: 'ms' | 'MB' = 'ms'): Measure 
   return { key, label, samples: [], unit };
 }
 
-function strata(args: string[], cacheHome: string, opts: { rss?: boolean; stdoutTo?: string } = {}): Promise<RunResult> {
+function strata(
+  args: string[],
+  cacheHome: string,
+  opts: { rss?: boolean; stdoutTo?: string } = {},
+): Promise<RunResult> {
   return run(process.execPath, [STRATA, ...args], { ...opts, env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
 }
 
@@ -112,8 +116,9 @@ function compareReports(a: string, b: string): string | undefined {
     const [u, v] = [x[k], y[k]];
     if (JSON.stringify(u) === JSON.stringify(v)) continue;
     if (u && v && typeof u === 'object' && typeof v === 'object' && !Array.isArray(u)) {
-      const sub = [...new Set([...Object.keys(u), ...Object.keys(v)])]
-        .filter((s) => JSON.stringify((u as never)[s]) !== JSON.stringify((v as never)[s]));
+      const sub = [...new Set([...Object.keys(u), ...Object.keys(v)])].filter(
+        (s) => JSON.stringify((u as never)[s]) !== JSON.stringify((v as never)[s]),
+      );
       diffs.push(`${k}.{${sub.join(',')}}`);
     } else if (Array.isArray(u) && Array.isArray(v)) {
       const i = u.findIndex((e, n) => JSON.stringify(e) !== JSON.stringify(v[n]));
@@ -150,8 +155,9 @@ async function main(): Promise<void> {
   const noteAll = (keys: (keyof typeof m)[], note: string) => keys.forEach((k) => (m[k].note ??= note));
 
   // Strata is measured only once it is built and analyses this image at all.
-  let strataOk = existsSync(STRATA) && (process.env.STRATA_BIN !== undefined || existsSync(join(ROOT, 'dist', 'cli.js')));
-  if (!strataOk) noteAll(['b', 'c', 'd', 'e', 'eArchive'], 'CLI not built yet (no dist/cli.js)');
+  let strataOk =
+    existsSync(STRATA) && (process.env.STRATA_BIN !== undefined || existsSync(join(ROOT, 'dist', 'cli', 'main.js')));
+  if (!strataOk) noteAll(['b', 'c', 'd', 'e', 'eArchive'], 'CLI not built yet (no dist/cli/main.js)');
   else if (process.env.STRATA_BIN === undefined) STRATA = snapshotStrata();
   const strataAt = strataOk ? await strataVersion() : 'not built';
   if (strataOk) checks.push(`Strata measured: ${strataAt}`);
@@ -163,7 +169,11 @@ async function main(): Promise<void> {
     // the cache is filled, and --no-cache leaves its cache directory untouched.
     rmSync(CACHE_WARM, { recursive: true, force: true });
     rmSync(CACHE_OFF, { recursive: true, force: true });
-    const reports = { engine: join(OUT, 'report-engine.json'), cached: join(OUT, 'report-cached.json'), archive: join(OUT, 'report-archive.json') };
+    const reports = {
+      engine: join(OUT, 'report-engine.json'),
+      cached: join(OUT, 'report-cached.json'),
+      archive: join(OUT, 'report-archive.json'),
+    };
     log('warm-up: strata IMAGE --json (fills the cache)');
     const fill = await strata([IMAGE, '--json'], CACHE_WARM, { stdoutTo: reports.engine });
     const fillErr = failure(fill);
@@ -176,20 +186,29 @@ async function main(): Promise<void> {
       log('warm-up: strata IMAGE --json (cached) and strata ARCHIVE --json --no-cache');
       const cached = await strata([IMAGE, '--json'], CACHE_WARM, { stdoutTo: reports.cached });
       const arch = await strata([img.archive, '--json', '--no-cache'], CACHE_OFF, { stdoutTo: reports.archive });
-      for (const [name, r, file] of [['cached', cached, reports.cached], ['archive', arch, reports.archive]] as const) {
+      for (const [name, r, file] of [
+        ['cached', cached, reports.cached],
+        ['archive', arch, reports.archive],
+      ] as const) {
         const err = failure(r);
         if (err) checks.push(`${name} run failed: ${err}`);
         else {
           const diff = compareReports(reports.engine, file);
-          checks.push(diff ? `report from the ${name} run differs from the Engine run's in ${diff}` : `report from the ${name} run equals the Engine run's (apart from source)`);
+          checks.push(
+            diff
+              ? `report from the ${name} run differs from the Engine run's in ${diff}`
+              : `report from the ${name} run equals the Engine run's (apart from source)`,
+          );
         }
       }
       try {
         const rep = JSON.parse(readFileSync(reports.engine, 'utf8'));
         const ids: string[] = (rep.layers ?? []).map((l: { diffId: string }) => l.diffId);
-        checks.push(JSON.stringify(ids) === JSON.stringify(img.info.diffIds)
-          ? `the report's ${ids.length} layer diffIds match inspect`
-          : `the report's layer diffIds (${ids.length}) do not match inspect's (${img.info.diffIds.length})`);
+        checks.push(
+          JSON.stringify(ids) === JSON.stringify(img.info.diffIds)
+            ? `the report's ${ids.length} layer diffIds match inspect`
+            : `the report's layer diffIds (${ids.length}) do not match inspect's (${img.info.diffIds.length})`,
+        );
       } catch {
         // unparseable: compareReports said so
       }
@@ -198,54 +217,78 @@ async function main(): Promise<void> {
 
   // Each step records its samples and returns an error line, or undefined when it succeeded.
   const steps: [string, keyof typeof m, () => Promise<string | undefined>][] = [
-    ['a', 'a', async () => {
-      const r = await run('docker', ['save', IMAGE]);
-      const err = failure(r);
-      if (!err) m.a.samples.push(r.ms);
-      return err;
-    }],
-    ['a.node', 'aNode', async () => {
-      try {
-        const r = await readExport(IMAGE);
-        m.aNode.samples.push(r.totalMs);
-        m.aFirst.samples.push(r.firstByteMs);
+    [
+      'a',
+      'a',
+      async () => {
+        const r = await run('docker', ['save', IMAGE]);
+        const err = failure(r);
+        if (!err) m.a.samples.push(r.ms);
+        return err;
+      },
+    ],
+    [
+      'a.node',
+      'aNode',
+      async () => {
+        try {
+          const r = await readExport(IMAGE);
+          m.aNode.samples.push(r.totalMs);
+          m.aFirst.samples.push(r.firstByteMs);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    ],
+    [
+      'floor',
+      'floor',
+      async () => {
+        let tarMs = 0;
+        for (const b of blobs) tarMs += (await run('tar', ['-tvf', b])).ms;
+        const sha = await run('sha256sum', blobs);
+        m.floorTar.samples.push(tarMs);
+        m.floorSha.samples.push(sha.ms);
+        m.floor.samples.push(tarMs + sha.ms);
         return undefined;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    }],
-    ['floor', 'floor', async () => {
-      let tarMs = 0;
-      for (const b of blobs) tarMs += (await run('tar', ['-tvf', b])).ms;
-      const sha = await run('sha256sum', blobs);
-      m.floorTar.samples.push(tarMs);
-      m.floorSha.samples.push(sha.ms);
-      m.floor.samples.push(tarMs + sha.ms);
-      return undefined;
-    }],
+      },
+    ],
   ];
   if (strataOk) {
     steps.push(
-      ['b', 'b', async () => {
-        const r = await strata([IMAGE, '--json', '--no-cache'], CACHE_OFF, { rss });
-        const err = failure(r);
-        if (!err) m.b.samples.push(r.ms);
-        if (!err && r.maxRssKiB !== undefined) m.e.samples.push((r.maxRssKiB * 1024) / MB);
-        return err;
-      }],
-      ['c', 'c', async () => {
-        const r = await strata([IMAGE, '--json'], CACHE_WARM);
-        const err = failure(r);
-        if (!err) m.c.samples.push(r.ms);
-        return err;
-      }],
-      ['d', 'd', async () => {
-        const r = await strata([img.archive, '--json', '--no-cache'], CACHE_OFF, { rss });
-        const err = failure(r);
-        if (!err) m.d.samples.push(r.ms);
-        if (!err && r.maxRssKiB !== undefined) m.eArchive.samples.push((r.maxRssKiB * 1024) / MB);
-        return err;
-      }],
+      [
+        'b',
+        'b',
+        async () => {
+          const r = await strata([IMAGE, '--json', '--no-cache'], CACHE_OFF, { rss });
+          const err = failure(r);
+          if (!err) m.b.samples.push(r.ms);
+          if (!err && r.maxRssKiB !== undefined) m.e.samples.push((r.maxRssKiB * 1024) / MB);
+          return err;
+        },
+      ],
+      [
+        'c',
+        'c',
+        async () => {
+          const r = await strata([IMAGE, '--json'], CACHE_WARM);
+          const err = failure(r);
+          if (!err) m.c.samples.push(r.ms);
+          return err;
+        },
+      ],
+      [
+        'd',
+        'd',
+        async () => {
+          const r = await strata([img.archive, '--json', '--no-cache'], CACHE_OFF, { rss });
+          const err = failure(r);
+          if (!err) m.d.samples.push(r.ms);
+          if (!err && r.maxRssKiB !== undefined) m.eArchive.samples.push((r.maxRssKiB * 1024) / MB);
+          return err;
+        },
+      ],
     );
   }
   const noisy: string[] = [];
@@ -256,7 +299,9 @@ async function main(): Promise<void> {
       if (QUIET_WAIT_MS > 0) {
         const q = await waitQuiet(QUIET_WAIT_MS);
         if (!q.quiet) {
-          noisy.push(`round ${round + 1} ${name}: ${(q.busy * 100).toFixed(0)}% of the CPUs busy after waiting ${(q.waitedMs / 1000).toFixed(0)} s`);
+          noisy.push(
+            `round ${round + 1} ${name}: ${(q.busy * 100).toFixed(0)}% of the CPUs busy after waiting ${(q.waitedMs / 1000).toFixed(0)} s`,
+          );
           noisySteps.add(name);
         }
       }
@@ -282,7 +327,8 @@ async function main(): Promise<void> {
   for (const x of Object.values(m)) {
     const lo = Math.min(...x.samples);
     const hi = Math.max(...x.samples);
-    if (x.samples.length > 1 && lo > 0 && hi / lo > 1.25) checks.push(`${x.key}: samples spread ${(hi / lo).toFixed(2)}x (max/min)`);
+    if (x.samples.length > 1 && lo > 0 && hi / lo > 1.25)
+      checks.push(`${x.key}: samples spread ${(hi / lo).toFixed(2)}x (max/min)`);
   }
   if (m.a.samples.length === m.b.samples.length && m.b.samples.length > 0) {
     const perRound = m.b.samples.map((b, i) => (b / m.a.samples[i]).toFixed(2));
@@ -354,16 +400,24 @@ async function main(): Promise<void> {
     checks,
     tui,
   };
-  const dependsOn: Record<string, string[]> = { 'b/a': ['a', 'b'], 'c,': ['c'], 'c/b': ['b', 'c'], 'd/floor': ['d', 'floor'], 'e,': ['b'] };
+  const dependsOn: Record<string, string[]> = {
+    'b/a': ['a', 'b'],
+    'c,': ['c'],
+    'c/b': ['b', 'c'],
+    'd/floor': ['d', 'floor'],
+    'e,': ['b'],
+  };
   for (const t of results.targets) {
     const deps = dependsOn[t.name.split(' ')[0]] ?? [];
     if (t.pass !== undefined && deps.some((d) => noisySteps.has(d))) t.unreliable = true;
   }
   if (RUNS < 3) checks.push(`only ${RUNS} round(s): the targets are defined on a median of at least 3`);
-  writeFileSync(join(OUT, 'results.json'), JSON.stringify({ ...results, layers: img.layers }, null, 2) + '\n');
+  writeFileSync(join(OUT, 'results.json'), `${JSON.stringify({ ...results, layers: img.layers }, null, 2)}\n`);
   if (process.env.BENCH_NO_README !== '1') updateReadme(join(BENCH, 'README.md'), results, img);
-  process.stdout.write(consoleSummary(results) + '\n');
-  process.stdout.write(`\nwrote ${join(OUT, 'results.json')}${process.env.BENCH_NO_README === '1' ? '' : ' and bench/README.md'}\n`);
+  process.stdout.write(`${consoleSummary(results)}\n`);
+  process.stdout.write(
+    `\nwrote ${join(OUT, 'results.json')}${process.env.BENCH_NO_README === '1' ? '' : ' and bench/README.md'}\n`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -7,9 +7,9 @@
  *   node --import tsx bench/search-count.ts /tmp/flat.tar
  */
 import { loadImage } from '../src/sources/load.js';
-import { ImageModel } from '../src/ui/state/image-model.js';
+import { ImageModel } from '../src/ui/state/image-view.js';
 import { NO_FILTERS, type TreeFilters } from '../src/model/tree-rows.js';
-import type { LoadedImage } from '../src/sources/image.js';
+import type { LoadedImage } from '../src/model/image.js';
 
 function typing(img: LoadedImage, withHidden: boolean): { median: number; max: number } {
   const filters: TreeFilters = { ...NO_FILTERS, hidden: ['unchanged'], minSize: 10 };

@@ -21,9 +21,9 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { loadImage } from '../src/sources/load.js';
 import { openCache } from '../src/cache/layer-cache.js';
-import { buildSteps } from '../src/ui/state/image-model.js';
-import type { LoadedImage } from '../src/sources/image.js';
-import { KEYS } from '../test/ui/keys.js';
+import { buildSteps } from '../src/ui/state/image-view.js';
+import type { LoadedImage } from '../src/model/image.js';
+import { KEYS } from '../test/support/ui/keys.js';
 
 const COLUMNS = 120;
 const ROWS = 40;
@@ -91,7 +91,6 @@ class FakeStdin extends EventEmitter {
   ref() {}
   unref() {}
 }
-
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -163,7 +162,11 @@ export interface TuiRun extends TuiFigures {
  * image of bench/gen-million.py), with no cache, so the first frame and the keys are measured on
  * a cold load of the huge layer.
  */
-export async function measureTuiDetailed(image: string, log: (s: string) => void = () => {}, archive?: string): Promise<TuiRun> {
+export async function measureTuiDetailed(
+  image: string,
+  log: (s: string) => void = () => {},
+  archive?: string,
+): Promise<TuiRun> {
   // As bin/strata.js does, before React is first loaded: its development build is several times slower.
   process.env.NODE_ENV ??= 'production';
   const React = (await import('react')).default;
@@ -179,7 +182,9 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
   const cache = process.env.STRATA_NO_CACHE || archive ? undefined : openCache();
-  const spec: Parameters<typeof loadImage>[0] = archive ? { kind: 'archive', path: archive, ref: archive } : { kind: 'engine', engine: 'docker', image, ref: image };
+  const spec: Parameters<typeof loadImage>[0] = archive
+    ? { kind: 'archive', path: archive, ref: archive }
+    : { kind: 'engine', engine: 'docker', image, ref: image };
   const t0 = performance.now();
   let loaded = 0;
   let loadError: Error | null = null;
@@ -218,7 +223,8 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
       }
       await Promise.race([stdout.nextWrite(), sleep(50)]);
     }
-    if (Number.isNaN(firstFrameMs)) throw new Error(`no frame with the layer stack within 120 s; last frame:\n${stdout.text}`);
+    if (Number.isNaN(firstFrameMs))
+      throw new Error(`no frame with the layer stack within 120 s; last frame:\n${stdout.text}`);
     log(`first frame with the layer stack: ${firstFrameMs.toFixed(0)} ms`);
     // Then wait for the whole image (the walk needs every layer).
     while (!loaded && !loadError && performance.now() < t0 + 600_000) await sleep(50);
@@ -252,7 +258,15 @@ export async function measureTuiDetailed(image: string, log: (s: string) => void
     }
     const ms = samples.map((s) => s.ms);
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    return { firstFrameMs, keyMedianMs: quantile(ms, 0.5), keyP95Ms: quantile(ms, 0.95), samples, timeouts, loadMs: loaded - t0, peakRssBytes };
+    return {
+      firstFrameMs,
+      keyMedianMs: quantile(ms, 0.5),
+      keyP95Ms: quantile(ms, 0.95),
+      samples,
+      timeouts,
+      loadMs: loaded - t0,
+      peakRssBytes,
+    };
   } finally {
     instance.unmount();
     instance.cleanup?.();
@@ -271,7 +285,10 @@ function biggestStep(img: LoadedImage): number {
       best = k;
     }
   }
-  return Math.max(0, buildSteps(img).findIndex((s) => s.kind === 'layer' && s.layer === best));
+  return Math.max(
+    0,
+    buildSteps(img).findIndex((s) => s.kind === 'layer' && s.layer === best),
+  );
 }
 
 export async function measureTui(image: string): Promise<TuiFigures> {
@@ -289,7 +306,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     (r) => {
       const by = new Map<string, number[]>();
       for (const s of r.samples) by.set(s.key, [...(by.get(s.key) ?? []), s.ms]);
-      for (const [k, v] of by) log(`${k.padEnd(16)} n=${String(v.length).padStart(2)}  median ${quantile(v, 0.5).toFixed(1).padStart(7)} ms  max ${Math.max(...v).toFixed(1).padStart(7)} ms`);
+      for (const [k, v] of by)
+        log(
+          `${k.padEnd(16)} n=${String(v.length).padStart(2)}  median ${quantile(v, 0.5).toFixed(1).padStart(7)} ms  max ${Math.max(
+            ...v,
+          )
+            .toFixed(1)
+            .padStart(7)} ms`,
+        );
       log(`keys ${r.samples.length} (${r.timeouts} without a new frame)`);
       process.stdout.write(
         `first frame ${r.firstFrameMs.toFixed(0)} ms · load ${r.loadMs.toFixed(0)} ms · keypress median ${r.keyMedianMs.toFixed(1)} ms · ` +

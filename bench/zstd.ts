@@ -33,7 +33,7 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZstdDecode } from '../src/archive/decode.js';
-import { zstdHugeWindowFrame } from '../test/fixtures/hostile/bounds.js';
+import { zstdHugeWindowFrame } from '../test/support/hostile/bounds.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(HERE, 'out', 'zstd');

@@ -9,6 +9,6 @@ if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.e
 // build, which logs every component render to the performance timeline and makes each key press
 // several times slower on a big tree. Strata is never run as a React app under development.
 process.env.NODE_ENV ??= 'production';
-const { main } = await import('../dist/cli.js');
+const { main } = await import('../dist/cli/main.js');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -2,6 +2,6 @@
 // Writes dist/strata.1 from the option table (run by `npm run build`, after tsc).
 import { writeFileSync } from 'node:fs';
 import { manPage } from '../dist/man.js';
-import { VERSION } from '../dist/cli.js';
+import { VERSION } from '../dist/cli/main.js';
 
 writeFileSync(new URL('../dist/strata.1', import.meta.url), manPage(VERSION, ''));

@@ -20,8 +20,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildFixture, engineStatus, ROOT } from '../test/helpers/engine.js';
-import { shellQuote, startTmux, type Tmux } from '../test/e2e/tmux.js';
+import { buildFixture, engineStatus, ROOT } from '../test/support/engine.js';
+import { shellQuote, startTmux, type Tmux } from '../test/support/tmux.js';
 import { parseCapture } from './demo/screen.js';
 import { encodeGif, metrics, rasterise, writePng, type Frame } from './demo/render.js';
 
@@ -67,7 +67,7 @@ class Recorder {
 }
 
 function ensureBuilt(): void {
-  if (existsSync(join(ROOT, 'dist', 'cli.js'))) return;
+  if (existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) return;
   log('dist/ missing: npm run build');
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
@@ -115,7 +115,7 @@ async function searchAndWaste(r: Recorder, t: Tmux, query: string): Promise<void
   t.type('3');
   await r.shot('waste by step', (s) => /Waste by step \d+\/\d+/.test(s), 3000);
   t.keys('Space');
-  await r.shot('waste: the pair\'s paths', (s) => s.includes('▾ '), 2200);
+  await r.shot("waste: the pair's paths", (s) => s.includes('▾ '), 2200);
   t.keys('Down');
   await r.shot('waste: a path', () => true, 900);
   t.keys('Enter');
@@ -148,10 +148,16 @@ async function adviceScene(r: Recorder, t: Tmux): Promise<void> {
 
 async function main(): Promise<void> {
   ensureBuilt();
-  if (spawnSync('sh', ['-c', 'command -v tmux']).status !== 0) throw new Error('tmux is not installed (apt-get install tmux)');
+  if (spawnSync('sh', ['-c', 'command -v tmux']).status !== 0)
+    throw new Error('tmux is not installed (apt-get install tmux)');
   const engine = engineStatus();
   const cache = mkdtempSync(join(tmpdir(), 'strata-demo-cache-'));
-  const env: Record<string, string> = { TERM: 'xterm-256color', COLORTERM: '', XDG_CACHE_HOME: cache, FORCE_COLOR: '1' };
+  const env: Record<string, string> = {
+    TERM: 'xterm-256color',
+    COLORTERM: '',
+    XDG_CACHE_HOME: cache,
+    FORCE_COLOR: '1',
+  };
   let query = 'keep';
   if (engine.ok) {
     log(`Engine ${engine.version}: building strata-test/changes:1`);
@@ -193,7 +199,9 @@ async function main(): Promise<void> {
   });
   const gif = encodeGif(frames, size.width, size.height);
   writeFileSync(OUT, gif);
-  log(`wrote ${OUT}: ${size.width}x${size.height}, ${frames.length} frames, ${(statSync(OUT).size / 1e6).toFixed(2)} MB`);
+  log(
+    `wrote ${OUT}: ${size.width}x${size.height}, ${frames.length} frames, ${(statSync(OUT).size / 1e6).toFixed(2)} MB`,
+  );
 }
 
 main().catch((e: unknown) => {

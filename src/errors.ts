@@ -6,8 +6,10 @@ export const EXIT_ENGINE = 3;
 
 /** An error meant for the user: one line, an exit code, never a stack trace. */
 export class StrataError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT_INPUT) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_INPUT,
+  ) {
     super(message);
   }
 }
-

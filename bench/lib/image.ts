@@ -60,13 +60,23 @@ export async function inspectImage(ref: string): Promise<ImageInfo> {
 /** `docker history` lines for the layers that have content, oldest first. */
 async function layerCommands(ref: string): Promise<string[]> {
   const out = await capture('docker', ['history', '--no-trunc', '--format', '{{json .}}', ref]);
-  const rows = out.trim().split('\n').map((l) => JSON.parse(l) as { CreatedBy: string; Size: string });
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { CreatedBy: string; Size: string });
   // History is newest first and includes empty (metadata) steps; the legacy builder marks them
   // "#(nop)" with no layer. Keep the steps that made a layer: RUN, COPY/ADD, and the import.
   return rows
     .reverse()
-    .filter((r) => !/#\(nop\)\s+(ENV|CMD|WORKDIR|LABEL|EXPOSE|ENTRYPOINT|USER|VOLUME|ARG|SHELL|STOPSIGNAL|HEALTHCHECK|ONBUILD|MAINTAINER)\b/.test(r.CreatedBy))
-    .map((r) => r.CreatedBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '').trim() || '(docker import: debootstrap minbase)');
+    .filter(
+      (r) =>
+        !/#\(nop\)\s+(ENV|CMD|WORKDIR|LABEL|EXPOSE|ENTRYPOINT|USER|VOLUME|ARG|SHELL|STOPSIGNAL|HEALTHCHECK|ONBUILD|MAINTAINER)\b/.test(
+          r.CreatedBy,
+        ),
+    )
+    .map(
+      (r) => r.CreatedBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '').trim() || '(docker import: debootstrap minbase)',
+    );
 }
 
 /**
@@ -78,17 +88,20 @@ export async function prepareImage(ref: string, outDir: string): Promise<Prepare
   const archive = join(outDir, 'image.tar');
   const idFile = join(outDir, 'image.id');
   const extracted = join(outDir, 'extracted');
-  const fresh = existsSync(archive) && existsSync(idFile) && readFileSync(idFile, 'utf8').trim() === info.id
-    && existsSync(join(extracted, 'manifest.json'));
+  const fresh =
+    existsSync(archive) &&
+    existsSync(idFile) &&
+    readFileSync(idFile, 'utf8').trim() === info.id &&
+    existsSync(join(extracted, 'manifest.json'));
   if (!fresh) {
     process.stderr.write(`bench: saving ${ref} to ${archive}\n`);
     rmSync(idFile, { force: true });
-    await inherit('docker', ['save', '-o', archive + '.tmp', ref]);
-    renameSync(archive + '.tmp', archive);
+    await inherit('docker', ['save', '-o', `${archive}.tmp`, ref]);
+    renameSync(`${archive}.tmp`, archive);
     rmSync(extracted, { recursive: true, force: true });
     mkdirSync(extracted, { recursive: true });
     await inherit('tar', ['-C', extracted, '-xf', archive]);
-    writeFileSync(idFile, info.id + '\n');
+    writeFileSync(idFile, `${info.id}\n`);
   }
   const manifest = JSON.parse(readFileSync(join(extracted, 'manifest.json'), 'utf8'));
   const blobs: string[] = manifest[0].Layers.map((p: string) => join(extracted, p));
@@ -110,27 +123,55 @@ export async function prepareImage(ref: string, outDir: string): Promise<Prepare
   return { info, archive, archiveBytes: statSync(archive).size, layers };
 }
 
-type Counts = Pick<LayerStats, 'contentBytes' | 'entries' | 'files' | 'dirs' | 'symlinks' | 'hardlinks' | 'other' | 'whiteouts' | 'opaqueDirs'>;
+type Counts = Pick<
+  LayerStats,
+  'contentBytes' | 'entries' | 'files' | 'dirs' | 'symlinks' | 'hardlinks' | 'other' | 'whiteouts' | 'opaqueDirs'
+>;
 
 /** Counts a layer's entries from `tar -tvf` (GNU tar's own reading, not Strata's). */
 async function countEntries(blob: string): Promise<Counts> {
   const listing = await capture('tar', ['--quoting-style=escape', '-tvf', blob]);
-  const c: Counts = { contentBytes: 0, entries: 0, files: 0, dirs: 0, symlinks: 0, hardlinks: 0, other: 0, whiteouts: 0, opaqueDirs: 0 };
+  const c: Counts = {
+    contentBytes: 0,
+    entries: 0,
+    files: 0,
+    dirs: 0,
+    symlinks: 0,
+    hardlinks: 0,
+    other: 0,
+    whiteouts: 0,
+    opaqueDirs: 0,
+  };
   for (const line of listing.split('\n')) {
     if (line === '') continue;
     c.entries++;
     // "-rw-r--r-- root/root 1234 2024-01-01 00:00 path[ -> target]"
     const fields = line.split(/\s+/);
     const path = fields.slice(5).join(' ');
-    const base = path.replace(/( -> | link to ).*$/, '').replace(/\/$/, '').split('/').pop() ?? '';
+    const base =
+      path
+        .replace(/( -> | link to ).*$/, '')
+        .replace(/\/$/, '')
+        .split('/')
+        .pop() ?? '';
     if (base === '.wh..wh..opq') c.opaqueDirs++;
     else if (base.startsWith('.wh.')) c.whiteouts++;
     switch (line[0]) {
-      case '-': c.files++; c.contentBytes += Number(fields[2]) || 0; break;
-      case 'd': c.dirs++; break;
-      case 'l': c.symlinks++; break;
-      case 'h': c.hardlinks++; break;
-      default: c.other++;
+      case '-':
+        c.files++;
+        c.contentBytes += Number(fields[2]) || 0;
+        break;
+      case 'd':
+        c.dirs++;
+        break;
+      case 'l':
+        c.symlinks++;
+        break;
+      case 'h':
+        c.hardlinks++;
+        break;
+      default:
+        c.other++;
     }
   }
   return c;

@@ -87,7 +87,13 @@ export function capture(cmd: string, args: string[]): Promise<string> {
 
 /** First non-empty stderr line, for one-line failure notes. */
 export function firstLine(s: string): string {
-  return s.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+  return (
+    s
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim()
+      .slice(0, 300) ?? ''
+  );
 }
 
 export function median(xs: number[]): number {

@@ -53,9 +53,16 @@ export function target(name: string, value: number | undefined, limit: number, u
 }
 
 const fmtNum = (x: number, unit: string): string =>
-  unit === 'ms' ? (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`)
-    : unit === 'MB' ? `${x.toFixed(0)} MB`
-      : unit === 'x' ? `${x.toFixed(2)}x`
+  unit === 'ms'
+    ? x >= 10_000
+      ? `${(x / 1000).toFixed(1)} s`
+      : x >= 1000
+        ? `${(x / 1000).toFixed(2)} s`
+        : `${x.toFixed(0)} ms`
+    : unit === 'MB'
+      ? `${x.toFixed(0)} MB`
+      : unit === 'x'
+        ? `${x.toFixed(2)}x`
         : `${x}`;
 
 export function fmt(x: number | undefined, unit: string): string {
@@ -73,11 +80,13 @@ export function consoleSummary(r: Results): string {
   const lines = [`strata bench, ${r.date}, ${r.runs} runs (median)`, ''];
   for (const m of Object.values(r.measures)) {
     const all = m.samples.map((s) => fmt(s, m.unit)).join(', ');
-    lines.push(`  ${m.label.padEnd(58)} ${fmt(m.median, m.unit).padStart(9)}  [${all}]${m.note ? '  ' + m.note : ''}`);
+    lines.push(`  ${m.label.padEnd(58)} ${fmt(m.median, m.unit).padStart(9)}  [${all}]${m.note ? `  ${m.note}` : ''}`);
   }
   lines.push('');
   for (const t of r.targets) {
-    lines.push(`  ${t.name.padEnd(40)} ${fmt(t.value, t.unit).padStart(9)}  <= ${fmt(t.limit, t.unit).padEnd(8)} ${verdict(t).replace(/\*/g, '')}`);
+    lines.push(
+      `  ${t.name.padEnd(40)} ${fmt(t.value, t.unit).padStart(9)}  <= ${fmt(t.limit, t.unit).padEnd(8)} ${verdict(t).replace(/\*/g, '')}`,
+    );
   }
   for (const c of r.checks) lines.push(`  check: ${c}`);
   return lines.join('\n');
@@ -100,7 +109,8 @@ function resultsTable(r: Results): string {
     out.push(`| ${x.key} | ${x.label} | ${fmt(x.median, x.unit)} | ${samples} |`);
   }
   out.push('', '| Target | Measured | Limit | Verdict |', '|---|---:|---:|---|');
-  for (const t of r.targets) out.push(`| ${t.name} | ${fmt(t.value, t.unit)} | ${fmt(t.limit, t.unit)} | ${verdict(t)} |`);
+  for (const t of r.targets)
+    out.push(`| ${t.name} | ${fmt(t.value, t.unit)} | ${fmt(t.limit, t.unit)} | ${verdict(t)} |`);
   if (r.checks.length) {
     out.push('', 'Checks made on the same run:', '');
     for (const c of r.checks) out.push(`- ${c}`);
@@ -110,16 +120,18 @@ function resultsTable(r: Results): string {
 
 function imageTable(img: PreparedImage): string {
   const out = [
-    '| # | Step | Blob | Files\' bytes | Entries | Files / dirs / links | Whiteouts (opaque) |',
+    "| # | Step | Blob | Files' bytes | Entries | Files / dirs / links | Whiteouts (opaque) |",
     '|---:|---|---:|---:|---:|---|---:|',
   ];
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
   const n = (x: number) => x.toLocaleString('en-US');
   for (const l of img.layers) {
     const cmd = l.createdBy.replace(/\b(file|dir):([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1:$2...');
-    const step = cmd.length > 90 ? cmd.slice(0, 87) + '...' : cmd;
-    out.push(`| ${l.index} | \`${step.replace(/\|/g, '\\|')}\` | ${mb(l.blobBytes)} | ${mb(l.contentBytes)} | ` +
-      `${n(l.entries)} | ${n(l.files)} / ${n(l.dirs)} / ${n(l.symlinks + l.hardlinks)} | ${l.whiteouts} (${l.opaqueDirs}) |`);
+    const step = cmd.length > 90 ? `${cmd.slice(0, 87)}...` : cmd;
+    out.push(
+      `| ${l.index} | \`${step.replace(/\|/g, '\\|')}\` | ${mb(l.blobBytes)} | ${mb(l.contentBytes)} | ` +
+        `${n(l.entries)} | ${n(l.files)} / ${n(l.dirs)} / ${n(l.symlinks + l.hardlinks)} | ${l.whiteouts} (${l.opaqueDirs}) |`,
+    );
   }
   const sum = (k: 'blobBytes' | 'contentBytes' | 'entries') => img.layers.reduce((a, l) => a + l[k], 0);
   out.push(`| | **total** | ${mb(sum('blobBytes'))} | ${mb(sum('contentBytes'))} | ${n(sum('entries'))} | | |`);

@@ -18,8 +18,16 @@ declare module 'gifenc' {
   }
   const gifenc: {
     GIFEncoder(): Encoder;
-    quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number, opts?: { format?: 'rgb565' | 'rgb444' | 'rgba4444' }): Palette;
-    applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: Palette, format?: 'rgb565' | 'rgb444' | 'rgba4444'): Uint8Array;
+    quantize(
+      rgba: Uint8Array | Uint8ClampedArray,
+      maxColors: number,
+      opts?: { format?: 'rgb565' | 'rgb444' | 'rgba4444' },
+    ): Palette;
+    applyPalette(
+      rgba: Uint8Array | Uint8ClampedArray,
+      palette: Palette,
+      format?: 'rgb565' | 'rgb444' | 'rgba4444',
+    ): Uint8Array;
   };
   export default gifenc;
 }

@@ -108,7 +108,11 @@ function drawBox(ctx: SKRSContext2D, ch: string, x: number, y: number, m: Metric
 }
 
 /** One screen as RGBA pixels. */
-export function rasterise(s: Screen, m: Metrics, title?: string): { width: number; height: number; rgba: Uint8ClampedArray } {
+export function rasterise(
+  s: Screen,
+  m: Metrics,
+  title?: string,
+): { width: number; height: number; rgba: Uint8ClampedArray } {
   const bar = title ? m.cellH + 8 : 0;
   const width = s.columns * m.cellW + 2 * m.pad;
   const height = s.rows * m.cellH + 2 * m.pad + bar;
@@ -123,7 +127,11 @@ export function rasterise(s: Screen, m: Metrics, title?: string): { width: numbe
     // A window title bar with the three dots, to read as a terminal.
     ctx.fillStyle = rgb([0x23, 0x28, 0x31]);
     ctx.fillRect(0, 0, width, bar);
-    [[0xff, 0x5f, 0x57], [0xfe, 0xbc, 0x2e], [0x28, 0xc8, 0x40]].forEach((c, i) => {
+    [
+      [0xff, 0x5f, 0x57],
+      [0xfe, 0xbc, 0x2e],
+      [0x28, 0xc8, 0x40],
+    ].forEach((c, i) => {
       ctx.fillStyle = rgb(c);
       ctx.beginPath();
       ctx.arc(m.pad + 6 + i * 18, bar / 2, 5, 0, Math.PI * 2);
@@ -182,7 +190,8 @@ export function encodeGif(frames: Frame[], width: number, height: number): Uint8
   // (the previous frame stays underneath, dispose 1), which LZW packs into almost nothing.
   const step = 7;
   const sample: number[] = [];
-  for (const f of frames) for (let i = 0; i < f.rgba.length; i += 4 * step) sample.push(f.rgba[i], f.rgba[i + 1], f.rgba[i + 2], 255);
+  for (const f of frames)
+    for (let i = 0; i < f.rgba.length; i += 4 * step) sample.push(f.rgba[i], f.rgba[i + 1], f.rgba[i + 2], 255);
   const palette = quantize(new Uint8Array(sample), 127, { format: 'rgb565' });
   const clear = palette.length;
   const full = [...palette, [0, 0, 0]];

@@ -106,7 +106,11 @@ function applySgr(a: Attr, params: number[]): Attr {
 }
 
 function mix(a: RGB, b: RGB, t: number): RGB {
-  return [Math.round(a[0] * (1 - t) + b[0] * t), Math.round(a[1] * (1 - t) + b[1] * t), Math.round(a[2] * (1 - t) + b[2] * t)];
+  return [
+    Math.round(a[0] * (1 - t) + b[0] * t),
+    Math.round(a[1] * (1 - t) + b[1] * t),
+    Math.round(a[2] * (1 - t) + b[2] * t),
+  ];
 }
 
 function cellOf(ch: string, a: Attr): Cell {

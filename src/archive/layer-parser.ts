@@ -51,7 +51,11 @@ export type LayerReadKind = 'tar' | 'compression' | 'too-large' | 'read';
  * expansion limit; 'read': the source failed). Not `code`, which callers read as an errno.
  */
 export class LayerReadError extends Error {
-  constructor(message: string, readonly kind: LayerReadKind = 'read', readonly tarCode?: TarError['code']) {
+  constructor(
+    message: string,
+    readonly kind: LayerReadKind = 'read',
+    readonly tarCode?: TarError['code'],
+  ) {
     super(message);
   }
 }
@@ -74,7 +78,6 @@ const ESTARGZ_NAMES = new Set(['stargz.index.json', '.prefetch.landmark', '.no.p
 const ZEROS = Buffer.alloc(1 << 20);
 
 const DEFAULT_MAX_TAR_BYTES = Number(process.env.STRATA_MAX_LAYER_BYTES) || 64 * 1024 ** 3;
-
 
 export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptions): Promise<ParsedLayer> {
   const { head, stream: input } = await peek(source, 512);

@@ -5,7 +5,6 @@
  * Nothing waits for `manifest.json`, which Docker writes last.
  */
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { looksLikeJson, looksLikeTar, peek, sniffCompression } from './decode.js';
 import { drain, LayerReadError, parseLayer, type LayerProgress, type ParsedLayer } from './layer-parser.js';
 import { readTarEntries, type TarEntry } from './tar-entries.js';
@@ -39,7 +38,10 @@ export interface OuterEvents {
 
 /** An outer archive that is not a readable tar; `tarCode` is the reader's reason (tar-scan.ts). */
 export class ArchiveFormatError extends Error {
-  constructor(message: string, readonly tarCode?: TarErrorCode) {
+  constructor(
+    message: string,
+    readonly tarCode?: TarErrorCode,
+  ) {
     super(message);
   }
 }
@@ -57,7 +59,12 @@ export function outerName(raw: string): string {
   return /[^\u0000-\u007f]/.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
 }
 
-export async function readOuterTar(input: Readable, table: PathTable, label: string, events: OuterEvents = {}): Promise<OuterContents> {
+export async function readOuterTar(
+  input: Readable,
+  table: PathTable,
+  label: string,
+  events: OuterEvents = {},
+): Promise<OuterContents> {
   const contents: OuterContents = { json: new Map(), layers: new Map(), links: new Map(), names: [] };
   let entries = 0;
   const handle = async ({ header, body: stream }: TarEntry): Promise<void> => {

@@ -95,8 +95,8 @@ export async function readTarEntries(
         if (box.failed) throw box.failed.err;
         const cur = open as PassThrough | null;
         const backlog = pending - (cur ? 1 : 0);
-        if (backlog <= 0 && !(cur && cur.writableNeedDrain)) break;
-        if (cur && cur.writableNeedDrain) cur.once('drain', signal);
+        if (backlog <= 0 && !cur?.writableNeedDrain) break;
+        if (cur?.writableNeedDrain) cur.once('drain', signal);
         await changed();
       }
     }

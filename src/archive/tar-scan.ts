@@ -75,7 +75,7 @@ const MAX_META = 1024 * 1024;
 const MAX_SPARSE_ENTRIES = 1 << 20;
 const ZEROS = Buffer.alloc(1 << 20);
 
-const enum Mode {
+enum Mode {
   Header,
   /** Gathering a pax / GNU long-name record into `metaBuf`. */
   Meta,

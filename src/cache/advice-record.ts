@@ -42,7 +42,9 @@ export function adviceRecordVersion(): string {
     try {
       for (const n of fs.readdirSync(dir).sort()) {
         if (!/\.(js|ts)$/.test(n) || n.endsWith('.d.ts')) continue;
-        h.update(`${n}\0`).update(fs.readFileSync(path.join(dir, n))).update('\0');
+        h.update(`${n}\0`)
+          .update(fs.readFileSync(path.join(dir, n)))
+          .update('\0');
       }
       fingerprint = h.digest('hex').slice(0, 32);
     } catch {

@@ -39,7 +39,6 @@ export function cacheRoot(): string {
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'strata');
 }
 
-
 export interface ImageRecord {
   config: string;
   layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[];
@@ -157,7 +156,8 @@ export class LayerCache implements LayerCacheLike {
       if (typeof rec.config !== 'string' || !Array.isArray(rec.layers)) return null;
       const byDigest = `sha256:${createHash('sha256').update(rec.config).digest('hex')}` === id;
       const ids = (JSON.parse(rec.config) as { rootfs?: { diff_ids?: unknown } }).rootfs?.diff_ids;
-      const byLayers = !!diffIds && Array.isArray(ids) && ids.length === diffIds.length && ids.every((d, i) => d === diffIds[i]);
+      const byLayers =
+        !!diffIds && Array.isArray(ids) && ids.length === diffIds.length && ids.every((d, i) => d === diffIds[i]);
       if (!byDigest && !byLayers) return null;
       touch(file);
       return rec;
@@ -351,4 +351,3 @@ function writeAtomicBuffer(file: string, buf: Buffer): void {
     throw err;
   }
 }
-

@@ -205,10 +205,7 @@ export function computeAdvice(a: Analysis, opts: AdviceOptions = {}): Advice {
   // Ties fall to the first path's bytes, never to path ids, which depend on the order layers were read in.
   const firstPath = (it: AdviceItem) => (it.targets.length > 0 ? a.table.path(it.targets[0].path) : '');
   items.sort(
-    (x, y) =>
-      y.bytes - x.bytes ||
-      KIND_ORDER[x.kind] - KIND_ORDER[y.kind] ||
-      compareBytes(firstPath(x), firstPath(y)),
+    (x, y) => y.bytes - x.bytes || KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || compareBytes(firstPath(x), firstPath(y)),
   );
   return {
     items,
@@ -249,7 +246,7 @@ export function stepPairs(
   const pairs = new Map<number, Pair>();
   let total = 0;
   for (const w of a.waste) {
-    if (exclude && exclude(w.path)) continue;
+    if (exclude?.(w.path)) continue;
     const key = w.layer * 0x100000 + w.hiddenBy;
     let g = pairs.get(key);
     if (!g)
@@ -435,7 +432,7 @@ function visibleFiles(a: Analysis, exclude: ((p: number) => boolean) | undefined
   for (let p = 1; p < n; p++) {
     const L = a.topLayer(p);
     const up = t.parent(p);
-    if (L < 0 || ptype[up] !== T_DIR || (exclude && exclude(p))) continue;
+    if (L < 0 || ptype[up] !== T_DIR || exclude?.(p)) continue;
     const e = a.topEntry(p);
     const type = e < 0 ? T_DIR : a.layers[L].type[e];
     ptype[p] = type;
@@ -797,8 +794,8 @@ function childSig(a: Analysis, c: number, dirSig: string | null): string {
 export function leftoverMarkdown(): string {
   const lines = ['| Category | Paths (everything below them) | Fix |', '|---|---|---|'];
   for (const r of LEFTOVERS) {
-    const pats = r.patterns.map((p) => '`' + (p.startsWith('/') ? p : `…/${p}`) + '/`').join(', ');
+    const pats = r.patterns.map((p) => `\`${p.startsWith('/') ? p : `…/${p}`}/\``).join(', ');
     lines.push(`| \`${r.category}\` | ${pats} | ${r.fix.replace(/\|/g, '\\|')} |`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

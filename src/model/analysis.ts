@@ -72,7 +72,10 @@ function sameHash(b: LayerData, be: number, d: LayerData, e: number): boolean {
 
 class GrowI32 {
   a: Int32Array;
-  constructor(n: number, private readonly fill: number) {
+  constructor(
+    n: number,
+    private readonly fill: number,
+  ) {
     this.a = new Int32Array(n).fill(fill);
   }
   ensure(n: number): void {
@@ -280,7 +283,9 @@ export class Analysis {
       hideSubtree(target, true);
     }
     if (missingWhiteouts > 0) {
-      this.warnings.push(`layer ${L}: ${missingWhiteouts} whiteout(s) name paths that do not exist in the layers below`);
+      this.warnings.push(
+        `layer ${L}: ${missingWhiteouts} whiteout(s) name paths that do not exist in the layers below`,
+      );
     }
 
     // Entries in ascending path id: parents were interned before children, so parents come first.
@@ -326,7 +331,9 @@ export class Analysis {
       t.bytes += size;
     }
     if (implicitParents > 0) {
-      this.warnings.push(`layer ${L}: ${implicitParents} parent director${implicitParents === 1 ? 'y' : 'ies'} missing from the tar (implied)`);
+      this.warnings.push(
+        `layer ${L}: ${implicitParents} parent director${implicitParents === 1 ? 'y' : 'ies'} missing from the tar (implied)`,
+      );
     }
 
     // Whatever stayed hidden is removed by this layer. Sorted for a stable event order.
@@ -344,7 +351,14 @@ export class Analysis {
 
     // Files shipped twice within this tar: the first copy is waste hidden by this same layer.
     for (let i = 0; i < data.dupPath.length; i++) {
-      this.waste.push({ path: data.dupPath[i], layer: L, shipKind: K_ADDED, size: data.dupSize[i], hiddenBy: L, hiddenKind: K_MODIFIED });
+      this.waste.push({
+        path: data.dupPath[i],
+        layer: L,
+        shipKind: K_ADDED,
+        size: data.dupSize[i],
+        hiddenBy: L,
+        hiddenKind: K_MODIFIED,
+      });
     }
     this.layerEvEnd.push(this.evN);
   }
@@ -363,18 +377,25 @@ export class Analysis {
   /** dive's figures over the layers merged so far (memoised per layer count when nothing is excluded). */
   diveFigures(exclude?: (path: number) => boolean): ReturnType<Analysis['computeDive']> {
     if (exclude) return this.computeDive(exclude);
-    if (this.diveMemo?.layers !== this.layers.length) this.diveMemo = { layers: this.layers.length, figures: this.computeDive() };
+    if (this.diveMemo?.layers !== this.layers.length)
+      this.diveMemo = { layers: this.layers.length, figures: this.computeDive() };
     return this.diveMemo.figures;
   }
 
-  private computeDive(exclude?: (path: number) => boolean): { efficiency: number; wastedBytes: number; userSizeBytes: number; userWastedPercent: number | null; inefficientFiles: DivePathFigure[] } {
+  private computeDive(exclude?: (path: number) => boolean): {
+    efficiency: number;
+    wastedBytes: number;
+    userSizeBytes: number;
+    userWastedPercent: number | null;
+    inefficientFiles: DivePathFigure[];
+  } {
     let minSum = 0;
     let cumSum = 0;
     const ineff: { path: number; count: number; bytes: number; order: number }[] = [];
     const n = Math.min(this.table.size, this.diveCount.a.length);
     for (let p = 0; p < n; p++) {
       const c = this.diveCount.a[p];
-      if (c === 0 || (exclude && exclude(p))) continue;
+      if (c === 0 || exclude?.(p)) continue;
       minSum += this.diveMin.a[p];
       cumSum += this.diveCum.a[p];
       if (c >= 2) ineff.push({ path: p, count: c, bytes: this.diveCum.a[p], order: this.diveSecond.a[p] });
@@ -397,7 +418,18 @@ export class Analysis {
   // ---- internals ----
 
   private ensure(n: number): void {
-    for (const g of [this.curLayer, this.curEntry, this.curKind, this.evHead, this.evTail, this.diveCount, this.diveSecond, this.mark, this.inTree]) g.ensure(n);
+    for (const g of [
+      this.curLayer,
+      this.curEntry,
+      this.curKind,
+      this.evHead,
+      this.evTail,
+      this.diveCount,
+      this.diveSecond,
+      this.mark,
+      this.inTree,
+    ])
+      g.ensure(n);
     this.diveCum.ensure(n);
     this.diveMin.ensure(n);
   }
@@ -408,7 +440,13 @@ export class Analysis {
       return data.type[e] === T_DIR && data.mode[e] === 0o755 && data.uid[e] === 0 && data.gid[e] === 0;
     }
     const b = this.layers[bl];
-    if (b.type[be] !== data.type[e] || b.mode[be] !== data.mode[e] || b.uid[be] !== data.uid[e] || b.gid[be] !== data.gid[e] || b.size[be] !== data.size[e]) {
+    if (
+      b.type[be] !== data.type[e] ||
+      b.mode[be] !== data.mode[e] ||
+      b.uid[be] !== data.uid[e] ||
+      b.gid[be] !== data.gid[e] ||
+      b.size[be] !== data.size[e]
+    ) {
       return false;
     }
     const bLink = b.link[be] < 0 ? null : b.links[b.link[be]];
@@ -558,7 +596,14 @@ export class Analysis {
       this.groupLost(ino, kind);
       return;
     }
-    this.waste.push({ path: p, layer: below.layer, shipKind: below.kind, size: b.size[below.entry], hiddenBy: L, hiddenKind: kind });
+    this.waste.push({
+      path: p,
+      layer: below.layer,
+      shipKind: below.kind,
+      size: b.size[below.entry],
+      hiddenBy: L,
+      hiddenKind: kind,
+    });
   }
 
   /** A grouped inode lost a name by `kind`: keep the strongest (modified > unchanged > removed). */
@@ -719,7 +764,16 @@ export class Analysis {
 
   private ensureEvents(n: number): void {
     if (n <= this.evPath.a.length) return;
-    for (const g of [this.evPath, this.evLayer, this.evKind, this.evEntry, this.evPrevLayer, this.evPrevEntry, this.evNext]) g.ensure(n);
+    for (const g of [
+      this.evPath,
+      this.evLayer,
+      this.evKind,
+      this.evEntry,
+      this.evPrevLayer,
+      this.evPrevEntry,
+      this.evNext,
+    ])
+      g.ensure(n);
   }
 
   private pushEvent(p: number, layer: number, kind: number, entry: number, prevLayer: number, prevEntry: number): void {

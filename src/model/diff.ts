@@ -54,7 +54,16 @@ function topUnion(a: Analysis): Map<string, Version> {
 }
 
 function attrs(v: Version) {
-  if (v.entry < 0) return { type: T_DIR, mode: 0o755, uid: 0, gid: 0, size: 0, link: null as string | null, hash: null as Uint8Array | null };
+  if (v.entry < 0)
+    return {
+      type: T_DIR,
+      mode: 0o755,
+      uid: 0,
+      gid: 0,
+      size: 0,
+      link: null as string | null,
+      hash: null as Uint8Array | null,
+    };
   const d = v.a.layers[v.layer];
   const e = v.entry;
   return {
@@ -78,13 +87,19 @@ function differences(x: Version, y: Version): string[] {
   if (a.gid !== b.gid) what.push('gid');
   if (a.size !== b.size) what.push('size');
   if (a.link !== b.link) what.push('link');
-  if (a.type === 0 && b.type === 0 && a.hash && b.hash && !Buffer.from(a.hash).equals(Buffer.from(b.hash))) what.push('content');
+  if (a.type === 0 && b.type === 0 && a.hash && b.hash && !Buffer.from(a.hash).equals(Buffer.from(b.hash)))
+    what.push('content');
   return what;
 }
 
 export function diffAnalyses(a: Analysis, diffIdsA: string[], b: Analysis, diffIdsB: string[]): ImageDiff {
   let commonPrefix = 0;
-  while (commonPrefix < diffIdsA.length && commonPrefix < diffIdsB.length && diffIdsA[commonPrefix] === diffIdsB[commonPrefix]) commonPrefix++;
+  while (
+    commonPrefix < diffIdsA.length &&
+    commonPrefix < diffIdsB.length &&
+    diffIdsA[commonPrefix] === diffIdsB[commonPrefix]
+  )
+    commonPrefix++;
   const shared: SharedLayer[] = [];
   const usedB = new Set<number>();
   diffIdsA.forEach((d, i) => {
@@ -95,8 +110,12 @@ export function diffAnalyses(a: Analysis, diffIdsA: string[], b: Analysis, diffI
     }
   });
   const sharedA = new Set(shared.map((s) => s.indexA));
-  const onlyA = diffIdsA.map((d, i) => ({ index: i, diffId: d, sizeBytes: a.layers[i]?.sizeBytes ?? 0 })).filter((x) => !sharedA.has(x.index));
-  const onlyB = diffIdsB.map((d, i) => ({ index: i, diffId: d, sizeBytes: b.layers[i]?.sizeBytes ?? 0 })).filter((x) => !usedB.has(x.index));
+  const onlyA = diffIdsA
+    .map((d, i) => ({ index: i, diffId: d, sizeBytes: a.layers[i]?.sizeBytes ?? 0 }))
+    .filter((x) => !sharedA.has(x.index));
+  const onlyB = diffIdsB
+    .map((d, i) => ({ index: i, diffId: d, sizeBytes: b.layers[i]?.sizeBytes ?? 0 }))
+    .filter((x) => !usedB.has(x.index));
 
   const ua = topUnion(a);
   const ub = topUnion(b);
@@ -110,14 +129,31 @@ export function diffAnalyses(a: Analysis, diffIdsA: string[], b: Analysis, diffI
       continue;
     }
     const what = differences(va, vb);
-    if (what.length > 0) files.push({ path, change: 'modified', type: typeOf(vb), sizeA: sizeOf(va), sizeB: sizeOf(vb), bytes: sizeOf(vb) - sizeOf(va), what });
+    if (what.length > 0)
+      files.push({
+        path,
+        change: 'modified',
+        type: typeOf(vb),
+        sizeA: sizeOf(va),
+        sizeB: sizeOf(vb),
+        bytes: sizeOf(vb) - sizeOf(va),
+        what,
+      });
   }
   for (const [path, vb] of ub) {
-    if (!ua.has(path)) files.push({ path, change: 'added', type: typeOf(vb), sizeA: 0, sizeB: sizeOf(vb), bytes: sizeOf(vb) });
+    if (!ua.has(path))
+      files.push({ path, change: 'added', type: typeOf(vb), sizeA: 0, sizeB: sizeOf(vb), bytes: sizeOf(vb) });
   }
   // Largest first: by the bigger of the two versions, then by path.
-  files.sort((x, y) => Math.max(y.sizeA, y.sizeB) - Math.max(x.sizeA, x.sizeB) || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  const totals: ImageDiff['totals'] = { added: { count: 0, bytes: 0 }, removed: { count: 0, bytes: 0 }, modified: { count: 0, bytes: 0 } };
+  files.sort(
+    (x, y) =>
+      Math.max(y.sizeA, y.sizeB) - Math.max(x.sizeA, x.sizeB) || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0),
+  );
+  const totals: ImageDiff['totals'] = {
+    added: { count: 0, bytes: 0 },
+    removed: { count: 0, bytes: 0 },
+    modified: { count: 0, bytes: 0 },
+  };
   for (const f of files) {
     totals[f.change].count++;
     totals[f.change].bytes += f.bytes;

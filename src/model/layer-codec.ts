@@ -46,7 +46,9 @@ export function encodeLayer(d: LayerData, table: PathTable): Buffer {
   const h = Buffer.from(JSON.stringify(header));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(h.length);
-  const cols = [d.type, d.mode, d.uid, d.gid, d.size, d.link, d.hash].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  const cols = [d.type, d.mode, d.uid, d.gid, d.size, d.link, d.hash].map((a) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+  );
   const body = Buffer.concat([Buffer.from(MAGIC), len, h, ...cols]);
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
@@ -55,12 +57,23 @@ export function encodeLayer(d: LayerData, table: PathTable): Buffer {
 export function decodeLayer(buf: Buffer, diffId: string | null, table: PathTable): LayerData | null {
   if (buf.length < MAGIC.length + 36 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return null;
   const body = buf.subarray(0, buf.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - 32))) return null;
+  if (
+    !createHash('sha256')
+      .update(body)
+      .digest()
+      .equals(buf.subarray(buf.length - 32))
+  )
+    return null;
   const hlen = body.readUInt32LE(MAGIC.length);
   let off = MAGIC.length + 4;
   const header = JSON.parse(body.toString('utf8', off, off + hlen)) as Header;
   off += hlen;
-  if (header.format !== CODEC_FORMAT || (diffId !== null && header.diffId !== diffId) || header.paths.length !== header.count) return null;
+  if (
+    header.format !== CODEC_FORMAT ||
+    (diffId !== null && header.diffId !== diffId) ||
+    header.paths.length !== header.count
+  )
+    return null;
   const n = header.count;
   const take = <T>(C: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }, len: number): T => {
     const bytes = len * C.BYTES_PER_ELEMENT;

@@ -94,7 +94,10 @@ export class LayerBuilder {
   private readonly dupSize: number[] = [];
   sizeBytes = 0;
 
-  constructor(private readonly table: PathTable, private readonly label: string) {}
+  constructor(
+    private readonly table: PathTable,
+    private readonly label: string,
+  ) {}
 
   get entries(): number {
     return this.n;
@@ -115,7 +118,9 @@ export class LayerBuilder {
       } else {
         const target = base.slice(WH_PREFIX.length);
         if (target === '' || target === '.' || target === '..') {
-          throw new LayerFormatError(`${this.label}: invalid whiteout entry "${raw.name}" (a whiteout must name a path)`);
+          throw new LayerFormatError(
+            `${this.label}: invalid whiteout entry "${raw.name}" (a whiteout must name a path)`,
+          );
         }
         this.whiteouts.add(this.table.intern(dir === '' ? target : `${dir}/${target}`));
       }
@@ -151,7 +156,7 @@ export class LayerBuilder {
     this.sizeA[idx] = raw.type === 'file' ? raw.size : 0;
     if (raw.linkname != null && (raw.type === 'symlink' || raw.type === 'hardlink')) {
       this.linkA[idx] = this.links.length;
-      this.links.push(raw.type === 'hardlink' ? '/' + normalisePath(raw.linkname).path : raw.linkname);
+      this.links.push(raw.type === 'hardlink' ? `/${normalisePath(raw.linkname).path}` : raw.linkname);
     } else {
       this.linkA[idx] = -1;
     }
@@ -161,9 +166,12 @@ export class LayerBuilder {
   }
 
   finish(diffId: string, tarBytes: number): LayerData {
-    if (this.duplicates > 0) this.warnings.push(`${this.label}: ${this.duplicates} duplicate entries (the last one wins)`);
+    if (this.duplicates > 0)
+      this.warnings.push(`${this.label}: ${this.duplicates} duplicate entries (the last one wins)`);
     if (this.escapedNames > 0) {
-      this.warnings.push(`${this.label}: ${this.escapedNames} entry names were absolute or climbed above the root with ".." (confined to the root)`);
+      this.warnings.push(
+        `${this.label}: ${this.escapedNames} entry names were absolute or climbed above the root with ".." (confined to the root)`,
+      );
     }
     const n = this.n;
     // Views, not copies: copying a 1 000 000-entry layer at the end would double its memory at

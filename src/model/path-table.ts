@@ -75,7 +75,7 @@ export class PathTable {
     const parts: string[] = [];
     for (let cur = id; cur > 0; cur = this.parentArr[cur]) parts.push(this.segments[this.segArr[cur]]);
     parts.reverse();
-    return '/' + parts.join('/');
+    return `/${parts.join('/')}`;
   }
 
   /** Id of a child segment of `parent`, interning it when `create` is set; -1 when absent. */
@@ -229,7 +229,7 @@ function extends_(path: string, base: string): boolean {
 
 /** Mix a (parent, segment) key (an integer below 2^53) into 31 bits. */
 function hashKey(key: number): number {
-  const lo = key % 0x100000000 | 0;
+  const lo = (key % 0x100000000) | 0;
   const hi = (key / 0x100000000) | 0;
   let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 13;
@@ -251,7 +251,14 @@ export interface NormalisedPath {
 export function normalisePath(name: string): NormalisedPath {
   // An absolute name is confined to the root; "/" alone (kaniko writes it) is just the root.
   let escaped = name.startsWith('/') && name.replace(/^\/+/, '') !== '';
-  if (!name.includes('..') && !name.includes('//') && !name.includes('./') && !name.startsWith('/') && !name.endsWith('/') && name !== '.') {
+  if (
+    !name.includes('..') &&
+    !name.includes('//') &&
+    !name.includes('./') &&
+    !name.startsWith('/') &&
+    !name.endsWith('/') &&
+    name !== '.'
+  ) {
     return { path: name, escaped: false };
   }
   const out: string[] = [];

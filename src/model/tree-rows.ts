@@ -68,7 +68,10 @@ export class TreeIndex {
   private readonly sorted = { name: new Map<number, Int32Array>(), size: new Map<number, Int32Array>() };
   private lowerNames: (string | undefined)[] = [];
 
-  constructor(readonly analysis: Analysis, readonly snap: TreeSnapshot) {
+  constructor(
+    readonly analysis: Analysis,
+    readonly snap: TreeSnapshot,
+  ) {
     const n = snap.event.length;
     this.n = n;
     this.shown = new Uint8Array(n);
@@ -139,7 +142,8 @@ export class TreeIndex {
     if (c) return c;
     const ids: number[] = [];
     const table = this.table;
-    for (let ch = table.firstChild(p); ch >= 0; ch = table.nextSibling(ch)) if (ch < this.n && this.shown[ch]) ids.push(ch);
+    for (let ch = table.firstChild(p); ch >= 0; ch = table.nextSibling(ch))
+      if (ch < this.n && this.shown[ch]) ids.push(ch);
     const byName = (x: number, y: number) => {
       const a = table.name(x);
       const b = table.name(y);
@@ -169,7 +173,7 @@ export class TreeIndex {
       for (let p = 1; p < n; p++) {
         if (!this.shown[p]) continue;
         const par = table.parent(p);
-        const s = (tail[par] ?? '') + '/' + this.lowerName(p);
+        const s = `${tail[par] ?? ''}/${this.lowerName(p)}`;
         tail[p] = keep === 0 ? '' : s.slice(-keep);
         pathMatch[p] = pathMatch[par] || s.includes(q) ? 1 : 0;
       }
@@ -188,7 +192,7 @@ export class TreeIndex {
       full[0] = '';
       for (let p = 1; p < n && re; p++) {
         if (!this.shown[p]) continue;
-        full[p] = (full[table.parent(p)] ?? '') + '/' + this.lowerName(p);
+        full[p] = `${full[table.parent(p)] ?? ''}/${this.lowerName(p)}`;
         reMatch[p] = re.test(full[p]) ? 1 : 0;
       }
     }
@@ -242,7 +246,7 @@ export interface Expansion {
 
 export function isExpanded(idx: TreeIndex, e: Expansion, p: number): boolean {
   if (p === 0) return true;
-  return (idx.table.depth(p) <= e.expandDepth) !== e.toggled.has(p);
+  return idx.table.depth(p) <= e.expandDepth !== e.toggled.has(p);
 }
 
 export interface TreeRows {
@@ -280,7 +284,7 @@ export function flatten(idx: TreeIndex, vis: Uint8Array, sort: SortKey, e: Expan
     const p = stack[--top];
     rowOf[p] = count;
     out[count++] = p;
-    if (dir[p] && (all || (table.depth(p) <= e.expandDepth) !== e.toggled.has(p))) pushChildren(p);
+    if (dir[p] && (all || table.depth(p) <= e.expandDepth !== e.toggled.has(p))) pushChildren(p);
   }
   return { index: idx, vis, sort, ids: out.slice(0, count), rowOf };
 }

@@ -17,7 +17,13 @@ export function wastedPaths(a: Analysis): WastedPath[] {
   for (const w of a.waste) {
     let g = byPath.get(w.path);
     if (!g) {
-      g = { path: a.table.path(w.path), bytes: 0, versions: [], hiddenBy: { layer: w.hiddenBy, change: CHANGE_KINDS[w.hiddenKind] }, pathId: w.path };
+      g = {
+        path: a.table.path(w.path),
+        bytes: 0,
+        versions: [],
+        hiddenBy: { layer: w.hiddenBy, change: CHANGE_KINDS[w.hiddenKind] },
+        pathId: w.path,
+      };
       byPath.set(w.path, g);
     }
     g.bytes += w.size;

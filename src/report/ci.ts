@@ -17,9 +17,9 @@
 import fs from 'node:fs';
 import picomatch from 'picomatch';
 import YAML from 'yaml';
-import type { LoadedImage } from '../sources/image.js';
+import type { LoadedImage } from '../model/image.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
-import { openRegularFile } from '../sources/regular-file.js';
+import { openRegularFile } from '../sources/files/regular-file.js';
 import { wastedPaths } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
 import { adviceFor, computeAdvice } from '../model/advice.js';
@@ -75,8 +75,22 @@ export interface CiResult {
 }
 
 const UNITS: Record<string, number> = {
-  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, k: 1e3, m: 1e6, g: 1e9, t: 1e12,
-  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  t: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+  ki: 1024,
+  mi: 1024 ** 2,
+  gi: 1024 ** 3,
 };
 
 /** Byte sizes the way dive (go-humanize) reads them: "20MB" = 20e6, "20MiB" = 20 * 2^20. */
@@ -95,7 +109,11 @@ function parseRatio(rule: RuleName, s: string): number {
   return s.trim().endsWith('%') ? v / 100 : v;
 }
 
-export function loadCiConfig(file: string | undefined, flags: Partial<Record<RuleName, string>>, ignoreFlags: string[] = []): CiConfig {
+export function loadCiConfig(
+  file: string | undefined,
+  flags: Partial<Record<RuleName, string>>,
+  ignoreFlags: string[] = [],
+): CiConfig {
   const rules = { ...DEFAULTS };
   let ignore: string[] = [];
   let origin = 'defaults';
@@ -103,7 +121,7 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
   if (path) {
     let text: string;
     // A regular file of at most 1 MiB: a `.dive-ci` in a checked-out repository could be a FIFO
-    // or a link to a device (src/sources/regular-file.ts).
+    // or a link to a device (src/sources/files/regular-file.ts).
     const { fd, size } = openRegularFile(path, `CI config ${path}`);
     try {
       if (size > 1 << 20) {
@@ -112,7 +130,10 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
       text = fs.readFileSync(fd, 'utf8');
     } catch (err) {
       if (err instanceof StrataError) throw err;
-      throw new StrataError(`cannot read CI config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_INPUT);
+      throw new StrataError(
+        `cannot read CI config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        EXIT_INPUT,
+      );
     } finally {
       fs.closeSync(fd);
     }
@@ -120,17 +141,22 @@ export function loadCiConfig(file: string | undefined, flags: Partial<Record<Rul
     try {
       doc = YAML.parse(text);
     } catch (err) {
-      throw new StrataError(`CI config ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, EXIT_INPUT);
+      throw new StrataError(
+        `CI config ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+        EXIT_INPUT,
+      );
     }
     const d = (doc ?? {}) as { rules?: Record<string, unknown>; ignore?: unknown };
     if (d.rules && typeof d.rules === 'object') {
       for (const [k, v] of Object.entries(d.rules)) {
-        if (!(RULE_NAMES as string[]).includes(k)) throw new StrataError(`CI config ${path}: unknown rule "${k}" (known: ${RULE_NAMES.join(', ')})`, EXIT_INPUT);
+        if (!(RULE_NAMES as string[]).includes(k))
+          throw new StrataError(`CI config ${path}: unknown rule "${k}" (known: ${RULE_NAMES.join(', ')})`, EXIT_INPUT);
         rules[k as RuleName] = String(v);
       }
     }
     if (d.ignore !== undefined) {
-      if (!Array.isArray(d.ignore)) throw new StrataError(`CI config ${path}: "ignore" must be a list of path globs`, EXIT_INPUT);
+      if (!Array.isArray(d.ignore))
+        throw new StrataError(`CI config ${path}: "ignore" must be a list of path globs`, EXIT_INPUT);
       ignore = d.ignore.map(String);
     }
     origin = path;
@@ -156,13 +182,16 @@ function threshold(rule: RuleName, raw: string): number | null {
 export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
   const a = img.analysis;
   const globs = cfg.ignore.map((g) => picomatch(g.startsWith('/') ? g : `/${g}`, { dot: true }));
-  const ignored = (path: string) => globs.some((m) => m(path) || m(path + '/'));
+  const ignored = (path: string) => globs.some((m) => m(path) || m(`${path}/`));
   // Globs match a path as it is shown (its display form), like the TUI's filters.
   const shown = (id: number) => displayName(a.table.path(id));
-  const skip = globs.length === 0 ? undefined : (id: number) => {
-    const p = shown(id);
-    return ignored(p) || hasIgnoredAncestor(p, ignored);
-  };
+  const skip =
+    globs.length === 0
+      ? undefined
+      : (id: number) => {
+          const p = shown(id);
+          return ignored(p) || hasIgnoredAncestor(p, ignored);
+        };
   const dive = a.diveFigures(skip);
   let ignoredWaste = 0;
   if (skip) for (const w of wastedPaths(a)) if (skip(w.pathId)) ignoredWaste += w.bytes;
@@ -184,9 +213,22 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
     if (rule === 'pinnedReference') {
       if (t === null) return { rule, status: 'SKIP', value: null, threshold: null, message: 'disabled' };
       const ref = img.reference;
-      if (!ref) return { rule, status: 'PASS', value: 0, threshold: t, message: 'used by id, digest or path, not through a tag' };
+      if (!ref)
+        return {
+          rule,
+          status: 'PASS',
+          value: 0,
+          threshold: t,
+          message: 'used by id, digest or path, not through a tag',
+        };
       return ref.floating
-        ? { rule, status: 'FAIL', value: 1, threshold: t, message: `${ref.name} floats (latest); pin a version tag or a digest` }
+        ? {
+            rule,
+            status: 'FAIL',
+            value: 1,
+            threshold: t,
+            message: `${ref.name} floats (latest); pin a version tag or a digest`,
+          }
         : { rule, status: 'PASS', value: 0, threshold: t, message: `${ref.name} is pinned` };
     }
     const figure = figures[rule as Exclude<RuleName, 'pinnedReference'>];
@@ -198,7 +240,13 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
     }
     const value = figure();
     if (value === null || !Number.isFinite(value)) {
-      return { rule, status: 'SKIP', value: null, threshold: t, message: 'undefined for this image (no layers above the base)' };
+      return {
+        rule,
+        status: 'SKIP',
+        value: null,
+        threshold: t,
+        message: 'undefined for this image (no layers above the base)',
+      };
     }
     const lowest = rule.startsWith('lowest');
     const fail = lowest ? value < t : value > t;
@@ -209,7 +257,8 @@ export function evaluateCi(img: LoadedImage, cfg: CiConfig): CiResult {
 }
 
 function hasIgnoredAncestor(path: string, ignored: (p: string) => boolean): boolean {
-  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (ignored(path.slice(0, i))) return true;
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1))
+    if (ignored(path.slice(0, i))) return true;
   return false;
 }
 
@@ -219,6 +268,8 @@ export function formatCi(res: CiResult, cfg: CiConfig): string {
   const lines = [`CI gate (rules from ${escapeText(cfg.origin)}${escapeText(ignoring)}):`];
   for (const r of res.rules) lines.push(`  ${r.status}  ${r.rule}: ${escapeText(r.message)}`);
   const n = (s: string) => res.rules.filter((r) => r.status === s).length;
-  lines.push(`Result: ${res.passed ? 'PASS' : 'FAIL'} [${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped]`);
+  lines.push(
+    `Result: ${res.passed ? 'PASS' : 'FAIL'} [${n('PASS')} passed, ${n('FAIL')} failed, ${n('SKIP')} skipped]`,
+  );
   return lines.join('\n');
 }

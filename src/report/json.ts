@@ -4,7 +4,7 @@ import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../mode
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import { userWastedBytes, wastedPaths } from '../model/waste.js';
 import { adviceFor, type Advice, type AdviceItem } from '../model/advice.js';
-import type { LoadedImage } from '../sources/image.js';
+import type { LoadedImage } from '../model/image.js';
 import { displayName, nameBase64, needsExactBytes } from '../model/names.js';
 
 export const SCHEMA_VERSION = 1;
@@ -47,7 +47,14 @@ export function* layerFileRows(a: Analysis, i: number): Generator<FileRow> {
   }
 }
 
-export function fileRow(a: Analysis, pathId: number, change: ChangeKind, layer: number, entry: number, knownPath?: string): FileRow {
+export function fileRow(
+  a: Analysis,
+  pathId: number,
+  change: ChangeKind,
+  layer: number,
+  entry: number,
+  knownPath?: string,
+): FileRow {
   const path = knownPath ?? a.table.path(pathId);
   if (entry < 0 || layer < 0) return { path, change, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0 };
   const d = a.layers[layer];
@@ -161,7 +168,12 @@ export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<
         })),
       },
     },
-    wasted: wastedPaths(a).map((w) => ({ ...jsonPath(w.path), bytes: w.bytes, versions: w.versions, hiddenBy: w.hiddenBy })),
+    wasted: wastedPaths(a).map((w) => ({
+      ...jsonPath(w.path),
+      bytes: w.bytes,
+      versions: w.versions,
+      hiddenBy: w.hiddenBy,
+    })),
     advice: adviceJson(img, advice),
     warnings: [...img.warnings, ...a.warnings],
   };
@@ -243,7 +255,7 @@ const PLACEHOLDER_RE = new RegExp(`"\\\\u0000strata-files-${NONCE}:(\\d+)\\\\u00
  * each file list is written row by row where its placeholder stands.
  */
 export function* reportText(img: LoadedImage, report: Record<string, unknown>): Generator<string> {
-  const text = jsonText(report, 2) + '\n';
+  const text = `${jsonText(report, 2)}\n`;
   const parts = text.split(PLACEHOLDER_RE);
   // split() with a capture group alternates text and layer indexes.
   for (let k = 0; k < parts.length; k++) {

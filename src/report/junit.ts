@@ -51,7 +51,7 @@ export function junitXml(res: CiResult, ref: string, timestamp = new Date()): st
     }
   }
   out.push('  </testsuite>', '</testsuites>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** A workflow command's message: %, CR and LF are percent-encoded (GitHub's escapeData). */

@@ -1,10 +1,10 @@
 /** The plain-text summary printed when stdout is not a terminal and neither --json nor --ci is given. */
-import type { LoadedImage } from '../sources/image.js';
+import type { LoadedImage } from '../model/image.js';
 import { wastedPaths, userWastedBytes } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
 import { adviceFor, type AdviceItem } from '../model/advice.js';
 import type { Analysis } from '../model/analysis.js';
-import { cleanCommand, formatBytes, formatPercent, padEnd, padStart, shortDigest } from './format.js';
+import { cleanCommand, formatBytes, formatPercent, padEnd, padStart, shortDigest } from '../format.js';
 
 export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): string {
   const a = img.analysis;
@@ -14,7 +14,9 @@ export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): st
   const platform = [img.meta.os, img.meta.architecture, img.meta.variant].filter(Boolean).join('/');
   out.push(`Platform: ${escapeText(platform)}  Id: ${shortDigest(img.meta.id)}`);
   out.push('');
-  out.push(`${padStart('#', 3)}  ${padStart('size', 9)}  ${padStart('+', 6)} ${padStart('~', 6)} ${padStart('-', 6)}  ${padEnd('diff_id', 12)}  command`);
+  out.push(
+    `${padStart('#', 3)}  ${padStart('size', 9)}  ${padStart('+', 6)} ${padStart('~', 6)} ${padStart('-', 6)}  ${padEnd('diff_id', 12)}  command`,
+  );
   img.layers.forEach((l, i) => {
     const t = a.layerTotals[i];
     const base = i === img.baseLayers - 1 ? '  [base]' : '';
@@ -26,15 +28,21 @@ export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): st
   out.push('');
   out.push(`Layers total:   ${formatBytes(a.layerBytes)} (${a.layerBytes} B) in ${img.layers.length} layers`);
   out.push(`Final files:    ${formatBytes(a.unionBytes)} (${a.unionBytes} B) in ${a.unionFiles} files`);
-  out.push(`Wasted:         ${formatBytes(a.wastedBytes)} (${a.wastedBytes} B), ${formatBytes(userWastedBytes(a, img.baseLayers))} above the base`);
-  out.push(`Efficiency:     ${formatPercent(a.efficiency)}   (dive: ${formatPercent(dive.efficiency)}, dive wasted ${formatBytes(dive.wastedBytes)}, user wasted ${formatPercent(dive.userWastedPercent)})`);
+  out.push(
+    `Wasted:         ${formatBytes(a.wastedBytes)} (${a.wastedBytes} B), ${formatBytes(userWastedBytes(a, img.baseLayers))} above the base`,
+  );
+  out.push(
+    `Efficiency:     ${formatPercent(a.efficiency)}   (dive: ${formatPercent(dive.efficiency)}, dive wasted ${formatBytes(dive.wastedBytes)}, user wasted ${formatPercent(dive.userWastedPercent)})`,
+  );
   const wasted = wastedPaths(a);
   if (wasted.length > 0) {
     out.push('');
     out.push(`Largest wasted paths${wasted.length > maxWasted ? ` (top ${maxWasted} of ${wasted.length})` : ''}:`);
     for (const w of wasted.slice(0, maxWasted)) {
       const shipped = w.versions.map((v) => `L${v.layer}`).join(',');
-      out.push(`  ${padStart(formatBytes(w.bytes), 9)}  ${displayName(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`);
+      out.push(
+        `  ${padStart(formatBytes(w.bytes), 9)}  ${displayName(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`,
+      );
     }
   }
   out.push(...adviceSection(img, maxAdvice));
@@ -43,7 +51,7 @@ export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): st
     out.push('');
     for (const w of warnings) out.push(`warning: ${escapeText(w)}`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** One line naming an advice item (its kind, steps and paths), without the size. */

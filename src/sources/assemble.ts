@@ -6,8 +6,8 @@ import { Analysis } from '../model/analysis.js';
 import { PathTable } from '../model/path-table.js';
 import type { ParsedLayer } from '../archive/layer-parser.js';
 import type { LayerData } from '../model/layer-data.js';
-import type { LoadedImage, LoadListener, SourceInfo } from './image.js';
-import { configView } from './image.js';
+import type { LoadedImage, LoadListener, SourceInfo } from '../model/image.js';
+import { configView } from '../model/image.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 
 export interface LoadOptions {
@@ -61,7 +61,10 @@ export class Assembler {
   private readonly byKey = new Map<string, LayerData>();
   private order: string[] | null = null;
 
-  constructor(private readonly img: LoadedImage, private readonly emit: LoadListener) {}
+  constructor(
+    private readonly img: LoadedImage,
+    private readonly emit: LoadListener,
+  ) {}
 
   /** The key of each layer position, base first. */
   setOrder(keys: string[]): void {
@@ -111,15 +114,26 @@ export function checkCancelled(signal: AbortSignal | undefined): void {
 }
 
 /** Record what the stream is reading, for progress displays. */
-export function noteStream(img: LoadedImage, name: string, p: { blobBytes: number; tarBytes: number; entries: number }, layer: number | null): void {
+export function noteStream(
+  img: LoadedImage,
+  name: string,
+  p: { blobBytes: number; tarBytes: number; entries: number },
+  layer: number | null,
+): void {
   img.stream = { name, blobBytes: p.blobBytes, tarBytes: p.tarBytes, entries: p.entries, layer };
-  if (layer !== null && img.layers[layer]) img.layers[layer].progress = { ...p, expectedBytes: img.layers[layer].progress.expectedBytes };
+  if (layer !== null && img.layers[layer])
+    img.layers[layer].progress = { ...p, expectedBytes: img.layers[layer].progress.expectedBytes };
 }
 
 export function fillFromParsed(img: LoadedImage, index: number, parsed: ParsedLayer): void {
   const info = img.layers[index];
   if (!info) return;
-  info.progress = { blobBytes: parsed.blobBytes, tarBytes: parsed.data.tarBytes, entries: parsed.data.count, expectedBytes: parsed.blobBytes };
+  info.progress = {
+    blobBytes: parsed.blobBytes,
+    tarBytes: parsed.data.tarBytes,
+    entries: parsed.data.count,
+    expectedBytes: parsed.blobBytes,
+  };
   info.parsed = true;
   if (!info.blobDigest) info.blobDigest = parsed.blobDigest;
   if (info.compressedBytes === null && parsed.compression !== 'none') info.compressedBytes = parsed.blobBytes;

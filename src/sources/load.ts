@@ -1,14 +1,18 @@
 /** Load an image from any SOURCE, streaming; the listener sees metadata, progress and each merged layer. */
-import type { SourceSpec } from './source-spec.js';
-import type { LoadedImage, LoadListener } from './image.js';
+import type { SourceSpec } from './spec.js';
+import type { LoadedImage, LoadListener } from '../model/image.js';
 import type { LoadOptions } from './assemble.js';
-import { loadArchive } from './archive.js';
-import { loadOciLayout } from './oci-layout.js';
-import { loadEngineImage } from './engine-image.js';
-import { loadRegistryImage } from './registry.js';
-import { familiar, isFloating, isOfficialOnEvidence, parseReference } from './reference.js';
+import { loadArchive } from './files/tarball.js';
+import { loadOciLayout } from './files/oci-layout.js';
+import { loadEngineImage } from './engine/image.js';
+import { loadRegistryImage } from './registry/image.js';
+import { familiar, isFloating, isOfficialOnEvidence, parseReference } from '../model/reference.js';
 
-export async function loadImage(spec: SourceSpec, opts: LoadOptions, emit: LoadListener = () => {}): Promise<LoadedImage> {
+export async function loadImage(
+  spec: SourceSpec,
+  opts: LoadOptions,
+  emit: LoadListener = () => {},
+): Promise<LoadedImage> {
   const img = await loadBySource(spec, opts, emit);
   if (opts.cache?.warning) img.warnings.push(opts.cache.warning);
   img.reference = referenceOf(spec, img, opts.tag);

@@ -1,6 +1,6 @@
 /** One version's first bytes (for a view) and the SHA-256 of all of them, in one read. */
-import { readVersionHead, type FileVersion } from './file-content.js';
-import type { LoadedImage } from './image.js';
+import { readVersionHead, type FileVersion } from './read-back.js';
+import type { LoadedImage } from '../model/image.js';
 
 export async function readHeadAndDigest(
   img: LoadedImage,

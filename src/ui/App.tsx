@@ -5,17 +5,18 @@
  * through `onExit(code)` and Ink's exit(). Every load gets an AbortSignal, fired when the user
  * leaves it (b) or quits.
  */
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import os from 'node:os';
 import { Box, useApp, useInput } from 'ink';
-import type { LoadedImage, LoadEvent, LoadListener } from '../sources/image.js';
-import type { ContainerInfo } from '../sources/container.js';
-import type { SharedReport } from '../sources/shared.js';
-import { versionAt, readVersionHead, type FileVersion } from '../sources/file-content.js';
-import { extractTo } from '../commands/extract.js';
+import type { LoadedImage, LoadEvent, LoadListener } from '../model/image.js';
+import type { ContainerInfo } from '../sources/engine/container.js';
+import type { SharedReport } from '../sources/engine/shared-layers.js';
+import { versionAt, readVersionHead, type FileVersion } from '../sources/read-back.js';
+import { extractTo } from '../sources/extract.js';
 import { diffAnalyses } from '../model/diff.js';
 import { EXIT_OK } from '../errors.js';
-import { shortDigest } from '../report/format.js';
+import { shortDigest } from '../format.js';
 import { keyName } from './keymap.js';
 import { screenHints } from './hints.js';
 import { isMouseLike, osc52, parseMouse } from './mouse.js';
@@ -23,7 +24,7 @@ import { mouseCommand } from './state/mouse.js';
 import { COLOUR_THEME, type Theme } from './theme.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useImageLoader, describeError, type Loader } from './hooks/use-image-loader.js';
-import { ImageModel } from './state/image-model.js';
+import { ImageModel } from './state/image-view.js';
 import { backToList, handleKey, initialState, openedState } from './state/app.js';
 import type { AppCtx, AppState, Effect } from './state/app.js';
 import { imageRows, type EngineImage, type ImageRow } from './state/images.js';
@@ -36,17 +37,23 @@ import {
   VIEW_MAX_BYTES,
   type ViewResult,
 } from './state/file-view.js';
-import { prefetchOlderVersions } from '../sources/engine-file.js';
+import { prefetchOlderVersions } from '../sources/engine/file.js';
 import { readHeadAndDigest } from '../sources/version-digest.js';
 import { compareFailed, compareLoaded, type CompareSide } from './state/compare.js';
 import type { DiffModel } from './state/diff.js';
-import { headerText, isContainerLayer } from './app-text.js';
-import { Screen } from './Screen.js';
-import { safe } from './text.js';
+import { headerText, isContainerLayer } from './present/status.js';
+import { Screen } from './Frame.js';
+import { safe } from './present/text.js';
 import { displayName } from '../model/names.js';
 
 /** Control characters that can arrive inside a multi-key chunk, by key name (others are dropped). */
-const CONTROL_NAME: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'backspace', '\b': 'backspace' };
+const CONTROL_NAME: Record<string, string> = {
+  '\r': 'enter',
+  '\n': 'enter',
+  '\t': 'tab',
+  '\x7f': 'backspace',
+  '\b': 'backspace',
+};
 
 /** Runs of printable text and single control characters, in order. */
 export function splitInput(input: string): string[] {
@@ -60,7 +67,11 @@ export interface Services {
   /** The Engine's containers, running or not (the `c` toggle of the list). */
   listContainers?: () => Promise<EngineContainer[]>;
   /** A container's image with its copy-on-write layer on top. */
-  openContainer?: (row: ContainerRow, listener: LoadListener, signal?: AbortSignal) => Promise<{ img: LoadedImage; container: ContainerInfo }>;
+  openContainer?: (
+    row: ContainerRow,
+    listener: LoadListener,
+    signal?: AbortSignal,
+  ) => Promise<{ img: LoadedImage; container: ContainerInfo }>;
   /** The shared-layers report (`s` in the list). */
   sharedLayers?: () => Promise<SharedReport>;
 }
@@ -151,20 +162,36 @@ export function App(props: AppProps): React.ReactElement {
   const [containers, fetchContainers] = useFetch<ContainerRow[]>();
   const [shared, fetchShared] = useFetch<SharedReport>();
   const askedContainers = useRef(false);
-  const listImages = useCallback(() => services && fetchImages(services.listImages().then(imageRows)), [services, fetchImages]);
+  const listImages = useCallback(
+    () => services && fetchImages(services.listImages().then(imageRows)),
+    [services, fetchImages],
+  );
   const listContainers = useCallback(() => {
     askedContainers.current = true;
-    fetchContainers(services?.listContainers ? services.listContainers().then(containerRows) : Promise.reject(new Error('containers need an Engine')));
+    fetchContainers(
+      services?.listContainers
+        ? services.listContainers().then(containerRows)
+        : Promise.reject(new Error('containers need an Engine')),
+    );
   }, [services, fetchContainers]);
   const loadShared = useCallback(() => {
-    fetchShared(services?.sharedLayers ? services.sharedLayers() : Promise.reject(new Error('the shared-layers view needs an Engine')));
+    fetchShared(
+      services?.sharedLayers
+        ? services.sharedLayers()
+        : Promise.reject(new Error('the shared-layers view needs an Engine')),
+    );
   }, [services, fetchShared]);
   useEffect(() => {
     if (start.kind === 'images') listImages();
   }, [start.kind, listImages]);
 
   // The image (or container) being explored.
-  const [loader, setLoader] = useState<{ label: string; load: Loader; ctrl: AbortController; container: { current: ContainerInfo | null } } | null>(() =>
+  const [loader, setLoader] = useState<{
+    label: string;
+    load: Loader;
+    ctrl: AbortController;
+    container: { current: ContainerInfo | null };
+  } | null>(() =>
     start.kind === 'image' ? { label: start.label, ...withSignal(start.load), container: { current: null } } : null,
   );
   const load = useImageLoader(loader?.load ?? null, throttleMs);
@@ -177,7 +204,9 @@ export function App(props: AppProps): React.ReactElement {
   const model = useMemo(() => (load.image ? new ImageModel(load.image) : null), [load.image]);
 
   // The two images of a diff.
-  const [diffLoaders] = useState<[Loader | null, Loader | null]>(() => (start.kind === 'diff' ? [withSignal(start.load[0]).load, withSignal(start.load[1]).load] : [null, null]));
+  const [diffLoaders] = useState<[Loader | null, Loader | null]>(() =>
+    start.kind === 'diff' ? [withSignal(start.load[0]).load, withSignal(start.load[1]).load] : [null, null],
+  );
   const loadA = useImageLoader(diffLoaders[0], throttleMs);
   const loadB = useImageLoader(diffLoaders[1], throttleMs);
   const diffModel = useMemo<DiffModel | null>(() => {
@@ -193,7 +222,14 @@ export function App(props: AppProps): React.ReactElement {
     return { a, b, diff };
   }, [loadA.status, loadB.status, loadA.image, loadB.image]);
 
-  const ctx: AppCtx = { size, model, images: images.data ?? [], containers: containers.data ?? [], shared: shared.data, diff: diffModel };
+  const ctx: AppCtx = {
+    size,
+    model,
+    images: images.data ?? [],
+    containers: containers.data ?? [],
+    shared: shared.data,
+    diff: diffModel,
+  };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
   const loadRef = useRef(load);
@@ -255,7 +291,7 @@ export function App(props: AppProps): React.ReactElement {
           const open = services?.openContainer;
           const row = containerRow.current;
           const current = loaderRef.current;
-          if (!open || !row || !current || !current.container.current || reloading) return;
+          if (!open || !row || !current?.container.current || reloading) return;
           setReloading(true);
           const info = current.container;
           // Read in the background; the screen keeps showing the old layer until the new one is in.
@@ -288,11 +324,13 @@ export function App(props: AppProps): React.ReactElement {
           containerRow.current = row;
           setReloadError(null);
           const info: { current: ContainerInfo | null } = { current: null };
-          openLoader(`container ${row.name}`, (l, signal) =>
-            open(row, l, signal).then((r) => {
-              info.current = r.container;
-              return r.img;
-            }),
+          openLoader(
+            `container ${row.name}`,
+            (l, signal) =>
+              open(row, l, signal).then((r) => {
+                info.current = r.container;
+                return r.img;
+              }),
             info,
           );
           apply(openedState(stateRef.current));
@@ -352,7 +390,11 @@ export function App(props: AppProps): React.ReactElement {
           if (s.view?.token === token) apply({ ...s, view: viewVersion(s.view, version) });
           if (isContainerLayer(img, version.layer)) {
             // The changes API gives paths and sizes only; the bytes live in the container, not in any image blob.
-            done({ ok: false, version, error: "a container's own files cannot be read back yet (the Engine reports their paths and sizes only)" });
+            done({
+              ok: false,
+              version,
+              error: "a container's own files cannot be read back yet (the Engine reports their paths and sizes only)",
+            });
             return;
           }
           readVersionHead(img, version, VIEW_MAX_BYTES, progressFor(token)).then(
@@ -407,16 +449,33 @@ export function App(props: AppProps): React.ReactElement {
             return;
           }
           // The one shell convenience users expect in a path prompt.
-          const target = eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
+          const target =
+            eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
           extractTo(img, version, target, progressFor(token)).then(
-            (written) => done({ ok: true, text: `saved ${displayName(shown)} (L${version.layer}, ${version.size} B) to ${safe(written)}` }),
+            (written) =>
+              done({
+                ok: true,
+                text: `saved ${displayName(shown)} (L${version.layer}, ${version.size} B) to ${safe(written)}`,
+              }),
             (err) => done({ ok: false, text: `not saved: ${safe(describeError(err).message)}` }),
           );
           return;
         }
       }
     },
-    [apply, exit, listContainers, listImages, loadShared, onExit, openLoader, progressFor, reloading, services, terminal],
+    [
+      apply,
+      exit,
+      listContainers,
+      listImages,
+      loadShared,
+      onExit,
+      openLoader,
+      progressFor,
+      reloading,
+      services,
+      terminal,
+    ],
   );
 
   useInput((input, key) => {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_KEYMAP, SCOPE_TITLE, type Binding, type Command, type Scope } from './keymap.js';
+import { DEFAULT_KEYMAP, SCOPE_TITLE, type Binding, type Scope } from './keymap.js';
 import type { Theme } from './theme.js';
 import { CHANGE_FILTERS, NO_FILTERS, type ChangeFilter } from '../model/tree-rows.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';

@@ -81,6 +81,9 @@ export function computeLayout(size: Size, focus: PaneId, lastBottom: Exclude<Pan
     frameRows,
     mainRows,
     columns: [size.columns],
-    panes: { layers: { width: size.columns, height: layersH }, [bottom]: { width: size.columns, height: mainRows - layersH } },
+    panes: {
+      layers: { width: size.columns, height: layersH },
+      [bottom]: { width: size.columns, height: mainRows - layersH },
+    },
   };
 }

@@ -10,16 +10,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { render } from 'ink';
-import type { SourceSpec } from '../sources/source-spec.js';
+import type { SourceSpec } from '../sources/spec.js';
 import type { LoadOptions } from '../sources/assemble.js';
-import { keepLayerTarsOnDemand } from '../sources/engine-file.js';
-import type { CliArgs } from '../cli.js';
-import { loadOptions } from '../cli.js';
+import { keepLayerTarsOnDemand } from '../sources/engine/file.js';
+import type { CliArgs } from '../cli/main.js';
+import { loadOptions } from '../cli/main.js';
 import { loadImage } from '../sources/load.js';
-import { Engine } from '../sources/engine.js';
-import { loadContainer } from '../sources/container.js';
-import { sharedLayers } from '../sources/shared.js';
-import { parseSource } from '../sources/source-spec.js';
+import { Engine } from '../sources/engine/client.js';
+import { loadContainer } from '../sources/engine/container.js';
+import { sharedLayers } from '../sources/engine/shared-layers.js';
+import { parseSource } from '../sources/spec.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';
 import { escapeText } from '../model/names.js';
 import { App, type Services, type Start, type TerminalControl } from './App.js';
@@ -45,7 +45,12 @@ export function sampleImagePath(): string {
 export function engineServices(engine: Engine, opts: LoadOptions): Services {
   return {
     // The tag, not the id, so that the image's reference (official, latest) is known.
-    openImage: (row, l, signal) => loadImage({ kind: 'engine', engine: 'docker', image: row.repoTag ?? row.id, ref: row.repoTag ?? row.id }, { ...opts, signal }, l),
+    openImage: (row, l, signal) =>
+      loadImage(
+        { kind: 'engine', engine: 'docker', image: row.repoTag ?? row.id, ref: row.repoTag ?? row.id },
+        { ...opts, signal },
+        l,
+      ),
     listImages: async () => {
       const [images, containers, usage] = await Promise.all([
         engine.listImages(),
@@ -60,12 +65,18 @@ export function engineServices(engine: Engine, opts: LoadOptions): Services {
   };
 }
 
-async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ start: Start; services?: Services; notice: string | null }> {
+async function decideStart(
+  spec: SourceSpec | null,
+  args: CliArgs,
+): Promise<{ start: Start; services?: Services; notice: string | null }> {
   keepLayerTarsOnDemand();
   // The TUI keeps an Engine export for file views (a report or --json does not).
   const opts = { ...loadOptions(args), keepExport: true };
   if (spec) {
-    return { start: { kind: 'image', label: spec.ref, load: (l, signal) => loadImage(spec, { ...opts, signal }, l) }, notice: null };
+    return {
+      start: { kind: 'image', label: spec.ref, load: (l, signal) => loadImage(spec, { ...opts, signal }, l) },
+      notice: null,
+    };
   }
   try {
     const engine = await Engine.connect('docker');
@@ -76,7 +87,12 @@ async function decideStart(spec: SourceSpec | null, args: CliArgs): Promise<{ st
     if (!fs.existsSync(sample)) throw err;
     const notice = `showing the bundled sample image: ${describeError(err).message}`;
     return {
-      start: { kind: 'image', label: 'sample image (dive-test)', load: (l, signal) => loadImage({ kind: 'archive', path: sample, ref: 'sample-image.tar' }, { ...opts, signal }, l) },
+      start: {
+        kind: 'image',
+        label: 'sample image (dive-test)',
+        load: (l, signal) =>
+          loadImage({ kind: 'archive', path: sample, ref: 'sample-image.tar' }, { ...opts, signal }, l),
+      },
       notice,
     };
   }

@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { engineGate, ROOT } from '../helpers/engine.js';
-import { imageArchive, layerTar } from '../fixtures/hostile/build.js';
-import { screenLines, shellQuote, startTmux, type Tmux } from './tmux.js';
+import { engineGate, ROOT } from '../support/engine.js';
+import { imageArchive, layerTar } from '../support/hostile/build.js';
+import { screenLines, shellQuote, startTmux, type Tmux } from '../support/tmux.js';
 
 const BIN = join(ROOT, 'bin', 'strata.js');
 const gate = engineGate({ needEngine: false, commands: ['tmux'] });
@@ -136,13 +136,22 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
       assert.ok(screenLines(x).every((l) => l.length <= 120));
     }
     // A resize with the binary open in text view: a clean frame of the new width at once.
-    for (const [cols, rows] of [[90, 30], [120, 40]] as const) {
+    for (const [cols, rows] of [
+      [90, 30],
+      [120, 40],
+    ] as const) {
       const t0 = Date.now();
       tm.resize(cols, rows);
-      const x = await tm.waitFor((y) => {
-        const ls = screenLines(y);
-        return ls.some((l) => l.length >= cols - 2) && ls.every((l) => l.length <= cols) && /text, \d+ lines?/.test(y);
-      }, `a clean ${cols}x${rows} frame`, 5_000);
+      const x = await tm.waitFor(
+        (y) => {
+          const ls = screenLines(y);
+          return (
+            ls.some((l) => l.length >= cols - 2) && ls.every((l) => l.length <= cols) && /text, \d+ lines?/.test(y)
+          );
+        },
+        `a clean ${cols}x${rows} frame`,
+        5_000,
+      );
       t.diagnostic(`resize to ${cols}x${rows}: ${Date.now() - t0} ms`);
       assert.ok(Date.now() - t0 < 1000, `resize took ${Date.now() - t0} ms`);
       assert.ok(screenLines(x).every((l) => l.length <= cols));

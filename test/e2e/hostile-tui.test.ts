@@ -1,5 +1,5 @@
 /**
- * The real binary's TUI on a hostile image (test/fixtures/hostile/display.ts) in tmux, recorded by
+ * The real binary's TUI on a hostile image (test/support/hostile/display.ts) in tmux, recorded by
  * `script` so that every byte strata wrote to its terminal can be checked: after taking out the CSI
  * sequences a terminal UI draws with, no ESC, BEL, BS, C1, bidi or zero-width character is left;
  * the pane title (which an OSC 0 would set) is untouched; the escapes are shown as text instead.
@@ -12,11 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT } from '../helpers/engine.js';
-import { screenLines, shellQuote, startTmux, type Tmux } from './tmux.js';
-import { hostileImage, type Hostile } from '../fixtures/hostile/display.js';
-import { imageArchive, imageArchiveWithMeta, layerTar } from '../fixtures/hostile/build.js';
-import { startFakeEngine } from '../robustness/fake-engine.js';
+import { ROOT } from '../support/engine.js';
+import { screenLines, shellQuote, startTmux, type Tmux } from '../support/tmux.js';
+import { hostileImage, type Hostile } from '../support/hostile/display.js';
+import { imageArchive, imageArchiveWithMeta, layerTar } from '../support/hostile/build.js';
+import { startFakeEngine } from '../support/fake-engine.js';
 
 const BIN = join(ROOT, 'bin', 'strata.js');
 
@@ -34,14 +34,19 @@ const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
 const CSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
 /** Left after the CSI sequences are gone: nothing of this may remain in what strata wrote. */
 // eslint-disable-next-line no-control-regex
-const RAW = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+const RAW =
+  /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
 function checkTypescript(file: string): void {
   const raw = readFileSync(file, 'utf8');
   assert.ok(raw.length > 1000, `the recording holds the session (${raw.length} chars)`);
   const rest = raw.replace(CSI, '');
   const m = RAW.exec(rest);
-  assert.equal(m, null, `raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} written to the terminal: ${JSON.stringify(rest.slice(Math.max(0, (m?.index ?? 0) - 60), (m?.index ?? 0) + 30))}`);
+  assert.equal(
+    m,
+    null,
+    `raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} written to the terminal: ${JSON.stringify(rest.slice(Math.max(0, (m?.index ?? 0) - 60), (m?.index ?? 0) + 30))}`,
+  );
   // An 8-bit CSI sequence would have been taken out above only as 7-bit; an OSC has no CSI form.
   assert.ok(!rest.includes('\u001b]'), 'no OSC sequence');
 }
@@ -49,14 +54,20 @@ function checkTypescript(file: string): void {
 async function waitExit(t: Tmux, statusFile: string): Promise<number> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (existsSync(statusFile) && readFileSync(statusFile, 'utf8').trim() !== '') return Number(readFileSync(statusFile, 'utf8').trim());
+    if (existsSync(statusFile) && readFileSync(statusFile, 'utf8').trim() !== '')
+      return Number(readFileSync(statusFile, 'utf8').trim());
     if (Date.now() > deadline) assert.fail(`strata did not exit; screen:\n${t.screen()}`);
     await new Promise((r) => setTimeout(r, 40));
   }
 }
 
 /** strata under `script` (the raw output recorded in `typescript`), inside a tmux pane. */
-function launch(dir: string, args: string[], env: Record<string, string>, columns = 140): { t: Tmux; typescript: string; statusFile: string } {
+function launch(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+  columns = 140,
+): { t: Tmux; typescript: string; statusFile: string } {
   const typescript = join(dir, `typescript-${Date.now()}`);
   const statusFile = join(dir, `status-${Date.now()}`);
   const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
@@ -80,7 +91,11 @@ function endRuns(): void {
     .map((pid) => {
       try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+        const ppid = Number(
+          readFileSync(`/proc/${pid}/stat`, 'utf8')
+            .replace(/^.*\) /s, '')
+            .split(' ')[1],
+        );
         return { pid: Number(pid), ppid, cmdline };
       } catch {
         return null;
@@ -123,7 +138,8 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     assert.ok(s.includes('aaaa\\r\\e]8;;http:'), `the blob digest:\n${s}`);
     assert.ok(s.includes('\\r\\x08\\x08\\x08EVIL\\e]8;;'), `the media type:\n${s}`);
     // Wrapping never cuts an escape in two (no line ends in the middle of `\x07` or `\e`).
-    for (const l of screenLines(s)) assert.doesNotMatch(l, /\\(x[0-9a-f]?|u[0-9a-f]{0,3})?[│║]/, `a wrapped escape: ${l}`);
+    for (const l of screenLines(s))
+      assert.doesNotMatch(l, /\\(x[0-9a-f]?|u[0-9a-f]{0,3})?[│║]/, `a wrapped escape: ${l}`);
     // Scroll the details to the image's config, tags and warnings.
     t.type('4');
     t.type('G');
@@ -142,7 +158,10 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     t.type('caf\\xe9');
     t.keys('Enter');
     s = await t.waitFor((x) => /search "caf\\xe9" 1\/1/.test(x), 'the search by display form');
-    assert.ok(screenLines(s).some((l) => /▶.*caf\\xe9/.test(l)), `the cursor is on the match:\n${s}`);
+    assert.ok(
+      screenLines(s).some((l) => /▶.*caf\\xe9/.test(l)),
+      `the cursor is on the match:\n${s}`,
+    );
 
     // The file view: its title and the file's own escapes.
     t.type('/');
@@ -151,7 +170,10 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     await t.waitFor((x) => /search "notes" 1\/1/.test(x), 'notes.txt found');
     t.type('v');
     // Control bytes make it open as a hex dump (once read): m shows it as text.
-    s = await t.waitFor((x) => x.includes('File /notes.txt') && (x.includes('00000000  ') || x.includes('line one\\e')), 'the file view');
+    s = await t.waitFor(
+      (x) => x.includes('File /notes.txt') && (x.includes('00000000  ') || x.includes('line one\\e')),
+      'the file view',
+    );
     if (!s.includes('line one\\e')) t.type('m');
     s = await t.waitFor((x) => x.includes('line one\\e'), 'the file as text');
     assert.ok(s.includes('line one\\e]0;from-file\\x07'), `the file's escape shown:\n${s}`);
@@ -164,7 +186,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     t.type('3');
     await t.waitFor((x) => /Waste by step \d+\/\d+/.test(x), 'waste by step');
     t.keys('Space');
-    s = await t.waitFor((x) => x.includes('▾ ') && x.includes('/caf\\xe9'), 'the pair\'s paths');
+    s = await t.waitFor((x) => x.includes('▾ ') && x.includes('/caf\\xe9'), "the pair's paths");
     t.type('t');
     s = await t.waitFor((x) => /Waste \d+\/\d+/.test(x) && x.includes('/caf\\xe9'), 'the wasted paths');
 
@@ -177,7 +199,13 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
   it('an archive whose layer mediaType is a number: the one-line error on screen, exit 2', async () => {
     const layer = await layerTar([{ name: 'a.txt', data: 'a' }]);
     const file = join(dir, 'typed.tar');
-    writeFileSync(file, await imageArchive({ layers: [layer], editManifest: (m) => ({ ...m, layers: [{ ...m.layers[0], mediaType: 5 }] }) }));
+    writeFileSync(
+      file,
+      await imageArchive({
+        layers: [layer],
+        editManifest: (m) => ({ ...m, layers: [{ ...m.layers[0], mediaType: 5 }] }),
+      }),
+    );
     const run = launch(dir, [file, '--no-cache'], { XDG_CACHE_HOME: dir }, 200);
     t = run.t;
     const s = await t.waitFor((x) => x.includes('press q to quit'), 'the error screen');
@@ -196,10 +224,18 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
       edit: { json: (a) => ({ ...a, RepoTags: 'notalist' }) },
     });
     try {
-      const run = launch(dir, ['docker://fake/img:1', '--no-cache'], { DOCKER_HOST: `unix://${sock}`, XDG_CACHE_HOME: dir }, 240);
+      const run = launch(
+        dir,
+        ['docker://fake/img:1', '--no-cache'],
+        { DOCKER_HOST: `unix://${sock}`, XDG_CACHE_HOME: dir },
+        240,
+      );
       t = run.t;
       const s = await t.waitFor((x) => x.includes('press q to quit'), 'the error screen');
-      assert.match(s, /✗ the Engine at .*typed\.sock answered the inspection of image fake\/img:1 with a bad field: RepoTags is a string, not a list/);
+      assert.match(
+        s,
+        /✗ the Engine at .*typed\.sock answered the inspection of image fake\/img:1 with a bad field: RepoTags is a string, not a list/,
+      );
       assert.match(s, /press q to quit \(exit 3\)/);
       t.type('q');
       assert.equal(await waitExit(t, run.statusFile), 3);

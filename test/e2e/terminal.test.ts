@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { engineGate, ROOT } from '../helpers/engine.js';
-import { shellQuote, startTmux, type Tmux } from './tmux.js';
+import { engineGate, ROOT } from '../support/engine.js';
+import { shellQuote, startTmux, type Tmux } from '../support/tmux.js';
 
 const BIN = join(ROOT, 'bin', 'strata.js');
 const SAMPLE = join(ROOT, 'assets', 'sample-image.tar');

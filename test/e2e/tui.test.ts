@@ -13,15 +13,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildFixture, engineGate, ROOT } from '../helpers/engine.js';
-import { screenLines, shellQuote, startTmux, type Tmux } from './tmux.js';
+import { buildFixture, engineGate, ROOT } from '../support/engine.js';
+import { screenLines, shellQuote, startTmux, type Tmux } from '../support/tmux.js';
 
 const MARKER = 'strata-e2e: the normal screen before strata';
 const BIN = join(ROOT, 'bin', 'strata.js');
 
 /** The row of the tree pane (right column in the wide layout) holding `name`, or undefined. */
 function treeRow(screen: string, name: string): string | undefined {
-  return screenLines(screen).find((l) => l.includes('║') && new RegExp(`\\s${name.replace(/\./g, '\\.')}(/|\\s|$)`).test(l.split('║').slice(-2, -1)[0] ?? ''));
+  return screenLines(screen).find(
+    (l) =>
+      l.includes('║') &&
+      new RegExp(`\\s${name.replace(/\./g, '\\.')}(/|\\s|$)`).test(l.split('║').slice(-2, -1)[0] ?? ''),
+  );
 }
 
 interface Run {
@@ -65,7 +69,10 @@ async function quitCleanly({ t, statusFile }: Run): Promise<void> {
   // The alternate screen was left: the normal screen, with the line printed before strata, is back,
   // and nothing of the TUI's frame is left on it.
   assert.ok(screen.includes(MARKER), `the normal screen is back after quitting:\n${screen}`);
-  assert.ok(!/[╭╔]═?/.test(screen) && !screen.includes('File tree'), `no TUI frame left on the normal screen:\n${screen}`);
+  assert.ok(
+    !/[╭╔]═?/.test(screen) && !screen.includes('File tree'),
+    `no TUI frame left on the normal screen:\n${screen}`,
+  );
 }
 
 const gate = engineGate({ commands: ['tmux'] });
@@ -86,7 +93,10 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
   it('opens the image, walks to layer 3, shows its changes, searches, re-lays out on resize, quits with 0', async () => {
     run = launch(['strata-test/changes:1'], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color' }, cache);
     const t = run.t;
-    let s = await t.waitFor((x) => x.includes('strata-test/changes:1') && /Layers 1\/12/.test(x) && x.includes('File tree · L0'), 'the image with its 12 build steps');
+    let s = await t.waitFor(
+      (x) => x.includes('strata-test/changes:1') && /Layers 1\/12/.test(x) && x.includes('File tree · L0'),
+      'the image with its 12 build steps',
+    );
     assert.match(s, /^strata │ strata-test\/changes:1 │ 7 layers │/m);
 
     // Select layer 3 (the 6th step: two metadata steps sit between layers 2 and 3).
@@ -101,12 +111,19 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
     t.type('2');
     t.type('.');
     t.type('e');
-    s = await t.waitFor((x) => x.includes('hidden: .untouched') && treeRow(x, 'mod.txt') !== undefined, 'the changes of layer 3');
+    s = await t.waitFor(
+      (x) => x.includes('hidden: .untouched') && treeRow(x, 'mod.txt') !== undefined,
+      'the changes of layer 3',
+    );
     assert.match(treeRow(s, 'mod.txt')!, /~ -rw-r--r--\s+0:0\s+6 B\s+mod\.txt/, '~ on the modified file');
     assert.match(treeRow(s, 'del.txt')!, /- -rw-r--r--\s+0:0\s+23 B\s+del\.txt/, '- on the removed file');
     assert.match(treeRow(s, 'deldir')!, /- drwxr-xr-x\s+0:0\s+.*deldir\//, '- on the removed directory');
     assert.match(treeRow(s, 'b.txt')!, /- -rw-r--r--/, '- on what the removed directory held');
-    assert.match(treeRow(s, 'new.txt')!, /\+ -rw-r--r--\s+0:0\s+11 B\s+new\.txt/, '+ on the new file in the opaque directory');
+    assert.match(
+      treeRow(s, 'new.txt')!,
+      /\+ -rw-r--r--\s+0:0\s+11 B\s+new\.txt/,
+      '+ on the new file in the opaque directory',
+    );
     assert.match(treeRow(s, 'chmod.txt')!, /~ -rw-------/, 'the chmod shows in the permissions');
 
     // Collapse everything, then search: the match is revealed (its directories opened) and selected.
@@ -131,7 +148,13 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
       const ls = screenLines(x);
       const layersAt = ls.findIndex((l) => /Layers \d+\/12/.test(l));
       const treeAt = ls.findIndex((l) => l.includes('File tree · L3'));
-      return ls.every((l) => l.length <= 70) && layersAt >= 0 && treeAt > layersAt && !ls[layersAt].includes('File tree') && !x.includes('Details');
+      return (
+        ls.every((l) => l.length <= 70) &&
+        layersAt >= 0 &&
+        treeAt > layersAt &&
+        !ls[layersAt].includes('File tree') &&
+        !x.includes('Details')
+      );
     };
     s = await t.waitFor(stacked, 'the stacked layout at 70x30');
     assert.ok(treeRow(s, 'keep.txt') || s.includes('keep.txt'), `the tree still shows the match:\n${s}`);
@@ -141,7 +164,10 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
     s = await t.waitFor((x) => x.includes('Terminal too small'), 'the too-small screen');
     assert.match(s, /40×10; Strata needs at least \d+×\d+/);
     t.resize(120, 40);
-    s = await t.waitFor((x) => screenLines(x).some((l) => /Layers 6\/12/.test(l) && l.includes('File tree · L3')), 'the wide layout again');
+    s = await t.waitFor(
+      (x) => screenLines(x).some((l) => /Layers 6\/12/.test(l) && l.includes('File tree · L3')),
+      'the wide layout again',
+    );
     assert.match(s, /search "keep" 1\/1/, 'the search survived the resizes');
 
     await quitCleanly(run);
@@ -163,7 +189,11 @@ describe('the built binary in tmux, with no Engine reachable', { skip: noEngineG
   });
 
   it('says so in one line and opens the bundled sample image', async () => {
-    run = launch([], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' }, cache);
+    run = launch(
+      [],
+      { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color', DOCKER_HOST: 'unix:///nonexistent.sock' },
+      cache,
+    );
     const t = run.t;
     const s = await t.waitFor((x) => /Layers 1\/\d+/.test(x) && x.includes('File tree · L0'), 'the sample image');
     const notice = screenLines(s)[0];
@@ -176,7 +206,10 @@ describe('the built binary in tmux, with no Engine reachable', { skip: noEngineG
     t.type(']');
     const s2 = await t.waitFor((x) => x.includes('Layers 2/'), 'the next step');
     const header = screenLines(s2)[0];
-    assert.ok(!header.includes('showing the bundled sample image') && header.includes('dive-test'), `the notice went away:\n${header}`);
+    assert.ok(
+      !header.includes('showing the bundled sample image') && header.includes('dive-test'),
+      `the notice went away:\n${header}`,
+    );
     await quitCleanly(run);
   });
 });

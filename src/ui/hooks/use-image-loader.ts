@@ -7,7 +7,7 @@
  * only when the source hands it over in its events (`ev.image`); otherwise it appears at the end.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { LoadedImage, LoadEvent, LoadListener } from '../../sources/image.js';
+import type { LoadedImage, LoadEvent, LoadListener } from '../../model/image.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';
 
 export type Loader = (listener: LoadListener) => Promise<LoadedImage>;

@@ -1,16 +1,16 @@
 /** The Advice view: what to change in the build, item by item with the bytes it saves; Enter goes to a path. */
 import React from 'react';
 import { Text } from 'ink';
-import type { LoadedImage } from '../../sources/image.js';
+import type { LoadedImage } from '../../model/image.js';
 import type { Advice, AdviceItem } from '../../model/advice.js';
 import { displayName } from '../../model/names.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes } from '../../format.js';
 import { adviceTitle } from '../../report/text.js';
 import { clampList } from '../state/list.js';
 import { ADVICE_MESSAGE_ROWS, adviceRows, type AdviceState } from '../state/advice.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fit, fitStart, wrap } from '../text.js';
+import { fit, fitStart, wrap } from '../present/text.js';
 
 export interface AdviceViewProps {
   img: LoadedImage;

@@ -4,7 +4,7 @@ import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 import type { CompareState } from '../state/compare.js';
 import { displayName } from '../../model/names.js';
-import { safe } from '../text.js';
+import { safe } from '../present/text.js';
 
 export interface CompareViewProps {
   state: CompareState;

@@ -1,9 +1,9 @@
 /** The list screen in containers mode: name, image, state, id, created; Enter opens the container's layers. */
 import React from 'react';
-import { shortDigest } from '../../report/format.js';
+import { shortDigest } from '../../format.js';
 import { stateLabel, type ContainerRow } from '../state/containers.js';
-import { EngineList, type EngineListProps, type EngineListShape } from './EngineList.js';
-import { fit, formatDate, safe } from '../text.js';
+import { EngineList, type EngineListProps, type EngineListShape } from './PickList.js';
+import { fit, formatDate, safe } from '../present/text.js';
 
 export type ContainerListProps = EngineListProps<ContainerRow>;
 

@@ -1,6 +1,6 @@
 /** Details pane: the selected step and the image config, wrapped, scrolled by a window. */
 import React from 'react';
-import type { DetailLine } from '../state/details.js';
+import type { DetailLine } from '../present/details.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 
@@ -21,7 +21,11 @@ export function Details({ lines, offset, focused, width, height, theme }: Detail
   return (
     <Pane title={`Details${more}`} focused={focused} width={width} height={height} theme={theme}>
       {shown.map((l, i) => (
-        <Line key={i} bold={l.tone === 'heading'} color={l.tone === 'dim' ? theme.dim : l.tone === 'warning' ? theme.warning : undefined}>
+        <Line
+          key={i}
+          bold={l.tone === 'heading'}
+          color={l.tone === 'dim' ? theme.dim : l.tone === 'warning' ? theme.warning : undefined}
+        >
           {l.text || ' '}
         </Line>
       ))}

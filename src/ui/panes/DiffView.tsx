@@ -2,10 +2,19 @@
 import React from 'react';
 import { Box } from 'ink';
 import { clampList } from '../state/list.js';
-import { CHANGE_SYM, diffFileHeader, diffFileLine, diffFiles, diffLayerRows, diffSummary, type DiffModel, type DiffState } from '../state/diff.js';
+import {
+  CHANGE_SYM,
+  diffFileHeader,
+  diffFileLine,
+  diffFiles,
+  diffLayerRows,
+  diffSummary,
+  type DiffModel,
+  type DiffState,
+} from '../state/diff.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { safe } from '../text.js';
+import { safe } from '../present/text.js';
 
 export interface DiffViewProps {
   model: DiffModel;
@@ -25,13 +34,22 @@ export function DiffView({ model, state, heights, width, theme }: DiffViewProps)
     const r = layerRows[i];
     const sel = state.focus === 'layers' && i === lwin.cursor;
     layers.push(
-      <Line key={i} inverse={sel && theme.colour} color={r.kind === 'shared' ? theme.unchanged : r.kind === 'onlyA' ? theme.removed : theme.added}>
+      <Line
+        key={i}
+        inverse={sel && theme.colour}
+        color={r.kind === 'shared' ? theme.unchanged : r.kind === 'onlyA' ? theme.removed : theme.added}
+      >
         {sel ? '▶' : ' '}
         {r.text}
       </Line>,
     );
   }
-  if (layerRows.length === 0) layers.push(<Line key="none" color={theme.dim}>no layers</Line>);
+  if (layerRows.length === 0)
+    layers.push(
+      <Line key="none" color={theme.dim}>
+        no layers
+      </Line>,
+    );
 
   const files = diffFiles(model.diff, state.filter);
   // One row of the pane is the column header.
@@ -53,7 +71,12 @@ export function DiffView({ model, state, heights, width, theme }: DiffViewProps)
       </Line>,
     );
   }
-  if (files.length === 0) rows.push(<Line key="none" color={theme.dim}>{model.diff.files.length === 0 ? 'no file differs' : 'no path matches the filter (x clears it)'}</Line>);
+  if (files.length === 0)
+    rows.push(
+      <Line key="none" color={theme.dim}>
+        {model.diff.files.length === 0 ? 'no file differs' : 'no path matches the filter (x clears it)'}
+      </Line>,
+    );
   const shared = model.diff.shared.length;
   const lTitle = `Layers · ${shared} shared · ${model.diff.onlyA.length} only in A · ${model.diff.onlyB.length} only in B`;
   const fTitle = `Files ${files.length === 0 ? 0 : fwin.cursor + 1}/${files.length} · largest first · ${CHANGE_SYM.added} added ${CHANGE_SYM.removed} removed ${CHANGE_SYM.modified} modified${state.filter ? ` · filter "${safe(state.filter)}"` : ''}`;

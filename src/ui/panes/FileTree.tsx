@@ -5,10 +5,10 @@ import { CHANGE_SYMBOL, C_NONE, shownVersion } from '../../model/tree.js';
 import { CHANGE_KINDS } from '../../model/analysis.js';
 import { hasVisibleChildren, isExpanded, type TreeRows } from '../../model/tree-rows.js';
 import { fileRow } from '../../report/json.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes } from '../../format.js';
 import { Line, Pane } from './Pane.js';
 import { changeColour, type Theme } from '../theme.js';
-import { fit, fitStart, permString } from '../text.js';
+import { fit, fitStart, permString } from '../present/text.js';
 import { displayName } from '../../model/names.js';
 import type { TreeState } from '../state/tree.js';
 import { treeWindow } from '../state/tree.js';
@@ -56,7 +56,8 @@ export function treeRowText(
   let fold = '  ';
   if (idx.dir[p] && hasVisibleChildren(idx, rows.vis, p)) fold = isExpanded(idx, state, p) ? '▾ ' : '▸ ';
   let name = displayName(idx.table.name(p)) + (idx.dir[p] ? '/' : '');
-  if (info?.linkTarget !== undefined) name += `${info.type === 'hardlink' ? ' ⇒ ' : ' → '}${displayName(info.linkTarget)}`;
+  if (info?.linkTarget !== undefined)
+    name += `${info.type === 'hardlink' ? ' ⇒ ' : ' → '}${displayName(info.linkTarget)}`;
   return { sym: CHANGE_SYMBOL[change] ?? ' ', meta, indent: indent + fold, name, change };
 }
 

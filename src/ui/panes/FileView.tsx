@@ -4,7 +4,7 @@ import { Text } from 'ink';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 import { displayName } from '../../model/names.js';
-import { fitMiddle } from '../text.js';
+import { fitMiddle } from '../present/text.js';
 import { viewStatus, viewSummary, type FileViewState, type ViewRows } from '../state/file-view.js';
 
 export interface FileViewProps {
@@ -19,7 +19,14 @@ export function FileView({ view, rows, width, height, theme }: FileViewProps): R
   const inner = Math.max(1, height - 2 - 2);
   const top = Math.max(0, Math.min(view.top, Math.max(0, rows.count - inner)));
   const st = viewStatus(view);
-  const tone = st.tone === 'error' ? theme.error : st.tone === 'warning' ? theme.warning : st.tone === 'ok' ? theme.added : theme.dim;
+  const tone =
+    st.tone === 'error'
+      ? theme.error
+      : st.tone === 'warning'
+        ? theme.warning
+        : st.tone === 'ok'
+          ? theme.added
+          : theme.dim;
   const out: React.ReactNode[] = [
     <Line key="sum" bold>
       {viewSummary(view, rows)}
@@ -42,13 +49,17 @@ export function FileView({ view, rows, width, height, theme }: FileViewProps): R
       ),
     );
   }
-  if (view.status === 'ready' && rows.count === 0) out.push(<Line key="empty" color={theme.dim}>(empty file)</Line>);
+  if (view.status === 'ready' && rows.count === 0)
+    out.push(
+      <Line key="empty" color={theme.dim}>
+        (empty file)
+      </Line>,
+    );
   const range = rows.count > 0 ? ` · ${top + 1}-${end}/${rows.count}` : '';
   // Cut in the middle: the file name stays in the title.
   const name = fitMiddle(displayName(view.path), Math.max(8, width - 10 - range.length));
   return (
-    <Pane
-      title={`File ${name}${range}`} focused width={width} height={height} theme={theme}>
+    <Pane title={`File ${name}${range}`} focused width={width} height={height} theme={theme}>
       {out}
     </Pane>
   );

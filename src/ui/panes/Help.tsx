@@ -3,7 +3,7 @@ import React from 'react';
 import { helpLines, SCOPE_TITLE } from '../keymap.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fit } from '../text.js';
+import { fit } from '../present/text.js';
 
 export interface HelpProps {
   offset: number;
@@ -31,7 +31,13 @@ export function Help({ offset, width, height, theme }: HelpProps): React.ReactEl
   const inner = Math.max(1, height - 2);
   const top = Math.max(0, Math.min(offset, Math.max(0, lines.length - inner)));
   return (
-    <Pane title={`Help · keys ${top + 1}-${Math.min(lines.length, top + inner)}/${lines.length} · Esc closes`} focused width={width} height={height} theme={theme}>
+    <Pane
+      title={`Help · keys ${top + 1}-${Math.min(lines.length, top + inner)}/${lines.length} · Esc closes`}
+      focused
+      width={width}
+      height={height}
+      theme={theme}
+    >
       {lines.slice(top, top + inner).map((l, i) => (
         <Line key={i} bold={l.heading} color={l.heading ? theme.accent : undefined}>
           {l.text}

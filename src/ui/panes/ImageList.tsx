@@ -1,9 +1,9 @@
 /** Images pane: the Engine's images, one row per tag; official images marked, latest and dangling (untagged) warned. */
 import React from 'react';
-import { formatBytes, shortDigest } from '../../report/format.js';
+import { formatBytes, shortDigest } from '../../format.js';
 import { imageWarning, type ImageRow } from '../state/images.js';
-import { EngineList, type EngineListProps, type EngineListShape } from './EngineList.js';
-import { fit, fitStart, formatDate, safe } from '../text.js';
+import { EngineList, type EngineListProps, type EngineListShape } from './PickList.js';
+import { fit, fitStart, formatDate, safe } from '../present/text.js';
 
 export type ImageListProps = EngineListProps<ImageRow>;
 

@@ -1,13 +1,13 @@
 /** Largest files of the final image: size, the layer that shipped the version shown, the path. */
 import React from 'react';
-import type { LoadedImage } from '../../sources/image.js';
-import { formatBytes } from '../../report/format.js';
+import type { LoadedImage } from '../../model/image.js';
+import { formatBytes } from '../../format.js';
 import { displayName } from '../../model/names.js';
 import { clampList } from '../state/list.js';
 import { largestFiles, type LargestState } from '../state/largest.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fitStart } from '../text.js';
+import { fitStart } from '../present/text.js';
 
 export interface LargestViewProps {
   img: LoadedImage;

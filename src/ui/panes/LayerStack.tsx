@@ -1,13 +1,13 @@
 /** Layers pane: one row per build step; metadata-only steps dimmed; base layers tagged; streaming progress. */
 import React from 'react';
-import type { LoadedImage } from '../../sources/image.js';
-import { cleanCommand, formatBytes, shortDigest } from '../../report/format.js';
-import type { Step } from '../state/image-model.js';
+import type { LoadedImage } from '../../model/image.js';
+import { cleanCommand, formatBytes, shortDigest } from '../../format.js';
+import type { Step } from '../state/image-view.js';
 import type { ListState } from '../state/list.js';
 import { clampList } from '../state/list.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fit, fitStart, safe } from '../text.js';
+import { fit, fitStart, safe } from '../present/text.js';
 
 export interface LayerStackProps {
   img: LoadedImage;
@@ -35,7 +35,9 @@ export interface StepCells {
 }
 
 export function stepCells(img: LoadedImage, s: Step): StepCells {
-  const cmd = safe(cleanCommand(s.history?.createdBy ?? (s.kind === 'layer' ? (img.layers[s.layer]?.command ?? '') : '')));
+  const cmd = safe(
+    cleanCommand(s.history?.createdBy ?? (s.kind === 'layer' ? (img.layers[s.layer]?.command ?? '') : '')),
+  );
   if (s.kind === 'meta') return { index: '', size: '0 B', tag: '', diff: '', command: cmd, state: 'meta' };
   const info = img.layers[s.layer];
   const data = img.analysis.layers[s.layer];
@@ -61,16 +63,31 @@ export function stepCells(img: LoadedImage, s: Step): StepCells {
     state = info?.merged === false && img.complete === false ? 'queued' : 'loading';
     size = '…';
   }
-  return { index: String(s.layer), size, tag, diff: cow ? 'read-write' : shortDigest(info?.diffId), command: cmd || '(no recorded command)', state, percent, parsed, read };
+  return {
+    index: String(s.layer),
+    size,
+    tag,
+    diff: cow ? 'read-write' : shortDigest(info?.diffId),
+    command: cmd || '(no recorded command)',
+    state,
+    percent,
+    parsed,
+    read,
+  };
 }
 
 export function stepLine(img: LoadedImage, s: Step, width: number): string {
   const c = stepCells(img, s);
   const wide = width >= 60;
-  const pre = `${fitStart(c.index, 3)} ${fitStart(c.size, 8)} ${fit(c.tag, 4)} ${wide ? fit(c.diff, 12) + ' ' : ''}`;
+  const pre = `${fitStart(c.index, 3)} ${fitStart(c.size, 8)} ${fit(c.tag, 4)} ${wide ? `${fit(c.diff, 12)} ` : ''}`;
   const so = c.read ? ` · ${c.read} read` : '';
-  const reading = c.parsed ? '⋯ parsed, next in line  ' : c.percent !== null && c.percent !== undefined ? `⋯ reading ${c.percent}%${so}  ` : `⋯ reading${so}  `;
-  const cmd = c.state === 'queued' ? `⋯ waiting  ${c.command}` : c.state === 'loading' ? `${reading}${c.command}` : c.command;
+  const reading = c.parsed
+    ? '⋯ parsed, next in line  '
+    : c.percent !== null && c.percent !== undefined
+      ? `⋯ reading ${c.percent}%${so}  `
+      : `⋯ reading${so}  `;
+  const cmd =
+    c.state === 'queued' ? `⋯ waiting  ${c.command}` : c.state === 'loading' ? `${reading}${c.command}` : c.command;
   return pre + cmd;
 }
 
@@ -87,13 +104,23 @@ export function LayerStack({ img, steps, list, focused, width, height, theme }: 
     const base = s.kind === 'layer' && s.layer < img.baseLayers;
     const cow = s.kind === 'layer' && (img.layers[s.layer]?.diffId.startsWith('container:') ?? false);
     rows.push(
-      <Line key={i} inverse={sel && theme.colour} color={meta ? theme.dim : cow ? theme.modified : base ? theme.accent : undefined} dimColor={meta && theme.colour}>
+      <Line
+        key={i}
+        inverse={sel && theme.colour}
+        color={meta ? theme.dim : cow ? theme.modified : base ? theme.accent : undefined}
+        dimColor={meta && theme.colour}
+      >
         {sel ? '▶' : ' '}
         {stepLine(img, s, width - 3)}
       </Line>,
     );
   }
-  if (steps.length === 0) rows.push(<Line key="none" color={theme.dim}>reading the image…</Line>);
+  if (steps.length === 0)
+    rows.push(
+      <Line key="none" color={theme.dim}>
+        reading the image…
+      </Line>,
+    );
   return (
     <Pane title={title} focused={focused} width={width} height={height} theme={theme}>
       {rows}

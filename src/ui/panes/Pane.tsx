@@ -18,7 +18,7 @@ export function paneTop(title: string, width: number, focused: boolean): string 
   // Titles carry filters and names, already escaped at their source; escaping again changes nothing.
   const label = ` ${focused ? '▶ ' : ''}${escapeText(title)} `;
   const room = Math.max(0, width - 3);
-  const t = label.length > room ? label.slice(0, Math.max(0, room - 1)) + '…' : label;
+  const t = label.length > room ? `${label.slice(0, Math.max(0, room - 1))}…` : label;
   return l + h + t + h.repeat(Math.max(0, width - 3 - t.length)) + r;
 }
 

@@ -1,12 +1,19 @@
 /** Shared layers: the images (size, shared, unique) over the selected image's layers and who shares each. */
 import React from 'react';
 import { Box } from 'ink';
-import type { SharedReport } from '../../sources/shared.js';
+import type { SharedReport } from '../../sources/engine/shared-layers.js';
 import { clampList } from '../state/list.js';
-import { imageName, namesById, sharedImageHeader, sharedImageLine, sharedLayerLine, type SharedState } from '../state/shared.js';
+import {
+  imageName,
+  namesById,
+  sharedImageHeader,
+  sharedImageLine,
+  sharedLayerLine,
+  type SharedState,
+} from '../state/shared-layers.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { safe } from '../text.js';
+import { safe } from '../present/text.js';
 
 export interface SharedViewProps {
   report: SharedReport | null;
@@ -36,9 +43,24 @@ export function SharedView({ report, error, state, heights, width, theme }: Shar
       </Line>,
     );
   }
-  if (error) top.push(<Line key="err" color={theme.error}>✗ {safe(error)}</Line>);
-  else if (!report) top.push(<Line key="wait" color={theme.dim}>asking the Engine for every image's layers…</Line>);
-  else if (images.length === 0) top.push(<Line key="none" color={theme.dim}>the Engine has no images</Line>);
+  if (error)
+    top.push(
+      <Line key="err" color={theme.error}>
+        ✗ {safe(error)}
+      </Line>,
+    );
+  else if (!report)
+    top.push(
+      <Line key="wait" color={theme.dim}>
+        asking the Engine for every image's layers…
+      </Line>,
+    );
+  else if (images.length === 0)
+    top.push(
+      <Line key="none" color={theme.dim}>
+        the Engine has no images
+      </Line>,
+    );
 
   const sel = images[win.cursor];
   const layInner = Math.max(1, heights.layers - 2);
@@ -56,10 +78,17 @@ export function SharedView({ report, error, state, heights, width, theme }: Shar
         </Line>,
       );
     }
-    if (sel.layers.length === 0) bottom.push(<Line key="none" color={theme.dim}>no layers</Line>);
+    if (sel.layers.length === 0)
+      bottom.push(
+        <Line key="none" color={theme.dim}>
+          no layers
+        </Line>,
+      );
   }
   const imgTitle = `Images ${images.length === 0 ? 0 : win.cursor + 1}/${images.length} · ◆ official · ⇄ shared`;
-  const layTitle = sel ? `Layers of ${imageName(sel)} ${sel.layers.length === 0 ? 0 : lwin.cursor + 1}/${sel.layers.length}` : 'Layers';
+  const layTitle = sel
+    ? `Layers of ${imageName(sel)} ${sel.layers.length === 0 ? 0 : lwin.cursor + 1}/${sel.layers.length}`
+    : 'Layers';
   return (
     <Box flexDirection="column" width={width}>
       <Pane title={imgTitle} focused={state.focus === 'images'} width={width} height={heights.images} theme={theme}>

@@ -4,7 +4,7 @@ import { Box } from 'ink';
 import { Line } from './Pane.js';
 import type { Theme } from '../theme.js';
 import type { Prompt } from '../state/app.js';
-import { safe } from '../text.js';
+import { safe } from '../present/text.js';
 
 export interface StatusBarProps {
   status: string;

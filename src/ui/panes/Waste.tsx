@@ -1,17 +1,17 @@
 /** Waste pane: the image's totals (ours and dive's) and the wasted paths with their provenance. */
 import React from 'react';
 import { Text } from 'ink';
-import type { LoadedImage } from '../../sources/image.js';
+import type { LoadedImage } from '../../model/image.js';
 import type { WastedPath } from '../../model/waste.js';
 import { userWastedBytes } from '../../model/waste.js';
-import { formatBytes, formatPercent } from '../../report/format.js';
+import { formatBytes, formatPercent } from '../../format.js';
 import type { ListState } from '../state/list.js';
 import { clampList } from '../state/list.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
-import { fit, fitMiddle, fitStart, safe } from '../text.js';
+import { fit, fitMiddle, fitStart, safe } from '../present/text.js';
 import { displayName } from '../../model/names.js';
-import { cleanCommand } from '../../report/format.js';
+import { cleanCommand } from '../../format.js';
 import type { ShippedThenHiddenItem } from '../../model/advice.js';
 import { wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from '../state/waste-steps.js';
 
@@ -59,7 +59,7 @@ export function pairLine(img: LoadedImage, p: ShippedThenHiddenItem, width: numb
   const half = Math.max(5, Math.floor((rest - 3) / 2));
   if (p.shippedBy === p.hiddenBy)
     return head + fit(`${stepLabel(img, p.shippedBy)} (written twice in its own tar)`, rest);
-  return head + fit(stepLabel(img, p.shippedBy), half) + ' → ' + fit(stepLabel(img, p.hiddenBy), rest - half - 3);
+  return `${head + fit(stepLabel(img, p.shippedBy), half)} → ${fit(stepLabel(img, p.hiddenBy), rest - half - 3)}`;
 }
 
 function WasteSteps({

@@ -47,7 +47,9 @@ export function adviceBox(size: { columns: number; rows: number }): {
 
 /** Where a key in the Advice view leads: a new view state, or a path to show in the tree. */
 export type AdviceOutcome =
-  { state: AdviceState } | { jump: { path: number; layer: number }; state: AdviceState } | null;
+  | { state: AdviceState }
+  | { jump: { path: number; layer: number }; state: AdviceState }
+  | null;
 
 export function reduceAdvice(s: AdviceState, cmd: Command, advice: Advice, listRows: number): AdviceOutcome {
   const rows = adviceRows(advice, s.expanded);

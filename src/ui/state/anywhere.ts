@@ -46,7 +46,7 @@ export function searchHidden(s: AppState, ctx: AppCtx, query: string): { visible
 /** The prompt line's live count while typing a search: "3 matches", "0 shown · 2 hidden by the filters". */
 export function searchCount(s: AppState, ctx: AppCtx): string | null {
   const p = s.prompt;
-  if (!p || p.kind !== 'search' || p.text === '') return null;
+  if (p?.kind !== 'search' || p.text === '') return null;
   const { visible, hidden } = searchHidden(s, ctx, p.text);
   const n = (k: number) => `${k} match${k === 1 ? '' : 'es'}`;
   if (hidden === 0) return n(visible);

@@ -9,11 +9,11 @@ import { computeLayout, contentColumns, contentRows, PANES, type Layout, type Pa
 import { NO_FILTERS, type ChangeFilter, type TreeRows } from '../../model/tree-rows.js';
 import { clampList, listAction, reduceList, LIST0, type ListState } from './list.js';
 import { reduceTree, treeWindow, TREE0, type TreeAction, type TreeState } from './tree.js';
-import type { ImageModel, Step, TreeQuery } from './image-model.js';
+import type { ImageModel, Step, TreeQuery } from './image-view.js';
 import type { ImageRow } from './images.js';
-import { detailLines } from './details.js';
+import { detailLines } from '../present/details.js';
 import { helpLines } from '../keymap.js';
-import { parseSize } from '../text.js';
+import { parseSize } from '../present/text.js';
 import { displayName } from '../../model/names.js';
 import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';
@@ -21,12 +21,19 @@ import { openCompare, scrollCompare, type CompareState } from './compare.js';
 import { diffFiles } from './diff.js';
 import { findPath, largestFiles, largestListRows, LARGEST0, type LargestState } from './largest.js';
 import { toggleExpand, wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from './waste-steps.js';
-import { openView, scrollView, viewRows, VIEW_HEADER_ROWS, type FileViewState, type ScrollAction } from './file-view.js';
-import { SHARED0, type SharedState } from './shared.js';
+import {
+  openView,
+  scrollView,
+  viewRows,
+  VIEW_HEADER_ROWS,
+  type FileViewState,
+  type ScrollAction,
+} from './file-view.js';
+import { SHARED0, type SharedState } from './shared-layers.js';
 import { DIFF0, type DiffModel, type DiffState } from './diff.js';
 import { diffCommand, diffHeights, listCommand, sharedCommand } from './screens.js';
 import { ADVICE0, adviceBox, reduceAdvice, type AdviceState } from './advice.js';
-import type { SharedReport } from '../../sources/shared.js';
+import type { SharedReport } from '../../sources/engine/shared-layers.js';
 import { ANYWHERE_FOCUS, compileRegex, searchHidden } from './anywhere.js';
 
 export type PromptKind = 'search' | 'path' | 'regex' | 'size' | 'images' | 'save' | 'diff' | 'goto';
@@ -195,7 +202,9 @@ export function treeRows(s: AppState, ctx: AppCtx): TreeRows | null {
 export function paneHeight(s: AppState, ctx: AppCtx, pane: PaneId): number {
   const l = layoutOf(s, ctx);
   if (pane === 'waste') return Math.max(1, contentRows(l.panes.waste) - 2); // two summary lines
-  return contentRows(l.panes[pane] ?? l.panes[l.kind === 'narrow' ? (s.focus === 'layers' ? s.lastBottom : s.focus) : pane]);
+  return contentRows(
+    l.panes[pane] ?? l.panes[l.kind === 'narrow' ? (s.focus === 'layers' ? s.lastBottom : s.focus) : pane],
+  );
 }
 
 export function paneWidth(s: AppState, ctx: AppCtx, pane: PaneId): number {
@@ -247,7 +256,12 @@ const HIDE: Partial<Record<Command, ChangeFilter>> = {
   hideUntouched: 'untouched',
 };
 
-const PANE_CMD: Partial<Record<Command, PaneId>> = { paneLayers: 'layers', paneTree: 'tree', paneWaste: 'waste', paneDetails: 'details' };
+const PANE_CMD: Partial<Record<Command, PaneId>> = {
+  paneLayers: 'layers',
+  paneTree: 'tree',
+  paneWaste: 'waste',
+  paneDetails: 'details',
+};
 
 function focus(s: AppState, pane: PaneId): AppState {
   return { ...s, focus: pane, lastBottom: pane === 'layers' ? s.lastBottom : pane };
@@ -327,7 +341,10 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
         if (p.kind === 'size') {
           const v = p.text.trim() === '' ? 0 : parseSize(p.text);
           if (v === null) return [{ ...s, prompt: { ...p, error: 'not a size (try 10k, 1.5M, 2G)' } }, null];
-          return [tree({ ...s, prompt: null }, { type: 'filters', filters: { ...s.tree.filters, minSize: v } }, ctx), null];
+          return [
+            tree({ ...s, prompt: null }, { type: 'filters', filters: { ...s.tree.filters, minSize: v } }, ctx),
+            null,
+          ];
         }
         if (p.kind === 'goto') {
           const hit = ctx.model ? findPath(ctx.model.img.analysis, p.text) : null;
@@ -350,7 +367,10 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
           const target = p.text.trim();
           if (!target) return [{ ...s, prompt: { ...p, error: 'type a path' } }, null];
           if (!s.view) return [{ ...s, prompt: null }, null];
-          return [{ ...s, prompt: null, view: { ...s.view, saving: true, saved: null } }, { type: 'save', token: s.view.token, target }];
+          return [
+            { ...s, prompt: null, view: { ...s.view, saving: true, saved: null } },
+            { type: 'save', token: s.view.token, target },
+          ];
         }
         return [{ ...s, prompt: null }, null];
       }
@@ -366,7 +386,12 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
     if (la) {
       const h = Math.max(1, ctx.size.rows - 6);
       const count = helpLines().length;
-      const next = reduceList({ cursor: s.help.offset, offset: s.help.offset }, la.type === 'move' ? { type: 'set', index: s.help.offset + la.delta } : la, count, 1);
+      const next = reduceList(
+        { cursor: s.help.offset, offset: s.help.offset },
+        la.type === 'move' ? { type: 'set', index: s.help.offset + la.delta } : la,
+        count,
+        1,
+      );
       return [{ ...s, help: { open: true, offset: Math.max(0, Math.min(next.cursor, Math.max(0, count - h))) } }, null];
     }
     if (cmd === 'quit') return [s, { type: 'quit' }];
@@ -457,7 +482,8 @@ export function command(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effe
         const h = paneHeight(s, ctx, 'details');
         const count = detailCount(s, ctx);
         const max = Math.max(0, count - h);
-        const delta = la.type === 'move' ? la.delta : la.type === 'page' ? la.dir * h : la.type === 'home' ? -Infinity : Infinity;
+        const delta =
+          la.type === 'move' ? la.delta : la.type === 'page' ? la.dir * h : la.type === 'home' ? -Infinity : Infinity;
         const top = Math.max(0, Math.min(max, s.details.offset + delta));
         return [{ ...s, details: { cursor: top, offset: top } }, null];
       }
@@ -538,7 +564,8 @@ function viewCommand(s: AppState, v: FileViewState, cmd: Command, ctx: AppCtx): 
 function viewSelected(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
   const rows = treeRows(s, ctx);
   const step = selectedStep(s, ctx);
-  if (!rows || rows.ids.length === 0 || !step || step.layer < 0) return [cmd === 'toggleDir' ? treeCommand(s, cmd, ctx) : s, null];
+  if (!rows || rows.ids.length === 0 || !step || step.layer < 0)
+    return [cmd === 'toggleDir' ? treeCommand(s, cmd, ctx) : s, null];
   const cur = rows.ids[treeWindow(s.tree, rows, paneHeight(s, ctx, 'tree')).cursor];
   if (rows.index.dir[cur]) return [cmd === 'toggleDir' ? treeCommand(s, cmd, ctx) : s, null];
   const path = rows.index.table.path(cur);
@@ -550,7 +577,10 @@ function viewSelected(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect
     layer -= 1;
   }
   const view = openView(path, layer, note);
-  return [{ ...s, view }, { type: 'view', token: view.token, path, layer }];
+  return [
+    { ...s, view },
+    { type: 'view', token: view.token, path, layer },
+  ];
 }
 
 function treeCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
@@ -630,7 +660,10 @@ function copySelected(s: AppState, ctx: AppCtx): [AppState, Effect] {
   if (!rows || rows.ids.length === 0) return [{ ...s, flash: 'nothing selected to copy' }, null];
   const p = rows.ids[treeWindow(s.tree, rows, paneHeight(s, ctx, 'tree')).cursor];
   const text = displayName(rows.index.table.path(p));
-  return [{ ...s, flash: `copied ${text} to the clipboard (OSC 52)` }, { type: 'copy', text }];
+  return [
+    { ...s, flash: `copied ${text} to the clipboard (OSC 52)` },
+    { type: 'copy', text },
+  ];
 }
 
 /** Rows the comparison of two versions shows (the diff screen less its borders and two header lines). */
@@ -657,7 +690,10 @@ function diffScreenCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, E
     const f = files[clampList(s.diff.files, files.length, hs.files - 3).cursor];
     if (!f || f.type === 'dir') return [s, null];
     const open = openCompare(f.path);
-    return [{ ...s, compare: open }, { type: 'compare', token: open.token, path: f.path }];
+    return [
+      { ...s, compare: open },
+      { type: 'compare', token: open.token, path: f.path },
+    ];
   }
   return [diffCommand(s, cmd, ctx), null];
 }
@@ -693,7 +729,15 @@ export function jumpTo(s: AppState, path: number, layer: number, ctx: AppCtx): A
   const steps = stepsOf(ctx);
   const step = steps.find((x) => x.kind === 'layer' && x.layer === layer);
   if (!step) return s;
-  let next: AppState = focus({ ...s, layers: clampList({ ...s.layers, cursor: step.index }, steps.length, paneHeight(s, ctx, 'layers')), details: LIST0, tree: { ...s.tree, mode: 'layer' } }, 'tree');
+  let next: AppState = focus(
+    {
+      ...s,
+      layers: clampList({ ...s.layers, cursor: step.index }, steps.length, paneHeight(s, ctx, 'layers')),
+      details: LIST0,
+      tree: { ...s.tree, mode: 'layer' },
+    },
+    'tree',
+  );
   let rows = treeRows(next, ctx);
   if (rows && (path >= rows.vis.length || !rows.vis[path])) {
     next = { ...next, tree: { ...next.tree, filters: NO_FILTERS } };

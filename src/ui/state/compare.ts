@@ -4,7 +4,7 @@
  * pure; the bytes arrive through `compareLoaded` (App reads them).
  */
 import { createTwoFilesPatch } from 'diff';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes } from '../../format.js';
 import { looksLikeText } from './file-view.js';
 
 export interface CompareSide {

@@ -1,8 +1,8 @@
 /** The diff view (`strata diff A B` on a terminal): shared layers, then file differences, filterable. Pure. */
 import type { ImageDiff, FileDiff } from '../../model/diff.js';
-import type { LoadedImage } from '../../sources/image.js';
-import { formatBytes, shortDigest } from '../../report/format.js';
-import { fit, fitMiddle, fitStart, safe } from '../text.js';
+import type { LoadedImage } from '../../model/image.js';
+import { formatBytes, shortDigest } from '../../format.js';
+import { fit, fitMiddle, fitStart, safe } from '../present/text.js';
 import { displayName } from '../../model/names.js';
 import { LIST0, type ListState } from './list.js';
 
@@ -35,9 +35,21 @@ export function imageLabel(img: LoadedImage): string {
 
 export function diffLayerRows(d: ImageDiff): DiffLayerRow[] {
   const rows: DiffLayerRow[] = [];
-  for (const l of d.shared) rows.push({ kind: 'shared', text: `= A L${l.indexA} · B L${l.indexB}  ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  shared` });
-  for (const l of d.onlyA) rows.push({ kind: 'onlyA', text: `- A L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in A` });
-  for (const l of d.onlyB) rows.push({ kind: 'onlyB', text: `+ B L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in B` });
+  for (const l of d.shared)
+    rows.push({
+      kind: 'shared',
+      text: `= A L${l.indexA} · B L${l.indexB}  ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  shared`,
+    });
+  for (const l of d.onlyA)
+    rows.push({
+      kind: 'onlyA',
+      text: `- A L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in A`,
+    });
+  for (const l of d.onlyB)
+    rows.push({
+      kind: 'onlyB',
+      text: `+ B L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in B`,
+    });
   return rows;
 }
 
@@ -64,7 +76,10 @@ export function diffFileHeader(): string {
 }
 
 export function diffFileLine(f: FileDiff, width: number): string {
-  const sizes = f.change === 'modified' ? `${formatBytes(f.sizeA)} → ${formatBytes(f.sizeB)}` : formatBytes(Math.max(f.sizeA, f.sizeB));
+  const sizes =
+    f.change === 'modified'
+      ? `${formatBytes(f.sizeA)} → ${formatBytes(f.sizeB)}`
+      : formatBytes(Math.max(f.sizeA, f.sizeB));
   const head = `${CHANGE_SYM[f.change]} ${fitStart(signed(f.bytes), 10)} ${fitStart(sizes, 21)}  `;
   const what = f.what?.length ? `  (${f.what.join(', ')})` : '';
   const path = displayName(f.path) + (f.type === 'dir' ? '/' : '');

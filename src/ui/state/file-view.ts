@@ -6,9 +6,9 @@
  * demand, and every row is cut (or wrapped) to the pane's width before it reaches the renderer, so
  * rendering costs the screen's size, not the file's or a line's.
  */
-import type { FileVersion } from '../../sources/file-content.js';
-import { formatBytes } from '../../report/format.js';
-import { safe } from '../text.js';
+import type { FileVersion } from '../../sources/read-back.js';
+import { formatBytes } from '../../format.js';
+import { safe } from '../present/text.js';
 import { displayName } from '../../model/names.js';
 
 /** Bytes read at most for the view (1 MiB). */
@@ -44,10 +44,27 @@ export interface FileViewState {
 let nextToken = 1;
 
 export function openView(path: string, layer: number, note: string | null = null): FileViewState {
-  return { path, layer, note, token: nextToken++, status: 'reading', version: null, bytes: null, truncated: false, error: null, hex: false, wrap: false, top: 0, saved: null, saving: false };
+  return {
+    path,
+    layer,
+    note,
+    token: nextToken++,
+    status: 'reading',
+    version: null,
+    bytes: null,
+    truncated: false,
+    error: null,
+    hex: false,
+    wrap: false,
+    top: 0,
+    saved: null,
+    saving: false,
+  };
 }
 
-export type ViewResult = { ok: true; version: FileVersion; bytes: Uint8Array; truncated: boolean } | { ok: false; version: FileVersion | null; error: string };
+export type ViewResult =
+  | { ok: true; version: FileVersion; bytes: Uint8Array; truncated: boolean }
+  | { ok: false; version: FileVersion | null; error: string };
 
 export function viewLoaded(v: FileViewState, r: ViewResult): FileViewState {
   if (!r.ok) return { ...v, status: 'error', version: r.version, error: r.error, progress: null };
@@ -191,7 +208,7 @@ export function cutLine(line: string, w: number): string {
   let end = Math.max(0, w - 1);
   const c = line.charCodeAt(end - 1);
   if (c >= 0xd800 && c <= 0xdbff) end--;
-  return line.slice(0, end) + '…';
+  return `${line.slice(0, end)}…`;
 }
 
 /** Bytes per hex row that fit `width` columns: 16 (78 columns), else 8. */
@@ -207,7 +224,7 @@ function hexRow(b: Uint8Array, i: number, per: number): string {
   for (let j = 0; j < per; j++) {
     if (j === per / 2) hex += ' ';
     if (j < chunk.length) {
-      hex += chunk[j].toString(16).padStart(2, '0') + ' ';
+      hex += `${chunk[j].toString(16).padStart(2, '0')} `;
       // Only printable ASCII reaches the terminal: everything else is a dot.
       ascii += chunk[j] >= 0x20 && chunk[j] < 0x7f ? String.fromCharCode(chunk[j]) : '.';
     } else hex += '   ';
@@ -221,7 +238,12 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
   if (!b) return { count: 0, gutter: 0, row: () => ({ num: '', text: '' }), kind: '' };
   if (v.hex) {
     const per = hexWidth(width);
-    return { count: Math.ceil(b.length / per), gutter: 0, row: (i) => ({ num: '', text: hexRow(b, i, per) }), kind: `hex dump, ${per} bytes a row` };
+    return {
+      count: Math.ceil(b.length / per),
+      gutter: 0,
+      row: (i) => ({ num: '', text: hexRow(b, i, per) }),
+      kind: `hex dump, ${per} bytes a row`,
+    };
   }
   // Cut lines are made per screen (a 300 kB binary in text mode costs one screen, not the file).
   const lazy = lazyTextLines(b);
@@ -229,7 +251,12 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
   const textW = Math.max(1, width - gutter - 3);
   const kind = `text, ${lazy.count} line${lazy.count === 1 ? '' : 's'}`;
   if (!v.wrap) {
-    return { count: lazy.count, gutter, row: (i) => ({ num: String(i + 1), text: cutLine(lazy.line(i), textW) }), kind };
+    return {
+      count: lazy.count,
+      gutter,
+      row: (i) => ({ num: String(i + 1), text: cutLine(lazy.line(i), textW) }),
+      kind,
+    };
   }
   const lines = textLines(b);
   const rows = wrappedRows(lines, textW);
@@ -247,7 +274,11 @@ export function viewRows(v: FileViewState, width: number): ViewRows {
 /** Lines above the rows inside the view's pane (summary and status). */
 export const VIEW_HEADER_ROWS = 2;
 
-export type ScrollAction = { type: 'move'; delta: number } | { type: 'page'; dir: 1 | -1 } | { type: 'home' } | { type: 'end' };
+export type ScrollAction =
+  | { type: 'move'; delta: number }
+  | { type: 'page'; dir: 1 | -1 }
+  | { type: 'home' }
+  | { type: 'end' };
 
 /** Scroll: the top row moves, clamped so that the last page stays full. */
 export function scrollView(v: FileViewState, a: ScrollAction, count: number, height: number): FileViewState {
@@ -271,12 +302,17 @@ export function viewSummary(v: FileViewState, rows: ViewRows): string {
 /** The second summary line: reading, the error, truncation, the last save. */
 export function viewStatus(v: FileViewState): { text: string; tone: 'dim' | 'warning' | 'error' | 'ok' } {
   if (v.saving) return { text: v.progress ? `saving… ${safe(v.progress)}` : 'saving…', tone: 'dim' };
-  if (v.saved) return { text: v.saved.ok ? `✓ ${v.saved.text}` : `✗ ${v.saved.text}`, tone: v.saved.ok ? 'ok' : 'error' };
+  if (v.saved)
+    return { text: v.saved.ok ? `✓ ${v.saved.text}` : `✗ ${v.saved.text}`, tone: v.saved.ok ? 'ok' : 'error' };
   if (v.status === 'reading') {
     return { text: v.progress ? `reading… ${safe(v.progress)}` : 'reading…', tone: 'dim' };
   }
   if (v.status === 'error') return { text: `✗ ${safe(v.error ?? 'cannot read the file')}`, tone: 'error' };
-  if (v.truncated && v.bytes && v.version) return { text: `⚠ truncated: the first ${formatBytes(v.bytes.length)} of ${formatBytes(v.version.size)} are shown (x saves the whole file)`, tone: 'warning' };
+  if (v.truncated && v.bytes && v.version)
+    return {
+      text: `⚠ truncated: the first ${formatBytes(v.bytes.length)} of ${formatBytes(v.version.size)} are shown (x saves the whole file)`,
+      tone: 'warning',
+    };
   if (v.note) return { text: v.note, tone: 'dim' };
   return { text: 'x saves this version · w wraps · m text/hex', tone: 'dim' };
 }

@@ -1,5 +1,5 @@
 /** Images pane: rows from the Engine's image list (one per tag), and the filter. Pure. */
-import { isFloating, isOfficialOnEvidence, parseReference } from '../../sources/reference.js';
+import { isFloating, isOfficialOnEvidence, parseReference } from '../../model/reference.js';
 import { escapeText } from '../../model/names.js';
 export interface ImageRow {
   id: string;
@@ -33,7 +33,13 @@ export function imageRows(list: EngineImage[]): ImageRow[] {
   const rows: ImageRow[] = [];
   for (const im of list) {
     const tags = (im.RepoTags ?? []).filter((t) => t && t !== '<none>:<none>');
-    const base = { id: im.Id, created: im.Created, size: im.Size, sharedSize: im.SharedSize ?? -1, containers: im.Containers ?? -1 };
+    const base = {
+      id: im.Id,
+      created: im.Created,
+      size: im.Size,
+      sharedSize: im.SharedSize ?? -1,
+      containers: im.Containers ?? -1,
+    };
     if (tags.length === 0) {
       rows.push({ ...base, repoTag: null, repo: '<none>', tag: '<none>', official: false, floating: false });
       continue;
@@ -92,5 +98,10 @@ export function imageWarning(r: ImageRow): string | null {
 export function filterImages(rows: ImageRow[], filter: string): ImageRow[] {
   const q = filter.trim().toLowerCase();
   if (!q) return rows;
-  return rows.filter((r) => escapeText(r.repoTag ?? '<none>').toLowerCase().includes(q) || r.id.replace(/^sha256:/, '').startsWith(q));
+  return rows.filter(
+    (r) =>
+      escapeText(r.repoTag ?? '<none>')
+        .toLowerCase()
+        .includes(q) || r.id.replace(/^sha256:/, '').startsWith(q),
+  );
 }

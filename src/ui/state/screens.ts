@@ -7,7 +7,7 @@ import { computeLayout, contentRows } from '../layout.js';
 import { clampList, listAction, reduceList, LIST0 } from './list.js';
 import { filterImages } from './images.js';
 import { filterContainers } from './containers.js';
-import { SHARED0 } from './shared.js';
+import { SHARED0 } from './shared-layers.js';
 import { diffFiles, diffLayerRows } from './diff.js';
 import type { AppCtx, AppState, Effect } from './app.js';
 
@@ -19,7 +19,8 @@ export function listHeight(ctx: AppCtx): number {
 export function listCommand(s: AppState, cmd: Command, ctx: AppCtx): [AppState, Effect] {
   const h = listHeight(ctx);
   const la = listAction(cmd);
-  if (cmd === 'filterImages') return [{ ...s, prompt: { kind: 'images', text: s.imageFilter, savedFilter: s.imageFilter } }, null];
+  if (cmd === 'filterImages')
+    return [{ ...s, prompt: { kind: 'images', text: s.imageFilter, savedFilter: s.imageFilter } }, null];
   if (cmd === 'refresh') return [s, { type: 'refresh' }];
   if (cmd === 'shared') return [{ ...s, screen: 'shared', shared: SHARED0 }, { type: 'shared' }];
   if (cmd === 'clearFilters') {
@@ -61,7 +62,8 @@ export function sharedHeights(ctx: AppCtx): { images: number; layers: number } {
 export function sharedCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
   const report = ctx.shared;
   const sh = s.shared;
-  if (cmd === 'nextPane' || cmd === 'prevPane') return { ...s, shared: { ...sh, focus: sh.focus === 'images' ? 'layers' : 'images' } };
+  if (cmd === 'nextPane' || cmd === 'prevPane')
+    return { ...s, shared: { ...sh, focus: sh.focus === 'images' ? 'layers' : 'images' } };
   const la = listAction(cmd);
   if (!la || !report) return s;
   const hs = sharedHeights(ctx);
@@ -85,13 +87,21 @@ export function diffHeights(ctx: AppCtx): { layers: number; files: number } {
 
 export function diffCommand(s: AppState, cmd: Command, ctx: AppCtx): AppState {
   const d = s.diff;
-  if (cmd === 'nextPane' || cmd === 'prevPane') return { ...s, diff: { ...d, focus: d.focus === 'files' ? 'layers' : 'files' } };
+  if (cmd === 'nextPane' || cmd === 'prevPane')
+    return { ...s, diff: { ...d, focus: d.focus === 'files' ? 'layers' : 'files' } };
   if (cmd === 'diffFilter') return { ...s, prompt: { kind: 'diff', text: d.filter, savedFilter: d.filter } };
   if (cmd === 'clearFilters') return d.filter ? { ...s, diff: { ...d, filter: '', files: LIST0 } } : s;
   const la = listAction(cmd);
   if (!la || !ctx.diff) return s;
   const hs = diffHeights(ctx);
-  if (d.focus === 'layers') return { ...s, diff: { ...d, layers: reduceList(d.layers, la, diffLayerRows(ctx.diff.diff).length, hs.layers - 2) } };
+  if (d.focus === 'layers')
+    return {
+      ...s,
+      diff: { ...d, layers: reduceList(d.layers, la, diffLayerRows(ctx.diff.diff).length, hs.layers - 2) },
+    };
   // The files pane's rows: less its borders and its column header.
-  return { ...s, diff: { ...d, files: reduceList(d.files, la, diffFiles(ctx.diff.diff, d.filter).length, hs.files - 3) } };
+  return {
+    ...s,
+    diff: { ...d, files: reduceList(d.files, la, diffFiles(ctx.diff.diff, d.filter).length, hs.files - 3) },
+  };
 }

@@ -4,7 +4,16 @@
  * again when rendering.
  */
 import type { ViewMode } from '../../model/tree.js';
-import { ancestors, hasVisibleChildren, isExpanded, NO_FILTERS, type ChangeFilter, type SortKey, type TreeFilters, type TreeRows } from '../../model/tree-rows.js';
+import {
+  ancestors,
+  hasVisibleChildren,
+  isExpanded,
+  NO_FILTERS,
+  type ChangeFilter,
+  type SortKey,
+  type TreeFilters,
+  type TreeRows,
+} from '../../model/tree-rows.js';
 import { clampList, reduceList, type ListAction } from './list.js';
 
 export interface TreeState {
@@ -114,7 +123,9 @@ export function reduceTree(s: TreeState, a: TreeAction, ctx: TreeCtx): TreeState
       // By size, the largest entries are what the user wants to see: the cursor goes to the top.
       return s.sort === 'name' ? { ...s, sort: 'size', cursorPath: -1, offset: 0 } : { ...s, sort: 'name' };
     case 'hide': {
-      const hidden = s.filters.hidden.includes(a.kind) ? s.filters.hidden.filter((k) => k !== a.kind) : [...s.filters.hidden, a.kind];
+      const hidden = s.filters.hidden.includes(a.kind)
+        ? s.filters.hidden.filter((k) => k !== a.kind)
+        : [...s.filters.hidden, a.kind];
       return { ...s, filters: { ...s.filters, hidden } };
     }
     case 'filters':
@@ -148,7 +159,8 @@ export function reduceTree(s: TreeState, a: TreeAction, ctx: TreeCtx): TreeState
       if (!idx.dir[cur] || !hasVisibleChildren(idx, rows.vis, cur)) return s;
       return { ...setExpanded(s, rows, cur, !isExpanded(idx, s, cur)), cursorPath: cur };
     case 'collapse': {
-      if (idx.dir[cur] && isExpanded(idx, s, cur) && hasVisibleChildren(idx, rows.vis, cur)) return { ...setExpanded(s, rows, cur, false), cursorPath: cur };
+      if (idx.dir[cur] && isExpanded(idx, s, cur) && hasVisibleChildren(idx, rows.vis, cur))
+        return { ...setExpanded(s, rows, cur, false), cursorPath: cur };
       const parent = idx.table.parent(cur);
       return parent > 0 ? { ...s, cursorPath: parent } : s;
     }
@@ -176,7 +188,8 @@ export function reduceTree(s: TreeState, a: TreeAction, ctx: TreeCtx): TreeState
       const m = ctx.matches(s.search);
       if (m.length === 0) return s;
       const pos = orderPos(order, cur);
-      const hit = a.dir > 0 ? (m.find((i) => i > pos) ?? m[0]) : ([...m].reverse().find((i) => i < pos) ?? m[m.length - 1]);
+      const hit =
+        a.dir > 0 ? (m.find((i) => i > pos) ?? m[0]) : ([...m].reverse().find((i) => i < pos) ?? m[m.length - 1]);
       return reveal(s, rows, order[hit]);
     }
   }

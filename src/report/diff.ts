@@ -1,0 +1,71 @@
+/** `strata diff SOURCE_A SOURCE_B [--json [FILE]]`: what changed between two images, largest first. */
+import { diffAnalyses, type ImageDiff } from '../model/diff.js';
+import type { LoadedImage } from '../model/image.js';
+import { displayName, escapeText } from '../model/names.js';
+import { jsonPath } from './json.js';
+import { formatBytes, padStart, shortDigest } from '../format.js';
+
+export function diffReport(a: LoadedImage, b: LoadedImage): { diff: ImageDiff; json: Record<string, unknown> } {
+  const diff = diffAnalyses(
+    a.analysis,
+    a.layers.map((l) => l.diffId),
+    b.analysis,
+    b.layers.map((l) => l.diffId),
+  );
+  const side = (img: LoadedImage) => ({
+    source: img.source,
+    id: img.meta.id,
+    repoTags: img.meta.repoTags,
+    layers: img.layers.length,
+    layerBytes: img.analysis.layerBytes,
+    unionBytes: img.analysis.unionBytes,
+    wastedBytes: img.analysis.wastedBytes,
+  });
+  return {
+    diff,
+    json: {
+      schemaVersion: 1,
+      kind: 'diff',
+      a: side(a),
+      b: side(b),
+      layers: { commonPrefix: diff.commonPrefix, shared: diff.shared, onlyA: diff.onlyA, onlyB: diff.onlyB },
+      totals: diff.totals,
+      files: diff.files.map(({ path, ...rest }) => ({ ...jsonPath(path), ...rest })),
+      warnings: [...a.warnings, ...a.analysis.warnings, ...b.warnings, ...b.analysis.warnings],
+    },
+  };
+}
+
+export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 40): string {
+  const name = (img: LoadedImage) => escapeText(img.meta.repoTags[0] ?? img.source.ref);
+  const out: string[] = [];
+  out.push(
+    `A: ${name(a)}  ${a.layers.length} layers, ${formatBytes(a.analysis.layerBytes)} shipped, ${formatBytes(a.analysis.unionBytes)} final`,
+  );
+  out.push(
+    `B: ${name(b)}  ${b.layers.length} layers, ${formatBytes(b.analysis.layerBytes)} shipped, ${formatBytes(b.analysis.unionBytes)} final`,
+  );
+  const shippedDelta = b.analysis.layerBytes - a.analysis.layerBytes;
+  out.push(`B ships ${shippedDelta >= 0 ? '+' : ''}${formatBytes(shippedDelta)} (${shippedDelta} B) compared with A`);
+  out.push('');
+  const sharedBytes = diff.shared.reduce((s, l) => s + l.sizeBytes, 0);
+  out.push(
+    `Shared layers: ${diff.shared.length} (${formatBytes(sharedBytes)}), the first ${diff.commonPrefix} in common`,
+  );
+  for (const l of diff.onlyA) out.push(`  only in A: L${l.index} ${shortDigest(l.diffId)} ${formatBytes(l.sizeBytes)}`);
+  for (const l of diff.onlyB) out.push(`  only in B: L${l.index} ${shortDigest(l.diffId)} ${formatBytes(l.sizeBytes)}`);
+  out.push('');
+  const t = diff.totals;
+  out.push(
+    `Files: +${t.added.count} added (${formatBytes(t.added.bytes)}), -${t.removed.count} removed (${formatBytes(-t.removed.bytes)}), ~${t.modified.count} modified (${t.modified.bytes >= 0 ? '+' : ''}${formatBytes(t.modified.bytes)})`,
+  );
+  const sym = { added: '+', removed: '-', modified: '~' } as const;
+  for (const f of diff.files.slice(0, max)) {
+    const delta = `${f.bytes >= 0 ? '+' : ''}${formatBytes(f.bytes)}`;
+    out.push(
+      `  ${sym[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`,
+    );
+  }
+  if (diff.files.length > max) out.push(`  ... ${diff.files.length - max} more (use --json for all)`);
+  return `${out.join('\n')}\n`;
+}

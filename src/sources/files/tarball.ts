@@ -1,0 +1,118 @@
+/**
+ * An image archive on disk (or any outer tar stream: the Engine export uses the same reader):
+ * docker save (legacy and Docker >= 25), containerd-store exports, podman/skopeo docker-archive,
+ * kaniko, OCI archives. One sequential pass; layers parsed as they pass.
+ */
+import type { Readable } from 'node:stream';
+import { readRegularFile } from './regular-file.js';
+import { readOuterTar, resolveLink, type OuterContents } from '../../archive/outer-tar.js';
+import { resolveImage, type DocStore, type ResolvedImage } from '../../archive/resolve-image.js';
+import { StrataError, EXIT_INPUT } from '../../errors.js';
+import type { LoadedImage, LoadListener } from '../../model/image.js';
+import { withImage, applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
+import {
+  Assembler,
+  cancelWith,
+  checkCancelled,
+  fillFromParsed,
+  newImage,
+  noteStream,
+  type LoadOptions,
+} from '../assemble.js';
+import { decideBaseLayers } from '../engine/base-layers.js';
+
+export function outerDocStore(contents: OuterContents): DocStore {
+  return {
+    json: (p) => contents.json.get(resolveLink(contents, p)) ?? null,
+    has: (p) => {
+      const r = resolveLink(contents, p);
+      return contents.json.has(r) || contents.layers.has(r);
+    },
+    names: () => contents.names,
+  };
+}
+
+/** Relate a resolved image to the layers parsed from the archive; set up info and history. */
+export function setUpLayers(
+  img: LoadedImage,
+  resolved: ResolvedImage,
+  contents: OuterContents,
+  label: string,
+): string[] {
+  const diffIds = Array.isArray(resolved.config.rootfs?.diff_ids) ? resolved.config.rootfs!.diff_ids! : [];
+  if (diffIds.length !== resolved.layers.length) {
+    img.warnings.push(`the config lists ${diffIds.length} diff_ids but the manifest ${resolved.layers.length} layers`);
+  }
+  const keys: string[] = [];
+  img.layers = resolved.layers.map((ref, i) => {
+    const parsed = contents.layers.get(ref.location);
+    if (!parsed) {
+      const what = ref.blobDigest ?? ref.location;
+      throw new StrataError(
+        `${label}: the manifest names layer ${what} (${ref.location}), which is not in the archive`,
+        EXIT_INPUT,
+      );
+    }
+    if (diffIds[i] && diffIds[i] !== parsed.data.diffId) {
+      img.warnings.push(
+        `layer ${i} (${ref.location}): content hashes to ${parsed.data.diffId}, but the config says ${diffIds[i]}`,
+      );
+    }
+    keys.push(ref.location);
+    return newLayerInfo(i, parsed.data.diffId, ref);
+  });
+  resolved.layers.forEach((ref, i) => fillFromParsed(img, i, contents.layers.get(ref.location)!));
+  applyHistory(img, resolved.config.history);
+  return keys;
+}
+
+export async function loadFromOuterStream(
+  img: LoadedImage,
+  input: Readable,
+  label: string,
+  opts: LoadOptions,
+  emit: LoadListener,
+): Promise<{ contents: OuterContents; resolved: ResolvedImage }> {
+  cancelWith(opts.signal, input as unknown as { destroy(err?: Error): void });
+  const contents = await readOuterTar(input, img.analysis.table, label, {
+    onLayerProgress: (name, p) => {
+      noteStream(img, name, p, null);
+      emit({ type: 'progress', layer: null, name });
+    },
+  });
+  checkCancelled(opts.signal);
+  const resolved = resolveImage(outerDocStore(contents), { tag: opts.tag, platform: opts.platform }, (n) =>
+    resolveLink(contents, n),
+  );
+  return { contents, resolved };
+}
+
+export async function loadArchive(
+  path: string,
+  ref: string,
+  opts: LoadOptions,
+  emit: LoadListener,
+): Promise<LoadedImage> {
+  const img = newImage({ kind: 'archive', ref });
+  emit = withImage(img, emit);
+  img.origin = { kind: 'archive', path };
+  // A regular file only: a FIFO would block and a device read without end (regular-file.ts).
+  const input = readRegularFile(path, path).stream;
+  const { contents, resolved } = await loadFromOuterStream(img, input, path, opts, emit);
+  img.meta = metaFromConfig(resolved.config, resolved.configDigest ?? '', resolved.repoTags, resolved.repoDigests);
+  const keys = setUpLayers(img, resolved, contents, path);
+  img.baseLayers = await decideBaseLayers(img, resolved.baseName, opts, null);
+  emit({ type: 'meta' });
+  const asm = new Assembler(img, emit);
+  for (const k of new Set(keys)) {
+    const data = contents.layers.get(k)!.data;
+    // One pass over the archive parses every layer anyway; cached, the same layers on an Engine
+    // (or in another archive's OCI layout) are free later.
+    opts.cache?.put(data, img.analysis.table);
+    asm.provide(k, data);
+  }
+  asm.setOrder(keys);
+  img.complete = true;
+  emit({ type: 'done' });
+  return img;
+}
