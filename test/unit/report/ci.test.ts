@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, fixture } from '../../support/cli.js';
-import { parseBytes } from '../../../src/report/ci.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-ci-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -24,14 +23,6 @@ test('dive defaults: lowestEfficiency 0.9 passes, highestUserWastedPercent 0.1 f
   assert.match(r.stdout, /FAIL {2}highestUserWastedPercent: 0\.4835 > 0\.1000/);
   assert.match(r.stdout, /SKIP {2}highestWastedBytes: disabled/);
   assert.match(r.stdout, /^Result: FAIL \[1 passed, 1 failed, 5 skipped\]$/m);
-});
-
-test('thresholds: bytes exactly as dive reads them (go-humanize)', () => {
-  assert.equal(parseBytes('20MB'), 20_000_000);
-  assert.equal(parseBytes('20MiB'), 20 * 1024 * 1024);
-  assert.equal(parseBytes('32KB'), 32_000);
-  assert.equal(parseBytes('1.5 GB'), 1_500_000_000);
-  assert.equal(parseBytes('123'), 123);
 });
 
 test('each rule evaluated against its figure, in --ci --json', async () => {
