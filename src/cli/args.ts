@@ -167,8 +167,10 @@ function checkCombinations(args: CliArgs, wanted: number): void {
     const what = command === 'diff' ? 'two SOURCEs' : command === 'completion' ? shells : 'a container name or id';
     throw usageError(`strata ${command} needs ${what} (see strata --help)`);
   }
-  // --help and --version answer whatever else is given.
-  if (args.help || args.version) return;
+}
+
+/** The CI gate's options without --ci; checked once --help and --version have answered. */
+export function checkCiOptions(args: CliArgs): void {
   if (args.ciConfig && !args.ci) throw usageError('--ci-config goes with --ci');
   if (args.junit && !args.ci) throw usageError('--junit goes with --ci');
 }

@@ -7,7 +7,7 @@ import { EXIT_INPUT, EXIT_OK, StrataError } from '../errors.js';
 import { completeImages } from '../sources/engine/client.js';
 import { parseSource } from '../sources/spec.js';
 import { launchDiffTui, launchTui } from '../ui/launch.js';
-import { type CliArgs, parseArgs, USAGE, VERSION } from './args.js';
+import { type CliArgs, checkCiOptions, parseArgs, USAGE, VERSION } from './args.js';
 import { runAnalysis, runCompletion, runContainer, runDiff, runExtract, runShared } from './batch.js';
 import { installSafetyNet, reportError } from './fatal.js';
 import { type CliSettings, loadOptions, readSettings } from './options.js';
@@ -40,6 +40,7 @@ async function run(args: CliArgs, settings: CliSettings): Promise<number> {
     process.stdout.write(`strata ${VERSION}\n`);
     return EXIT_OK;
   }
+  checkCiOptions(args);
   if (args.command) return runCommand(args, settings);
   const spec = args.source !== undefined ? parseSource(args.source) : null;
   if (!args.json && !args.ci && args.extract === undefined && atTerminal()) {

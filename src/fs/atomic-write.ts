@@ -33,8 +33,12 @@ export function tempOwner(name: string): number | null {
  * Creates a fresh temporary in `dir` (a path, or its bytes) for a target named `base`: O_EXCL and
  * O_NOFOLLOW, so an existing file or a planted link at its name makes it fail rather than be used.
  */
-export function createTemp<P extends string | Buffer>(dir: P, base: string, mode: number): TempFile<P> {
-  const name = tempName(base);
+export function createTemp<P extends string | Buffer>(
+  dir: P,
+  base: string,
+  mode: number,
+  name = tempName(base),
+): TempFile<P> {
   const p = (typeof dir === 'string' ? path.join(dir, name) : Buffer.concat([dir, Buffer.from(`/${name}`)])) as P;
   const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
   return { path: p, fd: fs.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode) };
