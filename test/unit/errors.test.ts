@@ -32,10 +32,7 @@ test('any other error: its first line, exit 2', () => {
 });
 
 test('the line on stderr: prefixed, escaped, the stack only when debugging an unexpected error', () => {
-  assert.equal(
-    errorText(new StrataError('no such image: \x1b[31mred'), false),
-    'strata: no such image: \\e[31mred\n',
-  );
+  assert.equal(errorText(new StrataError('no such image: \x1b[31mred'), false), 'strata: no such image: \\e[31mred\n');
   assert.equal(errorText(new StrataError('usage', EXIT_INPUT), true), 'strata: usage\n');
   const err = new Error('boom\ndetails');
   assert.equal(errorText(err, false), 'strata: boom\n');
