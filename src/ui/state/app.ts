@@ -13,7 +13,7 @@ import type { ImageModel, Step, TreeQuery } from './image-view.js';
 import type { ImageRow } from './images.js';
 import { detailLines } from '../present/details.js';
 import { helpLines } from '../keymap.js';
-import { parseSize } from '../present/text.js';
+import { parseSize } from '../../format.js';
 import { displayName } from '../../model/names.js';
 import { K_REMOVED } from '../../model/analysis.js';
 import type { ContainerRow } from './containers.js';

@@ -19,7 +19,8 @@ import { TreeIndex, flatten, fullOrder, searchMatches } from '../../../src/model
 import { snapshot } from '../../../src/model/tree.js';
 import { newLayerInfo, configView, type LoadedImage } from '../../../src/model/image.js';
 import { textReport } from '../../../src/report/text.js';
-import { buildReport, reportText } from '../../../src/report/json.js';
+import { reportText } from '../../../src/report/json.js';
+import { buildReport } from '../../../src/report/image-report.js';
 import { evaluateCi, formatCi, loadCiConfig } from '../../../src/report/ci.js';
 import { treeRowText } from '../../../src/ui/panes/FileTree.js';
 import { TREE0 } from '../../../src/ui/state/tree.js';

@@ -18,7 +18,8 @@ import {
 import { imageRows, filterImages, imageWarning } from '../../../../src/ui/state/images.js';
 import { computeLayout } from '../../../../src/ui/layout.js';
 import { KEYMAP, keymapMarkdown, lookup } from '../../../../src/ui/keymap.js';
-import { parseSize, permString, wrap } from '../../../../src/ui/present/text.js';
+import { permString, wrap } from '../../../../src/ui/present/text.js';
+import { parseSize } from '../../../../src/format.js';
 import { detailLines } from '../../../../src/ui/present/details.js';
 import { treeRowText } from '../../../../src/ui/panes/FileTree.js';
 import { stepLine } from '../../../../src/ui/panes/LayerStack.js';
