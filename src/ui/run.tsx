@@ -22,13 +22,14 @@ import { sharedLayers } from '../sources/engine/shared-layers.js';
 import { parseSource } from '../sources/spec.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';
 import { escapeText } from '../model/names.js';
-import { App, type Services, type Start, type TerminalControl } from './App.js';
+import { App } from './App.js';
+import type { Services, Start, TerminalControl } from './services.js';
 import { themeFromEnv } from './theme.js';
 import { loadConfig, withColours, type TuiConfig } from './config.js';
-import { setKeymap } from './keymap.js';
+import { setKeymap } from './key-bindings.js';
 import { MOUSE_OFF, MOUSE_ON } from './mouse.js';
 import { describeError } from './hooks/use-image-loader.js';
-import { withUsage } from './state/images.js';
+import { withUsage } from './present/images.js';
 
 const ENTER_ALT = '\x1b[?1049h';
 const LEAVE_ALT = '\x1b[?1049l';

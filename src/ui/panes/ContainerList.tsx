@@ -1,11 +1,11 @@
 /** The list screen in containers mode: name, image, state, id, created; Enter opens the container's layers. */
 import React from 'react';
 import { shortDigest } from '../../format.js';
-import { stateLabel, type ContainerRow } from '../state/containers.js';
-import { EngineList, type EngineListProps, type EngineListShape } from './PickList.js';
+import { stateLabel, type ContainerRow } from '../present/containers.js';
+import { PickList, type PickListProps, type PickListShape } from './PickList.js';
 import { fit, formatDate, safe } from '../present/text.js';
 
-export type ContainerListProps = EngineListProps<ContainerRow>;
+export type ContainerListProps = PickListProps<ContainerRow>;
 
 const FIXED = 12 + 1 + 16 + 1 + 12 + 1;
 
@@ -23,7 +23,7 @@ export function containerHeader(width: number): string {
   return `  ${fit('NAME', nameW)} ${fit('IMAGE', imageW)} ${fit('STATE', 12)} ${fit('ID', 12)} CREATED (UTC)`;
 }
 
-const SHAPE: EngineListShape<ContainerRow> = {
+const SHAPE: PickListShape<ContainerRow> = {
   noun: 'container',
   title: 'Containers',
   hints: 'c: images',
@@ -33,5 +33,5 @@ const SHAPE: EngineListShape<ContainerRow> = {
 };
 
 export function ContainerList(props: ContainerListProps): React.ReactElement {
-  return <EngineList {...props} shape={SHAPE} />;
+  return <PickList {...props} shape={SHAPE} />;
 }

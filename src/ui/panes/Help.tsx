@@ -1,6 +1,7 @@
 /** Help overlay: generated from the keymap table. */
 import React from 'react';
-import { helpLines, SCOPE_TITLE } from '../keymap.js';
+import { helpLines } from '../key-help.js';
+import { SCOPE_TITLE } from '../keymap.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 import { fit } from '../present/text.js';

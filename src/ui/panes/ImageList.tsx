@@ -1,11 +1,11 @@
 /** Images pane: the Engine's images, one row per tag; official images marked, latest and dangling (untagged) warned. */
 import React from 'react';
 import { formatBytes, shortDigest } from '../../format.js';
-import { imageWarning, type ImageRow } from '../state/images.js';
-import { EngineList, type EngineListProps, type EngineListShape } from './PickList.js';
+import { imageWarning, type ImageRow } from '../present/images.js';
+import { PickList, type PickListProps, type PickListShape } from './PickList.js';
 import { fit, fitStart, formatDate, safe } from '../present/text.js';
 
-export type ImageListProps = EngineListProps<ImageRow>;
+export type ImageListProps = PickListProps<ImageRow>;
 
 export function imageLine(r: ImageRow, width: number): string {
   const name = safe(r.repoTag ?? '<none>:<none>');
@@ -21,7 +21,7 @@ export function imageHeader(width: number): string {
   return `  ${fit('REPOSITORY:TAG', nameW)} ${fit('ID', 12)} ${fit('CREATED (UTC)', 16)} ${fitStart('SIZE', 8)} ${fitStart('SHARED', 8)} ${fitStart('CTRS', 4)}`;
 }
 
-const SHAPE: EngineListShape<ImageRow> = {
+const SHAPE: PickListShape<ImageRow> = {
   noun: 'image',
   title: 'Images',
   hints: '◆ official · c: containers',
@@ -31,5 +31,5 @@ const SHAPE: EngineListShape<ImageRow> = {
 };
 
 export function ImageList(props: ImageListProps): React.ReactElement {
-  return <EngineList {...props} shape={SHAPE} />;
+  return <PickList {...props} shape={SHAPE} />;
 }

@@ -6,18 +6,12 @@ import { formatBytes, formatPercent, shortDigest } from '../../format.js';
 import { CHANGE_FILTERS } from '../../model/tree-rows.js';
 import { whatChanged } from './what-changed.js';
 import { safe } from './text.js';
-import { selectedStep, type AppCtx, type AppState } from '../state/app.js';
-import { sharedTotals } from '../state/shared-layers.js';
-import { diffFiles, imageLabel, type DiffModel } from '../state/diff.js';
+import type { AppCtx, AppState } from '../state/app-state.js';
+import { selectedStep } from '../state/selectors.js';
+import { sharedTotals } from './shared-layers.js';
+import { diffFiles, imageLabel, type DiffModel } from './diff.js';
+import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
 import type { LoadState } from '../hooks/use-image-loader.js';
-
-const FILTER_SYMBOL: Record<string, string> = {
-  added: '+',
-  modified: '~',
-  removed: '-',
-  unchanged: '=',
-  untouched: '.',
-};
 
 /** The copy-on-write layer a container source appends on top of its image. */
 export function isContainerLayer(img: LoadedImage, layer: number): boolean {
@@ -99,7 +93,7 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
   parts.push(t.mode === 'layer' ? 'layer changes' : 'aggregated since base');
   parts.push(`sort: ${t.sort}`);
   const hidden = CHANGE_FILTERS.filter((k) => t.filters.hidden.includes(k));
-  parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${FILTER_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
+  parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${CHANGE_KIND_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
   if (t.filters.path) parts.push(`path: "${safe(t.filters.path)}"`);
   // What the change under the cursor changed (a modification: mode, owner, size, content).
   const changed =

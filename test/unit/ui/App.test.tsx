@@ -7,7 +7,7 @@ import type { LoadedImage } from '../../../src/model/image.js';
 import { Analysis } from '../../../src/model/analysis.js';
 import { StrataError } from '../../../src/errors.js';
 import { diveImage, lines, renderApp, treeLines, type Rendered } from '../../support/ui/render.js';
-import type { Services } from '../../../src/ui/App.js';
+import type { Services } from '../../../src/ui/services.js';
 
 let img: LoadedImage;
 before(async () => {

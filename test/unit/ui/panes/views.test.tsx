@@ -15,7 +15,7 @@ import type { LoadedImage } from '../../../../src/model/image.js';
 import type { SharedReport } from '../../../../src/sources/engine/shared-layers.js';
 import { Analysis } from '../../../../src/model/analysis.js';
 import { DIVE_IMAGE, diveImage, paneLines, renderApp, treeLines, type Rendered } from '../../../support/ui/render.js';
-import type { Services } from '../../../../src/ui/App.js';
+import type { Services } from '../../../../src/ui/services.js';
 
 let img: LoadedImage;
 before(async () => {

@@ -1,34 +1,33 @@
-/** Pure state of the views added for issue 5: file view, containers, shared layers, diff, and their keys. */
+/** Pure state of the file view, the containers list, the shared layers and the diff screen, and their keys. */
 import '../../../support/ui/env.js';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../../src/model/image.js';
 import { diveImage } from '../../../support/ui/render.js';
-import { ImageModel } from '../../../../src/ui/state/image-view.js';
-import { handleKey, initialState, type AppCtx, type AppState } from '../../../../src/ui/state/app.js';
+import { ImageView } from '../../../../src/ui/state/image-view.js';
+import { initialState, type AppCtx, type AppState } from '../../../../src/ui/state/app-state.js';
+import { activeScopes, handleKey } from '../../../../src/ui/state/router.js';
 import {
   looksLikeText,
   openView,
   scrollView,
-  textLines,
   viewLoaded,
-  viewRows,
-  viewStatus,
   type FileViewState,
 } from '../../../../src/ui/state/file-view.js';
-import { containerRows, filterContainers } from '../../../../src/ui/state/containers.js';
+import { textLines, viewRows, viewStatus } from '../../../../src/ui/present/file-lines.js';
+import { containerRows, filterContainers } from '../../../../src/ui/present/containers.js';
 import { diffAnalyses } from '../../../../src/model/diff.js';
-import { diffFiles, diffLayerRows, diffFileLine } from '../../../../src/ui/state/diff.js';
-import { imageRows, imageWarning } from '../../../../src/ui/state/images.js';
-import { sharedLayerLine } from '../../../../src/ui/state/shared-layers.js';
-import { lookup, hints } from '../../../../src/ui/keymap.js';
-import { activeScopes } from '../../../../src/ui/state/app.js';
+import { diffFiles, diffLayerRows, diffFileLine } from '../../../../src/ui/present/diff.js';
+import { imageRows, imageWarning } from '../../../../src/ui/present/images.js';
+import { sharedLayerLine } from '../../../../src/ui/present/shared-layers.js';
+import { lookup } from '../../../../src/ui/key-bindings.js';
+import { hints } from '../../../../src/ui/key-help.js';
 
 let img: LoadedImage;
-let model: ImageModel;
+let model: ImageView;
 before(async () => {
   img = await diveImage();
-  model = new ImageModel(img);
+  model = new ImageView(img);
 });
 
 const SIZE = { columns: 100, rows: 30 };
@@ -47,7 +46,7 @@ function keys(s: AppState, ...names: string[]): [AppState, ReturnType<typeof han
 const ready = (v: FileViewState, text: string): FileViewState =>
   viewLoaded(v, {
     ok: true,
-    version: { path: v.path, layer: 1, entry: 0, size: text.length, change: 'added' },
+    version: { name: v.path, path: v.path, layer: 1, entry: 0, size: text.length, change: 'added' },
     bytes: Buffer.from(text),
     truncated: false,
   });
@@ -101,7 +100,7 @@ describe('file view state', () => {
     assert.deepEqual(viewStatus(err), { text: '✗ boom\\e[2J', tone: 'error' });
     const big = viewLoaded(openView('/f', 0), {
       ok: true,
-      version: { path: '/f', layer: 0, entry: 0, size: 3_000_000, change: 'added' },
+      version: { name: '/f', path: '/f', layer: 0, entry: 0, size: 3_000_000, change: 'added' },
       bytes: Buffer.alloc(1 << 20, 0x41),
       truncated: true,
     });

@@ -1,16 +1,10 @@
-/** The shared-layers view: the Engine's images with shared and unique bytes, and the selected image's layers. Pure. */
+/**
+ * The lines of the shared-layers screen: the Engine's images with shared and unique bytes, and the
+ * selected image's layers. Pure.
+ */
 import type { SharedImageRow, SharedReport } from '../../sources/engine/shared-layers.js';
 import { formatBytes, shortDigest } from '../../format.js';
-import { fit, fitStart, safe } from '../present/text.js';
-import { LIST0, type ListState } from './list.js';
-
-export interface SharedState {
-  focus: 'images' | 'layers';
-  images: ListState;
-  layers: ListState;
-}
-
-export const SHARED0: SharedState = { focus: 'images', images: LIST0, layers: LIST0 };
+import { fit, fitStart, safe } from './text.js';
 
 export function imageName(r: SharedImageRow): string {
   return r.repoTags[0] ? safe(r.repoTags[0]) : `<none> ${shortDigest(r.id)}`;
