@@ -13,7 +13,8 @@ export function containerLine(r: ContainerRow, width: number): string {
   const rest = Math.max(20, width - 2 - FIXED);
   const nameW = Math.max(8, Math.floor(rest * 0.45));
   const imageW = Math.max(8, rest - nameW - 1);
-  return `  ${fit(safe(r.name), nameW)} ${fit(safe(r.image), imageW)} ${fit(stateLabel(r.state), 12)} ${fit(shortDigest(r.id), 12)} ${formatDate(r.created)}`;
+  const cells = [fit(safe(r.name), nameW), fit(safe(r.image), imageW), fit(stateLabel(r.state), 12)];
+  return `  ${cells.join(' ')} ${fit(shortDigest(r.id), 12)} ${formatDate(r.created)}`;
 }
 
 export function containerHeader(width: number): string {

@@ -75,11 +75,13 @@ export function DiffView({ model, state, heights, width, theme }: DiffViewProps)
       </Line>,
     );
   const shared = model.diff.shared.length;
-  const lTitle = `Layers · ${shared} shared · ${model.diff.onlyA.length} only in A · ${model.diff.onlyB.length} only in B`;
+  const only = `${model.diff.onlyA.length} only in A · ${model.diff.onlyB.length} only in B`;
+  const lTitle = `Layers · ${shared} shared · ${only}`;
   const sym = CHANGE_KIND_SYMBOL;
   const legend = `${sym.added} added ${sym.removed} removed ${sym.modified} modified`;
   const filter = state.filter ? ` · filter "${safe(state.filter)}"` : '';
-  const fTitle = `Files ${files.length === 0 ? 0 : fwin.cursor + 1}/${files.length} · largest first · ${legend}${filter}`;
+  const at = `${files.length === 0 ? 0 : fwin.cursor + 1}/${files.length}`;
+  const fTitle = `Files ${at} · largest first · ${legend}${filter}`;
   return (
     <Box flexDirection="column" width={width}>
       <Line>{s1}</Line>

@@ -40,6 +40,7 @@ export function Help({ offset, width, height, theme }: HelpProps): React.ReactEl
       theme={theme}
     >
       {lines.slice(top, top + inner).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines of scrolled text have no identity but their place
         <Line key={i} bold={l.heading} color={l.heading ? theme.accent : undefined}>
           {l.text}
         </Line>

@@ -9,7 +9,10 @@ export type ImageListProps = PickListProps<ImageRow>;
 
 export function imageLine(r: ImageRow, width: number): string {
   const name = safe(r.repoTag ?? '<none>:<none>');
-  const rest = ` ${fit(shortDigest(r.id), 12)} ${fit(formatDate(r.created), 16)} ${fitStart(formatBytes(r.size), 8)} ${fitStart(r.sharedSize >= 0 ? formatBytes(r.sharedSize) : '-', 8)} ${fitStart(r.containers >= 0 ? String(r.containers) : '-', 4)}`;
+  const shared = fitStart(r.sharedSize >= 0 ? formatBytes(r.sharedSize) : '-', 8);
+  const ctrs = fitStart(r.containers >= 0 ? String(r.containers) : '-', 4);
+  const size = fitStart(formatBytes(r.size), 8);
+  const rest = ` ${fit(shortDigest(r.id), 12)} ${fit(formatDate(r.created), 16)} ${size} ${shared} ${ctrs}`;
   const warn = imageWarning(r);
   const warnText = warn ? ` ⚠ ${warn}` : '';
   const nameW = Math.max(10, width - 2 - rest.length - 11);
@@ -18,7 +21,8 @@ export function imageLine(r: ImageRow, width: number): string {
 
 export function imageHeader(width: number): string {
   const nameW = Math.max(10, width - 2 - 53 - 11);
-  return `  ${fit('REPOSITORY:TAG', nameW)} ${fit('ID', 12)} ${fit('CREATED (UTC)', 16)} ${fitStart('SIZE', 8)} ${fitStart('SHARED', 8)} ${fitStart('CTRS', 4)}`;
+  const figures = `${fitStart('SIZE', 8)} ${fitStart('SHARED', 8)} ${fitStart('CTRS', 4)}`;
+  return `  ${fit('REPOSITORY:TAG', nameW)} ${fit('ID', 12)} ${fit('CREATED (UTC)', 16)} ${figures}`;
 }
 
 const SHAPE: PickListShape<ImageRow> = {

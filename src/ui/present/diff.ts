@@ -26,20 +26,22 @@ export function imageLabel(img: LoadedImage): string {
 
 export function diffLayerRows(d: ImageDiff): DiffLayerRow[] {
   const rows: DiffLayerRow[] = [];
+  const blob = (l: { diffId: string; sizeBytes: number }) =>
+    `${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}`;
   for (const l of d.shared)
     rows.push({
       kind: 'shared',
-      text: `= A L${l.indexA} · B L${l.indexB}  ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  shared`,
+      text: `= A L${l.indexA} · B L${l.indexB}  ${blob(l)}  shared`,
     });
   for (const l of d.onlyA)
     rows.push({
       kind: 'onlyA',
-      text: `- A L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in A`,
+      text: `- A L${l.index}        ${blob(l)}  only in A`,
     });
   for (const l of d.onlyB)
     rows.push({
       kind: 'onlyB',
-      text: `+ B L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in B`,
+      text: `+ B L${l.index}        ${blob(l)}  only in B`,
     });
   return rows;
 }

@@ -198,7 +198,9 @@ export function viewStatus(v: FileViewState): { text: string; tone: 'dim' | 'war
   if (v.status === 'error') return { text: `✗ ${safe(v.error ?? 'cannot read the file')}`, tone: 'error' };
   if (v.truncated && v.bytes && v.version)
     return {
-      text: `⚠ truncated: the first ${formatBytes(v.bytes.length)} of ${formatBytes(v.version.size)} are shown (x saves the whole file)`,
+      text:
+        `⚠ truncated: the first ${formatBytes(v.bytes.length)} of ${formatBytes(v.version.size)} are shown` +
+        ' (x saves the whole file)',
       tone: 'warning',
     };
   if (v.note) return { text: v.note, tone: 'dim' };

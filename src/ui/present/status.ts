@@ -84,10 +84,11 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
   const t = s.tree;
   const parts: string[] = [];
   const step = selectedStep(s, ctx);
+  const cow = step?.kind === 'layer' && !!ctx.model && isContainerLayer(ctx.model.img, step.layer);
   if (step)
     parts.push(
       step.kind === 'layer'
-        ? `layer ${step.layer}${ctx.model && isContainerLayer(ctx.model.img, step.layer) ? ' (container copy-on-write)' : ''}`
+        ? `layer ${step.layer}${cow ? ' (container copy-on-write)' : ''}`
         : `step ${step.index + 1} (metadata)`,
     );
   parts.push(t.mode === 'layer' ? 'layer changes' : 'aggregated since base');
@@ -120,11 +121,13 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
 
 export function viewStatusLine(s: AppState): string {
   const v = s.view!;
-  return `file view · as of layer ${v.layer} · ${v.hex ? 'hex dump' : v.wrap ? 'text, long lines wrapped' : 'text, long lines cut'}`;
+  const how = v.hex ? 'hex dump' : v.wrap ? 'text, long lines wrapped' : 'text, long lines cut';
+  return `file view · as of layer ${v.layer} · ${how}`;
 }
 
 export function diffStatusLine(s: AppState, model: DiffModel | null): string {
   if (!model) return 'loading';
   const files = diffFiles(model.diff, s.diff.filter);
-  return `${files.length} of ${model.diff.files.length} differing paths${s.diff.filter ? ` · filter "${safe(s.diff.filter)}"` : ''}`;
+  const filter = s.diff.filter ? ` · filter "${safe(s.diff.filter)}"` : '';
+  return `${files.length} of ${model.diff.files.length} differing paths${filter}`;
 }

@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../../src/model/image.js';
 import { diveImage } from '../../../support/ui/render.js';
 import { ImageView } from '../../../../src/ui/state/image-view.js';
-import { initialState, type AppCtx, type AppState } from '../../../../src/ui/state/app-state.js';
+import { initialState, type AppCtx, type AppState, type Effect } from '../../../../src/ui/state/app-state.js';
 import { activeScopes, handleKey } from '../../../../src/ui/state/router.js';
 import {
   looksLikeText,
@@ -107,29 +107,33 @@ describe('file view state', () => {
     assert.match(viewStatus(big).text, /^⚠ truncated: the first 1\.0 MB of 3\.0 MB/);
   });
 
-  it('keys: v on a file opens the view (effect with a token), on a directory nothing; q closes; x prompts; Enter saves', () => {
-    let s: AppState = { ...initialState('image'), focus: 'tree' };
-    // Layer 0: the tree opens with bin/ expanded; the second row is /bin/[ (a file).
-    let [next, effs] = keys(s, 'v');
-    assert.equal(next.view, null, 'v on a directory does nothing');
-    assert.deepEqual(effs, []);
-    [s, effs] = keys(s, 'j', 'v');
-    assert.equal(s.view?.path, '/bin/[');
-    assert.deepEqual(effs, [{ type: 'view', token: s.view!.token, path: '/bin/[', layer: 0 }]);
-    assert.deepEqual(activeScopes(s), ['view', 'list']);
-    assert.match(hints(activeScopes(s)), /^x save {2}w wrap {2}Esc close/);
-    s = { ...s, view: ready(s.view!, 'x') };
-    [s] = keys(s, 'x');
-    assert.deepEqual(s.prompt, { kind: 'save', text: './[' });
-    [s, effs] = keys(s, 'ctrl+u', '/', 't', 'enter');
-    assert.equal(s.prompt, null);
-    assert.equal(s.view!.saving, true);
-    assert.deepEqual(effs, [{ type: 'save', token: s.view!.token, target: '/t' }]);
-    [s] = keys(s, 'q');
-    assert.equal(s.view, null, 'q closes the view, it does not quit');
-    [next, effs] = keys({ ...s, focus: 'tree' }, 'enter');
-    assert.equal(next.view?.path, '/bin/[', 'Enter on a file views it too');
-  });
+  it(
+    'keys: v on a file opens the view (effect with a token), ' +
+      'on a directory nothing; q closes; x prompts; Enter saves',
+    () => {
+      let s: AppState = { ...initialState('image'), focus: 'tree' };
+      // Layer 0: the tree opens with bin/ expanded; the second row is /bin/[ (a file).
+      let [next, effs] = keys(s, 'v');
+      assert.equal(next.view, null, 'v on a directory does nothing');
+      assert.deepEqual(effs, []);
+      [s, effs] = keys(s, 'j', 'v');
+      assert.equal(s.view?.path, '/bin/[');
+      assert.deepEqual(effs, [{ type: 'view', token: s.view!.token, path: '/bin/[', layer: 0 }]);
+      assert.deepEqual(activeScopes(s), ['view', 'list']);
+      assert.match(hints(activeScopes(s)), /^x save {2}w wrap {2}Esc close/);
+      s = { ...s, view: ready(s.view!, 'x') };
+      [s] = keys(s, 'x');
+      assert.deepEqual(s.prompt, { kind: 'save', text: './[' });
+      [s, effs] = keys(s, 'ctrl+u', '/', 't', 'enter');
+      assert.equal(s.prompt, null);
+      assert.equal(s.view!.saving, true);
+      assert.deepEqual(effs, [{ type: 'save', token: s.view!.token, target: '/t' }]);
+      [s] = keys(s, 'q');
+      assert.equal(s.view, null, 'q closes the view, it does not quit');
+      [next, effs] = keys({ ...s, focus: 'tree' }, 'enter');
+      assert.equal(next.view?.path, '/bin/[', 'Enter on a file views it too');
+    },
+  );
 });
 
 describe('list, containers, shared, diff state', () => {
@@ -154,7 +158,7 @@ describe('list, containers, shared, diff state', () => {
 
   it('c toggles the list and asks for the containers; s opens the shared view; Esc goes back', () => {
     let s = initialState('images');
-    let effs;
+    let effs: Effect[];
     [s, effs] = keys(s, 'c');
     assert.equal(s.listKind, 'containers');
     assert.deepEqual(effs, [{ type: 'containers' }]);
