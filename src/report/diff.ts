@@ -1,5 +1,6 @@
 /** `strata diff SOURCE_A SOURCE_B [--json [FILE]]`: what changed between two images, largest first. */
 import { diffAnalyses, type ImageDiff } from '../model/diff.js';
+import { CHANGE_KIND_SYMBOL } from '../model/change-kinds.js';
 import type { LoadedImage } from '../model/image.js';
 import { displayName, escapeText } from '../model/names.js';
 import { jsonPath } from './json.js';
@@ -60,11 +61,10 @@ export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 
       `-${t.removed.count} removed (${formatBytes(-t.removed.bytes)}), ` +
       `~${t.modified.count} modified (${t.modified.bytes >= 0 ? '+' : ''}${formatBytes(t.modified.bytes)})`,
   );
-  const sym = { added: '+', removed: '-', modified: '~' } as const;
   for (const f of diff.files.slice(0, max)) {
     const delta = `${f.bytes >= 0 ? '+' : ''}${formatBytes(f.bytes)}`;
     out.push(
-      `  ${sym[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`,
+      `  ${CHANGE_KIND_SYMBOL[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`,
     );
   }
   if (diff.files.length > max) out.push(`  ... ${diff.files.length - max} more (use --json for all)`);

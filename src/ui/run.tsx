@@ -19,12 +19,13 @@ import { Engine } from '../sources/engine/client.js';
 import { loadContainer } from '../sources/engine/container.js';
 import { sharedLayers } from '../sources/engine/shared-layers.js';
 import { describeError, errorText } from '../errors.js';
-import { App, type Services, type Start, type TerminalControl } from './App.js';
+import { App } from './App.js';
+import type { Services, Start, TerminalControl } from './services.js';
 import { themeFromEnv } from './theme.js';
 import { loadConfig, withColours, type TuiConfig } from './config.js';
-import { setKeymap } from './keymap.js';
+import { setKeymap } from './key-bindings.js';
 import { MOUSE_OFF, MOUSE_ON } from './mouse.js';
-import { withUsage } from './state/images.js';
+import { withUsage } from './present/images.js';
 
 /** What the CLI hands the TUI. */
 export interface TuiOptions {
