@@ -10,9 +10,10 @@ import { StrataError, EXIT_GATE, EXIT_INPUT, EXIT_OK } from '../errors.js';
 import { displayName, escapeText, nameFromText } from '../model/names.js';
 import { normalisePath } from '../model/path-table.js';
 import { parseSource, type SourceSpec } from '../sources/spec.js';
-import { parsePlatform } from '../archive/resolve-image.js';
+import { parsePlatform } from '../model/platform.js';
 import { loadImage } from '../sources/load.js';
 import type { LoadOptions } from '../sources/assemble.js';
+import { sourceSettingsFromEnv } from '../sources/settings.js';
 import { buildReport, jsonText, reportText } from '../report/json.js';
 import type { LoadedImage } from '../model/image.js';
 import { textReport } from '../report/text.js';
@@ -183,6 +184,7 @@ export function loadOptions(args: CliArgs): LoadOptions {
     baseLayers: args.baseLayers,
     cache: args.noCache || process.env.STRATA_NO_CACHE ? undefined : openCache(),
     ...(args.insecure ? { insecure: true } : {}),
+    settings: sourceSettingsFromEnv(process.env),
   };
 }
 

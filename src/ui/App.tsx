@@ -397,7 +397,7 @@ export function App(props: AppProps): React.ReactElement {
             });
             return;
           }
-          readVersionHead(img, version, VIEW_MAX_BYTES, progressFor(token)).then(
+          readVersionHead(img, version, VIEW_MAX_BYTES, { progress: progressFor(token) }).then(
             (r) => {
               done({ ok: true, version, bytes: r.bytes, truncated: r.truncated });
               prefetchOlderVersions(img);
@@ -451,7 +451,7 @@ export function App(props: AppProps): React.ReactElement {
           // The one shell convenience users expect in a path prompt.
           const target =
             eff.target === '~' || eff.target.startsWith('~/') ? os.homedir() + eff.target.slice(1) : eff.target;
-          extractTo(img, version, target, progressFor(token)).then(
+          extractTo(img, version, target, { progress: progressFor(token) }).then(
             (written) =>
               done({
                 ok: true,
