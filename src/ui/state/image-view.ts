@@ -153,7 +153,13 @@ export class ImageView {
     if (!order || !idx || query === '') return [];
     const hit = this.matchMemo.find((m) => m.order === order && m.q === query);
     if (hit) return hit.m;
-    const m = searchMatches(idx, order, query);
+    // Typing extends the query: the new matches are among the previous ones (names contain the longer
+    // text only where they contain the shorter), so only those are tested again.
+    const lower = query.toLowerCase();
+    const prefix = this.matchMemo.find((m) => m.order === order && m.q !== '' && lower.startsWith(m.q.toLowerCase()));
+    const m = prefix
+      ? prefix.m.filter((i) => idx.lowerName(order[i]).includes(lower))
+      : searchMatches(idx, order, query);
     this.matchMemo = [{ order, q: query, m }, ...this.matchMemo.slice(0, 1)];
     return m;
   }
