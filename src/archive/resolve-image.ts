@@ -4,6 +4,7 @@
  * Covers every shape of spec section 1; pure apart from the `blobs` accessor it is given.
  */
 
+import type { ImageConfigDoc, LayerRef } from '../model/image.js';
 import { canonical, familiarTag, parseReference } from '../model/reference.js';
 import { Fields, fieldName } from './fields.js';
 import { EXIT_INPUT } from '../errors.js';
@@ -12,24 +13,6 @@ export interface Platform {
   os: string;
   architecture: string;
   variant?: string;
-}
-
-export interface ImageConfigDoc {
-  architecture?: string;
-  os?: string;
-  variant?: string;
-  created?: string;
-  config?: Record<string, unknown> | null;
-  rootfs?: { type?: string; diff_ids?: string[] };
-  history?: { created?: string; created_by?: string; empty_layer?: boolean; comment?: string }[];
-}
-
-export interface LayerRef {
-  /** Where the layer blob is: an archive entry name (after links) or "blobs/sha256/<hex>". */
-  location: string;
-  blobDigest: string | null;
-  mediaType: string | null;
-  compressedBytes: number | null;
 }
 
 export interface ResolvedImage {

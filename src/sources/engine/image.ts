@@ -9,11 +9,11 @@ import { ArchiveFormatError, readOuterTar, resolveLink } from '../../archive/out
 import { LayerReadError, type ParsedLayer } from '../../archive/layer-parser.js';
 import { LayerFormatError } from '../../model/layer-data.js';
 import { ExportLocator } from './export-placement.js';
-import { checkConfig, resolveImage, digestFromPath, type ImageConfigDoc } from '../../archive/resolve-image.js';
+import { checkConfig, resolveImage, digestFromPath } from '../../archive/resolve-image.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../../errors.js';
 import { Engine } from './client.js';
 import { layerSizesFromHistory, mapApiHistory, type ApiHistoryItem } from './history.js';
-import type { LoadedImage, LoadListener } from '../../model/image.js';
+import type { ImageConfigDoc, LoadedImage, LoadListener } from '../../model/image.js';
 import { withImage, applyHistory, configView, newLayerInfo } from '../../model/image.js';
 import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream } from '../assemble.js';
 import type { ImageRecordLike, LoadOptions } from '../assemble.js';

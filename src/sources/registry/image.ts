@@ -13,18 +13,12 @@
  * Layers already in the per-diff_id cache are not downloaded at all.
  */
 import { createHash } from 'node:crypto';
-import {
-  checkConfig,
-  hostPlatform,
-  platformString,
-  type ImageConfigDoc,
-  type Platform,
-} from '../../archive/resolve-image.js';
+import { checkConfig, hostPlatform, platformString, type Platform } from '../../archive/resolve-image.js';
 import { Fields } from '../../archive/fields.js';
 import { LayerReadError, parseLayer } from '../../archive/layer-parser.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../../errors.js';
 import type { LayerData } from '../../model/layer-data.js';
-import type { LoadedImage, LoadListener } from '../../model/image.js';
+import type { ImageConfigDoc, LoadedImage, LoadListener } from '../../model/image.js';
 import { withImage, applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
 import { Assembler, newImage, type LoadOptions } from '../assemble.js';
 import { decideBaseLayers } from '../engine/base-layers.js';
