@@ -19,6 +19,7 @@ import { textReport } from '../report/text.js';
 import { stderrProgress } from '../report/progress.js';
 import { RULE_NAMES, evaluateCi, formatCi, loadCiConfig, type RuleName } from '../report/ci.js';
 import { openCache } from '../cache/layer-cache.js';
+import { cacheSettingsFromEnv } from '../cache/settings.js';
 import { Engine } from '../sources/engine/client.js';
 import { versionAt } from '../sources/read-back.js';
 import { extractTo } from '../sources/extract.js';
@@ -181,7 +182,7 @@ export function loadOptions(args: CliArgs): LoadOptions {
   return {
     platform: args.platform ? parsePlatform(args.platform) : undefined,
     baseLayers: args.baseLayers,
-    cache: args.noCache || process.env.STRATA_NO_CACHE ? undefined : openCache(),
+    cache: args.noCache || process.env.STRATA_NO_CACHE ? undefined : openCache(cacheSettingsFromEnv(process.env)),
     ...(args.insecure ? { insecure: true } : {}),
   };
 }

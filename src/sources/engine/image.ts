@@ -16,7 +16,8 @@ import { layerSizesFromHistory, mapApiHistory, type ApiHistoryItem } from './his
 import type { ImageConfigDoc, LoadedImage, LoadListener } from '../../model/image.js';
 import { withImage, applyHistory, configView, newLayerInfo } from '../../model/image.js';
 import { Assembler, cancelWith, checkCancelled, fillFromParsed, newImage, noteStream } from '../assemble.js';
-import type { ImageRecordLike, LoadOptions } from '../assemble.js';
+import type { LoadOptions } from '../assemble.js';
+import type { ImageRecord } from '../../cache/types.js';
 import { onAdvice, rememberAdvice } from '../../model/advice.js';
 import { decodeAdvice, encodeAdvice } from '../../cache/advice-record.js';
 import { decideBaseLayers } from './base-layers.js';
@@ -42,7 +43,7 @@ function historyFromApi(api: ApiHistoryItem[], layerCount: number): ImageConfigD
 }
 
 /** Once a face computes the image's advice, add it to the image's cache record. */
-function keepAdvice(img: LoadedImage, opts: LoadOptions, id: string, rec: ImageRecordLike): void {
+function keepAdvice(img: LoadedImage, opts: LoadOptions, id: string, rec: ImageRecord): void {
   const cache = opts.cache;
   if (!cache?.putImage) return;
   const a = img.analysis;
