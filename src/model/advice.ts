@@ -10,7 +10,9 @@
  * - recoverableBytes: wasted bytes, plus the final filesystem's bytes once every leftover is gone
  *   and one copy of each remaining content is kept (each byte counted once).
  */
-import { K_REMOVED, K_UNCHANGED, inodeParts, type Analysis } from './analysis.js';
+import type { Analysis } from './analysis.js';
+import { K_REMOVED, K_UNCHANGED } from './changes.js';
+import { inodeParts } from './link-groups.js';
 import { HASH_LEN, T_DIR, T_FILE, T_HARDLINK, T_SYMLINK } from './layer-data.js';
 import { createHash } from 'node:crypto';
 import { displayName } from './names.js';

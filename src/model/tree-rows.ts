@@ -9,7 +9,9 @@
  * are never shown by that snapshot.
  */
 import { C_NONE, shownVersion, type TreeSnapshot } from './tree.js';
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, inodeParts, type Analysis } from './analysis.js';
+import type { Analysis } from './analysis.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from './changes.js';
+import { inodeParts } from './link-groups.js';
 import { T_DIR, T_FILE, T_HARDLINK } from './layer-data.js';
 import { displayName } from './names.js';
 

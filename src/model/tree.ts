@@ -7,7 +7,8 @@
  * - 'aggregated' mode: the filesystem as of layer k, coloured by what changed since the base
  *   layers (layers baseLayers..k taken together); paths removed in that window are kept.
  */
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
+import type { Analysis } from './analysis.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from './changes.js';
 
 export type ViewMode = 'layer' | 'aggregated';
 

@@ -1,6 +1,7 @@
 /** The versioned JSON report of spec section 4. Keys are emitted in the spec's order. */
 import { randomBytes } from 'node:crypto';
-import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../model/analysis.js';
+import type { Analysis } from '../model/analysis.js';
+import { CHANGE_KINDS, K_REMOVED, type ChangeKind } from '../model/changes.js';
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import { userWastedBytes, wastedPaths } from '../model/waste.js';
 import { adviceFor, type Advice, type AdviceItem } from '../model/advice.js';

@@ -5,7 +5,7 @@
  * so that Ink's chalk emits no styles at all.
  */
 import { C_NONE } from '../model/tree.js';
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from '../model/analysis.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from '../model/changes.js';
 
 export interface Theme {
   colour: boolean;

@@ -2,7 +2,7 @@
 import React from 'react';
 import { Text } from 'ink';
 import { CHANGE_SYMBOL, C_NONE, shownVersion } from '../../model/tree.js';
-import { CHANGE_KINDS } from '../../model/analysis.js';
+import { CHANGE_KINDS } from '../../model/changes.js';
 import { hasVisibleChildren, isExpanded, type TreeRows } from '../../model/tree-rows.js';
 import { fileRow } from '../../report/json.js';
 import { formatBytes } from '../../format.js';

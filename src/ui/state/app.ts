@@ -15,7 +15,7 @@ import { detailLines } from '../present/details.js';
 import { helpLines } from '../keymap.js';
 import { parseSize } from '../present/text.js';
 import { displayName } from '../../model/names.js';
-import { K_REMOVED } from '../../model/analysis.js';
+import { K_REMOVED } from '../../model/changes.js';
 import type { ContainerRow } from './containers.js';
 import { openCompare, scrollCompare, type CompareState } from './compare.js';
 import { diffFiles } from './diff.js';

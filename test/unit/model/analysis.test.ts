@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Analysis, CHANGE_KINDS } from '../../../src/model/analysis.js';
+import type { Analysis } from '../../../src/model/analysis.js';
+import { CHANGE_KINDS } from '../../../src/model/changes.js';
 import { LayerFormatError } from '../../../src/model/layer-data.js';
 import { PathTable, normalisePath } from '../../../src/model/path-table.js';
 import { layerFiles } from '../../../src/report/json.js';
