@@ -176,9 +176,8 @@ export class LayerBuilder {
     if (this.duplicates > 0)
       this.warnings.push(`${this.label}: ${this.duplicates} duplicate entries (the last one wins)`);
     if (this.escapedNames > 0) {
-      this.warnings.push(
-        `${this.label}: ${this.escapedNames} entry names were absolute or climbed above the root with ".." (confined to the root)`,
-      );
+      const how = 'were absolute or climbed above the root with ".." (confined to the root)';
+      this.warnings.push(`${this.label}: ${this.escapedNames} entry names ${how}`);
     }
     const n = this.n;
     // Views, not copies: copying a 1 000 000-entry layer at the end would double its memory at

@@ -18,7 +18,10 @@ export const C_NONE = -1;
 export interface TreeSnapshot {
   layer: number;
   mode: ViewMode;
-  /** Per path id: the event that defines the shown version (for removed paths, the removal event); -1 when not shown. */
+  /**
+   * Per path id: the event that defines the shown version (for removed paths, the removal event);
+   * -1 when not shown.
+   */
   event: Int32Array;
   /** Per path id: C_NONE or K_ADDED / K_MODIFIED / K_REMOVED / K_UNCHANGED. */
   change: Int8Array;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_KEYMAP, SCOPE_TITLE, type Binding, type Scope } from './keymap.js';
 import type { Theme } from './theme.js';
-import { CHANGE_FILTERS, NO_FILTERS, type ChangeFilter } from '../model/tree-rows.js';
+import { CHANGE_FILTERS, NO_FILTERS, type ChangeFilter } from '../model/tree-filters.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';
 import { escapeText } from '../model/names.js';
 import type { Prefs } from './App.js';

@@ -3,7 +3,7 @@
  * also counts paths the filters hide. Pure.
  */
 import type { Command } from '../keymap.js';
-import { NO_FILTERS } from '../../model/tree-rows.js';
+import { NO_FILTERS } from '../../model/tree-filters.js';
 import type { AppCtx, AppState } from './app.js';
 import { selectedStep } from './app.js';
 

@@ -6,7 +6,8 @@
  */
 import { lookup, lookupAnywhere, type Command, type Scope } from '../keymap.js';
 import { computeLayout, contentColumns, contentRows, PANES, type Layout, type PaneId, type Size } from '../layout.js';
-import { NO_FILTERS, type ChangeFilter, type TreeRows } from '../../model/tree-rows.js';
+import { NO_FILTERS, type ChangeFilter } from '../../model/tree-filters.js';
+import type { TreeRows } from '../../model/tree-rows.js';
 import { clampList, listAction, reduceList, LIST0, type ListState } from './list.js';
 import { reduceTree, treeWindow, TREE0, type TreeAction, type TreeState } from './tree.js';
 import type { ImageModel, Step, TreeQuery } from './image-view.js';
