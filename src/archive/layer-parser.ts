@@ -8,7 +8,9 @@ import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createXXHash128 } from 'hash-wasm';
 import { decoderFor, peek, sniffCompression, ZstdUnavailableError, type Compression } from './decode.js';
-import { TarError, TarScanner } from './tar-scan.js';
+import { TarError } from './tar-header.js';
+import { TarScanner } from './tar-scan.js';
+import { ZEROS } from './tar-sparse.js';
 import { LayerBuilder, LayerFormatError, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
 
@@ -77,8 +79,6 @@ const TYPE_MAP: Record<string, EntryType | undefined> = {
 // eStargz appends its table of contents (and landmark files) as tar entries at the root; they
 // are not part of the image's filesystem.
 const ESTARGZ_NAMES = new Set(['stargz.index.json', '.prefetch.landmark', '.no.prefetch.landmark']);
-
-const ZEROS = Buffer.alloc(1 << 20);
 
 /** The default expansion limit of one layer: 64 GiB of tar (and sparse holes). */
 export const DEFAULT_MAX_TAR_BYTES = 64 * 1024 ** 3;
