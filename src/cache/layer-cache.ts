@@ -6,7 +6,7 @@
  * Location and size cap: settings.ts. Format (versioned): magic line, JSON header, binary columns,
  * sha256 of everything before it. A corrupt, truncated or foreign file is ignored (and replaced on
  * the next write), never trusted. Writes go to a temporary sibling and are renamed into place
- * (atomic-write.ts). Size cap with LRU eviction (access time is kept in the file's mtime).
+ * (src/fs/atomic-write.ts). Size cap with LRU eviction (access time is kept in the file's mtime).
  *
  * The image record also keeps the image's computed advice (advice-record.ts), so that a run the
  * cache answers does not compute it again.
@@ -25,7 +25,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { LayerData } from '../model/layer-data.js';
 import { CODEC_FORMAT, decodeLayer, encodeLayer } from '../model/layer-codec.js';
 import type { PathTable } from '../model/path-table.js';
-import { processAlive, TMP_RE, writeAtomicBuffer } from './atomic-write.js';
+import { sweepDeadTemps, writeFileAtomic } from '../fs/atomic-write.js';
 import { DEFAULT_CACHE_MAX_BYTES, type CacheSettings } from './settings.js';
 import { openTrusted, UntrustedCache } from './trust.js';
 import type { ImageRecord, LayerCacheLike } from './types.js';
@@ -89,7 +89,7 @@ export class LayerCache implements LayerCacheLike {
   private writeSealed(kind: 'layers' | 'images', digest: string, file: string, body: Buffer): boolean {
     const key = this.secret();
     if (!key) return false;
-    writeAtomicBuffer(file, Buffer.concat([body, this.seal(kind, digest, body, key)]));
+    writeFileAtomic(file, [body, this.seal(kind, digest, body, key)], { mode: 0o600, dirMode: 0o700 });
     return true;
   }
 
@@ -170,6 +170,9 @@ export class LayerCache implements LayerCacheLike {
     const files: { f: string; size: number; mtime: number }[] = [];
     for (const kind of ['layers', 'images']) {
       const d = path.join(this.dir, kind);
+      // A temporary file of a writer that was killed (SIGKILL, power loss) is a half-written
+      // file: remove it once its process is gone.
+      sweepDeadTemps(d);
       let names: string[] = [];
       try {
         names = fs.readdirSync(d);
@@ -177,13 +180,6 @@ export class LayerCache implements LayerCacheLike {
         continue;
       }
       for (const n of names) {
-        // A temporary file of a writer that was killed (SIGKILL, power loss) is a half-written
-        // file: remove it once its process is gone.
-        const tmp = TMP_RE.exec(n);
-        if (tmp && !processAlive(Number(tmp[1]))) {
-          fs.rmSync(path.join(d, n), { force: true });
-          continue;
-        }
         try {
           const st = fs.lstatSync(path.join(d, n));
           if (st.isFile()) files.push({ f: path.join(d, n), size: st.size, mtime: st.mtimeMs });

@@ -10,7 +10,7 @@ import { jsonFileRow, jsonPath, jsonText } from '../../../src/report/json.js';
 import { cutPoint, wrap } from '../../../src/ui/present/text.js';
 import { Fields } from '../../../src/archive/fields.js';
 import { StrataError } from '../../../src/errors.js';
-import { parseReference, ReferenceError } from '../../../src/model/reference.js';
+import { parseReference, InvalidReferenceError } from '../../../src/model/reference.js';
 import { createHash } from 'node:crypto';
 import { Analysis } from '../../../src/model/analysis.js';
 import { LayerBuilder } from '../../../src/model/layer-data.js';
@@ -19,10 +19,11 @@ import { TreeIndex, flatten, fullOrder, searchMatches } from '../../../src/model
 import { snapshot } from '../../../src/model/tree.js';
 import { newLayerInfo, configView, type LoadedImage } from '../../../src/model/image.js';
 import { textReport } from '../../../src/report/text.js';
-import { buildReport, reportText } from '../../../src/report/json.js';
+import { reportText } from '../../../src/report/json.js';
+import { buildReport } from '../../../src/report/image-report.js';
 import { evaluateCi, formatCi, loadCiConfig } from '../../../src/report/ci.js';
 import { treeRowText } from '../../../src/ui/panes/FileTree.js';
-import { TREE0 } from '../../../src/ui/state/tree.js';
+import { INITIAL_TREE } from '../../../src/ui/state/tree.js';
 
 const bytes = (...b: number[]) => Buffer.from(b).toString('latin1');
 
@@ -118,8 +119,8 @@ test('typed reads: one message naming the document and the field, with the exit 
 test('a reference whose registry part is not a host name is refused (its characters are checked)', () => {
   assert.equal(parseReference('localhost:5000/a/b:1').registry, 'localhost:5000');
   assert.equal(parseReference('[::1]:5000/a:1').registry, '[::1]:5000');
-  assert.throws(() => parseReference('reg\u001b]0;t\u0007istry.io/evil/img:latest'), ReferenceError);
-  assert.throws(() => parseReference('ev\u202eil.io/a:1'), ReferenceError);
+  assert.throws(() => parseReference('reg\u001b]0;t\u0007istry.io/evil/img:latest'), InvalidReferenceError);
+  assert.throws(() => parseReference('ev\u202eil.io/a:1'), InvalidReferenceError);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -228,13 +229,13 @@ test('byte-string names: tree rows show display forms; search matches what is sh
     expandDepth: Infinity,
     toggled: new Set(),
   });
-  const names = Array.from(rows.ids, (p) => treeRowText(rows, TREE0, p, 80, false).name);
+  const names = Array.from(rows.ids, (p) => treeRowText(rows, INITIAL_TREE, p, 80, false).name);
   assert.ok(names.includes('héllo wörld/'), JSON.stringify(names));
   assert.ok(names.includes('caf\\xe9'));
   assert.ok(names.includes('invoice\\u202efdp.exe'));
   const order = fullOrder(idx, rows.vis, 'name');
   const found = (q: string) =>
-    searchMatches(idx, order, q).map((i) => treeRowText(rows, TREE0, order[i], 80, false).name);
+    searchMatches(idx, order, q).map((i) => treeRowText(rows, INITIAL_TREE, order[i], 80, false).name);
   assert.deepEqual(found('\\xe9'), ['caf\\xe9']);
   assert.deepEqual(found('HÉLLO'), ['héllo wörld/'], 'case-insensitive on the display form');
   assert.deepEqual(found('\\u202e'), ['invoice\\u202efdp.exe']);

@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { render } from 'ink-testing-library';
 import type { LoadedImage } from '../../../src/model/image.js';
-import type { Services, TerminalControl } from '../../../src/ui/App.js';
+import type { Services, TerminalControl } from '../../../src/ui/services.js';
 import { Waste } from '../../../src/ui/panes/Waste.js';
 import { PLAIN_THEME } from '../../../src/ui/theme.js';
 import { fitMiddle } from '../../../src/ui/present/text.js';
 import { detailLines } from '../../../src/ui/present/details.js';
-import { diffFileLine } from '../../../src/ui/state/diff.js';
-import { WASTE_VIEW0 } from '../../../src/ui/state/waste-steps.js';
+import { diffFileLine } from '../../../src/ui/present/diff.js';
+import { INITIAL_WASTE_VIEW } from '../../../src/ui/state/waste-steps.js';
 import { diveImage, lines, paneLines, renderApp, treeLines, type Rendered } from '../../support/ui/render.js';
 
 let img: LoadedImage;
@@ -96,22 +96,25 @@ describe('tree keys from every pane', () => {
     await app.press('esc');
     await app.press('x');
   });
-  it('Ctrl+A / Ctrl+L in the Layers pane: aggregated or layer changes; Ctrl+B hides the attribute columns', async () => {
-    await app.press('1');
-    await app.press('\x01');
-    await app.waitFor((x) => x.includes('aggregated since base'));
-    await app.press('\x01');
-    assert.match(app.frame(), /aggregated since base/, 'Ctrl+A sets, it does not toggle');
-    await app.press('\x0c');
-    await app.waitFor((x) => x.includes('· layer changes ·'));
-    const before = treeLines(app.frame())[0];
-    assert.match(before, /drwx/);
-    await app.press('\x02');
-    const f = await app.waitFor((x) => !/drwx/.test(treeLines(x)[0] ?? 'drwx'), 'no mode column');
-    assert.match(treeLines(f)[0], /▾ \/?\w/);
-    await app.press('\x02');
-    await app.waitFor((x) => /drwx/.test(treeLines(x)[0] ?? ''));
-  });
+  it(
+    'Ctrl+A / Ctrl+L in the Layers pane: aggregated or layer changes; ' + 'Ctrl+B hides the attribute columns',
+    async () => {
+      await app.press('1');
+      await app.press('\x01');
+      await app.waitFor((x) => x.includes('aggregated since base'));
+      await app.press('\x01');
+      assert.match(app.frame(), /aggregated since base/, 'Ctrl+A sets, it does not toggle');
+      await app.press('\x0c');
+      await app.waitFor((x) => x.includes('· layer changes ·'));
+      const before = treeLines(app.frame())[0];
+      assert.match(before, /drwx/);
+      await app.press('\x02');
+      const f = await app.waitFor((x) => !/drwx/.test(treeLines(x)[0] ?? 'drwx'), 'no mode column');
+      assert.match(treeLines(f)[0], /▾ \/?\w/);
+      await app.press('\x02');
+      await app.waitFor((x) => /drwx/.test(treeLines(x)[0] ?? ''));
+    },
+  );
 });
 
 describe('metadata-only steps, search and sort', () => {
@@ -300,22 +303,25 @@ describe('hints and lists that match the screen', () => {
     assert.ok(!f.includes('filter: alp'), f);
     app.unmount();
   });
-  it('diff: a failed side is an error, not "loading"; a side from the cache does not say "0 entries read"', async () => {
-    const app = await renderApp({
-      start: {
-        kind: 'diff',
-        labels: ['a:1', 'b:1'],
-        load: [async () => img, async () => Promise.reject(new Error('no such image b:1'))],
-      },
-    });
-    const f = await app.waitFor((x) => x.includes('no such image b:1'));
-    assert.ok(!/\bloading\b/.test(statusLine(f)), statusLine(f));
-    assert.match(statusLine(f), /error/);
-    assert.ok(!f.includes('0 entries read'), f);
-    assert.match(f, /✓ read A a:1…\n\s*from the cache/);
-    assert.ok(!/search|fold/.test(hintLine(f)), hintLine(f));
-    app.unmount();
-  });
+  it(
+    'diff: a failed side is an error, not "loading"; ' + 'a side from the cache does not say "0 entries read"',
+    async () => {
+      const app = await renderApp({
+        start: {
+          kind: 'diff',
+          labels: ['a:1', 'b:1'],
+          load: [async () => img, async () => Promise.reject(new Error('no such image b:1'))],
+        },
+      });
+      const f = await app.waitFor((x) => x.includes('no such image b:1'));
+      assert.ok(!/\bloading\b/.test(statusLine(f)), statusLine(f));
+      assert.match(statusLine(f), /error/);
+      assert.ok(!f.includes('0 entries read'), f);
+      assert.match(f, /✓ read A a:1…\n\s*from the cache/);
+      assert.ok(!/search|fold/.test(hintLine(f)), hintLine(f));
+      app.unmount();
+    },
+  );
   it('details: a long label keeps a space before its value', () => {
     const c = { ...img.meta.config, ExposedPorts: { '8080/tcp': {} } };
     const ls = detailLines({ ...img, meta: { ...img.meta, config: c } } as LoadedImage, undefined, 60).map(
@@ -342,7 +348,7 @@ describe('long paths cut in the middle', () => {
         img={img}
         list={list}
         state={{ cursor: 0, offset: 0 }}
-        view={{ ...WASTE_VIEW0, grouped: false }}
+        view={{ ...INITIAL_WASTE_VIEW, grouped: false }}
         focused
         width={70}
         height={10}

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { keymapMarkdown } from '../../../src/ui/keymap.js';
+import { keymapMarkdown } from '../../../src/ui/key-help.js';
 
 test('README key table matches the keymap', () => {
   const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 /**
- * Render tests of the views added for issue 5 through the whole App: the file view (text, hex,
+ * Render tests of the views through the whole App: the file view (text, hex,
  * save), the diff screen, the containers list and the shared-layers view (with stand-in services;
  * the real Engine is exercised in engine-views.test.tsx), and cancelling a load on quit.
  */
@@ -15,7 +15,7 @@ import type { LoadedImage } from '../../../../src/model/image.js';
 import type { SharedReport } from '../../../../src/sources/engine/shared-layers.js';
 import { Analysis } from '../../../../src/model/analysis.js';
 import { DIVE_IMAGE, diveImage, paneLines, renderApp, treeLines, type Rendered } from '../../../support/ui/render.js';
-import type { Services } from '../../../../src/ui/App.js';
+import type { Services } from '../../../../src/ui/services.js';
 
 let img: LoadedImage;
 before(async () => {
@@ -110,35 +110,38 @@ describe('file view', () => {
     app.unmount();
   });
 
-  it('a path removed by the layer shows the version below it; an unreadable source is an error in the view', async () => {
-    const app = await renderApp({ start: open(() => img) }, { columns: 100, rows: 30 });
-    await app.waitFor((f) => f.includes('Layers 1/15'));
-    await app.press(']', 10);
-    await app.press('2');
-    await app.press('/');
-    await app.type('somefile2');
-    await app.press('enter');
-    await app.press('v');
-    let f = await app.waitFor((x) => x.includes('File /root/example/somefile2.txt') && !x.includes('reading…'));
-    let body = paneLines(f, 'File /');
-    assert.match(body[0], /^added in L5 · 6\.4 kB \(6405 B\) · text, \d+ lines$/);
-    assert.equal(body[1], 'removed in L9: showing the version below it');
-    await app.press('q');
-    await app.waitFor((x) => x.includes('File tree · L9'));
-    app.unmount();
+  it(
+    'a path removed by the layer shows the version below it; ' + 'an unreadable source is an error in the view',
+    async () => {
+      const app = await renderApp({ start: open(() => img) }, { columns: 100, rows: 30 });
+      await app.waitFor((f) => f.includes('Layers 1/15'));
+      await app.press(']', 10);
+      await app.press('2');
+      await app.press('/');
+      await app.type('somefile2');
+      await app.press('enter');
+      await app.press('v');
+      let f = await app.waitFor((x) => x.includes('File /root/example/somefile2.txt') && !x.includes('reading…'));
+      let body = paneLines(f, 'File /');
+      assert.match(body[0], /^added in L5 · 6\.4 kB \(6405 B\) · text, \d+ lines$/);
+      assert.equal(body[1], 'removed in L9: showing the version below it');
+      await app.press('q');
+      await app.waitFor((x) => x.includes('File tree · L9'));
+      app.unmount();
 
-    const lost: LoadedImage = { ...img, origin: { kind: 'none' } };
-    const app2 = await renderApp({ start: open(() => lost) });
-    f = await viewFile(app2, 'tag.sh');
-    body = paneLines(f, 'File /');
-    assert.equal(body[1], '✗ this source cannot be read again (no file contents available)');
-    await app2.press('x');
-    await app2.waitFor((x) => x.includes('save as: ./tag.sh'), 'x still offers a save: the version is known');
-    await app2.press('esc');
-    await app2.press('esc');
-    await app2.waitFor((x) => !x.includes('File /'));
-    app2.unmount();
-  });
+      const lost: LoadedImage = { ...img, origin: { kind: 'none' } };
+      const app2 = await renderApp({ start: open(() => lost) });
+      f = await viewFile(app2, 'tag.sh');
+      body = paneLines(f, 'File /');
+      assert.equal(body[1], '✗ this source cannot be read again (no file contents available)');
+      await app2.press('x');
+      await app2.waitFor((x) => x.includes('save as: ./tag.sh'), 'x still offers a save: the version is known');
+      await app2.press('esc');
+      await app2.press('esc');
+      await app2.waitFor((x) => !x.includes('File /'));
+      app2.unmount();
+    },
+  );
 
   it('save errors are shown, never thrown', async () => {
     const app = await renderApp({ start: open(() => img) });
@@ -270,7 +273,10 @@ describe('diff screen', () => {
     const aborted: string[] = [];
     const pending = (name: string) => (_l: unknown, signal: AbortSignal) =>
       new Promise<LoadedImage>((_res, rej) =>
-        signal.addEventListener('abort', () => (aborted.push(name), rej(new Error('cancelled')))),
+        signal.addEventListener('abort', () => {
+          aborted.push(name);
+          rej(new Error('cancelled'));
+        }),
       );
     const app = await renderApp({
       start: { kind: 'diff', labels: ['a.tar', 'b.tar'], load: [pending('a'), pending('b')] },
@@ -287,7 +293,14 @@ describe('cancelling', () => {
   it('q while an image loads aborts the load', async () => {
     let signal: AbortSignal | null = null;
     const app = await renderApp({
-      start: { kind: 'image', label: 'slow', load: (_l, s) => ((signal = s), new Promise<LoadedImage>(() => {})) },
+      start: {
+        kind: 'image',
+        label: 'slow',
+        load: (_l, s) => {
+          signal = s;
+          return new Promise<LoadedImage>(() => {});
+        },
+      },
     });
     await app.waitFor((x) => x.includes('reading slow…'));
     assert.equal(signal!.aborted, false);
@@ -404,48 +417,54 @@ describe('containers and shared layers (stand-in services)', () => {
     sharedLayers: async () => report,
   };
 
-  it('c switches the list to containers (name, image, state); Enter opens one; b comes back to the containers', async () => {
-    const app = await renderApp({ start: { kind: 'images' }, services });
-    await app.waitFor((x) => x.includes('Images 1/1 · ◆ official · c: containers'));
-    await app.press('c');
-    let f = await app.waitFor((x) => x.includes('Containers 1/2'));
-    assert.match(f, /▶ {2}web\s+alpine:latest\s+● running\s+f00dbabe0001 2023-11-14 22:13/);
-    assert.match(f, /job\\e\[31m\s+me\/app:1\.0\s+○ exited/);
-    assert.ok(!f.includes('\x1b'));
-    assert.match(f, /strata │ containers on the Engine/);
-    await app.press('j');
-    await app.press('enter');
-    f = await app.waitFor((x) => x.includes('Layers 1/15'));
-    assert.match(f, /^strata │ container job\\e\[31m on me\/app:1\.0 \(exited\) │ 14 layers/);
-    assert.deepEqual(opened, ['f00dbabe0002']);
-    await app.press('b');
-    await app.waitFor((x) => x.includes('Containers 2/2'));
-    await app.press('c');
-    await app.waitFor((x) => x.includes('Images 1/1'));
-    app.unmount();
-  });
+  it(
+    'c switches the list to containers (name, image, state); ' + 'Enter opens one; b comes back to the containers',
+    async () => {
+      const app = await renderApp({ start: { kind: 'images' }, services });
+      await app.waitFor((x) => x.includes('Images 1/1 · ◆ official · c: containers'));
+      await app.press('c');
+      let f = await app.waitFor((x) => x.includes('Containers 1/2'));
+      assert.match(f, /▶ {2}web\s+alpine:latest\s+● running\s+f00dbabe0001 2023-11-14 22:13/);
+      assert.match(f, /job\\e\[31m\s+me\/app:1\.0\s+○ exited/);
+      assert.ok(!f.includes('\x1b'));
+      assert.match(f, /strata │ containers on the Engine/);
+      await app.press('j');
+      await app.press('enter');
+      f = await app.waitFor((x) => x.includes('Layers 1/15'));
+      assert.match(f, /^strata │ container job\\e\[31m on me\/app:1\.0 \(exited\) │ 14 layers/);
+      assert.deepEqual(opened, ['f00dbabe0002']);
+      await app.press('b');
+      await app.waitFor((x) => x.includes('Containers 2/2'));
+      await app.press('c');
+      await app.waitFor((x) => x.includes('Images 1/1'));
+      app.unmount();
+    },
+  );
 
-  it('s opens the shared view: sizes, shared, unique; the selected image layers and who shares them; totals', async () => {
-    const app = await renderApp({ start: { kind: 'images' }, services });
-    await app.waitFor((x) => x.includes('Images 1/1'));
-    await app.press('s');
-    let f = await app.waitFor((x) => x.includes('Images 1/3 · ◆ official · ⇄ shared'));
-    assert.match(f, /^strata │ shared layers │ stored once 8\.5 MB · unshared 15\.5 MB · saving 7\.0 MB/);
-    assert.match(f, /▶◆ alpine:latest\s+8\.0 MB\s+7\.0 MB\s+1\.0 MB\s+1 ⚠ latest/);
-    assert.match(f, /<none> ccc3\s+100 B\s+0 B\s+100 B\s+0 ⚠ dangling/);
-    assert.match(f, /Layers of alpine:latest 1\/2/);
-    assert.match(f, /⇄L0 {6}7\.0 MB d0d0d0d0d0d0 shared with 1: me\/app:1\.0/);
-    assert.match(f, / L1 {6}1\.0 MB d1d1d1d1d1d1 only this image/);
-    await app.press('j');
-    f = await app.waitFor((x) => x.includes('Layers of me/app:1.0'));
-    assert.match(f, /shared with 1: alpine:latest/);
-    await app.press('tab');
-    await app.press('j');
-    f = await app.waitFor((x) => /╔═ ▶ Layers of me\/app:1\.0 2\/2/.test(x));
-    await app.press('esc');
-    await app.waitFor((x) => x.includes('Images 1/1 · ◆ official'));
-    app.unmount();
-  });
+  it(
+    's opens the shared view: sizes, shared, unique; ' + 'the selected image layers and who shares them; totals',
+    async () => {
+      const app = await renderApp({ start: { kind: 'images' }, services });
+      await app.waitFor((x) => x.includes('Images 1/1'));
+      await app.press('s');
+      let f = await app.waitFor((x) => x.includes('Images 1/3 · ◆ official · ⇄ shared'));
+      assert.match(f, /^strata │ shared layers │ stored once 8\.5 MB · unshared 15\.5 MB · saving 7\.0 MB/);
+      assert.match(f, /▶◆ alpine:latest\s+8\.0 MB\s+7\.0 MB\s+1\.0 MB\s+1 ⚠ latest/);
+      assert.match(f, /<none> ccc3\s+100 B\s+0 B\s+100 B\s+0 ⚠ dangling/);
+      assert.match(f, /Layers of alpine:latest 1\/2/);
+      assert.match(f, /⇄L0 {6}7\.0 MB d0d0d0d0d0d0 shared with 1: me\/app:1\.0/);
+      assert.match(f, / L1 {6}1\.0 MB d1d1d1d1d1d1 only this image/);
+      await app.press('j');
+      f = await app.waitFor((x) => x.includes('Layers of me/app:1.0'));
+      assert.match(f, /shared with 1: alpine:latest/);
+      await app.press('tab');
+      await app.press('j');
+      f = await app.waitFor((x) => /╔═ ▶ Layers of me\/app:1\.0 2\/2/.test(x));
+      await app.press('esc');
+      await app.waitFor((x) => x.includes('Images 1/1 · ◆ official'));
+      app.unmount();
+    },
+  );
 
   it('without the services, the views say why', async () => {
     const app = await renderApp({

@@ -1,34 +1,33 @@
-/** Pure state of the views added for issue 5: file view, containers, shared layers, diff, and their keys. */
+/** Pure state of the file view, the containers list, the shared layers and the diff screen, and their keys. */
 import '../../../support/ui/env.js';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../../src/model/image.js';
 import { diveImage } from '../../../support/ui/render.js';
-import { ImageModel } from '../../../../src/ui/state/image-view.js';
-import { handleKey, initialState, type AppCtx, type AppState } from '../../../../src/ui/state/app.js';
+import { ImageView } from '../../../../src/ui/state/image-view.js';
+import { initialState, type AppCtx, type AppState, type Effect } from '../../../../src/ui/state/app-state.js';
+import { activeScopes, handleKey } from '../../../../src/ui/state/router.js';
 import {
   looksLikeText,
   openView,
   scrollView,
-  textLines,
   viewLoaded,
-  viewRows,
-  viewStatus,
   type FileViewState,
 } from '../../../../src/ui/state/file-view.js';
-import { containerRows, filterContainers } from '../../../../src/ui/state/containers.js';
+import { textLines, viewRows, viewStatus } from '../../../../src/ui/present/file-lines.js';
+import { containerRows, filterContainers } from '../../../../src/ui/present/containers.js';
 import { diffAnalyses } from '../../../../src/model/diff.js';
-import { diffFiles, diffLayerRows, diffFileLine } from '../../../../src/ui/state/diff.js';
-import { imageRows, imageWarning } from '../../../../src/ui/state/images.js';
-import { sharedLayerLine } from '../../../../src/ui/state/shared-layers.js';
-import { lookup, hints } from '../../../../src/ui/keymap.js';
-import { activeScopes } from '../../../../src/ui/state/app.js';
+import { diffFiles, diffLayerRows, diffFileLine } from '../../../../src/ui/present/diff.js';
+import { imageRows, imageWarning } from '../../../../src/ui/present/images.js';
+import { sharedLayerLine } from '../../../../src/ui/present/shared-layers.js';
+import { lookup } from '../../../../src/ui/key-bindings.js';
+import { hints } from '../../../../src/ui/key-help.js';
 
 let img: LoadedImage;
-let model: ImageModel;
+let model: ImageView;
 before(async () => {
   img = await diveImage();
-  model = new ImageModel(img);
+  model = new ImageView(img);
 });
 
 const SIZE = { columns: 100, rows: 30 };
@@ -47,7 +46,7 @@ function keys(s: AppState, ...names: string[]): [AppState, ReturnType<typeof han
 const ready = (v: FileViewState, text: string): FileViewState =>
   viewLoaded(v, {
     ok: true,
-    version: { path: v.path, layer: 1, entry: 0, size: text.length, change: 'added' },
+    version: { name: v.path, path: v.path, layer: 1, entry: 0, size: text.length, change: 'added' },
     bytes: Buffer.from(text),
     truncated: false,
   });
@@ -101,36 +100,40 @@ describe('file view state', () => {
     assert.deepEqual(viewStatus(err), { text: '✗ boom\\e[2J', tone: 'error' });
     const big = viewLoaded(openView('/f', 0), {
       ok: true,
-      version: { path: '/f', layer: 0, entry: 0, size: 3_000_000, change: 'added' },
+      version: { name: '/f', path: '/f', layer: 0, entry: 0, size: 3_000_000, change: 'added' },
       bytes: Buffer.alloc(1 << 20, 0x41),
       truncated: true,
     });
     assert.match(viewStatus(big).text, /^⚠ truncated: the first 1\.0 MB of 3\.0 MB/);
   });
 
-  it('keys: v on a file opens the view (effect with a token), on a directory nothing; q closes; x prompts; Enter saves', () => {
-    let s: AppState = { ...initialState('image'), focus: 'tree' };
-    // Layer 0: the tree opens with bin/ expanded; the second row is /bin/[ (a file).
-    let [next, effs] = keys(s, 'v');
-    assert.equal(next.view, null, 'v on a directory does nothing');
-    assert.deepEqual(effs, []);
-    [s, effs] = keys(s, 'j', 'v');
-    assert.equal(s.view?.path, '/bin/[');
-    assert.deepEqual(effs, [{ type: 'view', token: s.view!.token, path: '/bin/[', layer: 0 }]);
-    assert.deepEqual(activeScopes(s), ['view', 'list']);
-    assert.match(hints(activeScopes(s)), /^x save {2}w wrap {2}Esc close/);
-    s = { ...s, view: ready(s.view!, 'x') };
-    [s] = keys(s, 'x');
-    assert.deepEqual(s.prompt, { kind: 'save', text: './[' });
-    [s, effs] = keys(s, 'ctrl+u', '/', 't', 'enter');
-    assert.equal(s.prompt, null);
-    assert.equal(s.view!.saving, true);
-    assert.deepEqual(effs, [{ type: 'save', token: s.view!.token, target: '/t' }]);
-    [s] = keys(s, 'q');
-    assert.equal(s.view, null, 'q closes the view, it does not quit');
-    [next, effs] = keys({ ...s, focus: 'tree' }, 'enter');
-    assert.equal(next.view?.path, '/bin/[', 'Enter on a file views it too');
-  });
+  it(
+    'keys: v on a file opens the view (effect with a token), ' +
+      'on a directory nothing; q closes; x prompts; Enter saves',
+    () => {
+      let s: AppState = { ...initialState('image'), focus: 'tree' };
+      // Layer 0: the tree opens with bin/ expanded; the second row is /bin/[ (a file).
+      let [next, effs] = keys(s, 'v');
+      assert.equal(next.view, null, 'v on a directory does nothing');
+      assert.deepEqual(effs, []);
+      [s, effs] = keys(s, 'j', 'v');
+      assert.equal(s.view?.path, '/bin/[');
+      assert.deepEqual(effs, [{ type: 'view', token: s.view!.token, path: '/bin/[', layer: 0 }]);
+      assert.deepEqual(activeScopes(s), ['view', 'list']);
+      assert.match(hints(activeScopes(s)), /^x save {2}w wrap {2}Esc close/);
+      s = { ...s, view: ready(s.view!, 'x') };
+      [s] = keys(s, 'x');
+      assert.deepEqual(s.prompt, { kind: 'save', text: './[' });
+      [s, effs] = keys(s, 'ctrl+u', '/', 't', 'enter');
+      assert.equal(s.prompt, null);
+      assert.equal(s.view!.saving, true);
+      assert.deepEqual(effs, [{ type: 'save', token: s.view!.token, target: '/t' }]);
+      [s] = keys(s, 'q');
+      assert.equal(s.view, null, 'q closes the view, it does not quit');
+      [next, effs] = keys({ ...s, focus: 'tree' }, 'enter');
+      assert.equal(next.view?.path, '/bin/[', 'Enter on a file views it too');
+    },
+  );
 });
 
 describe('list, containers, shared, diff state', () => {
@@ -155,7 +158,7 @@ describe('list, containers, shared, diff state', () => {
 
   it('c toggles the list and asks for the containers; s opens the shared view; Esc goes back', () => {
     let s = initialState('images');
-    let effs;
+    let effs: Effect[];
     [s, effs] = keys(s, 'c');
     assert.equal(s.listKind, 'containers');
     assert.deepEqual(effs, [{ type: 'containers' }]);

@@ -6,12 +6,13 @@
 import '../../../support/ui/env.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cutLine, openView, viewLoaded, viewRows, type FileViewState } from '../../../../src/ui/state/file-view.js';
+import { cutLine, viewRows } from '../../../../src/ui/present/file-lines.js';
+import { openView, viewLoaded, type FileViewState } from '../../../../src/ui/state/file-view.js';
 
 const loaded = (bytes: Uint8Array): FileViewState =>
   viewLoaded(openView('/f', 0), {
     ok: true,
-    version: { path: '/f', layer: 0, entry: 0, size: bytes.length, change: 'added' },
+    version: { name: '/f', path: '/f', layer: 0, entry: 0, size: bytes.length, change: 'added' },
     bytes,
     truncated: false,
   });
@@ -62,7 +63,7 @@ describe('file view bounds', () => {
 
 describe('lazy text lines', () => {
   it('give the same lines as the whole-file split, on text, CRLF, tabs, invalid UTF-8 and binary', async () => {
-    const { lazyTextLines, textLines } = await import('../../../../src/ui/state/file-view.js');
+    const { lazyTextLines, textLines } = await import('../../../../src/ui/present/file-lines.js');
     const { randomBytes } = await import('node:crypto');
     const cases = [
       Buffer.from('a\nb\tc\r\nd\n'),
