@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { looksLikeJson, looksLikeTar, peek, sniffCompression } from './decode.js';
 import { drain, LayerReadError, parseLayer, type LayerProgress, type ParsedLayer } from './layer-parser.js';
 import { readTarEntries, type TarEntry } from './tar-entries.js';
-import { TarError, type TarErrorCode } from './tar-scan.js';
+import { TarError, type TarErrorCode } from './tar-header.js';
 import { LayerFormatError } from '../model/layer-data.js';
 import { normalisePath, type PathTable } from '../model/path-table.js';
 

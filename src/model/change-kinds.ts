@@ -3,7 +3,7 @@
  * and the status line's list of hidden kinds, the diff screen and the text report of a diff all
  * show these, next to the colour (colour alone never carries the meaning).
  */
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from './analysis.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from './changes.js';
 import { C_NONE } from './tree.js';
 
 /** A kind of change by name (the tree's filters add `untouched`: paths this view does not change). */

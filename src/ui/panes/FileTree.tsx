@@ -5,7 +5,7 @@ import { C_NONE, shownVersion } from '../../model/tree.js';
 import { CHANGE_SYMBOL } from '../../model/change-kinds.js';
 import { contentRows } from '../layout.js';
 import { WindowedList } from './WindowedList.js';
-import { CHANGE_KINDS } from '../../model/analysis.js';
+import { CHANGE_KINDS } from '../../model/changes.js';
 import { hasVisibleChildren, isExpanded, type TreeRows } from '../../model/tree-rows.js';
 import { fileRow } from '../../report/json.js';
 import { formatBytes } from '../../format.js';

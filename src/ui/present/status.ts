@@ -3,7 +3,7 @@ import type { LoadedImage } from '../../model/image.js';
 import type { ContainerInfo } from '../../sources/engine/container.js';
 import type { SharedReport } from '../../sources/engine/shared-layers.js';
 import { formatBytes, formatPercent, shortDigest } from '../../format.js';
-import { CHANGE_FILTERS } from '../../model/tree-rows.js';
+import { CHANGE_FILTERS } from '../../model/tree-filters.js';
 import { whatChanged } from './what-changed.js';
 import { safe } from './text.js';
 import type { AppCtx, AppState } from '../state/app-state.js';

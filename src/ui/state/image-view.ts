@@ -15,9 +15,9 @@ import {
   searchMatches,
   type Expansion,
   type SortKey,
-  type TreeFilters,
   type TreeRows,
 } from '../../model/tree-rows.js';
+import type { TreeFilters } from '../../model/tree-filters.js';
 import { wastedPaths, type WastedPath } from '../../model/waste.js';
 import { adviceFor, type Advice } from '../../model/advice.js';
 

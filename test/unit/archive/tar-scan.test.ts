@@ -12,7 +12,8 @@ import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { createXXHash128 } from 'hash-wasm';
 import { LayerReadError, parseLayer } from '../../../src/archive/layer-parser.js';
-import { TarError, TarScanner } from '../../../src/archive/tar-scan.js';
+import { TarError } from '../../../src/archive/tar-header.js';
+import { TarScanner } from '../../../src/archive/tar-scan.js';
 import { looksLikeTar } from '../../../src/archive/decode.js';
 import { PathTable, normalisePath } from '../../../src/model/path-table.js';
 import { ENTRY_TYPES, HASH_LEN } from '../../../src/model/layer-data.js';
@@ -492,8 +493,7 @@ test('the end-of-archive marker ends the layer: entries after two zero blocks ar
   const two = sh('tar', ['--format=gnu', '-cf', '-', '-C', tree, 'd/empty']);
   const r = await readLayer(Buffer.concat([one, two]));
   assert.deepEqual([...r.rows.keys()], ['d/a.txt']);
-  const ref = gnuListing(
-    path.join(tmp, (fs.writeFileSync(path.join(tmp, 'cat.tar'), Buffer.concat([one, two])), 'cat.tar')),
-  );
+  fs.writeFileSync(path.join(tmp, 'cat.tar'), Buffer.concat([one, two]));
+  const ref = gnuListing(path.join(tmp, 'cat.tar'));
   assert.deepEqual([...ref.keys()], ['d/a.txt']);
 });
