@@ -29,7 +29,7 @@ export interface ParseOptions {
   onProgress?: (p: LayerProgress) => void;
   /**
    * Refuse layers whose uncompressed size passes this many bytes (decompression bombs); default
-   * maxTarBytesFromEnv(process.env), 64 GiB unless STRATA_MAX_LAYER_BYTES says otherwise.
+   * 64 GiB. The CLI reads STRATA_MAX_LAYER_BYTES (maxTarBytesFromEnv) and the sources pass it.
    */
   maxTarBytes?: number;
   /**
@@ -91,9 +91,7 @@ export function maxTarBytesFromEnv(env: NodeJS.ProcessEnv): number {
 export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptions): Promise<ParsedLayer> {
   const { head, stream: input } = await peek(source, 512);
   const compression = sniffCompression(head);
-  // The one place the limit falls back on the environment (read per layer, never at import) until
-  // every source passes the CLI's setting as `maxTarBytes`.
-  const maxTar = opts.maxTarBytes ?? maxTarBytesFromEnv(process.env);
+  const maxTar = opts.maxTarBytes ?? DEFAULT_MAX_TAR_BYTES;
   const builder = new LayerBuilder(opts.table, opts.label);
   const fileHash = await createXXHash128();
   const blobHash = createHash('sha256');

@@ -29,6 +29,8 @@ export interface OuterContents {
 export interface OuterEvents {
   /** Hash layer blobs (default true); see ParseOptions.digests. */
   digests?: boolean;
+  /** The expansion limit of each layer (ParseOptions.maxTarBytes). */
+  maxTarBytes?: number;
   onLayerStart?: (name: string) => void;
   onLayerProgress?: (name: string, p: LayerProgress) => void;
   onLayer?: (name: string, layer: ParsedLayer) => void;
@@ -97,6 +99,7 @@ export async function readOuterTar(
       const parsed = await parseLayer(body, {
         table,
         digests: events.digests,
+        maxTarBytes: events.maxTarBytes,
         label: `${label}: ${name}`,
         onProgress: (p) => events.onLayerProgress?.(name, p),
       });

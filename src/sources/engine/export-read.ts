@@ -169,6 +169,7 @@ export async function readExport(
     stream.on('error', (err: Error) => readAhead.destroy(err));
     contents = await readOuterTar(stream.pipe(readAhead), img.analysis.table, `export of ${name}`, {
       digests: false,
+      maxTarBytes: settings.maxLayerBytes,
       onLayerProgress: (entry, p) => {
         // Attribute the bytes to a layer as soon as the blob's place is known.
         const pos = positionOf(locator, entry);

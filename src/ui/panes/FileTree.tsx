@@ -2,7 +2,7 @@
 import React from 'react';
 import { Text } from 'ink';
 import { C_NONE, shownVersion } from '../../model/tree.js';
-import { CHANGE_SYMBOL } from '../../model/change-kinds.js';
+import { CHANGE_SYMBOL } from '../../model/change-symbols.js';
 import { contentRows } from '../layout.js';
 import { WindowedList } from './WindowedList.js';
 import { CHANGE_KINDS } from '../../model/changes.js';

@@ -10,7 +10,7 @@ import type { AppCtx, AppState } from '../state/app-state.js';
 import { selectedStep } from '../state/selectors.js';
 import { sharedTotals } from './shared-layers.js';
 import { diffFiles, imageLabel, type DiffModel } from './diff.js';
-import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
+import { CHANGE_KIND_SYMBOL } from '../../model/change-symbols.js';
 import type { LoadState } from '../hooks/use-image-loader.js';
 
 /** The copy-on-write layer a container source appends on top of its image. */
