@@ -13,7 +13,7 @@ import { LayerFormatError } from '../model/layer-data.js';
 import { normalisePath, type PathTable } from '../model/path-table.js';
 
 /** JSON documents larger than this are not image metadata. */
-const MAX_JSON_BYTES = 32 * 1024 * 1024;
+export const MAX_JSON_BYTES = 32 * 1024 * 1024;
 
 export interface OuterContents {
   /** Small JSON documents by normalised entry name. */
@@ -48,7 +48,7 @@ export class ArchiveFormatError extends Error {
   }
 }
 
-function isLayerName(name: string): boolean {
+export function isLayerName(name: string): boolean {
   return name.startsWith('blobs/') || /(^|\/)layer\.tar$/.test(name) || /\.tar(\.gz|\.zst)?$/.test(name);
 }
 

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { readRegularFile } from './regular-file.js';
 import { readOuterTar, resolveLink, type OuterContents } from '../../archive/outer-tar.js';
 import { resolveImage, type ResolvedImage } from '../../archive/resolve-image.js';
+import { indexOuterArchive } from '../../archive/outer-index.js';
 import type { DocStore } from '../../archive/image-docs.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';
 import type { LayerInfo, LoadedImage, LoadListener } from '../../model/image.js';
@@ -26,19 +27,29 @@ export function outerDocStore(contents: OuterContents): DocStore {
   };
 }
 
-/** Relate a resolved image to the layers parsed from the archive; set up info and history. */
-export function setUpLayers(
+/** The layer infos and history the resolved documents give, before any layer is parsed. */
+export function describeLayers(img: LoadedImage, resolved: ResolvedImage): void {
+  const diffIds = Array.isArray(resolved.config.rootfs?.diff_ids) ? resolved.config.rootfs!.diff_ids! : [];
+  if (diffIds.length !== resolved.layers.length) {
+    img.warnings.push(`the config lists ${diffIds.length} diff_ids but the manifest ${resolved.layers.length} layers`);
+  }
+  img.layers = resolved.layers.map((ref, i) => newLayerInfo(i, typeof diffIds[i] === 'string' ? diffIds[i] : '', ref));
+  applyHistory(img, resolved.config.history);
+}
+
+/**
+ * Relate the layers parsed from the archive to the described ones: each must be there, its content
+ * hash becomes the layer's diff_id (a different one from the config's is a warning). Returns the
+ * assembler's keys, bottom first.
+ */
+export function relateParsed(
   img: LoadedImage,
   resolved: ResolvedImage,
   contents: OuterContents,
   label: string,
 ): string[] {
-  const diffIds = Array.isArray(resolved.config.rootfs?.diff_ids) ? resolved.config.rootfs!.diff_ids! : [];
-  if (diffIds.length !== resolved.layers.length) {
-    img.warnings.push(`the config lists ${diffIds.length} diff_ids but the manifest ${resolved.layers.length} layers`);
-  }
   const keys: string[] = [];
-  img.layers = resolved.layers.map((ref, i) => {
+  for (const [i, ref] of resolved.layers.entries()) {
     const parsed = contents.layers.get(ref.location);
     if (!parsed) {
       const what = ref.blobDigest ?? ref.location;
@@ -47,17 +58,23 @@ export function setUpLayers(
         EXIT_INPUT,
       );
     }
-    if (diffIds[i] && diffIds[i] !== parsed.data.diffId) {
+    const info = img.layers[i];
+    if (info.diffId && info.diffId !== parsed.data.diffId) {
       img.warnings.push(
-        `layer ${i} (${ref.location}): content hashes to ${parsed.data.diffId}, but the config says ${diffIds[i]}`,
+        `layer ${i} (${ref.location}): content hashes to ${parsed.data.diffId}, but the config says ${info.diffId}`,
       );
     }
+    info.diffId = parsed.data.diffId;
     keys.push(ref.location);
-    return newLayerInfo(i, parsed.data.diffId, ref);
-  });
+  }
   for (const [i, ref] of resolved.layers.entries()) fillFromParsed(img, i, contents.layers.get(ref.location)!);
-  applyHistory(img, resolved.config.history);
   return keys;
+}
+
+/** The position of the layer an outer entry holds, once the layers are described (progress per layer). */
+function layerAt(img: LoadedImage, entry: string): number | null {
+  const i = img.layers.findIndex((l) => l.location === entry);
+  return i < 0 ? null : i;
 }
 
 export async function loadFromOuterStream(
@@ -71,8 +88,9 @@ export async function loadFromOuterStream(
   const contents = await readOuterTar(input, img.analysis.table, label, {
     maxTarBytes: settingsOf(img).maxLayerBytes,
     onLayerProgress: (name, p) => {
-      noteStream(img, name, p, null);
-      emit({ type: 'progress', layer: null, name });
+      const layer = layerAt(img, name);
+      noteStream(img, name, p, layer);
+      emit({ type: 'progress', layer, name });
     },
   });
   checkCancelled(opts.signal);
@@ -82,21 +100,61 @@ export async function loadFromOuterStream(
   return { contents, resolved };
 }
 
+/** The image the archive's documents name, from its index (outer-index.ts); null when not known early. */
+function resolveEarly(path: string, opts: LoadOptions): ResolvedImage | null {
+  const index = indexOuterArchive(path);
+  if (!index) return null;
+  const link = (n: string) => resolveLink({ ...index, layers: new Map() }, n);
+  const store: DocStore = {
+    json: (p) => index.json.get(link(p)) ?? null,
+    has: (p) => index.json.has(link(p)) || index.layers.has(link(p)),
+    names: () => index.names,
+  };
+  try {
+    return resolveImage(store, { tag: opts.tag, platform: opts.platform }, link);
+  } catch {
+    // The full pass resolves again and reports the error in its own words.
+    return null;
+  }
+}
+
+/** The same image, layer for layer: the archive did not change between the index and the full pass. */
+function sameImage(a: ResolvedImage, b: ResolvedImage): boolean {
+  return (
+    a.configDigest === b.configDigest &&
+    a.layers.length === b.layers.length &&
+    a.layers.every((l, i) => l.location === b.layers[i].location)
+  );
+}
+
+interface ArchiveState {
+  /** The image as the archive's index named it (the layer stack is known before any layer is read). */
+  early: ResolvedImage | null;
+  /** The full pass, when it had to come first (no early index: a compressed archive, for one). */
+  full: { contents: OuterContents; resolved: ResolvedImage } | null;
+}
+
 export function loadArchive(path: string, ref: string, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
-  return runLoader<{ keys: string[]; contents: OuterContents }>(
+  // A regular file only: a FIFO would block and a device read without end (regular-file.ts).
+  const open = () => readRegularFile(path, path).stream;
+  return runLoader<ArchiveState>(
     {
       source: { kind: 'archive', ref },
       describe: async (img, emit) => {
         img.origin = { kind: 'archive', path };
-        // A regular file only: a FIFO would block and a device read without end (regular-file.ts).
-        const input = readRegularFile(path, path).stream;
-        const { contents, resolved } = await loadFromOuterStream(img, input, path, opts, emit);
-        const { config, configDigest, repoTags, repoDigests } = resolved;
-        img.meta = metaFromConfig(config, configDigest ?? '', repoTags, repoDigests);
-        const keys = setUpLayers(img, resolved, contents, path);
-        return { baseName: resolved.baseName, state: { keys, contents } };
+        const early = resolveEarly(path, opts);
+        const full = early ? null : await loadFromOuterStream(img, open(), path, opts, emit);
+        const named = early ?? full!.resolved;
+        img.meta = metaFromConfig(named.config, named.configDigest ?? '', named.repoTags, named.repoDigests);
+        describeLayers(img, named);
+        return { baseName: named.baseName, state: { early, full } };
       },
-      fill: async (img, asm, { keys, contents }) => {
+      fill: async (img, asm, { early, full }, emit) => {
+        const { contents, resolved } = full ?? (await loadFromOuterStream(img, open(), path, opts, emit));
+        if (early && !sameImage(early, resolved)) {
+          throw new StrataError(`${path}: the archive changed while it was read`, EXIT_INPUT);
+        }
+        const keys = relateParsed(img, resolved, contents, path);
         for (const k of new Set(keys)) {
           const data = contents.layers.get(k)!.data;
           // One pass over the archive parses every layer anyway; cached, the same layers on an Engine
