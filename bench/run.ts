@@ -152,7 +152,9 @@ async function main(): Promise<void> {
     f2: measure('f.key', 'TUI: keypress to frame, median'),
     f3: measure('f.p95', 'TUI: keypress to frame, p95'),
   };
-  const noteAll = (keys: (keyof typeof m)[], note: string) => keys.forEach((k) => (m[k].note ??= note));
+  const noteAll = (keys: (keyof typeof m)[], note: string) => {
+    for (const k of keys) m[k].note ??= note;
+  };
 
   // Strata is measured only once it is built and analyses this image at all.
   let strataOk =

@@ -104,7 +104,7 @@ async function walkLayers(r: Recorder, t: Tmux): Promise<void> {
   t.type('c');
   await r.shot('collapse all', (s) => s.includes('hidden: .untouched'), 900);
   t.type('/');
-  await r.shot('search prompt', (s) => true, 400);
+  await r.shot('search prompt', () => true, 400);
 }
 
 async function searchAndWaste(r: Recorder, t: Tmux, query: string): Promise<void> {

@@ -214,7 +214,9 @@ export function* fuzzCases(fixtures: string[], plan: FuzzPlan): Generator<FuzzCa
         cls,
         bytes: () => {
           const b = Buffer.from(orig);
-          positions.forEach((p, k) => (b[p] = b[p] === values[k] ? values[k] ^ 0xff : values[k]));
+          positions.forEach((p, k) => {
+            b[p] = b[p] === values[k] ? values[k] ^ 0xff : values[k];
+          });
           return b;
         },
       };
@@ -558,8 +560,8 @@ export function newTally(): Tally {
 export function record(t: Tally, c: FuzzCase, r: CaseResult): void {
   t.cases++;
   t.byOutcome[r.outcome]++;
-  const cls = (t.byClass[c.cls] ??= { ok: 0, error: 0, bug: 0, timeout: 0 });
-  cls[r.outcome]++;
+  t.byClass[c.cls] ??= { ok: 0, error: 0, bug: 0, timeout: 0 };
+  t.byClass[c.cls][r.outcome]++;
   if (r.outcome === 'bug' || r.outcome === 'timeout')
     t.bugs.push({ name: c.name, outcome: r.outcome, message: r.message ?? '' });
   if (r.ms > t.maxMs) {

@@ -187,7 +187,7 @@ describe('a fake Engine misbehaving', () => {
       assert.match(msg, /did not answer/);
       assert.ok(msg.includes(hang), msg);
     } finally {
-      held.forEach((c) => c.destroy());
+      for (const c of held) c.destroy();
       await new Promise<void>((r) => srv.close(() => r()));
     }
   });

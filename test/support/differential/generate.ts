@@ -36,7 +36,8 @@ export class Rng {
   }
   /** mulberry32 */
   next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -584,7 +585,7 @@ export function writeLayer(w: WriterId, entries: Entry[], out: string, scratch: 
   fs.mkdirSync(tree);
   const r0 = run(PYTHON, [WRITER_PY, 'tree', tree], { input: recipe });
   if (!r0.ok) return firstLine(r0.err);
-  let r;
+  let r: ReturnType<typeof run>;
   if (w.startsWith('gnu-')) {
     const [, fmt, sparse, ver] = w.split('-');
     const args = ['-C', tree, '--sort=name', '--numeric-owner', `--format=${fmt}`, '-c', '-f', out];

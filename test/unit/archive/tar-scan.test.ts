@@ -492,8 +492,8 @@ test('the end-of-archive marker ends the layer: entries after two zero blocks ar
   const two = sh('tar', ['--format=gnu', '-cf', '-', '-C', tree, 'd/empty']);
   const r = await readLayer(Buffer.concat([one, two]));
   assert.deepEqual([...r.rows.keys()], ['d/a.txt']);
-  const ref = gnuListing(
-    path.join(tmp, (fs.writeFileSync(path.join(tmp, 'cat.tar'), Buffer.concat([one, two])), 'cat.tar')),
-  );
+  const joined = path.join(tmp, 'cat.tar');
+  fs.writeFileSync(joined, Buffer.concat([one, two]));
+  const ref = gnuListing(joined);
   assert.deepEqual([...ref.keys()], ['d/a.txt']);
 });

@@ -270,7 +270,10 @@ describe('diff screen', () => {
     const aborted: string[] = [];
     const pending = (name: string) => (_l: unknown, signal: AbortSignal) =>
       new Promise<LoadedImage>((_res, rej) =>
-        signal.addEventListener('abort', () => (aborted.push(name), rej(new Error('cancelled')))),
+        signal.addEventListener('abort', () => {
+          aborted.push(name);
+          rej(new Error('cancelled'));
+        }),
       );
     const app = await renderApp({
       start: { kind: 'diff', labels: ['a.tar', 'b.tar'], load: [pending('a'), pending('b')] },
@@ -287,7 +290,14 @@ describe('cancelling', () => {
   it('q while an image loads aborts the load', async () => {
     let signal: AbortSignal | null = null;
     const app = await renderApp({
-      start: { kind: 'image', label: 'slow', load: (_l, s) => ((signal = s), new Promise<LoadedImage>(() => {})) },
+      start: {
+        kind: 'image',
+        label: 'slow',
+        load: (_l, s) => {
+          signal = s;
+          return new Promise<LoadedImage>(() => {});
+        },
+      },
     });
     await app.waitFor((x) => x.includes('reading slow…'));
     assert.equal(signal!.aborted, false);

@@ -11,7 +11,7 @@ import { cutLine, openView, viewLoaded, viewRows, type FileViewState } from '../
 const loaded = (bytes: Uint8Array): FileViewState =>
   viewLoaded(openView('/f', 0), {
     ok: true,
-    version: { path: '/f', layer: 0, entry: 0, size: bytes.length, change: 'added' },
+    version: { name: '/f', path: '/f', layer: 0, entry: 0, size: bytes.length, change: 'added' },
     bytes,
     truncated: false,
   });

@@ -47,7 +47,7 @@ function keys(s: AppState, ...names: string[]): [AppState, ReturnType<typeof han
 const ready = (v: FileViewState, text: string): FileViewState =>
   viewLoaded(v, {
     ok: true,
-    version: { path: v.path, layer: 1, entry: 0, size: text.length, change: 'added' },
+    version: { name: v.path, path: v.path, layer: 1, entry: 0, size: text.length, change: 'added' },
     bytes: Buffer.from(text),
     truncated: false,
   });
@@ -101,7 +101,7 @@ describe('file view state', () => {
     assert.deepEqual(viewStatus(err), { text: '✗ boom\\e[2J', tone: 'error' });
     const big = viewLoaded(openView('/f', 0), {
       ok: true,
-      version: { path: '/f', layer: 0, entry: 0, size: 3_000_000, change: 'added' },
+      version: { name: '/f', path: '/f', layer: 0, entry: 0, size: 3_000_000, change: 'added' },
       bytes: Buffer.alloc(1 << 20, 0x41),
       truncated: true,
     });
@@ -155,7 +155,7 @@ describe('list, containers, shared, diff state', () => {
 
   it('c toggles the list and asks for the containers; s opens the shared view; Esc goes back', () => {
     let s = initialState('images');
-    let effs;
+    let effs: ReturnType<typeof keys>[1];
     [s, effs] = keys(s, 'c');
     assert.equal(s.listKind, 'containers');
     assert.deepEqual(effs, [{ type: 'containers' }]);
