@@ -1,6 +1,6 @@
 /**
- * The long fuzz run (issue 6): the harness of test/integration/robustness/fuzz.test.ts with many more cases,
- * plus the 1 000 000-entry memory check that is too slow for the normal test run.
+ * The long fuzz run: the harness of test/integration/robustness/fuzz.test.ts with many more
+ * cases, plus the 1 000 000-entry memory check that is too slow for the normal test run.
  *
  *   node --import tsx bench/fuzz-long.ts [--scale N] [--seed S] [--no-million] [--cli-every K]
  *

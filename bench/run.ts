@@ -1,4 +1,4 @@
-// `npm run bench`: the benchmark of issue 4. Builds or reuses the benchmark image, then measures in
+// `npm run bench`: the speed and memory benchmark (bench/README.md). Builds or reuses the benchmark image, then measures in
 // one run, interleaved (the order rotates every round), the median of BENCH_RUNS rounds:
 //   (a) docker save IMAGE > /dev/null                       the floor for reading the Engine export
 //   (b) strata IMAGE --json --no-cache > /dev/null          cold analysis from the Engine
@@ -101,7 +101,7 @@ function failure(r: RunResult): string | undefined {
   return `exit ${r.code ?? r.signal}: ${firstLine(r.stderr) || '(no stderr)'}`;
 }
 
-/** Two reports must agree apart from `source` (issue 2); names the first keys that differ. */
+/** Two reports of one image must agree apart from `source`, whatever the route; names the first keys that differ. */
 function compareReports(a: string, b: string): string | undefined {
   let x: Record<string, unknown>, y: Record<string, unknown>;
   try {

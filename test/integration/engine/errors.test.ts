@@ -1,5 +1,5 @@
 /**
- * Engine errors (issue 2, "Exit codes"): an unknown image exits 2, an unreachable Engine exits 3 and
+ * Engine errors and their exit codes: an unknown image exits 2, an unreachable Engine exits 3 and
  * names the socket; every error is one line on stderr, never a stack trace, nothing on stdout.
  */
 import assert from 'node:assert/strict';

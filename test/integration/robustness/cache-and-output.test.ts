@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Extraction and the cache": nothing Strata writes can be redirected by what is already
+ * Extraction and the cache: nothing Strata writes can be redirected by what is already
  * on disk, and an interrupted write never leaves a half-written file.
  *
  * - the per-layer cache ignores corrupt, truncated, foreign and planted entries (the run still

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "A failing Engine": every failure gives one clear line naming the cause, exit code 3.
+ * A failing Engine: every failure gives one clear line naming the cause, exit code 3.
  *
  * - no socket, a socket without permission (run as an unprivileged user: root bypasses modes);
  * - a fake Engine on a unix socket (fake-engine.ts) for what Docker 20.10 cannot show on demand:

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Bad archives": seeded, bounded fuzzing of every fixture archive.
+ * Bad archives: seeded, bounded fuzzing of every fixture archive.
  *
  * - In-process (fast): every case of QUICK_PLAN through loadImage + buildReport + textReport, each
  *   with a 10 s timeout; the outcome must be a report or one of the readers' own errors (what the

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Hostile content": archives crafted in the test (test/support/hostile/build.ts) and run
+ * Hostile content (docs/semantics.md, "Bounds on hostile input"): archives crafted in the test (test/support/hostile/build.ts) and run
  * through the real CLI. Each either gives a report (exit 0, with the warning the case calls for)
  * or one clean line on stderr with exit 2; never a crash, a stack trace, a raw terminal escape in
  * the text mode, or a blown memory budget.

@@ -1,5 +1,5 @@
 /**
- * Generators for hostile image archives (issue 6): nothing here is checked in as a binary; the
+ * Generators for hostile image archives: nothing here is checked in as a binary; the
  * tests build what they need, and `scripts/fixtures/hostile.ts` writes a set to a folder for
  * manual inspection.
  *

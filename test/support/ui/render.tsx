@@ -3,6 +3,7 @@
  * waiting on a predicate (never a fixed sleep), and the dive fixture image loaded once.
  */
 import './env.js';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import React from 'react';
@@ -15,6 +16,13 @@ import { KEYS } from './keys.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const DIVE_IMAGE = path.join(ROOT, 'test', 'fixtures', 'dive', 'test-docker-image.tar');
+
+/** A member of one layer of the dive archive, read with the system tar (independent of Strata). */
+export function diveLayerMember(layer: number, member: string): Buffer {
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', DIVE_IMAGE, 'manifest.json'], { encoding: 'utf8' }));
+  const layerTar = execFileSync('tar', ['-xOf', DIVE_IMAGE, manifest[0].Layers[layer]], { maxBuffer: 64 << 20 });
+  return execFileSync('tar', ['-xOf', '-', member], { input: layerTar, maxBuffer: 64 << 20 });
+}
 
 let dive: Promise<LoadedImage> | null = null;
 /** dive's test image, loaded once per test file (the App never mutates a loaded image). */
