@@ -20,10 +20,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildFixture, engineStatus, ROOT } from '../test/support/engine.js';
+import { buildFixture, engineStatus } from '../test/support/engine.js';
 import { shellQuote, startTmux, type Tmux } from '../test/support/tmux.js';
 import { parseCapture } from './demo/screen.js';
 import { encodeGif, metrics, rasterise, writePng, type Frame } from './demo/render.js';
+import { ROOT } from '../test/support/paths.js';
 
 const COLUMNS = 120;
 const ROWS = 36;

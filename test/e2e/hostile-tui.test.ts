@@ -7,18 +7,16 @@
  * field of the wrong type, and an archive with one: the TUI shows the one-line error, exit 3 or 2.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT } from '../support/engine.js';
-import { screenLines, shellQuote, startTmux, type Tmux } from '../support/tmux.js';
+import { screenLines, shellQuote, startTmux, strataCommand, waitForStatus, type Tmux } from '../support/tmux.js';
 import { hostileImage, type Hostile } from '../support/hostile/display.js';
 import { imageArchive, imageArchiveWithMeta, layerTar } from '../support/hostile/build.js';
 import { startFakeEngine } from '../support/fake-engine.js';
-
-const BIN = join(ROOT, 'bin', 'strata.js');
+import { ROOT } from '../support/paths.js';
 
 const missing = ['tmux', 'script'].filter((c) => {
   try {
@@ -51,16 +49,6 @@ function checkTypescript(file: string): void {
   assert.ok(!rest.includes('\u001b]'), 'no OSC sequence');
 }
 
-async function waitExit(t: Tmux, statusFile: string): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (existsSync(statusFile) && readFileSync(statusFile, 'utf8').trim() !== '')
-      return Number(readFileSync(statusFile, 'utf8').trim());
-    if (Date.now() > deadline) assert.fail(`strata did not exit; screen:\n${t.screen()}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
 /** strata under `script` (the raw output recorded in `typescript`), inside a tmux pane. */
 function launch(
   dir: string,
@@ -70,8 +58,8 @@ function launch(
 ): { t: Tmux; typescript: string; statusFile: string } {
   const typescript = join(dir, `typescript-${Date.now()}`);
   const statusFile = join(dir, `status-${Date.now()}`);
-  const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
-  const cmd = `script -q -f -e -c ${shellQuote(strata)} ${shellQuote(typescript)}; echo $? > ${shellQuote(statusFile)}`;
+  const recorded = `script -q -f -e -c ${shellQuote(strataCommand(args))} ${shellQuote(typescript)}`;
+  const cmd = `${recorded}; echo $? > ${shellQuote(statusFile)}`;
   const t = startTmux(cmd, { columns, rows: 44, env: { NO_COLOR: '1', TERM: 'tmux-256color', ...env }, cwd: ROOT });
   launched.push(typescript);
   return { t, typescript, statusFile };
@@ -192,7 +180,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
 
     assert.equal(t.paneTitle(), title0, 'no OSC 0 reached the terminal: the pane title is unchanged');
     t.type('q');
-    assert.equal(await waitExit(t, run.statusFile), 0);
+    assert.equal(await waitForStatus(t, run.statusFile), 0);
     checkTypescript(run.typescript);
   });
 
@@ -212,7 +200,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     assert.match(s, /✗ manifest sha256:[0-9a-f]{64}: layers\[0\]\.mediaType is a number, not a string/);
     assert.match(s, /press q to quit \(exit 2\)/);
     t.type('q');
-    assert.equal(await waitExit(t, run.statusFile), 2);
+    assert.equal(await waitForStatus(t, run.statusFile), 2);
   });
 
   it('an Engine answering RepoTags "notalist": the one-line error on screen, exit 3', async () => {
@@ -238,7 +226,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
       );
       assert.match(s, /press q to quit \(exit 3\)/);
       t.type('q');
-      assert.equal(await waitExit(t, run.statusFile), 3);
+      assert.equal(await waitForStatus(t, run.statusFile), 3);
       checkTypescript(run.typescript);
     } finally {
       await fe.close();

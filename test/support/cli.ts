@@ -3,15 +3,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, ROOT } from './paths.js';
 import { cliReportProblem } from './report-schema.js';
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = path.join(ROOT, 'bin', 'strata.js');
-
-export function fixture(name: string): string {
-  return path.join(ROOT, 'test', 'fixtures', 'dive', name);
-}
 
 export interface CliResult {
   code: number | null;

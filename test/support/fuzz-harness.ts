@@ -13,17 +13,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadImage } from '../../src/sources/load.js';
 import { parseSource } from '../../src/sources/spec.js';
 import { buildReport, reportText } from '../../src/report/json.js';
 import { textReport } from '../../src/report/text.js';
 import { StrataError } from '../../src/errors.js';
+import { BIN, DIVE_FIXTURES, ROOT } from './paths.js';
 import { assertReport, cliReportProblem, reportErrors } from './report-schema.js';
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = path.join(ROOT, 'bin', 'strata.js');
-export const DIVE_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dive');
 
 // ---------------------------------------------------------------------------------------------
 // A small seeded PRNG (mulberry32): the same seed gives the same cases on every machine.

@@ -16,10 +16,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, DIVE_FIXTURES, ROOT, prng, randInt, runCli } from '../../support/fuzz-harness.js';
+import { prng, randInt, runCli } from '../../support/fuzz-harness.js';
 import { assertReport } from '../../support/report-schema.js';
 import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../../support/hostile/build.js';
 import { CACHE_FORMAT } from '../../../src/cache/layer-cache.js';
+import { BIN, DIVE_FIXTURES, ROOT } from '../../support/paths.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));

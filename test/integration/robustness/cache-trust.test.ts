@@ -13,7 +13,8 @@ import { CACHE_FORMAT, LayerCache } from '../../../src/cache/layer-cache.js';
 import { decodeLayer, encodeLayer } from '../../../src/model/layer-codec.js';
 import { PathTable } from '../../../src/model/path-table.js';
 import { loadImage } from '../../../src/sources/load.js';
-import { DIVE_FIXTURES, runCli } from '../../support/fuzz-harness.js';
+import { runCli } from '../../support/fuzz-harness.js';
+import { DIVE_FIXTURES } from '../../support/paths.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-trust-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));

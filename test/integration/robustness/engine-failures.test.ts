@@ -15,9 +15,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, BIN, looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
+import { looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
 import { startFakeEngine, type FakeImage } from '../../support/fake-engine.js';
 import { imageArchiveWithMeta, layerTar } from '../../support/hostile/build.js';
+import { BIN, ROOT } from '../../support/paths.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-engine-fail-'));
 fs.chmodSync(scratch, 0o755); // the unprivileged-user test must reach a socket in here

@@ -28,9 +28,9 @@ import {
   runInProcess,
   summaryLine,
   writeCase,
-  ROOT,
   type FuzzCase,
 } from '../../support/fuzz-harness.js';
+import { ROOT } from '../../support/paths.js';
 
 const CASE_TIMEOUT_MS = 10_000;
 const CLI_TIMEOUT_MS = 30_000;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { ROOT, looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
+import { looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
 import {
   gzipBombLayer,
   imageArchive,
@@ -21,6 +21,7 @@ import {
   type Entry,
   type ImageSpec,
 } from '../../support/hostile/build.js';
+import { ROOT } from '../../support/paths.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';

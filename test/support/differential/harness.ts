@@ -15,12 +15,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PYTHON, generateLayers, packageCase, caseSeed, type Case, type WriterId } from './generate.js';
 import { dockerCase, dockerAvailable } from './docker.js';
+import { BIN } from '../paths.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const ROOT = path.resolve(HERE, '..', '..', '..');
-export const STRATA_BIN = process.env.STRATA_BIN
-  ? path.resolve(process.env.STRATA_BIN)
-  : path.join(ROOT, 'bin', 'strata.js');
+export const STRATA_BIN = process.env.STRATA_BIN ? path.resolve(process.env.STRATA_BIN) : BIN;
 const REFERENCE_PY = path.join(HERE, 'reference.py');
 
 export interface RefRow {

@@ -4,18 +4,16 @@
  */
 import './env.js';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { loadImage } from '../../../src/sources/load.js';
 import type { LoadedImage } from '../../../src/model/image.js';
 import { App, type AppProps } from '../../../src/ui/App.js';
 import { PLAIN_THEME } from '../../../src/ui/theme.js';
+import { fixture } from '../paths.js';
 import { KEYS } from './keys.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const DIVE_IMAGE = path.join(ROOT, 'test', 'fixtures', 'dive', 'test-docker-image.tar');
+export const DIVE_IMAGE = fixture('test-docker-image.tar');
 
 /** A member of one layer of the dive archive, read with the system tar (independent of Strata). */
 export function diveLayerMember(layer: number, member: string): Buffer {

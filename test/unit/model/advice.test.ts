@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Analysis } from '../../../src/model/analysis.js';
+import { fixture } from '../../support/paths.js';
 import { analyse, dir, file, link, type E } from '../../support/layers.js';
 import {
   computeAdvice,
@@ -272,7 +273,7 @@ test('a non-UTF-8 name reaches messages in its display form', () => {
 });
 
 test('JSON: advice items by kind, largest first; recoverableBytes in the summary; text names them', async () => {
-  const { runCli, fixture } = await import('../../support/cli.js');
+  const { runCli } = await import('../../support/cli.js');
   const r = await runCli([fixture('test-docker-image.tar'), '--json', '--no-cache']);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
