@@ -16,23 +16,23 @@
 // BENCH_NO_README=1 (leave README.md alone), BENCH_QUIET_WAIT_S (how long to wait for an idle machine
 // before each timed command, default 30; 0 = do not wait).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildImage, prepareImage } from './lib/image.js';
 import { readExport } from './lib/engine-read.js';
 import { describeMachine } from './lib/machine.js';
 import { capture, firstLine, median, run, TIME_BIN, type RunResult } from './lib/proc.js';
 import { waitQuiet } from './lib/quiet.js';
 import { consoleSummary, MB, target, updateReadme, type Measure, type Results } from './lib/report.js';
+import { BIN, ROOT } from '../test/support/paths.js';
 
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH, '..');
+const BENCH = join(ROOT, 'bench');
 const OUT = join(BENCH, 'out');
 const DEFAULT_IMAGE = 'strata-bench/app:1';
 const IMAGE = process.env.BENCH_IMAGE || DEFAULT_IMAGE;
 const RUNS = Math.max(1, Math.floor(Number(process.env.BENCH_RUNS ?? 3)) || 3);
 const QUIET_WAIT_MS = 1000 * Math.max(0, Number(process.env.BENCH_QUIET_WAIT_S ?? 30) || 0);
-let STRATA = resolve(process.env.STRATA_BIN || join(ROOT, 'bin', 'strata.js'));
+let STRATA = resolve(process.env.STRATA_BIN || BIN);
 const CACHE_WARM = join(OUT, 'cache-warm'); // filled once, then read by (c)
 const CACHE_OFF = join(OUT, 'cache-off'); // given to --no-cache runs: must stay empty
 

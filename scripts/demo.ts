@@ -24,7 +24,7 @@ import { buildFixture, engineStatus } from '../test/support/engine.js';
 import { shellQuote, startTmux, type Tmux } from '../test/support/tmux.js';
 import { parseCapture } from './demo/screen.js';
 import { encodeGif, metrics, rasterise, writePng, type Frame } from './demo/render.js';
-import { ROOT } from '../test/support/paths.js';
+import { BIN, ROOT } from '../test/support/paths.js';
 
 const COLUMNS = 120;
 const ROWS = 36;
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     env.DOCKER_HOST = 'unix:///nonexistent.sock';
     query = 'somefile';
   }
-  const cmd = `clear; exec ${shellQuote(process.execPath)} ${shellQuote(join(ROOT, 'bin', 'strata.js'))}`;
+  const cmd = `clear; exec ${shellQuote(process.execPath)} ${shellQuote(BIN)}`;
   const t = startTmux(cmd, { columns: COLUMNS, rows: ROWS, env, cwd: ROOT });
   const r = new Recorder(t);
   try {
