@@ -30,7 +30,6 @@ import { after, before, describe, it } from 'node:test';
 import {
   buildFixture,
   engineGate,
-  looksLikeStackTrace,
   runStrata,
   scratchDir,
   strataJson,
@@ -54,6 +53,7 @@ import { parseChallenges, lookupCredentials } from '../../src/sources/registry/a
 import { isLoopbackHost } from '../../src/sources/registry/client.js';
 import { loadRegistryImage } from '../../src/sources/registry/image.js';
 import type { LoadEvent } from '../../src/model/image.js';
+import { looksLikeStackTrace } from '../support/cli.js';
 
 const gate = engineGate({ commands: ['skopeo', 'docker-registry'] });
 

@@ -272,11 +272,6 @@ export async function strataJson(args: string[], env: NodeJS.ProcessEnv = {}): P
   }
 }
 
-/** A stack-trace line ("    at fn (file:1:2)") or a raw Node error dump. */
-export function looksLikeStackTrace(text: string): boolean {
-  return /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m.test(text) || /node:internal|Error: .*\n\s+at /.test(text);
-}
-
 /** Reads a file relative to the project root. */
 export function readProjectFile(rel: string): string {
   return readFileSync(join(ROOT, rel), 'utf8');

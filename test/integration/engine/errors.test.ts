@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { buildFixture, engineGate, looksLikeStackTrace, runStrata, type RunResult } from '../../support/engine.js';
+import { buildFixture, engineGate, runStrata, type RunResult } from '../../support/engine.js';
+import { looksLikeStackTrace } from '../../support/cli.js';
 
 function assertOneCleanLine(r: RunResult, label: string): string {
   const msg = r.stderr.trim();

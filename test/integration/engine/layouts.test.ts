@@ -32,7 +32,6 @@ import {
   BUSYBOX,
   buildFixture,
   engineGate,
-  looksLikeStackTrace,
   runStrata,
   saveFixture,
   saveFixtures,
@@ -40,6 +39,7 @@ import {
   strataJson,
   type BuiltImage,
 } from '../../support/engine.js';
+import { looksLikeStackTrace } from '../../support/cli.js';
 
 interface Shape {
   name: string;

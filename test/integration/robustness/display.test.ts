@@ -15,10 +15,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
 import { startFakeEngine, type FakeImage } from '../../support/fake-engine.js';
 import { imageArchive, imageArchiveWithMeta, layerTar, sha256, type ImageSpec } from '../../support/hostile/build.js';
 import { HOSTILE, hostileImage, type Hostile } from '../../support/hostile/display.js';
+import { looksLikeStackTrace, runCliMeasured, type CliCaseResult } from '../../support/cli.js';
 
 const ESC = '\u001b';
 /** What must never reach a terminal: C0 controls but newline, DEL, C1, bidi and zero-width characters. */
@@ -53,7 +53,7 @@ function oneLineError(r: CliCaseResult, label: string, code: number): string {
   return lines[0];
 }
 
-const strata = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args], { env, timeoutMs: 60_000 });
+const strata = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliMeasured([...args], { env, timeoutMs: 60_000 });
 
 /** The exact bytes of a JSON path entry. */
 const exactBytes = (x: { path: string; pathBase64?: string }) =>
@@ -356,7 +356,7 @@ describe('fields of the wrong type: one line naming the field', () => {
         image: { name: 'fake/img:1', id: m.configDigest, diffIds: m.diffIds, archive: m.archive },
       });
       try {
-        const r = await runCli(['fake/img:1', '--json', '--no-cache'], {
+        const r = await runCliMeasured(['fake/img:1', '--json', '--no-cache'], {
           env: { DOCKER_HOST: `unix://${sock}` },
           timeoutMs: 45_000,
         });
@@ -373,7 +373,7 @@ describe('fields of the wrong type: one line naming the field', () => {
       it(label, async () => {
         const fe = await startFakeEngine(sock, { image, edit });
         try {
-          const r = await runCli(['fake/img:1', '--json', '--no-cache'], {
+          const r = await runCliMeasured(['fake/img:1', '--json', '--no-cache'], {
             env: { DOCKER_HOST: `unix://${sock}` },
             timeoutMs: 45_000,
           });

@@ -24,13 +24,13 @@ import {
   layoutCases,
   newTally,
   record,
-  runCli,
   runInProcess,
   summaryLine,
   writeCase,
   type FuzzCase,
 } from '../../support/fuzz-harness.js';
 import { ROOT } from '../../support/paths.js';
+import { runCliMeasured } from '../../support/cli.js';
 
 const CASE_TIMEOUT_MS = 10_000;
 const CLI_TIMEOUT_MS = 30_000;
@@ -119,7 +119,7 @@ describe('fuzz: mutated and truncated fixture archives', () => {
         const { c, mode } = sample[k];
         const f = path.join(scratch, `cli-${k}.tar`);
         fs.writeFileSync(f, c.bytes());
-        const r = await runCli(mode === 'json' ? [f, '--json', '--no-cache'] : [f, '--no-cache'], {
+        const r = await runCliMeasured(mode === 'json' ? [f, '--json', '--no-cache'] : [f, '--no-cache'], {
           timeoutMs: CLI_TIMEOUT_MS,
         });
         fs.rmSync(f, { force: true });

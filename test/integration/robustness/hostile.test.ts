@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
 import {
   gzipBombLayer,
   imageArchive,
@@ -22,6 +21,7 @@ import {
   type ImageSpec,
 } from '../../support/hostile/build.js';
 import { ROOT } from '../../support/paths.js';
+import { looksLikeStackTrace, runCliMeasured, type CliCaseResult } from '../../support/cli.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -72,7 +72,7 @@ const strata = (
   args: string[] = ['--json', '--no-cache'],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 60_000,
-) => runCli([file, ...args], { env, timeoutMs });
+) => runCliMeasured([file, ...args], { env, timeoutMs });
 
 before(() => {
   assert.ok(
