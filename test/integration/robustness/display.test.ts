@@ -17,14 +17,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFakeEngine, type FakeImage } from '../../support/fake-engine.js';
 import { imageArchive, imageArchiveWithMeta, layerTar, sha256, type ImageSpec } from '../../support/hostile/build.js';
-import { HOSTILE, hostileImage, type Hostile } from '../../support/hostile/display.js';
+import { HOSTILE, hostileImage, rawAt, UNSAFE_TEXT, type Hostile } from '../../support/hostile/display.js';
 import { looksLikeStackTrace, runCliMeasured, type CliCaseResult } from '../../support/cli.js';
 
 const ESC = '\u001b';
-/** What must never reach a terminal: C0 controls but newline, DEL, C1, bidi and zero-width characters. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const INTERNAL =
   /Cannot read propert|is not a function|is not iterable|of undefined|of null|TypeError|RangeError|Maximum call stack/;
 
@@ -32,12 +28,8 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-display-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 function assertSafe(text: string, label: string): void {
-  const m = UNSAFE.exec(text);
-  assert.equal(
-    m,
-    null,
-    `${label}: raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 40), (m?.index ?? 0) + 40))}`,
-  );
+  const raw = rawAt(text, UNSAFE_TEXT);
+  assert.equal(raw, null, `${label}: ${raw}`);
 }
 
 /** One clean line on stderr, nothing on stdout, the exit code; returns the line. */
