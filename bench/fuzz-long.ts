@@ -82,7 +82,8 @@ try {
   console.log(summaryLine(`archives (scale ${scale}, seed 0x${seed.toString(16)})`, tally));
   console.log(`  by class: ${JSON.stringify(tally.byClass)}`);
   console.log(
-    `CLI sample: ${cli.cases} cases, exit codes ${JSON.stringify(cli.codes)}, ${cli.violations.length} contract violations, peak RSS ${Math.round(cli.peakKb / 1024)} MB`,
+    `CLI sample: ${cli.cases} cases, exit codes ${JSON.stringify(cli.codes)}, ` +
+      `${cli.violations.length} contract violations, peak RSS ${Math.round(cli.peakKb / 1024)} MB`,
   );
   for (const b of tally.bugs.slice(0, 30)) console.log(`  BUG [${b.outcome}] ${b.name}: ${b.message.slice(0, 200)}`);
   for (const v of cli.violations.slice(0, 30)) console.log(`  CLI ${v.slice(0, 300)}`);
@@ -113,7 +114,9 @@ try {
       const r = await runCliMeasured([file, ...args, '--no-cache'], { timeoutMs: 600_000 });
       const ok = r.code === 0 && JSON.parse(r.stdout).layers[0].added.count === 1_001_000;
       console.log(
-        `1 000 000 entries [${args.join(' ')}]: exit ${r.code}, ${ok ? 'report ok' : 'REPORT WRONG'}, ${Math.round(r.ms)} ms, peak RSS ${Math.round((r.maxRssKb ?? 0) / 1024)} MB, stdout ${(r.stdout.length / 1e6).toFixed(1)} MB`,
+        `1 000 000 entries [${args.join(' ')}]: exit ${r.code}, ${ok ? 'report ok' : 'REPORT WRONG'}, ` +
+          `${Math.round(r.ms)} ms, peak RSS ${Math.round((r.maxRssKb ?? 0) / 1024)} MB, ` +
+          `stdout ${(r.stdout.length / 1e6).toFixed(1)} MB`,
       );
       if (!ok) failed = true;
     }

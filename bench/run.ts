@@ -1,5 +1,5 @@
-// `npm run bench`: the speed and memory benchmark (bench/README.md). Builds or reuses the benchmark image, then measures in
-// one run, interleaved (the order rotates every round), the median of BENCH_RUNS rounds:
+// `npm run bench`: the speed and memory benchmark (bench/README.md). Builds or reuses the benchmark
+// image, then measures in one run, interleaved (the order rotates every round), the median of BENCH_RUNS rounds:
 //   (a) docker save IMAGE > /dev/null                       the floor for reading the Engine export
 //   (b) strata IMAGE --json --no-cache > /dev/null          cold analysis from the Engine
 //   (c) strata IMAGE --json > /dev/null, warm cache         the second look
@@ -302,7 +302,8 @@ async function main(): Promise<void> {
         const q = await waitQuiet(QUIET_WAIT_MS);
         if (!q.quiet) {
           noisy.push(
-            `round ${round + 1} ${name}: ${(q.busy * 100).toFixed(0)}% of the CPUs busy after waiting ${(q.waitedMs / 1000).toFixed(0)} s`,
+            `round ${round + 1} ${name}: ${(q.busy * 100).toFixed(0)}% of the CPUs busy ` +
+              `after waiting ${(q.waitedMs / 1000).toFixed(0)} s`,
           );
           noisySteps.add(name);
         }

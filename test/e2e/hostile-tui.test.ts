@@ -108,7 +108,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows every hostile string escaped, writes none raw, and finds a non-UTF-8 name by its display form', async () => {
+  it('shows every hostile string escaped, writes none raw, finds a non-UTF-8 name by its display form', async () => {
     const run = launch(dir, [h.diffIdFile, '--no-cache'], { XDG_CACHE_HOME: dir });
     t = run.t;
     const title0 = t.paneTitle();
@@ -215,7 +215,10 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
       const s = await t.waitFor((x) => x.includes('press q to quit'), 'the error screen');
       assert.match(
         s,
-        /✗ the Engine at .*typed\.sock answered the inspection of image fake\/img:1 with a bad field: RepoTags is a string, not a list/,
+        new RegExp(
+          '✗ the Engine at .*typed\\.sock answered the inspection of image fake/img:1 with a bad field: ' +
+            'RepoTags is a string, not a list',
+        ),
       );
       assert.match(s, /press q to quit \(exit 3\)/);
       t.type('q');

@@ -50,7 +50,7 @@ describe('the built binary in tmux: mouse, Ctrl+C, Ctrl+Z, config', { skip: gate
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('mouse reporting is on while it runs; a wheel report scrolls the tree and is no keystroke; M turns it off', async () => {
+  it('mouse reporting is on while it runs; a wheel report scrolls the tree, no keystroke; M turns it off', async () => {
     const r = launch(dir);
     runs.push(r);
     const t = r.t;

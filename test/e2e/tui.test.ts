@@ -87,7 +87,7 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
     rmSync(cache, { recursive: true, force: true });
   });
 
-  it('opens the image, walks to layer 3, shows its changes, searches, re-lays out on resize, quits with 0', async () => {
+  it('opens the image, walks to layer 3, shows its changes, searches, re-lays out on resize, exits 0', async () => {
     run = launch(['strata-test/changes:1'], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color' }, cache);
     const t = run.t;
     let s = await t.waitFor(

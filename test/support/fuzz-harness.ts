@@ -462,7 +462,10 @@ export function record(t: Tally, c: FuzzCase, r: CaseResult): void {
 
 export function summaryLine(label: string, t: Tally): string {
   const o = t.byOutcome;
-  return `${label}: ${t.cases} cases: ${o.ok} ok, ${o.error} clean errors (exit 2), ${o.bug} bugs, ${o.timeout} timeouts; slowest ${Math.round(t.maxMs)} ms (${t.maxMsCase}); peak RSS ${Math.round(t.peakRssMb)} MB`;
+  return (
+    `${label}: ${t.cases} cases: ${o.ok} ok, ${o.error} clean errors (exit 2), ${o.bug} bugs, ` +
+    `${o.timeout} timeouts; slowest ${Math.round(t.maxMs)} ms (${t.maxMsCase}); peak RSS ${Math.round(t.peakRssMb)} MB`
+  );
 }
 
 /** Write a case's bytes to a scratch file (the sources take paths). */

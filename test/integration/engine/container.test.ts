@@ -19,7 +19,13 @@ describe('strata container', { skip: gate.skip }, () => {
       'strata-test/changes:1',
       'sh',
       '-c',
-      'printf hello > /newfile; rm /data/mod.txt; printf 0123456789 > /data/grow.txt; mkdir /made; printf abc > /made/f',
+      [
+        'printf hello > /newfile',
+        'rm /data/mod.txt',
+        'printf 0123456789 > /data/grow.txt',
+        'mkdir /made',
+        'printf abc > /made/f',
+      ].join('; '),
     ]);
   });
   after(() => {

@@ -46,7 +46,7 @@ describe('engine errors, with an Engine', { skip: gate.skip }, () => {
     });
   }
 
-  it('--platform linux/arm64 for an image the Engine only has for linux/amd64 -> exit 2, not the amd64 image', async () => {
+  it('--platform linux/arm64 of an image the Engine has only for linux/amd64 -> exit 2, not amd64', async () => {
     // Docker 20.10 (API 1.41) has no platform parameter on /images/{name}/get: the inspected
     // Os/Architecture must be checked against the request instead of analysing another platform.
     const r = await runStrata(['strata-test/changes:1', '--platform', 'linux/arm64', '--json', '--no-cache']);

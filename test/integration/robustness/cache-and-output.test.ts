@@ -214,7 +214,8 @@ describe('the layer cache', () => {
       );
     }
     t.diagnostic(
-      `${TRIALS} killed runs: ${leftovers} temporaries left by a kill (all swept by the next run); every cache file whole`,
+      `${TRIALS} killed runs: ${leftovers} temporaries left by a kill (all swept by the next run); ` +
+        'every cache file whole',
     );
   });
 });

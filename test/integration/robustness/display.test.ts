@@ -123,7 +123,7 @@ describe('hostile text reaches no face raw', () => {
     assert.ok(Buffer.from(caf.pathBase64, 'base64').equals(Buffer.concat([Buffer.from('/'), HOSTILE.names.latin1])));
   });
 
-  it('JSON keeps exact values (written safely) and carries pathBase64 for names the display form cannot give back', async () => {
+  it('JSON keeps exact values (written safely), with pathBase64 where the display form loses bytes', async () => {
     const r = await strata([h.file, '--json', '--files', '--no-cache']);
     assertSafe(r.stdout, 'JSON text'); // C1, bidi and zero-width characters are \u escapes in it
     const rep = JSON.parse(r.stdout);

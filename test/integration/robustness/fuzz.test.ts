@@ -133,7 +133,10 @@ describe('fuzz: mutated and truncated fixture archives', () => {
       }
     };
     await Promise.all([worker(), worker()]);
-    const line = `fuzz through the CLI: ${sample.length} cases, exit codes ${JSON.stringify(codes)}, ${problems.length} contract violations; slowest ${Math.round(slowest)} ms; peak RSS ${Math.round(peakKb / 1024)} MB`;
+    const line =
+      `fuzz through the CLI: ${sample.length} cases, exit codes ${JSON.stringify(codes)}, ` +
+      `${problems.length} contract violations; slowest ${Math.round(slowest)} ms; ` +
+      `peak RSS ${Math.round(peakKb / 1024)} MB`;
     t.diagnostic(line);
     console.log(line);
     assert.ok(sample.length >= 50, `expected at least 50 CLI cases, ran ${sample.length}`);

@@ -1,8 +1,8 @@
 /**
- * Hostile content (docs/semantics.md, "Bounds on hostile input"): archives crafted in the test (test/support/hostile/build.ts) and run
- * through the real CLI. Each either gives a report (exit 0, with the warning the case calls for)
- * or one clean line on stderr with exit 2; never a crash, a stack trace, a raw terminal escape in
- * the text mode, or a blown memory budget.
+ * Hostile content (docs/semantics.md, "Bounds on hostile input"): archives crafted in the test
+ * (test/support/hostile/build.ts) and run through the real CLI. Each either gives a report (exit 0,
+ * with the warning the case calls for) or one clean line on stderr with exit 2; never a crash, a
+ * stack trace, a raw terminal escape in the text mode, or a blown memory budget.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -303,7 +303,8 @@ describe('hostile shapes and sizes', () => {
     const rf = await strata(file, ['--json', '--files', '--no-cache']);
     json(rf, '200k --files');
     t.diagnostic(
-      `200 000 entries: --json ${Math.round(r.maxRssKb! / 1024)} MB, ${Math.round(r.ms)} ms; --json --files ${Math.round(rf.maxRssKb! / 1024)} MB, ${Math.round(rf.ms)} ms`,
+      `200 000 entries: --json ${Math.round(r.maxRssKb! / 1024)} MB, ${Math.round(r.ms)} ms; ` +
+        `--json --files ${Math.round(rf.maxRssKb! / 1024)} MB, ${Math.round(rf.ms)} ms`,
     );
     assert.ok(r.maxRssKb! < 400 * 1024, `peak RSS ${Math.round(r.maxRssKb! / 1024)} MB`);
     assert.ok(rf.maxRssKb! < 600 * 1024, `peak RSS with --files ${Math.round(rf.maxRssKb! / 1024)} MB`);

@@ -1,8 +1,9 @@
 /**
  * A hostile image for the display tests (test/integration/robustness/display.test.ts and
- * test/e2e/hostile-tui.test.ts): a docker-archive whose config, tags, descriptors, commands and names carry terminal escapes (OSC 0
- * title, OSC 52 clipboard, OSC 8 link, CSI 2J, 8-bit CSI), CR and BS, bidi and zero-width
- * characters, and name bytes that are not UTF-8. Built on demand; nothing is checked in.
+ * test/e2e/hostile-tui.test.ts): a docker-archive whose config, tags, descriptors, commands and
+ * names carry terminal escapes (OSC 0 title, OSC 52 clipboard, OSC 8 link, CSI 2J, 8-bit CSI), CR
+ * and BS, bidi and zero-width characters, and name bytes that are not UTF-8. Built on demand;
+ * nothing is checked in; the patterns that must never reach a terminal are here too.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -79,7 +79,7 @@ test('whiteout of a directory removes its whole subtree, directories counted', (
   assert.equal(a.unionFiles, 0);
 });
 
-test('opaque directory hides every lower descendant wherever the marker stands, not the entries of its own layer', () => {
+test('an opaque directory hides every lower descendant wherever the marker stands, not its own layer', () => {
   const a = analyse([
     [dir('d'), file('d/old', 'old'), dir('d/sub'), file('d/sub/x', 'x'), file('d/keep', 'same')],
     // the marker comes last in the tar: it still applies first

@@ -37,7 +37,15 @@ test('thresholds: bytes exactly as dive reads them (go-humanize)', () => {
 
 test('each rule evaluated against its figure, in --ci --json', async () => {
   const f = config(
-    'rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 33KB\n  highestUserWastedPercent: disabled\n  lowestStrataEfficiency: 0.97\n  highestStrataWastedBytes: 31KiB\n',
+    [
+      'rules:',
+      '  lowestEfficiency: 0.95',
+      '  highestWastedBytes: 33KB',
+      '  highestUserWastedPercent: disabled',
+      '  lowestStrataEfficiency: 0.97',
+      '  highestStrataWastedBytes: 31KiB',
+      '',
+    ].join('\n'),
   );
   const r = await runCli([docker, '--ci', '--ci-config', f, '--json', '--no-cache']);
   assert.equal(r.code, 1);
@@ -163,7 +171,8 @@ test('highestRecoverableBytes: fails above its threshold, passes at it, from a f
   assert.equal(over.code, 1, over.stdout);
   assert.match(over.stdout, new RegExp(`FAIL {2}highestRecoverableBytes: ${recoverable} B > ${recoverable - 1} B`));
   const at = config(
-    `rules:\n  highestRecoverableBytes: ${recoverable}\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n`,
+    `rules:\n  highestRecoverableBytes: ${recoverable}\n` +
+      '  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n',
   );
   const pass = await runCli([docker, '--ci', '--ci-config', at, '--no-cache']);
   assert.equal(pass.code, 0, pass.stdout);

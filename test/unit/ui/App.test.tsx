@@ -170,7 +170,7 @@ describe('waste pane', () => {
 describe('waste by build step', () => {
   let app: Rendered;
   after(() => app.unmount());
-  it('pairs (shipped, hid) with bytes, files and commands, largest first; a pair opens to its paths; Enter jumps', async () => {
+  it('pairs (shipped, hid) with bytes, files, steps, largest first; a pair opens to paths; Enter jumps', async () => {
     app = await explore({ columns: 120, rows: 36 });
     let f = await app.waitFor((x) => x.includes('Waste by step 1/'));
     // The dive fixture: somefile1.txt (6.4 kB) shipped by L3, rewritten by L4's chmod, removed by L9;
@@ -376,7 +376,7 @@ describe('image list', () => {
     },
   };
 
-  it('lists tags with id, created, sizes, containers; marks official, warns on latest and dangling; filters; opens; goes back', async () => {
+  it('lists tags (id, created, sizes, containers); official, latest, dangling marked; filter; open; back', async () => {
     const app = await renderApp({ start: { kind: 'images' }, services });
     let f = await app.waitFor((x) => x.includes('Images 1/3'));
     assert.match(f, /▶ {2}strata-test\/dive:1\s+cccccccccccc 2027-01-15 08:00\s+1\.2 MB\s+-\s+0/);
@@ -429,7 +429,8 @@ describe('largest files and go to path', () => {
       sizes,
       'largest first',
     );
-    // The largest file of the dive fixture is busybox (hard-linked under many names in /bin), shipped by the base layer.
+    // The largest file of the dive fixture is busybox (hard-linked under many names in /bin), shipped by
+    // the base layer.
     const m = /L0\s+\/bin\/(\S+)/.exec(rows[0]);
     assert.ok(m, rows[0]);
     await app.press('enter');

@@ -101,9 +101,19 @@ describe('config file: keys, colours and defaults in force', () => {
     assert.equal(withColours(COLOUR_THEME, c.colours).removed, 'magentaBright');
     assert.deepEqual(withColours(PLAIN_THEME, c.colours), PLAIN_THEME);
   });
-  it('defaults start the App with that sort, hidden kinds, view, attribute columns; rebound keys dispatch', async () => {
+  it('defaults start the App with that sort, hidden kinds, view, attribute columns; rebound keys work', async () => {
     const c = parseConfig(
-      'keys:\n  toggleMode: z\ndefaults:\n  sort: size\n  hidden: [unchanged]\n  aggregated: true\n  attributes: false\n  mouse: false\n',
+      [
+        'keys:',
+        '  toggleMode: z',
+        'defaults:',
+        '  sort: size',
+        '  hidden: [unchanged]',
+        '  aggregated: true',
+        '  attributes: false',
+        '  mouse: false',
+        '',
+      ].join('\n'),
       'cfg',
     );
     assert.equal(c.prefs.mouse, false);

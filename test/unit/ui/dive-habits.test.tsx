@@ -96,7 +96,7 @@ describe('tree keys from every pane', () => {
     await app.press('esc');
     await app.press('x');
   });
-  it('Ctrl+A / Ctrl+L in the Layers pane: aggregated or layer changes; Ctrl+B hides the attribute columns', async () => {
+  it('Ctrl+A / Ctrl+L in the Layers pane: aggregated or layer changes; Ctrl+B hides the attributes', async () => {
     await app.press('1');
     await app.press('\x01');
     await app.waitFor((x) => x.includes('aggregated since base'));
@@ -300,7 +300,7 @@ describe('hints and lists that match the screen', () => {
     assert.ok(!f.includes('filter: alp'), f);
     app.unmount();
   });
-  it('diff: a failed side is an error, not "loading"; a side from the cache does not say "0 entries read"', async () => {
+  it('diff: a failed side is an error, not "loading"; a side from the cache never says "0 entries read"', async () => {
     const app = await renderApp({
       start: {
         kind: 'diff',

@@ -123,7 +123,7 @@ describe('containers list and shared-layers view (stand-in services)', () => {
     sharedLayers: async () => report,
   };
 
-  it('c switches the list to containers (name, image, state); Enter opens one; b comes back to the containers', async () => {
+  it('c switches the list to containers (name, image, state); Enter opens one; b comes back to the list', async () => {
     const app = await renderApp({ start: { kind: 'images' }, services });
     await app.waitFor((x) => x.includes('Images 1/1 · ◆ official · c: containers'));
     await app.press('c');
@@ -144,7 +144,7 @@ describe('containers list and shared-layers view (stand-in services)', () => {
     app.unmount();
   });
 
-  it('s opens the shared view: sizes, shared, unique; the selected image layers and who shares them; totals', async () => {
+  it('s opens the shared view: sizes, shared, unique; the selected image layers, who shares them; totals', async () => {
     const app = await renderApp({ start: { kind: 'images' }, services });
     await app.waitFor((x) => x.includes('Images 1/1'));
     await app.press('s');

@@ -105,7 +105,7 @@ describe('file view', () => {
     app.unmount();
   });
 
-  it('a path removed by the layer shows the version below it; an unreadable source is an error in the view', async () => {
+  it('a path removed by the layer shows the version below; an unreadable source is an error in the view', async () => {
     const app = await renderApp({ start: open(() => img) }, { columns: 100, rows: 30 });
     await app.waitFor((f) => f.includes('Layers 1/15'));
     await app.press(']', 10);

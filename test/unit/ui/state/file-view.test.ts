@@ -163,7 +163,7 @@ describe('file view state', () => {
     assert.match(viewStatus(big).text, /^⚠ truncated: the first 1\.0 MB of 3\.0 MB/);
   });
 
-  it('keys: v on a file opens the view (effect with a token), on a directory nothing; q closes; x prompts; Enter saves', () => {
+  it('keys: v on a file opens the view (an effect with a token), not on a directory; q closes; x, Enter save', () => {
     let s: AppState = { ...initialState('image'), focus: 'tree' };
     // Layer 0: the tree opens with bin/ expanded; the second row is /bin/[ (a file).
     let [next, effs] = pressKeys(ctx, s, 'v');
