@@ -13,6 +13,7 @@ import type { LoadedImage } from '../../../../src/model/image.js';
 import {
   diveImage,
   diveLayerMember,
+  openImage,
   paneLines,
   renderApp,
   treeLines,
@@ -23,8 +24,6 @@ let img: LoadedImage;
 before(async () => {
   img = await diveImage();
 });
-
-const open = (image: () => LoadedImage) => ({ kind: 'image' as const, label: 'dive-test', load: async () => image() });
 
 /** Open the image, select the top layer, search the tree for `name` and view it. */
 async function viewFile(app: Rendered, name: string): Promise<string> {
@@ -50,7 +49,7 @@ describe('file view', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('text: header with layer, change and size; numbered lines; scroll; wrap; Esc closes', async () => {
-    const app = await renderApp({ start: open(() => img) }, { columns: 100, rows: 30 });
+    const app = await renderApp({ start: openImage(() => img) }, { columns: 100, rows: 30 });
     let f = await viewFile(app, 'tag.sh');
     const body = paneLines(f, 'File /root/.data/tag.sh');
     assert.equal(body[0], 'added in L10 · 917 B (917 B) · text, 37 lines');
@@ -84,7 +83,7 @@ describe('file view', () => {
   });
 
   it('binary: hex dump (offset, hex, ASCII), hard link and truncation noted; x saves the whole file', async () => {
-    const app = await renderApp({ start: open(() => img) }, { columns: 100, rows: 30 });
+    const app = await renderApp({ start: openImage(() => img) }, { columns: 100, rows: 30 });
     let f = await viewFile(app, 'busybox');
     const body = paneLines(f, 'File /bin/busybox');
     assert.equal(body[0], 'added in L0 · 1.1 MB (1075464 B) · hard link to /bin/[ · hex dump, 16 bytes a row');
@@ -106,7 +105,7 @@ describe('file view', () => {
   });
 
   it('a path removed by the layer shows the version below; an unreadable source is an error in the view', async () => {
-    const app = await renderApp({ start: open(() => img) }, { columns: 100, rows: 30 });
+    const app = await renderApp({ start: openImage(() => img) }, { columns: 100, rows: 30 });
     await app.waitFor((f) => f.includes('Layers 1/15'));
     await app.press(']', 10);
     await app.press('2');
@@ -123,7 +122,7 @@ describe('file view', () => {
     app.unmount();
 
     const lost: LoadedImage = { ...img, origin: { kind: 'none' } };
-    const app2 = await renderApp({ start: open(() => lost) });
+    const app2 = await renderApp({ start: openImage(() => lost) });
     f = await viewFile(app2, 'tag.sh');
     body = paneLines(f, 'File /');
     assert.equal(body[1], '✗ this source cannot be read again (no file contents available)');
@@ -136,7 +135,7 @@ describe('file view', () => {
   });
 
   it('save errors are shown, never thrown', async () => {
-    const app = await renderApp({ start: open(() => img) });
+    const app = await renderApp({ start: openImage(() => img) });
     await viewFile(app, 'tag.sh');
     await app.press('x');
     await app.press('ctrl+u');
