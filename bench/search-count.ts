@@ -7,7 +7,7 @@
  *   node --import tsx bench/search-count.ts /tmp/flat.tar
  */
 import { loadImage } from '../src/sources/load.js';
-import { ImageModel } from '../src/ui/state/image-view.js';
+import { ImageView } from '../src/ui/state/image-view.js';
 import { NO_FILTERS, type TreeFilters } from '../src/model/tree-rows.js';
 import type { LoadedImage } from '../src/model/image.js';
 
@@ -20,7 +20,7 @@ function typing(img: LoadedImage, withHidden: boolean): { median: number; max: n
     filters,
     expansion: { expandDepth: Infinity, toggled: new Set<number>() },
   };
-  const m = new ImageModel(img);
+  const m = new ImageView(img);
   m.rows(q);
   m.order(q);
   const times: number[] = [];

@@ -1,4 +1,4 @@
-/** Human formatting shared by the text report and the UI. */
+/** Human formatting shared by the reports and the UI: sizes, ratios, digests, commands, padding. */
 import { escapeText } from './model/names.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
@@ -15,6 +15,40 @@ export function formatBytes(n: number): string {
   }
   const s = u === 0 ? `${v} B` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${UNITS[u]}`;
   return neg ? `-${s}` : s;
+}
+
+/** Size units, case-insensitive: decimal like formatBytes and dive, binary with an `i`. */
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+  ki: 1024,
+  kib: 1024,
+  mi: 1024 ** 2,
+  mib: 1024 ** 2,
+  gi: 1024 ** 3,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/**
+ * A size as people type it -> bytes (rounded), or null when it is not one. A number, then
+ * optionally a unit, spaces allowed around both: none or `B` (bytes); `k`/`kB`, `M`/`MB`, `G`/`GB`,
+ * `T`/`TB` (powers of 1000, as formatBytes shows them and dive's go-humanize reads them);
+ * `Ki`/`KiB`, `Mi`/`MiB`, `Gi`/`GiB`, `TiB` (powers of 1024). "1.5M" = 1 500 000, "20MiB" = 20 * 2^20.
+ */
+export function parseSize(text: string): number | null {
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m?.[2].toLowerCase() ?? '';
+  if (!m || !Object.hasOwn(SIZE_UNITS, unit)) return null;
+  return Math.round(Number(m[1]) * SIZE_UNITS[unit]);
 }
 
 export function formatPercent(r: number | null): string {

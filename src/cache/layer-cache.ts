@@ -28,6 +28,7 @@ import type { LayerData } from '../model/layer-data.js';
 import { CODEC_FORMAT, decodeLayer, encodeLayer } from '../model/layer-codec.js';
 import type { PathTable } from '../model/path-table.js';
 import type { LayerCacheLike } from '../sources/assemble.js';
+import { sweepDeadTemps, writeFileAtomic } from '../fs/atomic-write.js';
 
 /** The cache directory is versioned by the codec's format. */
 export const CACHE_FORMAT = CODEC_FORMAT;
@@ -101,7 +102,7 @@ export class LayerCache implements LayerCacheLike {
   private writeSealed(kind: 'layers' | 'images', digest: string, file: string, body: Buffer): boolean {
     const key = this.secret();
     if (!key) return false;
-    writeAtomicBuffer(file, Buffer.concat([body, this.seal(kind, digest, body, key)]));
+    writeFileAtomic(file, [body, this.seal(kind, digest, body, key)], { mode: 0o600, dirMode: 0o700 });
     return true;
   }
 
@@ -182,6 +183,9 @@ export class LayerCache implements LayerCacheLike {
     const files: { f: string; size: number; mtime: number }[] = [];
     for (const kind of ['layers', 'images']) {
       const d = path.join(this.dir, kind);
+      // A temporary file of a writer that was killed (SIGKILL, power loss) is a half-written
+      // file: remove it once its process is gone.
+      sweepDeadTemps(d);
       let names: string[] = [];
       try {
         names = fs.readdirSync(d);
@@ -189,13 +193,6 @@ export class LayerCache implements LayerCacheLike {
         continue;
       }
       for (const n of names) {
-        // A temporary file of a writer that was killed (SIGKILL, power loss) is a half-written
-        // file: remove it once its process is gone.
-        const tmp = TMP_RE.exec(n);
-        if (tmp && !processAlive(Number(tmp[1]))) {
-          fs.rmSync(path.join(d, n), { force: true });
-          continue;
-        }
         try {
           const st = fs.lstatSync(path.join(d, n));
           if (st.isFile()) files.push({ f: path.join(d, n), size: st.size, mtime: st.mtimeMs });
@@ -319,35 +316,5 @@ function touch(file: string): void {
     fs.utimesSync(file, now, now);
   } catch {
     // read-only cache: fine
-  }
-}
-
-/** `<name>.<pid>.<random>.tmp`, as written by writeAtomicBuffer. */
-const TMP_RE = /\.(\d+)\.[a-z0-9]+\.tmp$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function writeAtomicBuffer(file: string, buf: Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-    try {
-      fs.writeFileSync(fd, buf);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    // Disk full, read-only, a directory in the way: never leave the partial temporary behind.
-    fs.rmSync(tmp, { force: true });
-    throw err;
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The command line as data: commands, SOURCE forms, options and environment variables. `--help`,
- * the man page (strata.1) and the bash, zsh and fish completion scripts are all generated from
- * these tables, so they cannot disagree with each other.
+ * The command line as data: commands, SOURCE forms, options and environment variables. `--help`
+ * (usage.ts), the man page (strata.1, man.ts) and the bash, zsh and fish completion scripts are all
+ * generated from these tables, so they cannot disagree with each other.
  */
 import { RULE_NAMES, type RuleName } from '../report/ci.js';
 
@@ -258,49 +258,12 @@ export const COMMON_PLATFORMS = [
   'linux/riscv64',
 ];
 
-const COL = 28;
-
-function block(label: string, lines: string[]): string[] {
-  const out: string[] = [];
-  const pad = ' '.repeat(COL + 2);
-  if (label.length > COL - 2) {
-    out.push(`  ${label}`);
-    for (const l of lines) out.push(pad + l);
-  } else {
-    out.push(`  ${label.padEnd(COL)}${lines[0] ?? ''}`);
-    for (const l of lines.slice(1)) out.push(pad + l);
-  }
-  return out;
-}
-
-function optionLabel(o: OptionSpec): string {
-  const v = o.value ? (o.optionalValue ? ` [${o.value}]` : ` ${o.value}`) : '';
-  return o.flags.join(', ') + v;
-}
-
-/** The text of `strata --help`. */
-export function usageText(): string {
-  const cmds = COMMAND_SPECS.map(
-    (c, i) => `${i === 0 ? 'Usage: ' : '       '}strata ${c.word ? `${c.word} ` : ''}${c.synopsis}`,
-  );
-  const out = [...cmds, '', 'Explore a container image layer by layer and find the space it wastes.', '', 'SOURCE'];
-  for (const s of SOURCE_FORMS) out.push(...block(s.form, s.help));
-  out.push('', 'Options');
-  for (const o of OPTION_SPECS) out.push(...block(optionLabel(o), o.help));
-  out.push('', 'Commands');
-  for (const c of COMMAND_SPECS.slice(1)) out.push(...block(c.word, [c.help]));
-  out.push('', 'Environment');
-  for (const e of ENV_SPECS) out.push(...block(e.name, [e.help]));
-  out.push('', `Exit codes: ${EXIT_CODES.map(([n, what]) => `${n} ${what}`).join(', ')}.`);
-  return out.join('\n');
-}
-
 /** Every spelling of every option a command takes. */
 export function optionWords(command: CommandName): string[] {
-  return OPTION_SPECS.filter((o) => o.commands.includes(command)).flatMap((o) => o.flags);
+  return optionsOf(command).flatMap((o) => o.flags);
 }
 
-/** The option spelled `flag`, if any. */
-export function findOption(flag: string): OptionSpec | undefined {
-  return OPTION_SPECS.find((o) => o.flags.includes(flag));
+/** The options a command takes. */
+export function optionsOf(command: CommandName): OptionSpec[] {
+  return OPTION_SPECS.filter((o) => o.commands.includes(command));
 }

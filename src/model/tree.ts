@@ -79,11 +79,3 @@ export function shownVersion(a: Analysis, s: TreeSnapshot, p: number): { layer: 
   if (a.eventKind(ev) === K_REMOVED) return { layer: a.eventPrevLayer(ev), entry: a.eventPrevEntry(ev) };
   return { layer: a.eventLayer(ev), entry: a.eventEntry(ev) };
 }
-
-export const CHANGE_SYMBOL: Record<number, string> = {
-  [C_NONE]: ' ',
-  [K_ADDED]: '+',
-  [K_MODIFIED]: '~',
-  [K_REMOVED]: '-',
-  [K_UNCHANGED]: '=',
-};

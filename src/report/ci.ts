@@ -23,6 +23,7 @@ import { openRegularFile } from '../sources/files/regular-file.js';
 import { wastedPaths } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
 import { adviceFor, computeAdvice } from '../model/advice.js';
+import { parseSize } from '../format.js';
 
 export type RuleName =
   | 'lowestEfficiency'
@@ -74,33 +75,11 @@ export interface CiResult {
   ignore: string[];
 }
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  k: 1e3,
-  m: 1e6,
-  g: 1e9,
-  t: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-  ki: 1024,
-  mi: 1024 ** 2,
-  gi: 1024 ** 3,
-};
-
-/** Byte sizes the way dive (go-humanize) reads them: "20MB" = 20e6, "20MiB" = 20 * 2^20. */
-export function parseBytes(s: string): number {
-  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$/.exec(s);
-  if (!m) throw new StrataError(`invalid byte size "${s}"`, EXIT_INPUT);
-  const unit = m[2].toLowerCase();
-  const mult = unit === '' ? 1 : UNITS[unit];
-  if (mult === undefined) throw new StrataError(`invalid byte size unit in "${s}"`, EXIT_INPUT);
-  return Math.round(Number(m[1]) * mult);
+/** A byte threshold: see parseSize for the units ("20MB" = 20e6, "20MiB" = 20 * 2^20, as dive reads them). */
+function parseBytes(s: string): number {
+  const v = parseSize(s);
+  if (v === null) throw new StrataError(`invalid byte size "${s}"`, EXIT_INPUT);
+  return v;
 }
 
 function parseRatio(rule: RuleName, s: string): number {

@@ -1,18 +1,20 @@
 /** `strata diff SOURCE_A SOURCE_B [--json [FILE]]`: what changed between two images, largest first. */
 import { diffAnalyses, type ImageDiff } from '../model/diff.js';
+import { CHANGE_KIND_SYMBOL } from '../model/change-kinds.js';
 import type { LoadedImage } from '../model/image.js';
 import { displayName, escapeText } from '../model/names.js';
 import { jsonPath } from './json.js';
 import { formatBytes, padStart, shortDigest } from '../format.js';
+import { SCHEMA_VERSION, type DiffReport, type DiffSide } from './report-types.js';
 
-export function diffReport(a: LoadedImage, b: LoadedImage): { diff: ImageDiff; json: Record<string, unknown> } {
+export function diffReport(a: LoadedImage, b: LoadedImage): { diff: ImageDiff; json: DiffReport } {
   const diff = diffAnalyses(
     a.analysis,
     a.layers.map((l) => l.diffId),
     b.analysis,
     b.layers.map((l) => l.diffId),
   );
-  const side = (img: LoadedImage) => ({
+  const side = (img: LoadedImage): DiffSide => ({
     source: img.source,
     id: img.meta.id,
     repoTags: img.meta.repoTags,
@@ -24,7 +26,7 @@ export function diffReport(a: LoadedImage, b: LoadedImage): { diff: ImageDiff; j
   return {
     diff,
     json: {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       kind: 'diff',
       a: side(a),
       b: side(b),
@@ -37,14 +39,12 @@ export function diffReport(a: LoadedImage, b: LoadedImage): { diff: ImageDiff; j
 }
 
 export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 40): string {
-  const name = (img: LoadedImage) => escapeText(img.meta.repoTags[0] ?? img.source.ref);
+  const line = (label: string, img: LoadedImage) =>
+    `${label}: ${escapeText(img.meta.repoTags[0] ?? img.source.ref)}  ${img.layers.length} layers, ` +
+    `${formatBytes(img.analysis.layerBytes)} shipped, ${formatBytes(img.analysis.unionBytes)} final`;
   const out: string[] = [];
-  out.push(
-    `A: ${name(a)}  ${a.layers.length} layers, ${formatBytes(a.analysis.layerBytes)} shipped, ${formatBytes(a.analysis.unionBytes)} final`,
-  );
-  out.push(
-    `B: ${name(b)}  ${b.layers.length} layers, ${formatBytes(b.analysis.layerBytes)} shipped, ${formatBytes(b.analysis.unionBytes)} final`,
-  );
+  out.push(line('A', a));
+  out.push(line('B', b));
   const shippedDelta = b.analysis.layerBytes - a.analysis.layerBytes;
   out.push(`B ships ${shippedDelta >= 0 ? '+' : ''}${formatBytes(shippedDelta)} (${shippedDelta} B) compared with A`);
   out.push('');
@@ -57,13 +57,14 @@ export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 
   out.push('');
   const t = diff.totals;
   out.push(
-    `Files: +${t.added.count} added (${formatBytes(t.added.bytes)}), -${t.removed.count} removed (${formatBytes(-t.removed.bytes)}), ~${t.modified.count} modified (${t.modified.bytes >= 0 ? '+' : ''}${formatBytes(t.modified.bytes)})`,
+    `Files: +${t.added.count} added (${formatBytes(t.added.bytes)}), ` +
+      `-${t.removed.count} removed (${formatBytes(-t.removed.bytes)}), ` +
+      `~${t.modified.count} modified (${t.modified.bytes >= 0 ? '+' : ''}${formatBytes(t.modified.bytes)})`,
   );
-  const sym = { added: '+', removed: '-', modified: '~' } as const;
   for (const f of diff.files.slice(0, max)) {
     const delta = `${f.bytes >= 0 ? '+' : ''}${formatBytes(f.bytes)}`;
     out.push(
-      `  ${sym[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`,
+      `  ${CHANGE_KIND_SYMBOL[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`,
     );
   }
   if (diff.files.length > max) out.push(`  ... ${diff.files.length - max} more (use --json for all)`);

@@ -1,13 +1,13 @@
-/** The versioned JSON report of spec section 4. Keys are emitted in the spec's order. */
+/**
+ * JSON text of the reports (report-types.ts): names as JSON writes them, text safe on a terminal,
+ * and an image report's file lists streamed row by row.
+ */
 import { randomBytes } from 'node:crypto';
 import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../model/analysis.js';
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
-import { userWastedBytes, wastedPaths } from '../model/waste.js';
-import { adviceFor, type Advice, type AdviceItem } from '../model/advice.js';
 import type { LoadedImage } from '../model/image.js';
 import { displayName, nameBase64, needsExactBytes } from '../model/names.js';
-
-export const SCHEMA_VERSION = 1;
+import type { ImageReport, JsonFileRow, JsonPath, StreamedFiles } from './report-types.js';
 
 /** A file row as the analysis knows it: `path` and `linkTarget` are names (byte strings). */
 export interface FileRow {
@@ -75,15 +75,15 @@ export function fileRow(
  * A name in JSON (docs/semantics.md, "Names"): `path` is its display form, and `pathBase64` carries
  * the exact bytes whenever the display form does not give them back.
  */
-export function jsonPath(name: string): { path: string; pathBase64?: string } {
+export function jsonPath(name: string): JsonPath {
   const path = displayName(name);
   return needsExactBytes(name) ? { path, pathBase64: nameBase64(name) } : { path };
 }
 
 /** A file row as JSON writes it: names in their display form, with base64 bytes by the same rule. */
-export function jsonFileRow(row: FileRow): Record<string, unknown> {
-  // Written out key by key (in the spec's order): one row per path of a layer, so no spreads.
-  const out: Record<string, unknown> = { path: displayName(row.path) };
+export function jsonFileRow(row: FileRow): JsonFileRow {
+  // Written out key by key (in the schema's order): one row per path of a layer, so no spreads.
+  const out = { path: displayName(row.path) } as JsonFileRow;
   if (needsExactBytes(row.path)) out.pathBase64 = nameBase64(row.path);
   out.change = row.change;
   out.type = row.type;
@@ -96,87 +96,6 @@ export function jsonFileRow(row: FileRow): Record<string, unknown> {
     if (needsExactBytes(row.linkTarget)) out.linkTargetBase64 = nameBase64(row.linkTarget);
   }
   return out;
-}
-
-export interface ReportOptions {
-  files?: boolean;
-}
-
-export function buildReport(img: LoadedImage, opts: ReportOptions = {}): Record<string, unknown> {
-  const a = img.analysis;
-  const dive = a.diveFigures();
-  const layers = img.layers.map((l, i) => {
-    const t = a.layerTotals[i];
-    const data = a.layers[i];
-    const out: Record<string, unknown> = {
-      index: i,
-      diffId: l.diffId,
-      blobDigest: l.blobDigest,
-      mediaType: l.mediaType,
-      compressedBytes: l.compressedBytes,
-      command: l.command,
-      created: l.created,
-      sizeBytes: data ? data.sizeBytes : 0,
-      added: { count: t?.added.count ?? 0, bytes: t?.added.bytes ?? 0 },
-      modified: { count: t?.modified.count ?? 0, bytes: t?.modified.bytes ?? 0 },
-      removed: { count: t?.removed.count ?? 0, bytes: t?.removed.bytes ?? 0 },
-    };
-    if (opts.files) out.files = data ? FILES_PLACEHOLDER(i) : [];
-    return out;
-  });
-  const meta = img.meta;
-  const advice = adviceFor(a);
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    source: { kind: img.source.kind, ref: img.source.ref },
-    image: {
-      id: meta.id,
-      repoTags: meta.repoTags,
-      repoDigests: meta.repoDigests,
-      os: meta.os,
-      architecture: meta.architecture,
-      ...(meta.variant ? { variant: meta.variant } : {}),
-      created: meta.created,
-      config: meta.config,
-    },
-    layers,
-    history: img.history.map((h) => ({
-      created: h.created,
-      createdBy: h.createdBy,
-      emptyLayer: h.emptyLayer,
-      layerIndex: h.layerIndex,
-      ...(h.comment ? { comment: h.comment } : {}),
-    })),
-    summary: {
-      layerBytes: a.layerBytes,
-      unionBytes: a.unionBytes,
-      unionFiles: a.unionFiles,
-      wastedBytes: a.wastedBytes,
-      efficiency: a.efficiency,
-      baseLayers: img.baseLayers,
-      userWastedBytes: userWastedBytes(a, img.baseLayers),
-      recoverableBytes: advice.recoverableBytes,
-      dive: {
-        efficiency: dive.efficiency,
-        wastedBytes: dive.wastedBytes,
-        userSizeBytes: dive.userSizeBytes,
-        userWastedPercent: dive.userWastedPercent,
-        inefficientFiles: dive.inefficientFiles.map((f) => ({
-          ...jsonPath(a.table.path(f.path)),
-          count: f.count,
-          bytes: f.bytes,
-        })),
-      },
-    },
-    wasted: wastedPaths(a).map((w) => ({
-      ...jsonPath(w.path),
-      bytes: w.bytes,
-      versions: w.versions,
-      hiddenBy: w.hiddenBy,
-    })),
-    advice: adviceJson(img, advice),
-    warnings: [...img.warnings, ...a.warnings],
-  };
 }
 
 // Characters JSON.stringify leaves raw although a terminal may act on them (C1 controls, bidi and
@@ -196,65 +115,20 @@ function terminalSafe(text: string): string {
   return text.replace(JSON_RAW_G, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The advice items as JSON (largest first); paths in their display form. */
-export function adviceJson(img: LoadedImage, advice: Advice): Record<string, unknown>[] {
-  const table = img.analysis.table;
-  return advice.items.map((it: AdviceItem) => {
-    const names = it.targets.map((t) => table.path(t.path));
-    const paths = names.map(displayName);
-    // As for `path` elsewhere: the exact bytes too when a display form does not give them back.
-    const exact = names.some(needsExactBytes) ? { pathsBase64: names.map(nameBase64) } : {};
-    switch (it.kind) {
-      case 'shipped-then-hidden':
-        return {
-          kind: it.kind,
-          shippedBy: it.shippedBy,
-          hiddenBy: it.hiddenBy,
-          bytes: it.bytes,
-          files: it.files,
-          hiding: it.hiding,
-          paths,
-          ...exact,
-          message: it.message,
-        };
-      case 'duplicate-content':
-        return {
-          kind: it.kind,
-          bytes: it.bytes,
-          size: it.size,
-          copies: it.copies,
-          directory: it.directory,
-          files: it.files,
-          paths,
-          ...exact,
-          message: it.message,
-        };
-      case 'leftover':
-        return {
-          kind: it.kind,
-          category: it.category,
-          bytes: it.bytes,
-          files: it.files,
-          layers: it.layers,
-          paths,
-          ...exact,
-          message: it.message,
-        };
-    }
-  });
-}
-
-/** Stands for layer i's file list in the report object until the text is written (see reportText). */
 // A per-process random token: a string in the image (a label, a command) cannot imitate it.
 const NONCE = randomBytes(8).toString('hex');
-const FILES_PLACEHOLDER = (i: number) => `\u0000strata-files-${NONCE}:${i}\u0000`;
 const PLACEHOLDER_RE = new RegExp(`"\\\\u0000strata-files-${NONCE}:(\\d+)\\\\u0000"`);
+
+/** Layer i's file list in a report: JSON.stringify writes a placeholder, which reportText replaces. */
+export function streamedFiles(layer: number): StreamedFiles {
+  return { layer, toJSON: () => `\u0000strata-files-${NONCE}:${layer}\u0000` };
+}
 
 /**
  * The report as JSON text, in chunks: everything but the file lists comes from JSON.stringify;
  * each file list is written row by row where its placeholder stands.
  */
-export function* reportText(img: LoadedImage, report: Record<string, unknown>): Generator<string> {
+export function* reportText(img: LoadedImage, report: ImageReport): Generator<string> {
   const text = `${jsonText(report, 2)}\n`;
   const parts = text.split(PLACEHOLDER_RE);
   // split() with a capture group alternates text and layer indexes.

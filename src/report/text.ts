@@ -1,4 +1,4 @@
-/** The plain-text summary printed when stdout is not a terminal and neither --json nor --ci is given. */
+/** The plain-text summary, printed when stdout is not a terminal and neither --json nor --ci is given. */
 import type { LoadedImage } from '../model/image.js';
 import { wastedPaths, userWastedBytes } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
@@ -14,25 +14,28 @@ export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): st
   const platform = [img.meta.os, img.meta.architecture, img.meta.variant].filter(Boolean).join('/');
   out.push(`Platform: ${escapeText(platform)}  Id: ${shortDigest(img.meta.id)}`);
   out.push('');
+  const counts = (xs: string[]) => xs.map((x) => padStart(x, 6)).join(' ');
   out.push(
-    `${padStart('#', 3)}  ${padStart('size', 9)}  ${padStart('+', 6)} ${padStart('~', 6)} ${padStart('-', 6)}  ${padEnd('diff_id', 12)}  command`,
+    `${padStart('#', 3)}  ${padStart('size', 9)}  ${counts(['+', '~', '-'])}  ${padEnd('diff_id', 12)}  command`,
   );
   img.layers.forEach((l, i) => {
     const t = a.layerTotals[i];
     const base = i === img.baseLayers - 1 ? '  [base]' : '';
+    const changes = counts([t?.added.count ?? 0, t?.modified.count ?? 0, t?.removed.count ?? 0].map(String));
     out.push(
-      `${padStart(String(i), 3)}  ${padStart(formatBytes(a.layers[i]?.sizeBytes ?? 0), 9)}  ${padStart(String(t?.added.count ?? 0), 6)} ${padStart(String(t?.modified.count ?? 0), 6)} ${padStart(String(t?.removed.count ?? 0), 6)}  ${padEnd(shortDigest(l.diffId), 12)}  ${escapeText(cleanCommand(l.command))}${base}`,
+      `${padStart(String(i), 3)}  ${padStart(formatBytes(a.layers[i]?.sizeBytes ?? 0), 9)}  ${changes}  ` +
+        `${padEnd(shortDigest(l.diffId), 12)}  ${escapeText(cleanCommand(l.command))}${base}`,
     );
   });
   const dive = a.diveFigures();
   out.push('');
   out.push(`Layers total:   ${formatBytes(a.layerBytes)} (${a.layerBytes} B) in ${img.layers.length} layers`);
   out.push(`Final files:    ${formatBytes(a.unionBytes)} (${a.unionBytes} B) in ${a.unionFiles} files`);
+  const userWasted = formatBytes(userWastedBytes(a, img.baseLayers));
+  out.push(`Wasted:         ${formatBytes(a.wastedBytes)} (${a.wastedBytes} B), ${userWasted} above the base`);
   out.push(
-    `Wasted:         ${formatBytes(a.wastedBytes)} (${a.wastedBytes} B), ${formatBytes(userWastedBytes(a, img.baseLayers))} above the base`,
-  );
-  out.push(
-    `Efficiency:     ${formatPercent(a.efficiency)}   (dive: ${formatPercent(dive.efficiency)}, dive wasted ${formatBytes(dive.wastedBytes)}, user wasted ${formatPercent(dive.userWastedPercent)})`,
+    `Efficiency:     ${formatPercent(a.efficiency)}   (dive: ${formatPercent(dive.efficiency)}, ` +
+      `dive wasted ${formatBytes(dive.wastedBytes)}, user wasted ${formatPercent(dive.userWastedPercent)})`,
   );
   const wasted = wastedPaths(a);
   if (wasted.length > 0) {
@@ -40,9 +43,8 @@ export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): st
     out.push(`Largest wasted paths${wasted.length > maxWasted ? ` (top ${maxWasted} of ${wasted.length})` : ''}:`);
     for (const w of wasted.slice(0, maxWasted)) {
       const shipped = w.versions.map((v) => `L${v.layer}`).join(',');
-      out.push(
-        `  ${padStart(formatBytes(w.bytes), 9)}  ${displayName(w.path)}  (shipped by ${shipped}; ${w.hiddenBy.change} by L${w.hiddenBy.layer})`,
-      );
+      const hidden = `${w.hiddenBy.change} by L${w.hiddenBy.layer}`;
+      out.push(`  ${padStart(formatBytes(w.bytes), 9)}  ${displayName(w.path)}  (shipped by ${shipped}; ${hidden})`);
     }
   }
   out.push(...adviceSection(img, maxAdvice));

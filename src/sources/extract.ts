@@ -18,6 +18,7 @@ import { displayName, nameBytes, nameFromText } from '../model/names.js';
 import { readVersion, type FileVersion } from './read-back.js';
 import type { ReadProgress } from './engine/file.js';
 import type { LoadedImage } from '../model/image.js';
+import { createTemp } from '../fs/atomic-write.js';
 
 /** A file path as its exact bytes (`bytes`, for the file system) and as text for a face (`shown`). */
 export interface OutputPath {
@@ -84,7 +85,6 @@ export async function extractTo(
   const target = targetPath(version.name, output);
   const slash = target.bytes.lastIndexOf(0x2f);
   const dir = target.bytes.subarray(0, Math.max(1, slash));
-  const leaf = target.bytes.subarray(slash + 1);
   const dirSt = lstatOrNull(dir);
   if (!dirSt || !fs.statSync(dir).isDirectory()) {
     throw new StrataError(`no such directory: ${displayName(dir.toString('latin1'))}`, EXIT_INPUT);
@@ -106,12 +106,10 @@ export async function extractTo(
       version,
       () => {
         // The temporary name is ours (the target's bytes kept out of it, so its length cannot overflow).
-        const tmp = Buffer.concat([dir, Buffer.from(`/.strata-${process.pid}-${temps.length}-${leaf.length}.tmp`)]);
+        const { path: tmp, fd } = createTemp(dir, 'strata', 0o644);
         current = tmp;
         temps.push(tmp);
         written = 0;
-        const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
-        const fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
         return new Writable({
           write(chunk: Buffer, _e, cb) {
             written += chunk.length;

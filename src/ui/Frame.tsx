@@ -1,46 +1,40 @@
-/** Render only: the frame (header, the current screen, the status bar) for a state and its data. */
+/**
+ * Render only: the frame of every screen (the header line, the screen's panes or view, the status
+ * bar) for a state and its data. The image screen's panes are laid out by ImagePanes.
+ */
 import React from 'react';
 import { Box } from 'ink';
+import { formatBytes } from '../format.js';
 import type { SharedReport } from '../sources/engine/shared-layers.js';
-import { MIN_COLUMNS, MIN_ROWS, type PaneId } from './layout.js';
-import type { Theme } from './theme.js';
+import type { Fetched } from './hooks/use-fetch.js';
 import type { LoadState } from './hooks/use-image-loader.js';
-import { compareRows, layoutOf, selectedStep, treeRows, viewBox, type AppCtx, type AppState } from './state/app.js';
-import { diffHeights, sharedHeights } from './state/screens.js';
-import { filterImages, type ImageRow } from './state/images.js';
-import { filterContainers, type ContainerRow } from './state/containers.js';
-import { detailLines } from './present/details.js';
-import { viewRows } from './state/file-view.js';
-import { diffStatusLine, treeStatus, viewStatusLine } from './present/status.js';
-import { sharedTotals } from './state/shared-layers.js';
-import { LayerStack } from './panes/LayerStack.js';
-import { FileTree } from './panes/FileTree.js';
-import { Waste } from './panes/Waste.js';
-import { Details } from './panes/Details.js';
-import { ImageList } from './panes/ImageList.js';
+import { adviceBox, compareRows, largestListRows, MIN_COLUMNS, MIN_ROWS, sharedHeights, viewBox } from './layout.js';
+import { AdviceView } from './panes/AdviceView.js';
+import { CompareView } from './panes/CompareView.js';
 import { ContainerList } from './panes/ContainerList.js';
-import { SharedView } from './panes/SharedView.js';
 import { DiffView } from './panes/DiffView.js';
 import { FileView } from './panes/FileView.js';
 import { Help } from './panes/Help.js';
-import { AdviceView } from './panes/AdviceView.js';
+import { ImageList } from './panes/ImageList.js';
+import { ImagePanes } from './panes/ImagePanes.js';
 import { LargestView } from './panes/LargestView.js';
-import { CompareView } from './panes/CompareView.js';
-import { largestListRows } from './state/largest.js';
-import { adviceBox } from './state/advice.js';
-import { formatBytes } from '../format.js';
-import { StatusBar } from './panes/StatusBar.js';
+import { Loading, loadingLines } from './panes/Loading.js';
 import { Line } from './panes/Pane.js';
+import { SharedView } from './panes/SharedView.js';
+import { StatusBar } from './panes/StatusBar.js';
+import { type ContainerRow, filterContainers } from './present/containers.js';
+import { viewRows } from './present/file-lines.js';
+import { filterImages, type ImageRow } from './present/images.js';
+import { sharedTotals } from './present/shared-layers.js';
+import { diffStatusLine, treeStatus, viewStatusLine } from './present/status.js';
 import { safe } from './present/text.js';
 import { searchCount } from './state/anywhere.js';
-import { displayName } from '../model/names.js';
+import type { AppCtx, AppState } from './state/app-state.js';
+import { diffScreenHeights } from './state/diff-screen.js';
+import { layoutOf } from './state/selectors.js';
+import type { Theme } from './theme.js';
 
-interface Fetched<T> {
-  data: T | null;
-  error: string | null;
-}
-
-export interface ScreenProps {
+export interface FrameProps {
   state: AppState;
   ctx: AppCtx;
   theme: Theme;
@@ -54,44 +48,7 @@ export interface ScreenProps {
   diff: { a: LoadState; b: LoadState; labels: [string, string] } | null;
 }
 
-function Loading({
-  lines,
-  width,
-  height,
-}: {
-  lines: React.ReactNode[];
-  width: number;
-  height: number;
-}): React.ReactElement {
-  return (
-    <Box flexDirection="column" width={width} height={height}>
-      {lines}
-    </Box>
-  );
-}
-
-function loadingLines(key: string, label: string, l: LoadState, theme: Theme, after: string): React.ReactNode[] {
-  if (l.error) {
-    return [
-      <Line key={`${key}e`} color={theme.error} bold>
-        ✗ {safe(l.error.message)}
-      </Line>,
-      <Line key={`${key}h`}>{`press q to quit (exit ${l.error.exitCode})${after}`}</Line>,
-    ];
-  }
-  const img = l.image;
-  const layers = img ? ` · ${img.analysis.layerCount}/${img.layers.length} layers` : '';
-  // Done without reading an entry: every layer came from the cache.
-  const read = l.status === 'done' && l.events === 0 ? 'from the cache' : `${l.events} entries read`;
-  return [
-    <Line key={`${key}l`}>{`${l.status === 'done' ? '✓ read' : 'reading'} ${safe(label)}…`}</Line>,
-    <Line key={`${key}p`} color={theme.dim}>
-      {`${read}${layers}${l.current && l.status !== 'done' ? ` · ${displayName(l.current)}` : ''}`}
-    </Line>,
-  ];
-}
-
-export function Screen(props: ScreenProps): React.ReactElement {
+export function Frame(props: FrameProps): React.ReactElement {
   const { state, ctx, theme, load } = props;
   const size = ctx.size;
   const layout = layoutOf(state, ctx);
@@ -152,13 +109,14 @@ export function Screen(props: ScreenProps): React.ReactElement {
         report={report}
         error={props.shared.error}
         state={state.shared}
-        heights={sharedHeights(ctx)}
+        heights={sharedHeights(size)}
         width={width}
         theme={theme}
       />
     );
+    const warning = report?.warnings.length ? ` · ⚠ ${safe(report.warnings[0])}` : '';
     status = report
-      ? `${report.images.length} images · ${report.layers.length} stored layers · ${sharedTotals(report)}${report.warnings.length ? ` · ⚠ ${safe(report.warnings[0])}` : ''}`
+      ? `${report.images.length} images · ${report.layers.length} stored layers · ${sharedTotals(report)}${warning}`
       : 'asking the Engine…';
   } else if (state.screen === 'diff') {
     const d = props.diff;
@@ -168,12 +126,14 @@ export function Screen(props: ScreenProps): React.ReactElement {
           state={state.compare}
           width={width}
           height={layout.mainRows}
-          rows={compareRows(ctx)}
+          rows={compareRows(size)}
           theme={theme}
         />
       );
     } else if (ctx.diff) {
-      main = <DiffView model={ctx.diff} state={state.diff} heights={diffHeights(ctx)} width={width} theme={theme} />;
+      main = (
+        <DiffView model={ctx.diff} state={state.diff} heights={diffScreenHeights(ctx)} width={width} theme={theme} />
+      );
     } else if (d) {
       main = (
         <Loading
@@ -198,7 +158,7 @@ export function Screen(props: ScreenProps): React.ReactElement {
     );
     status = load.error ? 'error' : 'loading';
   } else if (state.view) {
-    const box = viewBox(ctx);
+    const box = viewBox(size);
     main = (
       <FileView
         view={state.view}
@@ -256,115 +216,6 @@ export function Screen(props: ScreenProps): React.ReactElement {
         width={width}
         theme={theme}
       />
-    </Box>
-  );
-}
-
-function ImagePanes({ state, ctx, theme }: { state: AppState; ctx: AppCtx; theme: Theme }): React.ReactElement {
-  const model = ctx.model!;
-  const layout = layoutOf(state, ctx);
-  const width = ctx.size.columns;
-  const img = model.img;
-  const steps = model.steps();
-  const step = selectedStep(state, ctx);
-  const rows = treeRows(state, ctx);
-  const panes: Partial<Record<PaneId, React.ReactNode>> = {};
-  const box = layout.panes;
-  if (box.layers)
-    panes.layers = (
-      <LayerStack
-        key="layers"
-        img={img}
-        steps={steps}
-        list={state.layers}
-        focused={state.focus === 'layers'}
-        width={box.layers.width}
-        height={box.layers.height}
-        theme={theme}
-      />
-    );
-  if (box.tree) {
-    const t = state.tree;
-    const ready = step && step.layer >= 0 && model.ready(step.layer);
-    const meta = step?.kind === 'meta';
-    let placeholder: string | null = null;
-    if (!step) placeholder = 'no layers';
-    else if (step.layer < 0) placeholder = 'nothing below this step yet';
-    else if (!ready) placeholder = `layer ${step.layer} is still being read…`;
-    else if (meta && t.mode === 'layer') placeholder = 'a metadata-only step: no file changes (a: the files as of it)';
-    const at = rows && rows.ids.length > 0 ? Math.max(1, (rows.rowOf[t.cursorPath] ?? -1) + 1) : 0;
-    const count = rows ? ` · ${at}/${rows.ids.length}` : '';
-    const what = meta
-      ? t.mode === 'layer'
-        ? 'metadata only · no file changes'
-        : `metadata only · filesystem as of L${step.layer}, unmarked`
-      : t.mode === 'layer'
-        ? 'layer changes'
-        : 'aggregated';
-    const title = `File tree · ${meta ? `step ${step.index + 1}` : `L${step?.layer ?? '-'}`} · ${what}${count}`;
-    panes.tree = (
-      <FileTree
-        key="tree"
-        rows={rows}
-        state={t}
-        neutral={meta}
-        attrs={state.attrs}
-        title={title}
-        placeholder={placeholder}
-        focused={state.focus === 'tree'}
-        width={box.tree.width}
-        height={box.tree.height}
-        theme={theme}
-      />
-    );
-  }
-  if (box.waste)
-    panes.waste = (
-      <Waste
-        key="waste"
-        img={img}
-        list={model.wasted()}
-        state={state.waste}
-        view={state.wasteView}
-        focused={state.focus === 'waste'}
-        width={box.waste.width}
-        height={box.waste.height}
-        theme={theme}
-      />
-    );
-  if (box.details) {
-    const selected = step && step.layer >= 0 ? { path: state.tree.cursorPath, layer: step.layer } : null;
-    const lines = detailLines(img, step, box.details.width - 2, selected);
-    panes.details = (
-      <Details
-        key="details"
-        lines={lines}
-        offset={state.details.offset}
-        focused={state.focus === 'details'}
-        width={box.details.width}
-        height={box.details.height}
-        theme={theme}
-      />
-    );
-  }
-  if (layout.kind === 'wide') {
-    return (
-      <Box flexDirection="row" width={width} height={layout.mainRows}>
-        <Box flexDirection="column" width={layout.columns[0]}>
-          {panes.layers}
-          {panes.details}
-        </Box>
-        <Box flexDirection="column" width={layout.columns[1]}>
-          {panes.tree}
-          {panes.waste}
-        </Box>
-      </Box>
-    );
-  }
-  return (
-    <Box flexDirection="column" width={width} height={layout.mainRows}>
-      {panes.layers}
-      {panes.tree ?? panes.waste ?? panes.details}
     </Box>
   );
 }

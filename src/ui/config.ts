@@ -12,12 +12,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_KEYMAP, SCOPE_TITLE, type Binding, type Scope } from './keymap.js';
+import type { Scope } from './commands.js';
+import { DEFAULT_KEYMAP, SCOPE_TITLE, type Binding } from './keymap.js';
 import type { Theme } from './theme.js';
 import { CHANGE_FILTERS, NO_FILTERS, type ChangeFilter } from '../model/tree-rows.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';
 import { escapeText } from '../model/names.js';
-import type { Prefs } from './App.js';
+import type { Prefs } from './state/app-state.js';
 
 export interface TuiConfig {
   keymap: readonly Binding[] | null;

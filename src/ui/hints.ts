@@ -2,8 +2,9 @@
  * The status bar's key hints for what is on screen: the keymap's hints for the active scopes, with
  * the list's `c` named after where it goes, and only quit/help/back on a screen that failed to load.
  */
-import { hints } from './keymap.js';
-import { activeScopes, type AppCtx, type AppState } from './state/app.js';
+import { hints } from './key-help.js';
+import type { AppCtx, AppState } from './state/app-state.js';
+import { activeScopes } from './state/router.js';
 import type { LoadState } from './hooks/use-image-loader.js';
 
 export function screenHints(s: AppState, ctx: AppCtx, load: LoadState, diffFailed = false): string {

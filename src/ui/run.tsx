@@ -1,6 +1,7 @@
 /**
  * The TUI's lifecycle owner: the alternate screen, the cursor, signals, uncaught errors and the
- * exit code. Only called by cli.ts when stdin and stdout are terminals.
+ * exit code. Started by the CLI through launch.ts when stdin and stdout are terminals, with the
+ * options it built (TuiOptions); it never reads the command line itself.
  *
  *   strata           -> the Engine's image list; without an Engine, one line saying so and the
  *                       bundled sample image (assets/sample-image.tar)
@@ -13,22 +14,26 @@ import { render } from 'ink';
 import type { SourceSpec } from '../sources/spec.js';
 import type { LoadOptions } from '../sources/assemble.js';
 import { keepLayerTarsOnDemand } from '../sources/engine/file.js';
-import type { CliArgs } from '../cli/main.js';
-import { loadOptions } from '../cli/main.js';
 import { loadImage } from '../sources/load.js';
 import { Engine } from '../sources/engine/client.js';
 import { loadContainer } from '../sources/engine/container.js';
 import { sharedLayers } from '../sources/engine/shared-layers.js';
-import { parseSource } from '../sources/spec.js';
-import { EXIT_INPUT, StrataError } from '../errors.js';
-import { escapeText } from '../model/names.js';
-import { App, type Services, type Start, type TerminalControl } from './App.js';
+import { describeError, errorText } from '../errors.js';
+import { App } from './App.js';
+import type { Services, Start, TerminalControl } from './services.js';
 import { themeFromEnv } from './theme.js';
 import { loadConfig, withColours, type TuiConfig } from './config.js';
-import { setKeymap } from './keymap.js';
+import { setKeymap } from './key-bindings.js';
 import { MOUSE_OFF, MOUSE_ON } from './mouse.js';
-import { describeError } from './hooks/use-image-loader.js';
-import { withUsage } from './state/images.js';
+import { withUsage } from './present/images.js';
+
+/** What the CLI hands the TUI. */
+export interface TuiOptions {
+  /** How images load (platform, base layers, cache, registry); the TUI adds keepExport. */
+  load: LoadOptions;
+  /** STRATA_DEBUG: a fatal unexpected error also prints its stack. */
+  debug: boolean;
+}
 
 const ENTER_ALT = '\x1b[?1049h';
 const LEAVE_ALT = '\x1b[?1049l';
@@ -67,11 +72,11 @@ export function engineServices(engine: Engine, opts: LoadOptions): Services {
 
 async function decideStart(
   spec: SourceSpec | null,
-  args: CliArgs,
+  load: LoadOptions,
 ): Promise<{ start: Start; services?: Services; notice: string | null }> {
   keepLayerTarsOnDemand();
   // The TUI keeps an Engine export for file views (a report or --json does not).
-  const opts = { ...loadOptions(args), keepExport: true };
+  const opts = { ...load, keepExport: true };
   if (spec) {
     return {
       start: { kind: 'image', label: spec.ref, load: (l, signal) => loadImage(spec, { ...opts, signal }, l) },
@@ -98,29 +103,28 @@ async function decideStart(
   }
 }
 
-export async function runTui(spec: SourceSpec | null, args: CliArgs): Promise<number> {
+export async function runTui(spec: SourceSpec | null, options: TuiOptions): Promise<number> {
   // A bad config file stops here, before the screen changes: one line and exit 2.
   const config = loadConfig();
-  const { start, services, notice } = await decideStart(spec, args);
-  return mount(start, services, notice, config);
+  const { start, services, notice } = await decideStart(spec, options.load);
+  return mount(start, services, notice, config, options.debug);
 }
 
 /**
  * `strata diff A B` on a terminal: both images load side by side (each with its progress), then
- * the shared layers and the file differences. Called by cli.ts when stdin and stdout are terminals
- * and no --json is asked for.
+ * the shared layers and the file differences. Started by the CLI when stdin and stdout are
+ * terminals and no --json is asked for.
  */
-export async function runDiffTui(args: CliArgs): Promise<number> {
+export async function runDiffTui(a: SourceSpec, b: SourceSpec, options: TuiOptions): Promise<number> {
   const config = loadConfig();
   // The TUI keeps an Engine export for file views (a report or --json does not).
-  const opts = { ...loadOptions(args), keepExport: true };
-  const [a, b] = args.positionals.map((p) => parseSource(p));
+  const opts = { ...options.load, keepExport: true };
   const start: Start = {
     kind: 'diff',
     labels: [a.ref, b.ref],
     load: [(l, signal) => loadImage(a, { ...opts, signal }, l), (l, signal) => loadImage(b, { ...opts, signal }, l)],
   };
-  return mount(start, undefined, null, config);
+  return mount(start, undefined, null, config, options.debug);
 }
 
 /** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session]. */
@@ -157,6 +161,7 @@ async function mount(
   services: Services | undefined,
   notice: string | null,
   config: TuiConfig,
+  debug: boolean,
 ): Promise<number> {
   const out = process.stdout;
   setKeymap(config.keymap);
@@ -239,10 +244,8 @@ async function mount(
       // already unmounted
     }
     restore();
-    const e = describeError(err);
-    process.stderr.write(`strata: ${escapeText(e.message)}\n`);
-    if (process.env.STRATA_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
-    process.exit(err instanceof StrataError ? err.exitCode : EXIT_INPUT);
+    process.stderr.write(errorText(err, debug));
+    process.exit(describeError(err).exitCode);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

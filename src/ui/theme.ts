@@ -4,7 +4,6 @@
  * `NO_COLOR` (https://no-color.org) selects the plain theme; bin/strata.js also sets FORCE_COLOR=0
  * so that Ink's chalk emits no styles at all.
  */
-import { C_NONE } from '../model/tree.js';
 import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from '../model/analysis.js';
 
 export interface Theme {
@@ -54,7 +53,6 @@ export function changeColour(t: Theme, change: number): string | undefined {
       return t.removed;
     case K_UNCHANGED:
       return t.unchanged;
-    case C_NONE:
     default:
       return undefined;
   }

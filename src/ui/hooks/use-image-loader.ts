@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { LoadedImage, LoadEvent, LoadListener } from '../../model/image.js';
-import { StrataError, EXIT_INPUT } from '../../errors.js';
+import { describeError } from '../../errors.js';
 
 export type Loader = (listener: LoadListener) => Promise<LoadedImage>;
 
@@ -25,12 +25,6 @@ export interface LoadState {
 }
 
 const IDLE: LoadState = { status: 'idle', image: null, error: null, events: 0, current: '', version: 0 };
-
-export function describeError(err: unknown): { message: string; exitCode: number } {
-  if (err instanceof StrataError) return { message: err.message, exitCode: err.exitCode };
-  const msg = (err as Error)?.message ?? String(err);
-  return { message: msg.split('\n')[0], exitCode: EXIT_INPUT };
-}
 
 export function useImageLoader(loader: Loader | null, throttleMs = 80): LoadState {
   const [state, setState] = useState<LoadState>(IDLE);

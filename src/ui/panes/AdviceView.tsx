@@ -7,8 +7,10 @@ import { displayName } from '../../model/names.js';
 import { formatBytes } from '../../format.js';
 import { adviceTitle } from '../../report/text.js';
 import { clampList } from '../state/list.js';
-import { ADVICE_MESSAGE_ROWS, adviceRows, type AdviceState } from '../state/advice.js';
+import { adviceRows, type AdviceState } from '../state/advice.js';
+import { ADVICE_MESSAGE_ROWS } from '../layout.js';
 import { Line, Pane } from './Pane.js';
+import { WindowedList } from './WindowedList.js';
 import type { Theme } from '../theme.js';
 import { fit, fitStart, wrap } from '../present/text.js';
 
@@ -57,30 +59,38 @@ export function AdviceView({
       {adviceSummary(img, advice)}
     </Line>,
   ];
-  for (let i = win.offset; i < Math.min(rows.length, win.offset + listRows); i++) {
-    const r = rows[i];
+  const row = (r: (typeof rows)[number], _i: number, sel: boolean) => {
     const it = advice.items[r.item];
-    const sel = i === win.cursor;
     if (r.target < 0) {
       const fold = it.targets.length === 0 ? ' ' : state.expanded === r.item ? '▾' : '▸';
-      out.push(
-        <Line key={i} inverse={sel && theme.colour} bold={sel}>
-          {sel ? '▶' : ' '}
+      const content = (
+        <>
           {fold} {fitStart(formatBytes(it.bytes), 8)} <Text color={theme.dim}>{fit(KIND_LABEL[it.kind], 5)}</Text>{' '}
           {adviceTitle(a, it)}
-        </Line>,
+        </>
       );
-    } else {
-      const t = it.targets[r.target];
-      out.push(
-        <Line key={i} inverse={sel && theme.colour}>
-          {sel ? '▶' : ' '}
-          {'      '}
-          <Text color={theme.dim}>{fitStart(`L${t.layer}`, 5)}</Text> {displayName(a.table.path(t.path))}
-        </Line>,
-      );
+      return { content, bold: sel };
     }
-  }
+    const t = it.targets[r.target];
+    const content = (
+      <>
+        {'      '}
+        <Text color={theme.dim}>{fitStart(`L${t.layer}`, 5)}</Text> {displayName(a.table.path(t.path))}
+      </>
+    );
+    return { content };
+  };
+  out.push(
+    <WindowedList
+      key="rows"
+      rows={rows}
+      cursor={win.cursor}
+      offset={win.offset}
+      height={listRows}
+      theme={theme}
+      row={row}
+    />,
+  );
   if (rows.length === 0)
     out.push(
       <Line key="none" color={theme.dim}>
@@ -89,7 +99,9 @@ export function AdviceView({
           : 'nothing found yet (still reading)'}
       </Line>,
     );
-  while (out.length < listRows + 1) out.push(<Line key={`pad${out.length}`}> </Line>);
+  // Blank lines keep the rule and the message at the foot of the view.
+  const shown = Math.min(listRows, Math.max(0, rows.length - win.offset)) + (rows.length === 0 ? 1 : 0);
+  for (let k = shown; k < listRows; k++) out.push(<Line key={`pad${k}`}> </Line>);
   const cur = rows[win.cursor];
   const msg = cur ? wrap(advice.items[cur.item].message, inner).slice(0, ADVICE_MESSAGE_ROWS) : [];
   out.push(

@@ -22,6 +22,7 @@ export function Details({ lines, offset, focused, width, height, theme }: Detail
     <Pane title={`Details${more}`} focused={focused} width={width} height={height} theme={theme}>
       {shown.map((l, i) => (
         <Line
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines of scrolled text have no identity but their place
           key={i}
           bold={l.tone === 'heading'}
           color={l.tone === 'dim' ? theme.dim : l.tone === 'warning' ? theme.warning : undefined}

@@ -1,25 +1,27 @@
 /** The diff screen: two summary lines, the layers (shared / only in A / only in B), the file differences. */
 import React from 'react';
 import { Box } from 'ink';
-import { clampList } from '../state/list.js';
+import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
+import type { DiffHeights } from '../layout.js';
 import {
-  CHANGE_SYM,
+  type DiffModel,
   diffFileHeader,
   diffFileLine,
   diffFiles,
   diffLayerRows,
   diffSummary,
-  type DiffModel,
-  type DiffState,
-} from '../state/diff.js';
-import { Line, Pane } from './Pane.js';
-import type { Theme } from '../theme.js';
+} from '../present/diff.js';
 import { safe } from '../present/text.js';
+import type { DiffState } from '../state/app-state.js';
+import { clampList } from '../state/list.js';
+import type { Theme } from '../theme.js';
+import { Line, Pane } from './Pane.js';
+import { WindowedList } from './WindowedList.js';
 
 export interface DiffViewProps {
   model: DiffModel;
   state: DiffState;
-  heights: { layers: number; files: number };
+  heights: DiffHeights;
   width: number;
   theme: Theme;
 }
@@ -27,23 +29,21 @@ export interface DiffViewProps {
 export function DiffView({ model, state, heights, width, theme }: DiffViewProps): React.ReactElement {
   const [s1, s2] = diffSummary(model);
   const layerRows = diffLayerRows(model.diff);
-  const lInner = Math.max(1, heights.layers - 2);
-  const lwin = clampList(state.layers, layerRows.length, lInner);
-  const layers: React.ReactNode[] = [];
-  for (let i = lwin.offset; i < Math.min(layerRows.length, lwin.offset + lInner); i++) {
-    const r = layerRows[i];
-    const sel = state.focus === 'layers' && i === lwin.cursor;
-    layers.push(
-      <Line
-        key={i}
-        inverse={sel && theme.colour}
-        color={r.kind === 'shared' ? theme.unchanged : r.kind === 'onlyA' ? theme.removed : theme.added}
-      >
-        {sel ? '▶' : ' '}
-        {r.text}
-      </Line>,
-    );
-  }
+  const lwin = clampList(state.layers, layerRows.length, heights.layerRows);
+  const layers: React.ReactNode[] = [
+    <WindowedList
+      key="rows"
+      rows={layerRows}
+      cursor={state.focus === 'layers' ? lwin.cursor : -1}
+      offset={lwin.offset}
+      height={heights.layerRows}
+      theme={theme}
+      row={(r) => ({
+        content: r.text,
+        color: r.kind === 'shared' ? theme.unchanged : r.kind === 'onlyA' ? theme.removed : theme.added,
+      })}
+    />,
+  ];
   if (layerRows.length === 0)
     layers.push(
       <Line key="none" color={theme.dim}>
@@ -52,25 +52,22 @@ export function DiffView({ model, state, heights, width, theme }: DiffViewProps)
     );
 
   const files = diffFiles(model.diff, state.filter);
-  // One row of the pane is the column header.
-  const fInner = Math.max(1, heights.files - 3);
-  const fwin = clampList(state.files, files.length, fInner);
+  const fwin = clampList(state.files, files.length, heights.fileRows);
+  const colour = { added: theme.added, removed: theme.removed, modified: theme.modified };
   const rows: React.ReactNode[] = [
     <Line key="head" color={theme.dim}>
       {diffFileHeader()}
     </Line>,
+    <WindowedList
+      key="rows"
+      rows={files}
+      cursor={state.focus === 'files' ? fwin.cursor : -1}
+      offset={fwin.offset}
+      height={heights.fileRows}
+      theme={theme}
+      row={(f) => ({ content: diffFileLine(f, width - 3), color: colour[f.change] })}
+    />,
   ];
-  const colour = { added: theme.added, removed: theme.removed, modified: theme.modified };
-  for (let i = fwin.offset; i < Math.min(files.length, fwin.offset + fInner); i++) {
-    const f = files[i];
-    const sel = state.focus === 'files' && i === fwin.cursor;
-    rows.push(
-      <Line key={i} inverse={sel && theme.colour} color={colour[f.change]}>
-        {sel ? '▶' : ' '}
-        {diffFileLine(f, width - 3)}
-      </Line>,
-    );
-  }
   if (files.length === 0)
     rows.push(
       <Line key="none" color={theme.dim}>
@@ -78,8 +75,13 @@ export function DiffView({ model, state, heights, width, theme }: DiffViewProps)
       </Line>,
     );
   const shared = model.diff.shared.length;
-  const lTitle = `Layers · ${shared} shared · ${model.diff.onlyA.length} only in A · ${model.diff.onlyB.length} only in B`;
-  const fTitle = `Files ${files.length === 0 ? 0 : fwin.cursor + 1}/${files.length} · largest first · ${CHANGE_SYM.added} added ${CHANGE_SYM.removed} removed ${CHANGE_SYM.modified} modified${state.filter ? ` · filter "${safe(state.filter)}"` : ''}`;
+  const only = `${model.diff.onlyA.length} only in A · ${model.diff.onlyB.length} only in B`;
+  const lTitle = `Layers · ${shared} shared · ${only}`;
+  const sym = CHANGE_KIND_SYMBOL;
+  const legend = `${sym.added} added ${sym.removed} removed ${sym.modified} modified`;
+  const filter = state.filter ? ` · filter "${safe(state.filter)}"` : '';
+  const at = `${files.length === 0 ? 0 : fwin.cursor + 1}/${files.length}`;
+  const fTitle = `Files ${at} · largest first · ${legend}${filter}`;
   return (
     <Box flexDirection="column" width={width}>
       <Line>{s1}</Line>

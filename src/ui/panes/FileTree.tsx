@@ -1,7 +1,10 @@
 /** File tree pane: renders only the rows of the window (rows.slice(offset, offset + height)). */
 import React from 'react';
 import { Text } from 'ink';
-import { CHANGE_SYMBOL, C_NONE, shownVersion } from '../../model/tree.js';
+import { C_NONE, shownVersion } from '../../model/tree.js';
+import { CHANGE_SYMBOL } from '../../model/change-kinds.js';
+import { contentRows } from '../layout.js';
+import { WindowedList } from './WindowedList.js';
 import { CHANGE_KINDS } from '../../model/analysis.js';
 import { hasVisibleChildren, isExpanded, type TreeRows } from '../../model/tree-rows.js';
 import { fileRow } from '../../report/json.js';
@@ -46,8 +49,9 @@ export function treeRowText(
   const wide = attrs && width >= 50;
   // The tree's own figure: a link group's size is shown once, on one of its names (tree-rows.ts).
   const size = idx.size[p];
+  const owner = fitStart(`${info?.uid ?? 0}:${info?.gid ?? 0}`, 11);
   const meta = wide
-    ? `${permString(info?.type ?? 'dir', info?.mode ?? 0)} ${fitStart(`${info?.uid ?? 0}:${info?.gid ?? 0}`, 11)} ${fitStart(formatBytes(size), 8)}`
+    ? `${permString(info?.type ?? 'dir', info?.mode ?? 0)} ${owner} ${fitStart(formatBytes(size), 8)}`
     : fitStart(formatBytes(size), 8);
   const depth = idx.table.depth(p) - 1;
   // Very deep paths (thousands of levels) would push names off screen: cap the indentation.
@@ -78,7 +82,7 @@ function highlight(name: string, query: string, theme: Theme): React.ReactNode {
 
 export function FileTree(props: FileTreeProps): React.ReactElement {
   const { rows, state, focused, width, height, theme, neutral, attrs = true } = props;
-  const inner = Math.max(1, height - 2);
+  const inner = contentRows({ width, height });
   const cols = Math.max(1, width - 2);
   let body: React.ReactNode;
   if (!rows || props.placeholder) {
@@ -87,24 +91,21 @@ export function FileTree(props: FileTreeProps): React.ReactElement {
     body = <Line color={theme.dim}>(nothing matches the filters: x clears them)</Line>;
   } else {
     const win = treeWindow(state, rows, inner);
-    const out: React.ReactNode[] = [];
-    const end = Math.min(rows.ids.length, win.offset + inner);
     const q = state.search.toLowerCase();
-    for (let r = win.offset; r < end; r++) {
-      const p = rows.ids[r];
+    const row = (p: number) => {
       const t = treeRowText(rows, state, p, cols, neutral, attrs);
-      const sel = r === win.cursor;
-      const isMatch = q !== '' && rows.index.lowerName(p).includes(q);
-      const colour = changeColour(theme, t.change);
-      out.push(
-        <Line key={r} inverse={sel && theme.colour} color={colour}>
-          {sel ? '▶' : isMatch ? '•' : ' '}
+      const content = (
+        <>
           {t.sym} {t.meta} {t.indent}
           {highlight(t.name, state.search, theme)}
-        </Line>,
+        </>
       );
-    }
-    body = out;
+      const mark = q !== '' && rows.index.lowerName(p).includes(q) ? '•' : ' ';
+      return { content, color: changeColour(theme, t.change), mark };
+    };
+    body = (
+      <WindowedList rows={rows.ids} cursor={win.cursor} offset={win.offset} height={inner} theme={theme} row={row} />
+    );
   }
   return (
     <Pane title={props.title} focused={focused} width={width} height={height} theme={theme}>

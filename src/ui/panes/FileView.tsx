@@ -5,7 +5,8 @@ import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 import { displayName } from '../../model/names.js';
 import { fitMiddle } from '../present/text.js';
-import { viewStatus, viewSummary, type FileViewState, type ViewRows } from '../state/file-view.js';
+import { viewStatus, viewSummary, type ViewRows } from '../present/file-lines.js';
+import type { FileViewState } from '../state/file-view.js';
 
 export interface FileViewProps {
   view: FileViewState;

@@ -1,6 +1,7 @@
 /** Help overlay: generated from the keymap table. */
 import React from 'react';
-import { helpLines, SCOPE_TITLE } from '../keymap.js';
+import { helpLines } from '../key-help.js';
+import { SCOPE_TITLE } from '../keymap.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
 import { fit } from '../present/text.js';
@@ -39,6 +40,7 @@ export function Help({ offset, width, height, theme }: HelpProps): React.ReactEl
       theme={theme}
     >
       {lines.slice(top, top + inner).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines of scrolled text have no identity but their place
         <Line key={i} bold={l.heading} color={l.heading ? theme.accent : undefined}>
           {l.text}
         </Line>

@@ -6,6 +6,7 @@ import { displayName } from '../../model/names.js';
 import { clampList } from '../state/list.js';
 import { largestFiles, type LargestState } from '../state/largest.js';
 import { Line, Pane } from './Pane.js';
+import { WindowedList } from './WindowedList.js';
 import type { Theme } from '../theme.js';
 import { fitStart } from '../present/text.js';
 
@@ -21,22 +22,28 @@ export interface LargestViewProps {
 export function LargestView({ img, state, width, height, listRows, theme }: LargestViewProps): React.ReactElement {
   const rows = largestFiles(img.analysis);
   const win = clampList(state.list, rows.length, listRows);
+  const reading = img.complete ? '' : '  (still reading: layers read so far)';
   const out: React.ReactNode[] = [
     <Line key="h" color={theme.dim}>
-      {`${fitStart('SIZE', 9)} ${fitStart('LAYER', 5)}  PATH${img.complete ? '' : '  (still reading: layers read so far)'}`}
+      {`${fitStart('SIZE', 9)} ${fitStart('LAYER', 5)}  PATH${reading}`}
     </Line>,
+    <WindowedList
+      key="rows"
+      rows={rows}
+      cursor={win.cursor}
+      offset={win.offset}
+      height={listRows}
+      theme={theme}
+      row={(r) => ({
+        content: (
+          <>
+            {`${fitStart(formatBytes(r.size), 8)} ${fitStart(`L${r.layer}`, 5)}  `}
+            {displayName(img.analysis.table.path(r.path))}
+          </>
+        ),
+      })}
+    />,
   ];
-  for (let i = win.offset; i < Math.min(rows.length, win.offset + listRows); i++) {
-    const r = rows[i];
-    const sel = i === win.cursor;
-    out.push(
-      <Line key={i} inverse={sel && theme.colour}>
-        {sel ? '▶' : ' '}
-        {`${fitStart(formatBytes(r.size), 8)} ${fitStart(`L${r.layer}`, 5)}  `}
-        {displayName(img.analysis.table.path(r.path))}
-      </Line>,
-    );
-  }
   if (rows.length === 0)
     out.push(
       <Line key="none" color={theme.dim}>

@@ -6,6 +6,8 @@ import type { Step } from '../state/image-view.js';
 import type { ListState } from '../state/list.js';
 import { clampList } from '../state/list.js';
 import { Line, Pane } from './Pane.js';
+import { WindowedList } from './WindowedList.js';
+import { contentRows } from '../layout.js';
 import type { Theme } from '../theme.js';
 import { fit, fitStart, safe } from '../present/text.js';
 
@@ -92,29 +94,29 @@ export function stepLine(img: LoadedImage, s: Step, width: number): string {
 }
 
 export function LayerStack({ img, steps, list, focused, width, height, theme }: LayerStackProps): React.ReactElement {
-  const inner = Math.max(1, height - 2);
+  const inner = contentRows({ width, height });
   const win = clampList(list, steps.length, inner);
   const merged = img.analysis.layerCount;
-  const title = `Layers ${steps.length === 0 ? 0 : win.cursor + 1}/${steps.length}${img.complete ? '' : ` · ${merged}/${img.layers.length} read`}`;
-  const rows: React.ReactNode[] = [];
-  for (let i = win.offset; i < Math.min(steps.length, win.offset + inner); i++) {
-    const s = steps[i];
-    const sel = i === win.cursor;
+  const read = img.complete ? '' : ` · ${merged}/${img.layers.length} read`;
+  const title = `Layers ${steps.length === 0 ? 0 : win.cursor + 1}/${steps.length}${read}`;
+  const row = (s: Step) => {
     const meta = s.kind === 'meta';
     const base = s.kind === 'layer' && s.layer < img.baseLayers;
     const cow = s.kind === 'layer' && (img.layers[s.layer]?.diffId.startsWith('container:') ?? false);
-    rows.push(
-      <Line
-        key={i}
-        inverse={sel && theme.colour}
-        color={meta ? theme.dim : cow ? theme.modified : base ? theme.accent : undefined}
-        dimColor={meta && theme.colour}
-      >
-        {sel ? '▶' : ' '}
-        {stepLine(img, s, width - 3)}
-      </Line>,
-    );
-  }
+    const color = meta ? theme.dim : cow ? theme.modified : base ? theme.accent : undefined;
+    return { content: stepLine(img, s, width - 3), color, dimColor: meta && theme.colour };
+  };
+  const rows: React.ReactNode[] = [
+    <WindowedList
+      key="rows"
+      rows={steps}
+      cursor={win.cursor}
+      offset={win.offset}
+      height={inner}
+      theme={theme}
+      row={row}
+    />,
+  ];
   if (steps.length === 0)
     rows.push(
       <Line key="none" color={theme.dim}>

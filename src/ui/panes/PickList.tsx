@@ -1,15 +1,16 @@
 /**
- * The list screen's shared frame: a windowed list of Engine objects (images or containers) with a
- * header row, a selection glyph, and the waiting / empty / error lines. The image and container
- * lists only say how a row reads.
+ * The list screen's frame: a windowed list of Engine objects (images or containers) with a header
+ * row, and the waiting / empty / error lines. The image and container lists only say how a row reads.
  */
 import React from 'react';
-import { clampList, type ListState } from '../state/list.js';
-import { Line, Pane } from './Pane.js';
-import type { Theme } from '../theme.js';
+import { pickListRows } from '../layout.js';
 import { safe } from '../present/text.js';
+import { clampList, type ListState } from '../state/list.js';
+import type { Theme } from '../theme.js';
+import { Line, Pane } from './Pane.js';
+import { WindowedList } from './WindowedList.js';
 
-export interface EngineListProps<R> {
+export interface PickListProps<R> {
   rows: R[] | null;
   total: number;
   state: ListState;
@@ -20,7 +21,7 @@ export interface EngineListProps<R> {
   theme: Theme;
 }
 
-export interface EngineListShape<R> {
+export interface PickListShape<R> {
   /** "image" / "container": for the empty and waiting lines. */
   noun: string;
   /** The pane title's first word and its trailing hints. */
@@ -31,7 +32,7 @@ export interface EngineListShape<R> {
   dim: (row: R) => boolean;
 }
 
-export function EngineList<R>({
+export function PickList<R>({
   rows,
   total,
   state,
@@ -41,8 +42,8 @@ export function EngineList<R>({
   height,
   theme,
   shape,
-}: EngineListProps<R> & { shape: EngineListShape<R> }): React.ReactElement {
-  const inner = Math.max(1, height - 3);
+}: PickListProps<R> & { shape: PickListShape<R> }): React.ReactElement {
+  const inner = pickListRows(height);
   const list = rows ?? [];
   const win = clampList(state, list.length, inner);
   const out: React.ReactNode[] = [
@@ -50,17 +51,16 @@ export function EngineList<R>({
       {' '}
       {shape.header(width - 3)}
     </Line>,
+    <WindowedList
+      key="rows"
+      rows={list}
+      cursor={win.cursor}
+      offset={win.offset}
+      height={inner}
+      theme={theme}
+      row={(r) => ({ content: shape.line(r, width - 3), color: shape.dim(r) ? theme.dim : undefined })}
+    />,
   ];
-  for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
-    const r = list[i];
-    const sel = i === win.cursor;
-    out.push(
-      <Line key={i} inverse={sel && theme.colour} color={shape.dim(r) ? theme.dim : undefined}>
-        {sel ? '▶' : ' '}
-        {shape.line(r, width - 3)}
-      </Line>,
-    );
-  }
   if (error)
     out.push(
       <Line key="err" color={theme.error}>
@@ -79,7 +79,8 @@ export function EngineList<R>({
         {total === 0 ? `the Engine has no ${shape.noun}s` : `no ${shape.noun} matches the filter`}
       </Line>,
     );
-  const title = `${shape.title} ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}${filter ? ` · filter "${safe(filter)}"` : ''} · ${shape.hints}`;
+  const at = `${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
+  const title = `${shape.title} ${at}${filter ? ` · filter "${safe(filter)}"` : ''} · ${shape.hints}`;
   return (
     <Pane title={title} focused width={width} height={height} theme={theme}>
       {out}

@@ -2,47 +2,42 @@
 import React from 'react';
 import { Box } from 'ink';
 import type { SharedReport } from '../../sources/engine/shared-layers.js';
-import { clampList } from '../state/list.js';
-import {
-  imageName,
-  namesById,
-  sharedImageHeader,
-  sharedImageLine,
-  sharedLayerLine,
-  type SharedState,
-} from '../state/shared-layers.js';
-import { Line, Pane } from './Pane.js';
-import type { Theme } from '../theme.js';
+import type { SharedHeights } from '../layout.js';
+import { imageName, namesById, sharedImageHeader, sharedImageLine, sharedLayerLine } from '../present/shared-layers.js';
 import { safe } from '../present/text.js';
+import type { SharedState } from '../state/app-state.js';
+import { clampList } from '../state/list.js';
+import type { Theme } from '../theme.js';
+import { Line, Pane } from './Pane.js';
+import { WindowedList } from './WindowedList.js';
 
 export interface SharedViewProps {
   report: SharedReport | null;
   error: string | null;
   state: SharedState;
-  heights: { images: number; layers: number };
+  heights: SharedHeights;
   width: number;
   theme: Theme;
 }
 
 export function SharedView({ report, error, state, heights, width, theme }: SharedViewProps): React.ReactElement {
-  const imgInner = Math.max(1, heights.images - 3);
   const images = report?.images ?? [];
-  const win = clampList(state.images, images.length, imgInner);
+  const win = clampList(state.images, images.length, heights.imageRows);
   const top: React.ReactNode[] = [
     <Line key="h" bold>
       {' '}
       {sharedImageHeader(width - 3)}
     </Line>,
+    <WindowedList
+      key="rows"
+      rows={images}
+      cursor={win.cursor}
+      offset={win.offset}
+      height={heights.imageRows}
+      theme={theme}
+      row={(r) => ({ content: sharedImageLine(r, width - 3), color: r.dangling ? theme.dim : undefined })}
+    />,
   ];
-  for (let i = win.offset; i < Math.min(images.length, win.offset + imgInner); i++) {
-    const sel = i === win.cursor;
-    top.push(
-      <Line key={i} inverse={sel && theme.colour} color={images[i].dangling ? theme.dim : undefined}>
-        {sel ? '▶' : ' '}
-        {sharedImageLine(images[i], width - 3)}
-      </Line>,
-    );
-  }
   if (error)
     top.push(
       <Line key="err" color={theme.error}>
@@ -63,21 +58,28 @@ export function SharedView({ report, error, state, heights, width, theme }: Shar
     );
 
   const sel = images[win.cursor];
-  const layInner = Math.max(1, heights.layers - 2);
-  const lwin = clampList(state.layers, sel?.layers.length ?? 0, layInner);
+  const lwin = clampList(state.layers, sel?.layers.length ?? 0, heights.layerRows);
   const names = report ? namesById(report) : new Map<string, string>();
   const bottom: React.ReactNode[] = [];
   if (sel) {
-    for (let i = lwin.offset; i < Math.min(sel.layers.length, lwin.offset + layInner); i++) {
-      const l = sel.layers[i];
-      const cur = state.focus === 'layers' && i === lwin.cursor;
-      bottom.push(
-        <Line key={i} inverse={cur && theme.colour} color={l.sharedWith.length > 0 ? theme.accent : undefined}>
-          {cur ? '▶' : l.sharedWith.length > 0 ? '⇄' : ' '}
-          {sharedLayerLine(l, names, width - 3)}
-        </Line>,
-      );
-    }
+    bottom.push(
+      <WindowedList
+        key="rows"
+        rows={sel.layers}
+        cursor={state.focus === 'layers' ? lwin.cursor : -1}
+        offset={lwin.offset}
+        height={heights.layerRows}
+        theme={theme}
+        row={(l) => {
+          const shared = l.sharedWith.length > 0;
+          return {
+            content: sharedLayerLine(l, names, width - 3),
+            color: shared ? theme.accent : undefined,
+            mark: shared ? '⇄' : ' ',
+          };
+        }}
+      />,
+    );
     if (sel.layers.length === 0)
       bottom.push(
         <Line key="none" color={theme.dim}>

@@ -3,7 +3,7 @@ import React from 'react';
 import { Box } from 'ink';
 import { Line } from './Pane.js';
 import type { Theme } from '../theme.js';
-import type { Prompt } from '../state/app.js';
+import type { Prompt } from '../state/app-state.js';
 import { safe } from '../present/text.js';
 
 export interface StatusBarProps {

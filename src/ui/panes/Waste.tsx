@@ -13,7 +13,9 @@ import { fit, fitMiddle, fitStart, safe } from '../present/text.js';
 import { displayName } from '../../model/names.js';
 import { cleanCommand } from '../../format.js';
 import type { ShippedThenHiddenItem } from '../../model/advice.js';
-import { wastePairs, wasteStepRows, WASTE_VIEW0, type WasteViewState } from '../state/waste-steps.js';
+import { wastePairs, wasteStepRows, INITIAL_WASTE_VIEW, type WasteViewState } from '../state/waste-steps.js';
+import { wasteListRows } from '../layout.js';
+import { WindowedList } from './WindowedList.js';
 
 export interface WasteProps {
   img: LoadedImage;
@@ -41,9 +43,11 @@ export function wasteSummary(img: LoadedImage): [string, string] {
       'the totals come when every layer is read',
     ];
   }
+  const user = formatBytes(userWastedBytes(a, img.baseLayers));
   return [
-    `wasted ${formatBytes(a.wastedBytes)} (${formatBytes(userWastedBytes(a, img.baseLayers))} above the base) · efficiency ${formatPercent(a.efficiency)}`,
-    `dive: efficiency ${formatPercent(dive.efficiency)} · wasted ${formatBytes(dive.wastedBytes)} · user wasted ${formatPercent(dive.userWastedPercent)}`,
+    `wasted ${formatBytes(a.wastedBytes)} (${user} above the base) · efficiency ${formatPercent(a.efficiency)}`,
+    `dive: efficiency ${formatPercent(dive.efficiency)} · wasted ${formatBytes(dive.wastedBytes)}` +
+      ` · user wasted ${formatPercent(dive.userWastedPercent)}`,
   ];
 }
 
@@ -54,7 +58,8 @@ export function stepLabel(img: LoadedImage, layer: number): string {
 
 /** One step pair's row text: bytes, files, the step that shipped and the one that hid. */
 export function pairLine(img: LoadedImage, p: ShippedThenHiddenItem, width: number): string {
-  const head = `${fitStart(formatBytes(p.bytes), 8)} ${fitStart(`${p.files.toLocaleString('en-US')} file${p.files === 1 ? '' : 's'}`, 11)} `;
+  const files = `${p.files.toLocaleString('en-US')} file${p.files === 1 ? '' : 's'}`;
+  const head = `${fitStart(formatBytes(p.bytes), 8)} ${fitStart(files, 11)} `;
   const rest = Math.max(10, width - head.length);
   const half = Math.max(5, Math.floor((rest - 3) / 2));
   if (p.shippedBy === p.hiddenBy)
@@ -71,7 +76,7 @@ function WasteSteps({
   height,
   theme,
 }: WasteProps & { view: WasteViewState }): React.ReactElement {
-  const inner = Math.max(1, height - 4);
+  const inner = wasteListRows({ width, height });
   const pairs = wastePairs(img.analysis);
   const list = wasteStepRows(pairs, view.expanded);
   const win = clampList(state, list.length, inner);
@@ -83,27 +88,24 @@ function WasteSteps({
     <Line key="s2" color={theme.dim}>
       {`   ${fitStart('BYTES', 8)} ${fitStart('FILES', 11)} SHIPPED BY → HIDDEN BY  (t: flat list of paths)`}
     </Line>,
+    <WindowedList
+      key="rows"
+      rows={list}
+      cursor={win.cursor}
+      offset={win.offset}
+      height={inner}
+      theme={theme}
+      row={(r) => {
+        const p = pairs[r.pair];
+        if (r.target === -1) return { content: (view.expanded === r.pair ? '▾ ' : '▸ ') + pairLine(img, p, width - 5) };
+        if (r.target === -2) {
+          const more = (p.files - p.targets.length).toLocaleString('en-US');
+          return { content: `    … and ${more} more (t: the flat list)`, color: theme.dim };
+        }
+        return { content: `    ${displayName(img.analysis.table.path(p.targets[r.target].path))}` };
+      }}
+    />,
   ];
-  for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
-    const r = list[i];
-    const sel = i === win.cursor;
-    const p = pairs[r.pair];
-    let text: string;
-    if (r.target === -1) text = (view.expanded === r.pair ? '▾ ' : '▸ ') + pairLine(img, p, width - 5);
-    else if (r.target === -2)
-      text = `    … and ${(p.files - p.targets.length).toLocaleString('en-US')} more (t: the flat list)`;
-    else text = `    ${displayName(img.analysis.table.path(p.targets[r.target].path))}`;
-    rows.push(
-      <Line
-        key={i}
-        inverse={sel && theme.colour}
-        color={r.target >= 0 ? undefined : r.target === -2 ? theme.dim : undefined}
-      >
-        {sel ? '▶' : ' '}
-        {text}
-      </Line>,
-    );
-  }
   if (list.length === 0) rows.push(noWaste(img.complete, theme.dim));
   const title = `Waste by step ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
   return (
@@ -114,12 +116,12 @@ function WasteSteps({
 }
 
 export function Waste(props: WasteProps): React.ReactElement {
-  if (props.view?.grouped !== false) return <WasteSteps {...props} view={props.view ?? WASTE_VIEW0} />;
+  if (props.view?.grouped !== false) return <WasteSteps {...props} view={props.view ?? INITIAL_WASTE_VIEW} />;
   return <WasteFlat {...props} />;
 }
 
 function WasteFlat({ img, list, state, focused, width, height, theme }: WasteProps): React.ReactElement {
-  const inner = Math.max(1, height - 4);
+  const inner = wasteListRows({ width, height });
   const win = clampList(state, list.length, inner);
   const [l1, l2] = wasteSummary(img);
   const rows: React.ReactNode[] = [
@@ -133,17 +135,24 @@ function WasteFlat({ img, list, state, focused, width, height, theme }: WastePro
   const provW = Math.min(28, Math.max(12, Math.floor((width - 14) / 3)));
   // Borders, the selection glyph, the size and the provenance: the rest is the path's, cut in the middle.
   const pathW = Math.max(8, width - 2 - 1 - 8 - 1 - provW - 1);
-  for (let i = win.offset; i < Math.min(list.length, win.offset + inner); i++) {
-    const w = list[i];
-    const sel = i === win.cursor;
-    rows.push(
-      <Line key={i} inverse={sel && theme.colour}>
-        {sel ? '▶' : ' '}
-        {fitStart(formatBytes(w.bytes), 8)} <Text2 colour={theme.removed}>{fit(provenance(w), provW)}</Text2>{' '}
-        {fitMiddle(displayName(w.path), pathW)}
-      </Line>,
-    );
-  }
+  rows.push(
+    <WindowedList
+      key="rows"
+      rows={list}
+      cursor={win.cursor}
+      offset={win.offset}
+      height={inner}
+      theme={theme}
+      row={(w) => ({
+        content: (
+          <>
+            {fitStart(formatBytes(w.bytes), 8)} <Text color={theme.removed}>{fit(provenance(w), provW)}</Text>{' '}
+            {fitMiddle(displayName(w.path), pathW)}
+          </>
+        ),
+      })}
+    />,
+  );
   if (list.length === 0) rows.push(noWaste(img.complete, theme.dim));
   const title = `Waste ${list.length === 0 ? 0 : win.cursor + 1}/${list.length}`;
   return (
@@ -151,10 +160,6 @@ function WasteFlat({ img, list, state, focused, width, height, theme }: WastePro
       {rows}
     </Pane>
   );
-}
-
-function Text2({ colour, children }: { colour?: string; children: React.ReactNode }): React.ReactElement {
-  return <Text color={colour}>{children}</Text>;
 }
 
 /** The one row of an empty Waste pane, in either view. */

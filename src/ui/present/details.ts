@@ -30,7 +30,9 @@ export function detailLines(
     // A label of 12 characters or more (ExposedPorts) still gets a space before its value.
     const col = label.length < 12 ? 12 : label.length + 1;
     const lines = wrap(safe(value), Math.max(4, w - col));
-    lines.forEach((l, i) => out.push({ text: `${(i === 0 ? label : '').padEnd(col)}${l}` }));
+    lines.forEach((l, i) => {
+      out.push({ text: `${(i === 0 ? label : '').padEnd(col)}${l}` });
+    });
   };
   const list = (label: string, values: string[]) => {
     if (values.length === 0) {

@@ -6,18 +6,12 @@ import { formatBytes, formatPercent, shortDigest } from '../../format.js';
 import { CHANGE_FILTERS } from '../../model/tree-rows.js';
 import { whatChanged } from './what-changed.js';
 import { safe } from './text.js';
-import { selectedStep, type AppCtx, type AppState } from '../state/app.js';
-import { sharedTotals } from '../state/shared-layers.js';
-import { diffFiles, imageLabel, type DiffModel } from '../state/diff.js';
+import type { AppCtx, AppState } from '../state/app-state.js';
+import { selectedStep } from '../state/selectors.js';
+import { sharedTotals } from './shared-layers.js';
+import { diffFiles, imageLabel, type DiffModel } from './diff.js';
+import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
 import type { LoadState } from '../hooks/use-image-loader.js';
-
-const FILTER_SYMBOL: Record<string, string> = {
-  added: '+',
-  modified: '~',
-  removed: '-',
-  unchanged: '=',
-  untouched: '.',
-};
 
 /** The copy-on-write layer a container source appends on top of its image. */
 export function isContainerLayer(img: LoadedImage, layer: number): boolean {
@@ -90,16 +84,17 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
   const t = s.tree;
   const parts: string[] = [];
   const step = selectedStep(s, ctx);
+  const cow = step?.kind === 'layer' && !!ctx.model && isContainerLayer(ctx.model.img, step.layer);
   if (step)
     parts.push(
       step.kind === 'layer'
-        ? `layer ${step.layer}${ctx.model && isContainerLayer(ctx.model.img, step.layer) ? ' (container copy-on-write)' : ''}`
+        ? `layer ${step.layer}${cow ? ' (container copy-on-write)' : ''}`
         : `step ${step.index + 1} (metadata)`,
     );
   parts.push(t.mode === 'layer' ? 'layer changes' : 'aggregated since base');
   parts.push(`sort: ${t.sort}`);
   const hidden = CHANGE_FILTERS.filter((k) => t.filters.hidden.includes(k));
-  parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${FILTER_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
+  parts.push(hidden.length ? `hidden: ${hidden.map((k) => `${CHANGE_KIND_SYMBOL[k]}${k}`).join(' ')}` : 'hidden: none');
   if (t.filters.path) parts.push(`path: "${safe(t.filters.path)}"`);
   // What the change under the cursor changed (a modification: mode, owner, size, content).
   const changed =
@@ -126,11 +121,13 @@ export function treeStatus(s: AppState, ctx: AppCtx, error: string | null): stri
 
 export function viewStatusLine(s: AppState): string {
   const v = s.view!;
-  return `file view · as of layer ${v.layer} · ${v.hex ? 'hex dump' : v.wrap ? 'text, long lines wrapped' : 'text, long lines cut'}`;
+  const how = v.hex ? 'hex dump' : v.wrap ? 'text, long lines wrapped' : 'text, long lines cut';
+  return `file view · as of layer ${v.layer} · ${how}`;
 }
 
 export function diffStatusLine(s: AppState, model: DiffModel | null): string {
   if (!model) return 'loading';
   const files = diffFiles(model.diff, s.diff.filter);
-  return `${files.length} of ${model.diff.files.length} differing paths${s.diff.filter ? ` · filter "${safe(s.diff.filter)}"` : ''}`;
+  const filter = s.diff.filter ? ` · filter "${safe(s.diff.filter)}"` : '';
+  return `${files.length} of ${model.diff.files.length} differing paths${filter}`;
 }

@@ -105,14 +105,6 @@ export function permString(type: string, mode: number): string {
   );
 }
 
-/** "10k", "1.5M", "2G", "300" (bytes, decimal units like formatBytes) -> bytes; null when invalid. */
-export function parseSize(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)b?\s*$/i.exec(text);
-  if (!m) return null;
-  const mult: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 };
-  return Math.round(Number(m[1]) * mult[m[2].toLowerCase()]);
-}
-
 /** "2024-05-01 12:00" (UTC), deterministic; "-" when unknown. */
 export function formatDate(d: string | number | null | undefined): string {
   if (d === null || d === undefined || d === '') return '-';

@@ -1,11 +1,10 @@
 /**
- * The Advice view's pure half: its rows (one per item, plus the paths of the expanded item), its
- * heights, and what a key does in it. Enter goes to a path in the tree at the layer that shows it.
+ * The Advice view's pure half: its rows (one per item, plus the paths of the expanded item) and
+ * what a key does in it (its heights are in layout.ts). Enter goes to a path in the tree at the layer that shows it.
  */
 import type { Advice } from '../../model/advice.js';
-import type { Command } from '../keymap.js';
-import { computeLayout } from '../layout.js';
-import { clampList, listAction, reduceList, LIST0, type ListState } from './list.js';
+import type { Command } from '../commands.js';
+import { clampList, listAction, reduceList, EMPTY_LIST, type ListState } from './list.js';
 
 export interface AdviceState {
   open: boolean;
@@ -14,7 +13,7 @@ export interface AdviceState {
   expanded: number;
 }
 
-export const ADVICE0: AdviceState = { open: false, list: LIST0, expanded: -1 };
+export const CLOSED_ADVICE: AdviceState = { open: false, list: EMPTY_LIST, expanded: -1 };
 
 export interface AdviceRow {
   item: number;
@@ -29,20 +28,6 @@ export function adviceRows(advice: Advice, expanded: number): AdviceRow[] {
     if (i === expanded) for (let k = 0; k < it.targets.length; k++) rows.push({ item: i, target: k });
   });
   return rows;
-}
-
-/** Lines of the selected item's message under the list. */
-export const ADVICE_MESSAGE_ROWS = 3;
-
-/** The view's box (the whole pane area) and the rows its list gets. */
-export function adviceBox(size: { columns: number; rows: number }): {
-  width: number;
-  height: number;
-  listRows: number;
-} {
-  const height = computeLayout(size, 'layers', 'tree').mainRows;
-  // Borders (2), the summary line, a rule and the message lines.
-  return { width: size.columns, height, listRows: Math.max(1, height - 2 - 2 - ADVICE_MESSAGE_ROWS) };
 }
 
 /** Where a key in the Advice view leads: a new view state, or a path to show in the tree. */

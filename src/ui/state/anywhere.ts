@@ -2,10 +2,10 @@
  * Helpers of the tree keys that work from every pane, the regex path filter and the search that
  * also counts paths the filters hide. Pure.
  */
-import type { Command } from '../keymap.js';
 import { NO_FILTERS } from '../../model/tree-rows.js';
-import type { AppCtx, AppState } from './app.js';
-import { selectedStep } from './app.js';
+import type { Command } from '../commands.js';
+import type { AppCtx, AppState } from './app-state.js';
+import { selectedStep } from './selectors.js';
 
 /** Tree commands that, pressed in another pane, move the focus to the tree (a prompt, the file view). */
 export const ANYWHERE_FOCUS: ReadonlySet<Command> = new Set<Command>([

@@ -62,7 +62,7 @@ function filtersKey(f: TreeFilters): string {
   return `${[...f.hidden].sort().join(',')}|${f.minSize}|${f.path}|${f.regex ?? ''}`;
 }
 
-export class ImageModel {
+export class ImageView {
   private stepsMemo: { key: string; steps: Step[] } | null = null;
   private indexes = new Map<string, TreeIndex>();
   // Two entries each: the search's count of matches the filters hide asks for the unfiltered view

@@ -7,15 +7,14 @@ import type { Analysis } from '../../model/analysis.js';
 import { T_FILE } from '../../model/layer-data.js';
 import { normalisePath } from '../../model/path-table.js';
 import { nameFromText } from '../../model/names.js';
-import { computeLayout } from '../layout.js';
-import { LIST0, type ListState } from './list.js';
+import { EMPTY_LIST, type ListState } from './list.js';
 
 export interface LargestState {
   open: boolean;
   list: ListState;
 }
 
-export const LARGEST0: LargestState = { open: false, list: LIST0 };
+export const CLOSED_LARGEST: LargestState = { open: false, list: EMPTY_LIST };
 
 /** Files listed at most. */
 export const LARGEST_MAX = 1000;
@@ -59,11 +58,6 @@ export function largestFiles(a: Analysis): LargestRow[] {
 function order(a: Analysis): (x: LargestRow, y: LargestRow) => number {
   void a;
   return (x, y) => y.size - x.size || x.path - y.path;
-}
-
-/** Rows the Largest files view's list gets (the pane area less borders and its header line). */
-export function largestListRows(size: { columns: number; rows: number }): number {
-  return Math.max(1, computeLayout(size, 'layers', 'tree').mainRows - 3);
 }
 
 /**

@@ -14,7 +14,7 @@ export type ListAction =
   | { type: 'end' }
   | { type: 'set'; index: number };
 
-export const LIST0: ListState = { cursor: 0, offset: 0 };
+export const EMPTY_LIST: ListState = { cursor: 0, offset: 0 };
 
 /** Keep the cursor inside [0, count) and visible inside the window. */
 export function clampList(s: ListState, count: number, height: number): ListState {

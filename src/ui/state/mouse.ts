@@ -4,30 +4,14 @@
  */
 import { HEADER_ROWS, type PaneId } from '../layout.js';
 import type { MouseReport } from '../mouse.js';
-import { command, layoutOf, selectRow, type AppCtx, type AppState, type Effect } from './app.js';
-import { listHeight } from './screens.js';
-import { clampList, reduceList } from './list.js';
-import { filterImages } from './images.js';
-import { filterContainers } from './containers.js';
+import type { AppCtx, AppState, Effect } from './app-state.js';
+import { selectRow } from './image-screen.js';
+import { clickList } from './list-screen.js';
+import { command } from './router.js';
+import { layoutOf } from './selectors.js';
 
 /** Screen row of the image (or container) list's first entry: header, pane title, column header. */
 const LIST_TOP = HEADER_ROWS + 3;
-
-/** A click on the image or container list selects the row under the pointer. */
-function clickList(s: AppState, m: MouseReport, ctx: AppCtx): AppState {
-  const line = m.y - LIST_TOP;
-  if (line < 0) return s;
-  const h = listHeight(ctx);
-  if (s.listKind === 'containers') {
-    const n = filterContainers(ctx.containers ?? [], s.imageFilter).length;
-    return {
-      ...s,
-      containers: reduceList(s.containers, { type: 'set', index: clampList(s.containers, n, h).offset + line }, n, h),
-    };
-  }
-  const n = filterImages(ctx.images, s.imageFilter).length;
-  return { ...s, images: reduceList(s.images, { type: 'set', index: clampList(s.images, n, h).offset + line }, n, h) };
-}
 
 const WHEEL_ROWS = 3;
 
@@ -57,7 +41,8 @@ export function mouseCommand(s: AppState, m: MouseReport, ctx: AppCtx): [AppStat
     for (let i = 0; i < WHEEL_ROWS; i++) out = command(out, m.wheel > 0 ? 'down' : 'up', ctx)[0];
     return [out, null];
   };
-  if (s.screen === 'images' && !m.wheel && !m.release && m.button === 0) return [clickList(s, m, ctx), null];
+  if (s.screen === 'images' && !m.wheel && !m.release && m.button === 0)
+    return [m.y >= LIST_TOP ? clickList(s, m.y - LIST_TOP, ctx) : s, null];
   // Screens with one list (images, containers, shared, diff) and the file view: the wheel scrolls it.
   if (s.screen !== 'image' || s.view || s.advice.open || !ctx.model) return m.wheel ? scroll(s) : [s, null];
   const at = paneAt(s, ctx, m.x, m.y);

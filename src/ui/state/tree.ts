@@ -30,7 +30,7 @@ export interface TreeState {
   offset: number;
 }
 
-export const TREE0: TreeState = {
+export const INITIAL_TREE: TreeState = {
   mode: 'layer',
   sort: 'name',
   expandDepth: 1,

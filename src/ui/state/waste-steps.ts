@@ -14,7 +14,7 @@ export interface WasteViewState {
   expanded: number;
 }
 
-export const WASTE_VIEW0: WasteViewState = { grouped: true, expanded: -1 };
+export const INITIAL_WASTE_VIEW: WasteViewState = { grouped: true, expanded: -1 };
 
 /** Paths listed per pair when expanded (the rest are counted in a last row). */
 export const PAIR_PATHS = 200;

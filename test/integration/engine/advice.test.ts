@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadImage } from '../../../src/sources/load.js';
 import { CACHE_FORMAT, LayerCache } from '../../../src/cache/layer-cache.js';
 import { adviceFor, adviceRuns } from '../../../src/model/advice.js';
-import { adviceJson } from '../../../src/report/json.js';
+import { adviceJson } from '../../../src/report/image-report.js';
 import { ROOT } from '../../support/paths.js';
 
 const gate = engineGate({ commands: ['python3'] });

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildFixture, engineGate } from '../../support/engine.js';
 import { Engine } from '../../../src/sources/engine/client.js';
 import { engineServices } from '../../../src/ui/run.js';
-import { imageRows } from '../../../src/ui/state/images.js';
+import { imageRows } from '../../../src/ui/present/images.js';
 import { sharedLayers } from '../../../src/sources/engine/shared-layers.js';
 import { loadImage } from '../../../src/sources/load.js';
 import { lines, renderApp } from '../../support/ui/render.js';

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildFixture, engineGate } from '../../support/engine.js';
 import { Engine } from '../../../src/sources/engine/client.js';
 import { engineServices } from '../../../src/ui/run.js';
-import type { Services } from '../../../src/ui/App.js';
+import type { Services } from '../../../src/ui/services.js';
 import { paneLines, renderApp, treeLines } from '../../support/ui/render.js';
 
 const gate = engineGate();

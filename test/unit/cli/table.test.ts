@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseArgs, USAGE } from '../../../src/cli/main.js';
+import { parseArgs, USAGE } from '../../../src/cli/args.js';
 import { OPTION_SPECS } from '../../../src/cli/table.js';
 import { RULE_NAMES } from '../../../src/report/ci.js';
 import { ROOT } from '../../support/paths.js';
@@ -28,7 +28,7 @@ test('every option of the table is parsed, with a value exactly when the table g
 });
 
 test('every option the parser knows is in the table, and in --help', () => {
-  const src = fs.readFileSync(path.join(ROOT, 'src', 'cli', 'main.ts'), 'utf8');
+  const src = fs.readFileSync(path.join(ROOT, 'src', 'cli', 'args.ts'), 'utf8');
   const parsed = [...src.matchAll(/case '(--?[a-z][a-z-]*)':/g)].map((m) => m[1]);
   assert.ok(parsed.length > 10, 'the parser’s options were found');
   const table = new Set(OPTION_SPECS.flatMap((o) => o.flags));

@@ -329,7 +329,7 @@ test('README lists the leftover catalogue as LEFTOVERS has it', async () => {
 });
 
 test('JSON paths are display forms, with pathsBase64 when a name is not valid UTF-8', async () => {
-  const { adviceJson } = await import('../../../src/report/json.js');
+  const { adviceJson } = await import('../../../src/report/image-report.js');
   const c = blob('u', 70);
   const bad = 'caf\xe9';
   const a = analyse([[file(`${bad}/x`, c), file('plain/y', c), file('plain/z', 'other')]]);

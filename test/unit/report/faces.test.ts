@@ -19,10 +19,11 @@ import { TreeIndex, flatten, fullOrder, searchMatches } from '../../../src/model
 import { snapshot } from '../../../src/model/tree.js';
 import { newLayerInfo, configView, type LoadedImage } from '../../../src/model/image.js';
 import { textReport } from '../../../src/report/text.js';
-import { buildReport, reportText } from '../../../src/report/json.js';
+import { reportText } from '../../../src/report/json.js';
+import { buildReport } from '../../../src/report/image-report.js';
 import { evaluateCi, formatCi, loadCiConfig } from '../../../src/report/ci.js';
 import { treeRowText } from '../../../src/ui/panes/FileTree.js';
-import { TREE0 } from '../../../src/ui/state/tree.js';
+import { INITIAL_TREE } from '../../../src/ui/state/tree.js';
 
 const bytes = (...b: number[]) => Buffer.from(b).toString('latin1');
 
@@ -228,13 +229,13 @@ test('byte-string names: tree rows show display forms; search matches what is sh
     expandDepth: Infinity,
     toggled: new Set(),
   });
-  const names = Array.from(rows.ids, (p) => treeRowText(rows, TREE0, p, 80, false).name);
+  const names = Array.from(rows.ids, (p) => treeRowText(rows, INITIAL_TREE, p, 80, false).name);
   assert.ok(names.includes('héllo wörld/'), JSON.stringify(names));
   assert.ok(names.includes('caf\\xe9'));
   assert.ok(names.includes('invoice\\u202efdp.exe'));
   const order = fullOrder(idx, rows.vis, 'name');
   const found = (q: string) =>
-    searchMatches(idx, order, q).map((i) => treeRowText(rows, TREE0, order[i], 80, false).name);
+    searchMatches(idx, order, q).map((i) => treeRowText(rows, INITIAL_TREE, order[i], 80, false).name);
   assert.deepEqual(found('\\xe9'), ['caf\\xe9']);
   assert.deepEqual(found('HÉLLO'), ['héllo wörld/'], 'case-insensitive on the display form');
   assert.deepEqual(found('\\u202e'), ['invoice\\u202efdp.exe']);

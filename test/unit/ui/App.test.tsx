@@ -12,10 +12,10 @@ import {
   lines,
   openImage,
   renderApp,
-  treeLines,
   type Rendered,
+  treeLines,
 } from '../../support/ui/render.js';
-import type { Services } from '../../../src/ui/App.js';
+import type { Services } from '../../../src/ui/services.js';
 
 let img: LoadedImage;
 before(async () => {
@@ -170,41 +170,44 @@ describe('waste pane', () => {
 describe('waste by build step', () => {
   let app: Rendered;
   after(() => app.unmount());
-  it('pairs (shipped, hid) with bytes, files, steps, largest first; a pair opens to paths; Enter jumps', async () => {
-    app = await exploreDive({ columns: 120, rows: 36 });
-    let f = await app.waitFor((x) => x.includes('Waste by step 1/'));
-    // The dive fixture: somefile1.txt (6.4 kB) shipped by L3, rewritten by L4's chmod, removed by L9;
-    // saved.txt shipped by L7, rewritten by L13.
-    const pairRows = f.split('\n').filter((l) => /[▸▾] /.test(l));
-    assert.ok(pairRows.length >= 3, f);
-    const bytes = pairRows.map((l) => Number(/([\d.]+) kB/.exec(l)?.[1] ?? NaN));
-    assert.deepEqual(
-      [...bytes].sort((x, y) => y - x),
-      bytes,
-      'largest first',
-    );
-    assert.ok(
-      pairRows.some((l) => /L4 RUN chmod 444 .*→ L9 RUN rm -rf /.test(l)),
-      f,
-    );
-    assert.ok(
-      pairRows.some((l) => /1 file\s+L7 .*→ L13 /.test(l)),
-      f,
-    );
-    await app.press('3');
-    const at = pairRows.findIndex((l) => /L7 .*→ L13 /.test(l));
-    await app.press('down', at);
-    await app.press('space');
-    f = await app.waitFor((x) => x.includes('▾ '));
-    assert.match(f, /^\s*│?.*\/root\/saved\.txt/m);
-    await app.press('down');
-    await app.press('enter');
-    f = await app.waitFor((x) => x.includes('File tree · L13'));
-    assert.ok(
-      treeLines(f).some((l) => l.startsWith('▶~') && l.endsWith('saved.txt')),
-      f,
-    );
-  });
+  it(
+    'pairs (shipped, hid) with bytes, files and commands, ' + 'largest first; a pair opens to its paths; Enter jumps',
+    async () => {
+      app = await exploreDive({ columns: 120, rows: 36 });
+      let f = await app.waitFor((x) => x.includes('Waste by step 1/'));
+      // The dive fixture: somefile1.txt (6.4 kB) shipped by L3, rewritten by L4's chmod, removed by L9;
+      // saved.txt shipped by L7, rewritten by L13.
+      const pairRows = f.split('\n').filter((l) => /[▸▾] /.test(l));
+      assert.ok(pairRows.length >= 3, f);
+      const bytes = pairRows.map((l) => Number(/([\d.]+) kB/.exec(l)?.[1] ?? NaN));
+      assert.deepEqual(
+        [...bytes].sort((x, y) => y - x),
+        bytes,
+        'largest first',
+      );
+      assert.ok(
+        pairRows.some((l) => /L4 RUN chmod 444 .*→ L9 RUN rm -rf /.test(l)),
+        f,
+      );
+      assert.ok(
+        pairRows.some((l) => /1 file\s+L7 .*→ L13 /.test(l)),
+        f,
+      );
+      await app.press('3');
+      const at = pairRows.findIndex((l) => /L7 .*→ L13 /.test(l));
+      await app.press('down', at);
+      await app.press('space');
+      f = await app.waitFor((x) => x.includes('▾ '));
+      assert.match(f, /^\s*│?.*\/root\/saved\.txt/m);
+      await app.press('down');
+      await app.press('enter');
+      f = await app.waitFor((x) => x.includes('File tree · L13'));
+      assert.ok(
+        treeLines(f).some((l) => l.startsWith('▶~') && l.endsWith('saved.txt')),
+        f,
+      );
+    },
+  );
 });
 
 describe('details pane', () => {
@@ -376,25 +379,29 @@ describe('image list', () => {
     },
   };
 
-  it('lists tags (id, created, sizes, containers); official, latest, dangling marked; filter; open; back', async () => {
-    const app = await renderApp({ start: { kind: 'images' }, services });
-    let f = await app.waitFor((x) => x.includes('Images 1/3'));
-    assert.match(f, /▶ {2}strata-test\/dive:1\s+cccccccccccc 2027-01-15 08:00\s+1\.2 MB\s+-\s+0/);
-    assert.match(f, /◆ alpine:latest\s+aaaaaaaaaaaa 2023-11-14 22:13\s+7\.8 MB\s+0 B\s+2 ⚠ latest/);
-    assert.match(f, /<none>:<none>.*⚠ dangling/);
-    await app.press('/');
-    await app.type('alp');
-    await app.press('enter');
-    f = await app.waitFor((x) => x.includes('Images 1/1 · filter "alp"'));
-    await app.press('enter');
-    await app.waitFor((x) => x.includes('Layers 1/15'));
-    assert.deepEqual(opened, ['sha256:aaaaaaaaaaaa1111']);
-    await app.press('b');
-    await app.waitFor((x) => x.includes('Images 1/1'));
-    await app.press('q');
-    assert.equal(app.exitCode(), 0);
-    app.unmount();
-  });
+  it(
+    'lists tags with id, created, sizes, containers; marks official, ' +
+      'warns on latest and dangling; filters; opens; goes back',
+    async () => {
+      const app = await renderApp({ start: { kind: 'images' }, services });
+      let f = await app.waitFor((x) => x.includes('Images 1/3'));
+      assert.match(f, /▶ {2}strata-test\/dive:1\s+cccccccccccc 2027-01-15 08:00\s+1\.2 MB\s+-\s+0/);
+      assert.match(f, /◆ alpine:latest\s+aaaaaaaaaaaa 2023-11-14 22:13\s+7\.8 MB\s+0 B\s+2 ⚠ latest/);
+      assert.match(f, /<none>:<none>.*⚠ dangling/);
+      await app.press('/');
+      await app.type('alp');
+      await app.press('enter');
+      f = await app.waitFor((x) => x.includes('Images 1/1 · filter "alp"'));
+      await app.press('enter');
+      await app.waitFor((x) => x.includes('Layers 1/15'));
+      assert.deepEqual(opened, ['sha256:aaaaaaaaaaaa1111']);
+      await app.press('b');
+      await app.waitFor((x) => x.includes('Images 1/1'));
+      await app.press('q');
+      assert.equal(app.exitCode(), 0);
+      app.unmount();
+    },
+  );
 
   it('an unreachable Engine is said in one line', async () => {
     const app = await renderApp({

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../src/model/image.js';
 import { configPath, loadConfig, parseConfig, withColours } from '../../../src/ui/config.js';
-import { DEFAULT_KEYMAP, helpLines, lookup, setKeymap } from '../../../src/ui/keymap.js';
+import { lookup, setKeymap } from '../../../src/ui/key-bindings.js';
+import { helpLines } from '../../../src/ui/key-help.js';
+import { DEFAULT_KEYMAP } from '../../../src/ui/keymap.js';
 import { COLOUR_THEME, PLAIN_THEME } from '../../../src/ui/theme.js';
 import { StrataError } from '../../../src/errors.js';
 import { diveImage, renderApp } from '../../support/ui/render.js';
@@ -101,37 +103,31 @@ describe('config file: keys, colours and defaults in force', () => {
     assert.equal(withColours(COLOUR_THEME, c.colours).removed, 'magentaBright');
     assert.deepEqual(withColours(PLAIN_THEME, c.colours), PLAIN_THEME);
   });
-  it('defaults start the App with that sort, hidden kinds, view, attribute columns; rebound keys work', async () => {
-    const c = parseConfig(
-      [
-        'keys:',
-        '  toggleMode: z',
-        'defaults:',
-        '  sort: size',
-        '  hidden: [unchanged]',
-        '  aggregated: true',
-        '  attributes: false',
-        '  mouse: false',
-        '',
-      ].join('\n'),
-      'cfg',
-    );
-    assert.equal(c.prefs.mouse, false);
-    setKeymap(c.keymap);
-    const app = await renderApp(
-      { start: { kind: 'image', label: 'dive', load: async () => img }, prefs: c.prefs },
-      { columns: 120, rows: 40 },
-    );
-    let f = await app.waitFor((x) => x.includes('Layers 1/15'));
-    assert.match(f, /aggregated since base · sort: size · hidden: =unchanged/);
-    assert.ok(!/drwx/.test(f), 'no attribute columns');
-    await app.press('z');
-    f = await app.waitFor((x) => x.includes('· layer changes · sort: size'));
-    await app.press('?');
-    f = await app.waitFor((x) => x.includes('Everywhere'));
-    await app.press('down', 40);
-    f = await app.waitFor((x) => /\bz\s+layer changes \/ aggregated/.test(x), 'the help shows the rebound key');
-    app.unmount();
-    setKeymap(null);
-  });
+  it(
+    'defaults start the App with that sort, hidden kinds, ' + 'view, attribute columns; rebound keys dispatch',
+    async () => {
+      const c = parseConfig(
+        'keys:\n  toggleMode: z\ndefaults:\n  sort: size\n  hidden: [unchanged]\n' +
+          '  aggregated: true\n  attributes: false\n  mouse: false\n',
+        'cfg',
+      );
+      assert.equal(c.prefs.mouse, false);
+      setKeymap(c.keymap);
+      const app = await renderApp(
+        { start: { kind: 'image', label: 'dive', load: async () => img }, prefs: c.prefs },
+        { columns: 120, rows: 40 },
+      );
+      let f = await app.waitFor((x) => x.includes('Layers 1/15'));
+      assert.match(f, /aggregated since base · sort: size · hidden: =unchanged/);
+      assert.ok(!/drwx/.test(f), 'no attribute columns');
+      await app.press('z');
+      f = await app.waitFor((x) => x.includes('· layer changes · sort: size'));
+      await app.press('?');
+      f = await app.waitFor((x) => x.includes('Everywhere'));
+      await app.press('down', 40);
+      f = await app.waitFor((x) => /\bz\s+layer changes \/ aggregated/.test(x), 'the help shows the rebound key');
+      app.unmount();
+      setKeymap(null);
+    },
+  );
 });

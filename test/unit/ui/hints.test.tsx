@@ -4,7 +4,7 @@ import '../../support/ui/env.js';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../src/model/image.js';
-import type { Services } from '../../../src/ui/App.js';
+import type { Services } from '../../../src/ui/services.js';
 import { detailLines } from '../../../src/ui/present/details.js';
 import { diveImage, exploreDive, hintLine, lines, renderApp, statusLine } from '../../support/ui/render.js';
 
@@ -76,22 +76,25 @@ describe('hints and lists that match the screen', () => {
     assert.ok(!f.includes('filter: alp'), f);
     app.unmount();
   });
-  it('diff: a failed side is an error, not "loading"; a side from the cache never says "0 entries read"', async () => {
-    const app = await renderApp({
-      start: {
-        kind: 'diff',
-        labels: ['a:1', 'b:1'],
-        load: [async () => img, async () => Promise.reject(new Error('no such image b:1'))],
-      },
-    });
-    const f = await app.waitFor((x) => x.includes('no such image b:1'));
-    assert.ok(!/\bloading\b/.test(statusLine(f)), statusLine(f));
-    assert.match(statusLine(f), /error/);
-    assert.ok(!f.includes('0 entries read'), f);
-    assert.match(f, /✓ read A a:1…\n\s*from the cache/);
-    assert.ok(!/search|fold/.test(hintLine(f)), hintLine(f));
-    app.unmount();
-  });
+  it(
+    'diff: a failed side is an error, not "loading"; ' + 'a side from the cache does not say "0 entries read"',
+    async () => {
+      const app = await renderApp({
+        start: {
+          kind: 'diff',
+          labels: ['a:1', 'b:1'],
+          load: [async () => img, async () => Promise.reject(new Error('no such image b:1'))],
+        },
+      });
+      const f = await app.waitFor((x) => x.includes('no such image b:1'));
+      assert.ok(!/\bloading\b/.test(statusLine(f)), statusLine(f));
+      assert.match(statusLine(f), /error/);
+      assert.ok(!f.includes('0 entries read'), f);
+      assert.match(f, /✓ read A a:1…\n\s*from the cache/);
+      assert.ok(!/search|fold/.test(hintLine(f)), hintLine(f));
+      app.unmount();
+    },
+  );
   it('details: a long label keeps a space before its value', () => {
     const c = { ...img.meta.config, ExposedPorts: { '8080/tcp': {} } };
     const ls = detailLines({ ...img, meta: { ...img.meta, config: c } } as LoadedImage, undefined, 60).map(

@@ -5,7 +5,8 @@
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { KEYMAP, keymapMarkdown, lookup } from '../../../src/ui/keymap.js';
+import { KEYMAP, lookup } from '../../../src/ui/key-bindings.js';
+import { keymapMarkdown } from '../../../src/ui/key-help.js';
 
 test('README key table matches the keymap', () => {
   const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');

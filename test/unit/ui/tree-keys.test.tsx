@@ -52,22 +52,25 @@ describe('tree keys from every pane', () => {
     await app.press('esc');
     await app.press('x');
   });
-  it('Ctrl+A / Ctrl+L in the Layers pane: aggregated or layer changes; Ctrl+B hides the attributes', async () => {
-    await app.press('1');
-    await app.press('\x01');
-    await app.waitFor((x) => x.includes('aggregated since base'));
-    await app.press('\x01');
-    assert.match(app.frame(), /aggregated since base/, 'Ctrl+A sets, it does not toggle');
-    await app.press('\x0c');
-    await app.waitFor((x) => x.includes('· layer changes ·'));
-    const before = treeLines(app.frame())[0];
-    assert.match(before, /drwx/);
-    await app.press('\x02');
-    const f = await app.waitFor((x) => !/drwx/.test(treeLines(x)[0] ?? 'drwx'), 'no mode column');
-    assert.match(treeLines(f)[0], /▾ \/?\w/);
-    await app.press('\x02');
-    await app.waitFor((x) => /drwx/.test(treeLines(x)[0] ?? ''));
-  });
+  it(
+    'Ctrl+A / Ctrl+L in the Layers pane: aggregated or layer changes; ' + 'Ctrl+B hides the attribute columns',
+    async () => {
+      await app.press('1');
+      await app.press('\x01');
+      await app.waitFor((x) => x.includes('aggregated since base'));
+      await app.press('\x01');
+      assert.match(app.frame(), /aggregated since base/, 'Ctrl+A sets, it does not toggle');
+      await app.press('\x0c');
+      await app.waitFor((x) => x.includes('· layer changes ·'));
+      const before = treeLines(app.frame())[0];
+      assert.match(before, /drwx/);
+      await app.press('\x02');
+      const f = await app.waitFor((x) => !/drwx/.test(treeLines(x)[0] ?? 'drwx'), 'no mode column');
+      assert.match(treeLines(f)[0], /▾ \/?\w/);
+      await app.press('\x02');
+      await app.waitFor((x) => /drwx/.test(treeLines(x)[0] ?? ''));
+    },
+  );
 });
 
 describe('metadata-only steps, search and sort', () => {

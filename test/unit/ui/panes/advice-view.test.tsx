@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../../src/model/image.js';
 import { computeAdvice } from '../../../../src/model/advice.js';
 import { formatBytes } from '../../../../src/format.js';
-import { helpLines } from '../../../../src/ui/keymap.js';
+import { helpLines } from '../../../../src/ui/key-help.js';
 import { diveImage, paneLines, renderApp, treeLines, type Rendered } from '../../../support/ui/render.js';
 
 let img: LoadedImage;

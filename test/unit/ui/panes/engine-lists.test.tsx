@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../../src/model/image.js';
 import type { SharedReport } from '../../../../src/sources/engine/shared-layers.js';
-import type { Services } from '../../../../src/ui/App.js';
+import type { Services } from '../../../../src/ui/services.js';
 import { diveImage, renderApp } from '../../../support/ui/render.js';
 
 let img: LoadedImage;
@@ -123,48 +123,54 @@ describe('containers list and shared-layers view (stand-in services)', () => {
     sharedLayers: async () => report,
   };
 
-  it('c switches the list to containers (name, image, state); Enter opens one; b comes back to the list', async () => {
-    const app = await renderApp({ start: { kind: 'images' }, services });
-    await app.waitFor((x) => x.includes('Images 1/1 · ◆ official · c: containers'));
-    await app.press('c');
-    let f = await app.waitFor((x) => x.includes('Containers 1/2'));
-    assert.match(f, /▶ {2}web\s+alpine:latest\s+● running\s+f00dbabe0001 2023-11-14 22:13/);
-    assert.match(f, /job\\e\[31m\s+me\/app:1\.0\s+○ exited/);
-    assert.ok(!f.includes('\x1b'));
-    assert.match(f, /strata │ containers on the Engine/);
-    await app.press('j');
-    await app.press('enter');
-    f = await app.waitFor((x) => x.includes('Layers 1/15'));
-    assert.match(f, /^strata │ container job\\e\[31m on me\/app:1\.0 \(exited\) │ 14 layers/);
-    assert.deepEqual(opened, ['f00dbabe0002']);
-    await app.press('b');
-    await app.waitFor((x) => x.includes('Containers 2/2'));
-    await app.press('c');
-    await app.waitFor((x) => x.includes('Images 1/1'));
-    app.unmount();
-  });
+  it(
+    'c switches the list to containers (name, image, state); ' + 'Enter opens one; b comes back to the containers',
+    async () => {
+      const app = await renderApp({ start: { kind: 'images' }, services });
+      await app.waitFor((x) => x.includes('Images 1/1 · ◆ official · c: containers'));
+      await app.press('c');
+      let f = await app.waitFor((x) => x.includes('Containers 1/2'));
+      assert.match(f, /▶ {2}web\s+alpine:latest\s+● running\s+f00dbabe0001 2023-11-14 22:13/);
+      assert.match(f, /job\\e\[31m\s+me\/app:1\.0\s+○ exited/);
+      assert.ok(!f.includes('\x1b'));
+      assert.match(f, /strata │ containers on the Engine/);
+      await app.press('j');
+      await app.press('enter');
+      f = await app.waitFor((x) => x.includes('Layers 1/15'));
+      assert.match(f, /^strata │ container job\\e\[31m on me\/app:1\.0 \(exited\) │ 14 layers/);
+      assert.deepEqual(opened, ['f00dbabe0002']);
+      await app.press('b');
+      await app.waitFor((x) => x.includes('Containers 2/2'));
+      await app.press('c');
+      await app.waitFor((x) => x.includes('Images 1/1'));
+      app.unmount();
+    },
+  );
 
-  it('s opens the shared view: sizes, shared, unique; the selected image layers, who shares them; totals', async () => {
-    const app = await renderApp({ start: { kind: 'images' }, services });
-    await app.waitFor((x) => x.includes('Images 1/1'));
-    await app.press('s');
-    let f = await app.waitFor((x) => x.includes('Images 1/3 · ◆ official · ⇄ shared'));
-    assert.match(f, /^strata │ shared layers │ stored once 8\.5 MB · unshared 15\.5 MB · saving 7\.0 MB/);
-    assert.match(f, /▶◆ alpine:latest\s+8\.0 MB\s+7\.0 MB\s+1\.0 MB\s+1 ⚠ latest/);
-    assert.match(f, /<none> ccc3\s+100 B\s+0 B\s+100 B\s+0 ⚠ dangling/);
-    assert.match(f, /Layers of alpine:latest 1\/2/);
-    assert.match(f, /⇄L0 {6}7\.0 MB d0d0d0d0d0d0 shared with 1: me\/app:1\.0/);
-    assert.match(f, / L1 {6}1\.0 MB d1d1d1d1d1d1 only this image/);
-    await app.press('j');
-    f = await app.waitFor((x) => x.includes('Layers of me/app:1.0'));
-    assert.match(f, /shared with 1: alpine:latest/);
-    await app.press('tab');
-    await app.press('j');
-    f = await app.waitFor((x) => /╔═ ▶ Layers of me\/app:1\.0 2\/2/.test(x));
-    await app.press('esc');
-    await app.waitFor((x) => x.includes('Images 1/1 · ◆ official'));
-    app.unmount();
-  });
+  it(
+    's opens the shared view: sizes, shared, unique; ' + 'the selected image layers and who shares them; totals',
+    async () => {
+      const app = await renderApp({ start: { kind: 'images' }, services });
+      await app.waitFor((x) => x.includes('Images 1/1'));
+      await app.press('s');
+      let f = await app.waitFor((x) => x.includes('Images 1/3 · ◆ official · ⇄ shared'));
+      assert.match(f, /^strata │ shared layers │ stored once 8\.5 MB · unshared 15\.5 MB · saving 7\.0 MB/);
+      assert.match(f, /▶◆ alpine:latest\s+8\.0 MB\s+7\.0 MB\s+1\.0 MB\s+1 ⚠ latest/);
+      assert.match(f, /<none> ccc3\s+100 B\s+0 B\s+100 B\s+0 ⚠ dangling/);
+      assert.match(f, /Layers of alpine:latest 1\/2/);
+      assert.match(f, /⇄L0 {6}7\.0 MB d0d0d0d0d0d0 shared with 1: me\/app:1\.0/);
+      assert.match(f, / L1 {6}1\.0 MB d1d1d1d1d1d1 only this image/);
+      await app.press('j');
+      f = await app.waitFor((x) => x.includes('Layers of me/app:1.0'));
+      assert.match(f, /shared with 1: alpine:latest/);
+      await app.press('tab');
+      await app.press('j');
+      f = await app.waitFor((x) => /╔═ ▶ Layers of me\/app:1\.0 2\/2/.test(x));
+      await app.press('esc');
+      await app.waitFor((x) => x.includes('Images 1/1 · ◆ official'));
+      app.unmount();
+    },
+  );
 
   it('without the services, the views say why', async () => {
     const app = await renderApp({

@@ -104,35 +104,38 @@ describe('file view', () => {
     app.unmount();
   });
 
-  it('a path removed by the layer shows the version below; an unreadable source is an error in the view', async () => {
-    const app = await renderApp({ start: openImage(() => img) }, { columns: 100, rows: 30 });
-    await app.waitFor((f) => f.includes('Layers 1/15'));
-    await app.press(']', 10);
-    await app.press('2');
-    await app.press('/');
-    await app.type('somefile2');
-    await app.press('enter');
-    await app.press('v');
-    let f = await app.waitFor((x) => x.includes('File /root/example/somefile2.txt') && !x.includes('reading…'));
-    let body = paneLines(f, 'File /');
-    assert.match(body[0], /^added in L5 · 6\.4 kB \(6405 B\) · text, \d+ lines$/);
-    assert.equal(body[1], 'removed in L9: showing the version below it');
-    await app.press('q');
-    await app.waitFor((x) => x.includes('File tree · L9'));
-    app.unmount();
+  it(
+    'a path removed by the layer shows the version below it; ' + 'an unreadable source is an error in the view',
+    async () => {
+      const app = await renderApp({ start: openImage(() => img) }, { columns: 100, rows: 30 });
+      await app.waitFor((f) => f.includes('Layers 1/15'));
+      await app.press(']', 10);
+      await app.press('2');
+      await app.press('/');
+      await app.type('somefile2');
+      await app.press('enter');
+      await app.press('v');
+      let f = await app.waitFor((x) => x.includes('File /root/example/somefile2.txt') && !x.includes('reading…'));
+      let body = paneLines(f, 'File /');
+      assert.match(body[0], /^added in L5 · 6\.4 kB \(6405 B\) · text, \d+ lines$/);
+      assert.equal(body[1], 'removed in L9: showing the version below it');
+      await app.press('q');
+      await app.waitFor((x) => x.includes('File tree · L9'));
+      app.unmount();
 
-    const lost: LoadedImage = { ...img, origin: { kind: 'none' } };
-    const app2 = await renderApp({ start: openImage(() => lost) });
-    f = await viewFile(app2, 'tag.sh');
-    body = paneLines(f, 'File /');
-    assert.equal(body[1], '✗ this source cannot be read again (no file contents available)');
-    await app2.press('x');
-    await app2.waitFor((x) => x.includes('save as: ./tag.sh'), 'x still offers a save: the version is known');
-    await app2.press('esc');
-    await app2.press('esc');
-    await app2.waitFor((x) => !x.includes('File /'));
-    app2.unmount();
-  });
+      const lost: LoadedImage = { ...img, origin: { kind: 'none' } };
+      const app2 = await renderApp({ start: openImage(() => lost) });
+      f = await viewFile(app2, 'tag.sh');
+      body = paneLines(f, 'File /');
+      assert.equal(body[1], '✗ this source cannot be read again (no file contents available)');
+      await app2.press('x');
+      await app2.waitFor((x) => x.includes('save as: ./tag.sh'), 'x still offers a save: the version is known');
+      await app2.press('esc');
+      await app2.press('esc');
+      await app2.waitFor((x) => !x.includes('File /'));
+      app2.unmount();
+    },
+  );
 
   it('save errors are shown, never thrown', async () => {
     const app = await renderApp({ start: openImage(() => img) });

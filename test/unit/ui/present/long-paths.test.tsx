@@ -8,8 +8,8 @@ import type { LoadedImage } from '../../../../src/model/image.js';
 import { Waste } from '../../../../src/ui/panes/Waste.js';
 import { PLAIN_THEME } from '../../../../src/ui/theme.js';
 import { fitMiddle } from '../../../../src/ui/present/text.js';
-import { diffFileLine } from '../../../../src/ui/state/diff.js';
-import { WASTE_VIEW0 } from '../../../../src/ui/state/waste-steps.js';
+import { diffFileLine } from '../../../../src/ui/present/diff.js';
+import { INITIAL_WASTE_VIEW } from '../../../../src/ui/state/waste-steps.js';
 import { diveImage, paneLines } from '../../../support/ui/render.js';
 
 let img: LoadedImage;
@@ -34,7 +34,7 @@ describe('long paths cut in the middle', () => {
         img={img}
         list={list}
         state={{ cursor: 0, offset: 0 }}
-        view={{ ...WASTE_VIEW0, grouped: false }}
+        view={{ ...INITIAL_WASTE_VIEW, grouped: false }}
         focused
         width={70}
         height={10}

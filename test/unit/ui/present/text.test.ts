@@ -1,7 +1,8 @@
 /** Text helpers of the panes: permission strings, size parsing, word wrapping. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSize, permString, wrap } from '../../../../src/ui/present/text.js';
+import { parseSize } from '../../../../src/format.js';
+import { permString, wrap } from '../../../../src/ui/present/text.js';
 
 describe('text helpers', () => {
   it('permissions, sizes, wrapping', () => {

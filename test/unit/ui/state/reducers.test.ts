@@ -4,27 +4,22 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../../src/model/image.js';
 import { diveImage } from '../../../support/ui/render.js';
-import { ImageModel, buildSteps } from '../../../../src/ui/state/image-view.js';
-import { TREE0, reduceTree, type TreeState, type TreeCtx } from '../../../../src/ui/state/tree.js';
-import { reduceList, clampList, LIST0 } from '../../../../src/ui/state/list.js';
-import {
-  command,
-  handleKey,
-  initialState,
-  treeRows,
-  type AppCtx,
-  type AppState,
-} from '../../../../src/ui/state/app.js';
+import { ImageView, buildSteps } from '../../../../src/ui/state/image-view.js';
+import { INITIAL_TREE, reduceTree, type TreeState, type TreeCtx } from '../../../../src/ui/state/tree.js';
+import { reduceList, clampList, EMPTY_LIST } from '../../../../src/ui/state/list.js';
+import { initialState, type AppCtx, type AppState } from '../../../../src/ui/state/app-state.js';
+import { command, handleKey } from '../../../../src/ui/state/router.js';
+import { treeRows } from '../../../../src/ui/state/selectors.js';
 import { detailLines } from '../../../../src/ui/present/details.js';
 import { treeRowText } from '../../../../src/ui/panes/FileTree.js';
 import { stepLine } from '../../../../src/ui/panes/LayerStack.js';
 import { Analysis } from '../../../../src/model/analysis.js';
 
 let img: LoadedImage;
-let model: ImageModel;
+let model: ImageView;
 before(async () => {
   img = await diveImage();
-  model = new ImageModel(img);
+  model = new ImageView(img);
 });
 
 const SIZE = { columns: 100, rows: 30 };
@@ -45,7 +40,7 @@ function names(s: TreeState, layer: number): string[] {
 
 describe('list reducer', () => {
   it('clamps moves, pages, home and end', () => {
-    let s = reduceList(LIST0, { type: 'move', delta: -3 }, 10, 4);
+    let s = reduceList(EMPTY_LIST, { type: 'move', delta: -3 }, 10, 4);
     assert.deepEqual(s, { cursor: 0, offset: 0 });
     s = reduceList(s, { type: 'move', delta: 5 }, 10, 4);
     assert.deepEqual(s, { cursor: 5, offset: 2 });
@@ -56,7 +51,7 @@ describe('list reducer', () => {
     s = reduceList(s, { type: 'end' }, 10, 4);
     assert.deepEqual(s, { cursor: 9, offset: 6 });
     assert.deepEqual(clampList({ cursor: 9, offset: 6 }, 3, 4), { cursor: 2, offset: 0 });
-    assert.deepEqual(reduceList(LIST0, { type: 'move', delta: 1 }, 0, 4), { cursor: 0, offset: 0 });
+    assert.deepEqual(reduceList(EMPTY_LIST, { type: 'move', delta: 1 }, 0, 4), { cursor: 0, offset: 0 });
   });
 });
 
@@ -84,7 +79,7 @@ describe('layers: build steps', () => {
 });
 
 describe('tree reducer', () => {
-  const expanded: TreeState = { ...TREE0, expandDepth: Infinity };
+  const expanded: TreeState = { ...INITIAL_TREE, expandDepth: Infinity };
 
   it('layer 9: /root/example removed with its 4 descendants', () => {
     const s: TreeState = { ...expanded, filters: { hidden: ['untouched'], path: '', minSize: 0 } };
@@ -120,7 +115,7 @@ describe('tree reducer', () => {
   });
 
   it('collapse and expand one directory; expand all; collapse all', () => {
-    let s: TreeState = { ...TREE0, filters: { hidden: ['untouched'], path: '', minSize: 0 } };
+    let s: TreeState = { ...INITIAL_TREE, filters: { hidden: ['untouched'], path: '', minSize: 0 } };
     assert.deepEqual(names(s, 9), ['  ▾ root/', '-   ▸ example/']);
     s = reduceTree(s, { type: 'list', action: { type: 'move', delta: 1 } }, treeCtx(s, 9));
     s = reduceTree(s, { type: 'toggle' }, treeCtx(s, 9));
@@ -144,7 +139,7 @@ describe('tree reducer', () => {
   });
 
   it('sorts by size (directories by their total), kept across layer changes', () => {
-    let s: TreeState = { ...TREE0 };
+    let s: TreeState = { ...INITIAL_TREE };
     s = reduceTree(s, { type: 'sort' }, treeCtx(s, 0));
     assert.equal(s.sort, 'size');
     assert.deepEqual(names(s, 0).slice(0, 1), ['+ ▾ bin/']);
@@ -155,7 +150,7 @@ describe('tree reducer', () => {
   });
 
   it('incremental search jumps to the first match and reveals it; n / N cycle', () => {
-    let s: TreeState = { ...TREE0 };
+    let s: TreeState = { ...INITIAL_TREE };
     s = reduceTree(s, { type: 'search', query: 'somefile', from: -1 }, treeCtx(s, 9));
     const t = img.analysis.table;
     assert.equal(t.path(s.cursorPath), '/root/example/somefile1.txt');

@@ -1,5 +1,5 @@
 /** Containers in the image list (the `c` toggle): rows from the Engine's container list, and the filter. Pure. */
-import { safe } from '../present/text.js';
+import { safe } from './text.js';
 
 /** The subset of dockerode's ContainerInfo the list uses. */
 export interface EngineContainer {

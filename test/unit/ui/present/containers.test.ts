@@ -2,9 +2,9 @@
 import '../../../support/ui/env.js';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { initialState, type AppCtx } from '../../../../src/ui/state/app.js';
-import { containerRows, filterContainers } from '../../../../src/ui/state/containers.js';
-import { diveCtx, pressKeys, type Effect } from '../../../support/ui/state.js';
+import { initialState, type AppCtx, type Effect } from '../../../../src/ui/state/app-state.js';
+import { containerRows, filterContainers } from '../../../../src/ui/present/containers.js';
+import { diveCtx, pressKeys } from '../../../support/ui/state.js';
 
 let ctx: AppCtx;
 before(async () => {

@@ -1,7 +1,7 @@
 /** The shared-layers view: one line per layer naming the images that share it. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sharedLayerLine } from '../../../../src/ui/state/shared-layers.js';
+import { sharedLayerLine } from '../../../../src/ui/present/shared-layers.js';
 
 test('shared layer line names the images that share it', () => {
   const names = new Map([['sha256:b', 'me/app:1']]);

@@ -1,20 +1,13 @@
-/** The diff view (`strata diff A B` on a terminal): shared layers, then file differences, filterable. Pure. */
+/**
+ * The lines of the diff screen (`strata diff A B` on a terminal): the summary, the shared and own
+ * layers, the file differences (filterable by path). Pure.
+ */
 import type { ImageDiff, FileDiff } from '../../model/diff.js';
 import type { LoadedImage } from '../../model/image.js';
 import { formatBytes, shortDigest } from '../../format.js';
-import { fit, fitMiddle, fitStart, safe } from '../present/text.js';
+import { fit, fitMiddle, fitStart, safe } from './text.js';
 import { displayName } from '../../model/names.js';
-import { LIST0, type ListState } from './list.js';
-
-export interface DiffState {
-  focus: 'layers' | 'files';
-  layers: ListState;
-  files: ListState;
-  /** Path substring filter on the file differences ('' = none). */
-  filter: string;
-}
-
-export const DIFF0: DiffState = { focus: 'files', layers: LIST0, files: LIST0, filter: '' };
+import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
 
 export interface DiffModel {
   a: LoadedImage;
@@ -27,28 +20,28 @@ export interface DiffLayerRow {
   text: string;
 }
 
-export const CHANGE_SYM = { added: '+', removed: '-', modified: '~' } as const;
-
 export function imageLabel(img: LoadedImage): string {
   return safe(img.meta.repoTags[0] ?? img.source.ref);
 }
 
 export function diffLayerRows(d: ImageDiff): DiffLayerRow[] {
   const rows: DiffLayerRow[] = [];
+  const blob = (l: { diffId: string; sizeBytes: number }) =>
+    `${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}`;
   for (const l of d.shared)
     rows.push({
       kind: 'shared',
-      text: `= A L${l.indexA} · B L${l.indexB}  ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  shared`,
+      text: `= A L${l.indexA} · B L${l.indexB}  ${blob(l)}  shared`,
     });
   for (const l of d.onlyA)
     rows.push({
       kind: 'onlyA',
-      text: `- A L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in A`,
+      text: `- A L${l.index}        ${blob(l)}  only in A`,
     });
   for (const l of d.onlyB)
     rows.push({
       kind: 'onlyB',
-      text: `+ B L${l.index}        ${fit(shortDigest(l.diffId), 12)} ${fitStart(formatBytes(l.sizeBytes), 9)}  only in B`,
+      text: `+ B L${l.index}        ${blob(l)}  only in B`,
     });
   return rows;
 }
@@ -80,7 +73,7 @@ export function diffFileLine(f: FileDiff, width: number): string {
     f.change === 'modified'
       ? `${formatBytes(f.sizeA)} → ${formatBytes(f.sizeB)}`
       : formatBytes(Math.max(f.sizeA, f.sizeB));
-  const head = `${CHANGE_SYM[f.change]} ${fitStart(signed(f.bytes), 10)} ${fitStart(sizes, 21)}  `;
+  const head = `${CHANGE_KIND_SYMBOL[f.change]} ${fitStart(signed(f.bytes), 10)} ${fitStart(sizes, 21)}  `;
   const what = f.what?.length ? `  (${f.what.join(', ')})` : '';
   const path = displayName(f.path) + (f.type === 'dir' ? '/' : '');
   return head + fitMiddle(path, Math.max(8, width - head.length - what.length)) + what;
@@ -91,8 +84,17 @@ export function diffSummary(m: DiffModel): string[] {
   const shipped = b.analysis.layerBytes - a.analysis.layerBytes;
   const sharedBytes = diff.shared.reduce((s, l) => s + l.sizeBytes, 0);
   const t = diff.totals;
+  const side = (name: string, img: LoadedImage) =>
+    `${name} ${imageLabel(img)} ${img.layers.length} layers, ${formatBytes(img.analysis.layerBytes)}`;
+  const sym = CHANGE_KIND_SYMBOL;
+  const files = [
+    `${sym.added}${t.added.count} (${signed(t.added.bytes)})`,
+    `${sym.removed}${t.removed.count} (${signed(t.removed.bytes)})`,
+    `${sym.modified}${t.modified.count} (${signed(t.modified.bytes)})`,
+  ].join(' ');
+  const common = `${formatBytes(sharedBytes)}, the first ${diff.commonPrefix} in common`;
   return [
-    `A ${imageLabel(a)} ${a.layers.length} layers, ${formatBytes(a.analysis.layerBytes)} · B ${imageLabel(b)} ${b.layers.length} layers, ${formatBytes(b.analysis.layerBytes)} · B ships ${signed(shipped)}`,
-    `${diff.shared.length} shared layers (${formatBytes(sharedBytes)}, the first ${diff.commonPrefix} in common) · files: +${t.added.count} (${signed(t.added.bytes)}) -${t.removed.count} (${signed(t.removed.bytes)}) ~${t.modified.count} (${signed(t.modified.bytes)})`,
+    `${side('A', a)} · ${side('B', b)} · B ships ${signed(shipped)}`,
+    `${diff.shared.length} shared layers (${common}) · files: ${files}`,
   ];
 }

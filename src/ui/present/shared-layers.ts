@@ -1,16 +1,10 @@
-/** The shared-layers view: the Engine's images with shared and unique bytes, and the selected image's layers. Pure. */
+/**
+ * The lines of the shared-layers screen: the Engine's images with shared and unique bytes, and the
+ * selected image's layers. Pure.
+ */
 import type { SharedImageRow, SharedReport } from '../../sources/engine/shared-layers.js';
 import { formatBytes, shortDigest } from '../../format.js';
-import { fit, fitStart, safe } from '../present/text.js';
-import { LIST0, type ListState } from './list.js';
-
-export interface SharedState {
-  focus: 'images' | 'layers';
-  images: ListState;
-  layers: ListState;
-}
-
-export const SHARED0: SharedState = { focus: 'images', images: LIST0, layers: LIST0 };
+import { fit, fitStart, safe } from './text.js';
 
 export function imageName(r: SharedImageRow): string {
   return r.repoTags[0] ? safe(r.repoTags[0]) : `<none> ${shortDigest(r.id)}`;
@@ -32,13 +26,16 @@ const WARN_W = 11;
 
 export function sharedImageHeader(width: number): string {
   const nameW = Math.max(10, width - 2 - 40 - WARN_W);
-  return `  ${fit('IMAGE', nameW)} ${fitStart('SIZE', 9)} ${fitStart('SHARED', 9)} ${fitStart('UNIQUE', 9)} ${fitStart('CTRS', 5)}`;
+  const figures = ['SIZE', 'SHARED', 'UNIQUE'].map((h) => fitStart(h, 9)).join(' ');
+  return `  ${fit('IMAGE', nameW)} ${figures} ${fitStart('CTRS', 5)}`;
 }
 
 export function sharedImageLine(r: SharedImageRow, width: number): string {
   const warn = sharedWarning(r);
   const nameW = Math.max(10, width - 2 - 40 - WARN_W);
-  return `${r.official ? '◆' : ' '} ${fit(imageName(r), nameW)} ${fitStart(formatBytes(r.sizeBytes), 9)} ${fitStart(formatBytes(r.sharedBytes), 9)} ${fitStart(formatBytes(r.uniqueBytes), 9)} ${fitStart(r.containers >= 0 ? String(r.containers) : '-', 5)}${warn}`;
+  const figures = [r.sizeBytes, r.sharedBytes, r.uniqueBytes].map((n) => fitStart(formatBytes(n), 9)).join(' ');
+  const ctrs = fitStart(r.containers >= 0 ? String(r.containers) : '-', 5);
+  return `${r.official ? '◆' : ' '} ${fit(imageName(r), nameW)} ${figures} ${ctrs}${warn}`;
 }
 
 export function sharedLayerLine(
@@ -46,12 +43,14 @@ export function sharedLayerLine(
   names: Map<string, string>,
   width: number,
 ): string {
-  const head = `L${String(l.index).padEnd(3)} ${fitStart(formatBytes(l.sizeBytes), 9)} ${fit(shortDigest(l.diffId), 12)} `;
+  const size = fitStart(formatBytes(l.sizeBytes), 9);
+  const head = `L${String(l.index).padEnd(3)} ${size} ${fit(shortDigest(l.diffId), 12)} `;
   const others = l.sharedWith.map((id) => names.get(id) ?? shortDigest(id));
   const tail = others.length === 0 ? 'only this image' : `shared with ${others.length}: ${others.join(', ')}`;
   return head + fit(tail, Math.max(1, width - head.length)).trimEnd();
 }
 
 export function sharedTotals(report: SharedReport): string {
-  return `stored once ${formatBytes(report.storedBytes)} · unshared ${formatBytes(report.unsharedBytes)} · saving ${formatBytes(report.savedBytes)}`;
+  const stored = `stored once ${formatBytes(report.storedBytes)}`;
+  return `${stored} · unshared ${formatBytes(report.unsharedBytes)} · saving ${formatBytes(report.savedBytes)}`;
 }

@@ -1,7 +1,7 @@
 /** The image list: one row per tag, official and latest from the reference grammar, the filter. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filterImages, imageRows, imageWarning } from '../../../../src/ui/state/images.js';
+import { filterImages, imageRows, imageWarning } from '../../../../src/ui/present/images.js';
 
 describe('image list rows', () => {
   const list = [

@@ -1,9 +1,9 @@
-/** The diff screen's state: layer rows, file lines with change symbols, the path filter. */
+/** The diff screen's lines: layer rows, file lines with change symbols, the path filter. */
 import '../../../support/ui/env.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffAnalyses } from '../../../../src/model/diff.js';
-import { diffFileLine, diffFiles, diffLayerRows } from '../../../../src/ui/state/diff.js';
+import { diffFileLine, diffFiles, diffLayerRows } from '../../../../src/ui/present/diff.js';
 import { diveImage } from '../../../support/ui/render.js';
 
 test('diff: layer rows, file lines with symbols, path filter', async () => {
