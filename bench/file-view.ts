@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadImage } from '../src/sources/load.js';
 import { parseSource } from '../src/sources/spec.js';
+import { sourceSettingsFromEnv } from '../src/sources/settings.js';
 import { readVersionHead, versionAt } from '../src/sources/read-back.js';
 import { extractTo } from '../src/sources/extract.js';
 import type { LoadedImage } from '../src/model/image.js';
@@ -75,18 +76,20 @@ export interface FileViewFigures {
   baselineSaveMs: number;
 }
 
-async function load(): Promise<LoadedImage> {
-  return loadImage(parseSource(FILE_VIEW_IMAGE), { keepExport: process.env.STRATA_KEEP_EXPORT !== '0' });
+// The fast routes are measured whatever the environment says; the baseline asks for the export route.
+const settings = { ...sourceSettingsFromEnv(process.env), engineFileRead: 'fast' as const };
+/** The baseline's reads: one whole export per read (STRATA_ENGINE_FILE_READ=export). */
+const exportRoute = { settings: { ...settings, engineFileRead: 'export' as const } };
+
+async function load(keep: boolean): Promise<LoadedImage> {
+  return loadImage(parseSource(FILE_VIEW_IMAGE), { keepExport: keep && settings.keepExportAllowed, settings });
 }
 
 /** One round: load cold (no cache), then the reads, then the baseline reads. */
 export async function fileViewRound(): Promise<FileViewFigures> {
-  delete process.env.STRATA_ENGINE_FILE_READ;
   // The baseline load: the export is not kept (as before).
-  process.env.STRATA_KEEP_EXPORT = '0';
-  const [coldLoadNoKeepMs] = await timed(load);
-  delete process.env.STRATA_KEEP_EXPORT;
-  const [coldLoadMs, img] = await timed(load);
+  const [coldLoadNoKeepMs] = await timed(() => load(false));
+  const [coldLoadMs, img] = await timed(() => load(true));
   const top = img.layers.length - 1;
   const conf = '/etc/app/app.conf';
   const finalV = versionAt(img, conf);
@@ -97,9 +100,8 @@ export async function fileViewRound(): Promise<FileViewFigures> {
     const [finalSaveMs] = await timed(() => extractTo(img, finalV, join(out, 'a.conf')));
     const [olderFirstMs] = await timed(() => readVersionHead(img, olderV));
     const [olderNextMs] = await timed(() => readVersionHead(img, olderV));
-    process.env.STRATA_ENGINE_FILE_READ = 'export';
-    const [baselineViewMs] = await timed(() => readVersionHead(img, finalV));
-    const [baselineSaveMs] = await timed(() => extractTo(img, finalV, join(out, 'b.conf')));
+    const [baselineViewMs] = await timed(() => readVersionHead(img, finalV, undefined, exportRoute));
+    const [baselineSaveMs] = await timed(() => extractTo(img, finalV, join(out, 'b.conf'), exportRoute));
     return {
       coldLoadMs,
       coldLoadNoKeepMs,
@@ -111,7 +113,6 @@ export async function fileViewRound(): Promise<FileViewFigures> {
       baselineSaveMs,
     };
   } finally {
-    delete process.env.STRATA_ENGINE_FILE_READ;
     rmSync(out, { recursive: true, force: true });
   }
 }

@@ -2,13 +2,13 @@
  * What the CLI takes from its environment, read once at start (readSettings), and the load options
  * every face uses, built in one place (loadOptions) from the arguments and those settings.
  *
- * The sources, the archive reader and the cache read their own settings (STRATA_CACHE_DIR,
- * STRATA_CACHE_MAX_BYTES, STRATA_REGISTRY_TIMEOUT, ...); once they take them as parameters,
- * readSettings is where they are read and loadOptions where they are handed over.
+ * Every STRATA_* setting is read here, once: the sources, the archive reader and the cache take
+ * theirs as parameters (sources/settings.ts parses the sources' own).
  */
-import { parsePlatform } from '../archive/resolve-image.js';
+import { parsePlatform } from '../model/platform.js';
 import { openCache } from '../cache/layer-cache.js';
 import type { LoadOptions } from '../sources/assemble.js';
+import { type SourceSettings, sourceSettingsFromEnv } from '../sources/settings.js';
 import type { CliArgs } from './args.js';
 
 export interface CliSettings {
@@ -20,6 +20,8 @@ export interface CliSettings {
   githubActions: boolean;
   /** CI (any non-empty value): a CI job's log, so no progress line on stderr. */
   ciJob: boolean;
+  /** The sources' settings: timeouts, read-ahead, the kept export (sources/settings.ts). */
+  sources: SourceSettings;
 }
 
 /** The CLI's settings from `env` (process.env when the CLI runs). */
@@ -29,6 +31,7 @@ export function readSettings(env: NodeJS.ProcessEnv): CliSettings {
     debug: !!env.STRATA_DEBUG,
     githubActions: env.GITHUB_ACTIONS === 'true',
     ciJob: !!env.CI,
+    sources: sourceSettingsFromEnv(env),
   };
 }
 
@@ -37,6 +40,7 @@ export function loadOptions(args: CliArgs, settings: CliSettings): LoadOptions {
   return {
     platform: args.platform ? parsePlatform(args.platform) : undefined,
     baseLayers: args.baseLayers,
+    settings: settings.sources,
     cache: args.noCache || settings.noCache ? undefined : openCache(),
     ...(args.insecure ? { insecure: true } : {}),
   };

@@ -2,6 +2,7 @@
  * Image references: [REGISTRY/][NAMESPACE/]REPOSITORY[:TAG][@DIGEST], with Docker's defaults
  * (registry docker.io, namespace library, tag latest when neither tag nor digest is given).
  */
+import { isReferenceDigest } from './digest.js';
 
 export interface ImageReference {
   /** "docker.io", "ghcr.io", "localhost:5000". */
@@ -14,14 +15,13 @@ export interface ImageReference {
   implicitTag: boolean;
 }
 
-const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 /** The registry part: a host name (dot-separated labels) or a bracketed IPv6 address, and a port. */
-const REGISTRY_RE =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$/;
+const HOST_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const REGISTRY_RE = new RegExp(`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`);
 
-export class ReferenceError extends Error {}
+export class InvalidReferenceError extends Error {}
 
 export function parseReference(input: string): ImageReference {
   let rest = input.trim();
@@ -30,24 +30,24 @@ export function parseReference(input: string): ImageReference {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST_RE.test(digest)) throw new ReferenceError(`invalid digest in "${input}"`);
+    if (!isReferenceDigest(digest)) throw new InvalidReferenceError(`invalid digest in "${input}"`);
   }
   let tag: string | null = null;
   const colon = rest.lastIndexOf(':');
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag)) throw new ReferenceError(`invalid tag "${tag}" in "${input}"`);
+    if (!TAG_RE.test(tag)) throw new InvalidReferenceError(`invalid tag "${tag}" in "${input}"`);
   }
   const parts = rest.split('/');
   let registry = 'docker.io';
   if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) {
     registry = parts.shift()!;
-    if (!REGISTRY_RE.test(registry)) throw new ReferenceError(`invalid registry host in "${input}"`);
+    if (!REGISTRY_RE.test(registry)) throw new InvalidReferenceError(`invalid registry host in "${input}"`);
   }
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = 'docker.io';
   if (parts.length === 0 || parts.some((p) => !COMPONENT_RE.test(p)))
-    throw new ReferenceError(`invalid repository name in "${input}"`);
+    throw new InvalidReferenceError(`invalid repository name in "${input}"`);
   if (registry === 'docker.io' && parts.length === 1) parts.unshift('library');
   const implicitTag = tag === null && digest === null;
   return { registry, repository: parts.join('/'), tag: tag ?? (digest ? null : 'latest'), digest, implicitTag };

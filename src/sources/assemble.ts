@@ -9,6 +9,7 @@ import type { LayerData } from '../model/layer-data.js';
 import type { LoadedImage, LoadListener, SourceInfo } from '../model/image.js';
 import { configView } from '../model/image.js';
 import { StrataError, EXIT_INPUT } from '../errors.js';
+import type { SourceSettings } from './settings.js';
 
 export interface LoadOptions {
   /** Pick an image in a multi-image archive. */
@@ -24,6 +25,8 @@ export interface LoadOptions {
   insecure?: boolean;
   /** Keep an Engine export on disk for later file reads (the TUI; docs/semantics.md, "Reading a file back"). */
   keepExport?: boolean;
+  /** The `STRATA_*` settings (sources/settings.ts); default DEFAULT_SOURCE_SETTINGS. */
+  settings?: SourceSettings;
 }
 
 export interface LayerCacheLike {

@@ -16,7 +16,7 @@ import { Writable } from 'node:stream';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { displayName, nameBytes, nameFromText } from '../model/names.js';
 import { readVersion, type FileVersion } from './read-back.js';
-import type { ReadProgress } from './engine/file.js';
+import type { ReadOptions } from './scan-layer.js';
 import type { LoadedImage } from '../model/image.js';
 import { createTemp } from '../fs/atomic-write.js';
 
@@ -67,7 +67,7 @@ export async function extractTo(
   img: LoadedImage,
   version: FileVersion,
   output: string | undefined,
-  progress?: ReadProgress,
+  opts: ReadOptions = {},
 ): Promise<string> {
   if (output === '-') {
     // An Engine export may offer several candidate copies (one per layer holding the path) before
@@ -75,7 +75,7 @@ export async function extractTo(
     const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-extract-'));
     try {
       const staged = { ...version, name: 'file' };
-      await extractTo(img, staged, stage);
+      await extractTo(img, staged, stage, { settings: opts.settings });
       await pipeline(fs.createReadStream(path.join(stage, 'file')), process.stdout, { end: false });
     } finally {
       fs.rmSync(stage, { recursive: true, force: true });
@@ -127,7 +127,7 @@ export async function extractTo(
         if (current) fs.rmSync(current, { force: true });
         current = null;
       },
-      progress,
+      opts,
     );
     const done = current as Buffer | null;
     if (!done || written !== version.size) {

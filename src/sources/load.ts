@@ -7,6 +7,7 @@ import { loadOciLayout } from './files/oci-layout.js';
 import { loadEngineImage } from './engine/image.js';
 import { loadRegistryImage } from './registry/image.js';
 import { familiar, isFloating, isOfficialOnEvidence, parseReference } from '../model/reference.js';
+import { isImageIdPrefix } from '../model/digest.js';
 
 export async function loadImage(
   spec: SourceSpec,
@@ -31,7 +32,7 @@ export function referenceOf(spec: SourceSpec, img: LoadedImage, tag?: string): L
   if (!text) return null;
   // An image id (full or short) pins the image exactly.
   const hex = text.replace(/^sha256:/, '');
-  if (/^[0-9a-f]{12,64}$/.test(hex) && img.meta.id.replace(/^sha256:/, '').startsWith(hex)) return null;
+  if (isImageIdPrefix(text) && img.meta.id.replace(/^sha256:/, '').startsWith(hex)) return null;
   try {
     const r = parseReference(text);
     return { name: familiar(r), official: isOfficialOnEvidence(r, img.meta.repoDigests), floating: isFloating(r) };

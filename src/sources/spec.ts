@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError, EXIT_INPUT } from '../errors.js';
 import { parseReference } from '../model/reference.js';
+import { isImageIdPrefix } from '../model/digest.js';
 
 export type SourceSpec =
   | { kind: 'engine'; engine: 'docker' | 'podman'; image: string; ref: string }
@@ -25,7 +26,7 @@ function splitPathRef(rest: string): { path: string; tag?: string } {
 
 /** An Engine image name: an id (full or short) or a valid reference, checked before any request. */
 function engineImage(name: string, arg: string): string {
-  if (/^(sha256:)?[0-9a-f]{12,64}$/.test(name)) return name;
+  if (isImageIdPrefix(name)) return name;
   try {
     parseReference(name);
   } catch (err) {

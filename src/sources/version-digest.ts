@@ -7,6 +7,6 @@ export async function readHeadAndDigest(
   version: FileVersion,
   max = 1 << 20,
 ): Promise<{ bytes: Buffer; truncated: boolean; sha256: string }> {
-  const r = await readVersionHead(img, version, max, undefined, true);
+  const r = await readVersionHead(img, version, max, { digest: true });
   return { bytes: r.bytes, truncated: r.truncated, sha256: r.sha256 ?? '' };
 }

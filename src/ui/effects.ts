@@ -144,7 +144,7 @@ function readView(env: EffectEnv, token: number, path: string, layer: number): v
     done({ ok: false, version, error });
     return;
   }
-  readVersionHead(img, version, VIEW_MAX_BYTES, progressFor(env, token)).then(
+  readVersionHead(img, version, VIEW_MAX_BYTES, { progress: progressFor(env, token) }).then(
     (r) => {
       done({ ok: true, version, bytes: r.bytes, truncated: r.truncated });
       prefetchOlderVersions(img);
@@ -195,7 +195,7 @@ function saveVersion(env: EffectEnv, token: number, typed: string): void {
   }
   // The one shell convenience users expect in a path prompt.
   const target = typed === '~' || typed.startsWith('~/') ? os.homedir() + typed.slice(1) : typed;
-  extractTo(img, version, target, progressFor(env, token)).then(
+  extractTo(img, version, target, { progress: progressFor(env, token) }).then(
     (written) =>
       done({
         ok: true,

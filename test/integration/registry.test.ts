@@ -48,9 +48,9 @@ import {
   freePort,
   type Registry,
 } from '../support/registry.js';
-import { hostPlatform } from '../../src/archive/resolve-image.js';
+import { hostPlatform } from '../../src/archive/oci.js';
 import { parseChallenges, lookupCredentials } from '../../src/sources/registry/auth.js';
-import { isLoopbackHost } from '../../src/sources/registry/client.js';
+import { isLoopbackHost } from '../../src/sources/registry/hosts.js';
 import { loadRegistryImage } from '../../src/sources/registry/image.js';
 import type { LoadEvent } from '../../src/model/image.js';
 import { looksLikeStackTrace } from '../support/cli.js';

@@ -3,15 +3,13 @@
  * (never pinned): the highest version both sides speak, so Docker 20.10 (API 1.41) and Docker 29
  * (minimum API 1.44) both work.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import https from 'node:https';
-import path from 'node:path';
-import { resolveDaemon } from './context.js';
-import { sshAgent } from './ssh-dial.js';
+import { engineTarget, newDocker } from './endpoint.js';
+import { describeEngineError, withTimeout } from './engine-errors.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../../errors.js';
 import { Fields, fieldName } from '../../archive/fields.js';
-import { checkContainerConfig } from '../../archive/resolve-image.js';
+import { checkContainerConfig } from '../../archive/image-config.js';
 
 /** The API range this client speaks. */
 export const CLIENT_MIN_API = '1.40';
@@ -29,61 +27,6 @@ function cmpVersion(a: string, b: string): number {
   return am - bm || an - bn;
 }
 
-/**
- * Where the Engine is. Docker: as the docker CLI decides (DOCKER_HOST, DOCKER_CONTEXT, the current
- * context, the default socket; see docker-context.ts). Podman: CONTAINER_HOST, else its rootful or
- * rootless socket. Every connection option is given explicitly, so docker-modem's own reading of
- * the environment (which differs from the docker CLI's) never applies.
- */
-export function engineTarget(kind: 'docker' | 'podman'): { options: Docker.DockerOptions; endpoint: string } {
-  if (kind === 'podman') {
-    const host = process.env.CONTAINER_HOST;
-    let socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : '';
-    if (!socketPath) {
-      const runtime = process.env.XDG_RUNTIME_DIR;
-      socketPath =
-        process.getuid?.() === 0 || !runtime ? '/run/podman/podman.sock' : path.join(runtime, 'podman', 'podman.sock');
-    }
-    return { options: unixOptions(socketPath), endpoint: socketPath };
-  }
-  const d = resolveDaemon();
-  if (d.kind === 'unix') return { options: unixOptions(d.socketPath), endpoint: d.describe };
-  if (d.kind === 'ssh') {
-    const agent = sshAgent(d);
-    const options = { host: 'docker.ssh', port: 80, protocol: 'http', agent, socketPath: undefined };
-    return { options: options as Docker.DockerOptions, endpoint: d.describe };
-  }
-  const protocol = d.tls ? 'https' : 'http';
-  const options: Record<string, unknown> = { host: d.host, port: d.port, protocol, socketPath: undefined };
-  if (d.tls) {
-    Object.assign(options, { ca: d.tls.ca, cert: d.tls.cert, key: d.tls.key });
-    // https.request reads rejectUnauthorized from its agent's options or its own; the modem passes
-    // neither, so an agent carries it (and the client certificate for every connection).
-    const { ca, cert, key, verify } = d.tls;
-    options.agent = new https.Agent({ ca, cert, key, rejectUnauthorized: verify });
-  }
-  return { options: options as Docker.DockerOptions, endpoint: d.describe };
-}
-
-/**
- * docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself when DOCKER_HOST is
- * set (TLS only for "1" or port 2376, certificates read eagerly, a raw error when one is missing).
- * Every option is given here, so the modem is built without seeing DOCKER_HOST.
- */
-function newDocker(options: Docker.DockerOptions): Docker {
-  const host = process.env.DOCKER_HOST;
-  delete process.env.DOCKER_HOST;
-  try {
-    return new Docker(options);
-  } finally {
-    if (host !== undefined) process.env.DOCKER_HOST = host;
-  }
-}
-
-function unixOptions(socketPath: string): Docker.DockerOptions {
-  return { socketPath, host: undefined, protocol: undefined, port: undefined } as unknown as Docker.DockerOptions;
-}
-
 /** Local image names for shell completion: [] unless the Engine answers within `ms`. */
 export async function completeImages(ms: number): Promise<string[]> {
   try {
@@ -97,50 +40,6 @@ export async function completeImages(ms: number): Promise<string[]> {
   } catch {
     return [];
   }
-}
-
-export function describeEngineError(err: unknown, endpoint: string): StrataError {
-  if (err instanceof StrataError) return err;
-  const e = err as NodeJS.ErrnoException & { statusCode?: number; json?: { message?: string } };
-  const code = e?.code;
-  if (code === 'ENOENT')
-    return new StrataError(
-      `cannot reach the Engine: no socket at ${endpoint} (is the daemon running? set DOCKER_HOST or DOCKER_CONTEXT)`,
-      EXIT_ENGINE,
-    );
-  if (code === 'EACCES' || code === 'EPERM')
-    return new StrataError(
-      `cannot reach the Engine: permission denied on ${endpoint} (join the docker group or run with access to the socket)`,
-      EXIT_ENGINE,
-    );
-  if (code === 'ECONNREFUSED')
-    return new StrataError(`cannot reach the Engine: connection refused at ${endpoint}`, EXIT_ENGINE);
-  if (code === 'ECONNRESET' || code === 'EPIPE')
-    return new StrataError(
-      `the Engine at ${endpoint} closed the connection (${code}); the daemon may have stopped`,
-      EXIT_ENGINE,
-    );
-  if (code === 'ETIMEDOUT') return new StrataError(`the Engine at ${endpoint} timed out`, EXIT_ENGINE);
-  if (code === 'ESSH') {
-    return new StrataError(`cannot reach the Engine at ${endpoint}: ${oneLine(e.message)}`, EXIT_ENGINE);
-  }
-  if (typeof code === 'string' && TLS_CODES.test(code)) {
-    const hint = "check DOCKER_CERT_PATH or the context's certificates";
-    return new StrataError(`cannot reach the Engine at ${endpoint}: TLS: ${oneLine(e.message)} (${hint})`, EXIT_ENGINE);
-  }
-  if (/HTTP request to an HTTPS server/i.test(e?.json?.message ?? e?.message ?? '')) {
-    const hint = 'set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, or use a context with its certificates';
-    return new StrataError(`the Engine at ${endpoint} speaks TLS: ${hint}`, EXIT_ENGINE);
-  }
-  const msg = e?.json?.message ?? e?.message ?? String(err);
-  return new StrataError(`Engine at ${endpoint}: ${oneLine(msg)}`, EXIT_ENGINE);
-}
-
-/** Node's codes for a TLS handshake that failed (certificate not trusted, wrong name, expired...). */
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|ERR_TLS|ERR_SSL|EPROTO|ALTNAME/;
-
-export function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }
 
 export class Engine {
@@ -336,24 +235,4 @@ export class Engine {
       );
     });
   }
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, message: string, onTimeout?: () => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => {
-      reject(new StrataError(message, EXIT_ENGINE));
-      onTimeout?.();
-    }, ms);
-    t.unref();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }

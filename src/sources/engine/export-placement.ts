@@ -8,7 +8,8 @@
  *  - `manifest.json` (the last entry): `Layers[i]`.
  */
 import { normalisePath } from '../../model/path-table.js';
-import { digestFromPath as digestOf } from '../../archive/resolve-image.js';
+import { blobDigestOfPath, digestFromPath as digestOf } from '../../archive/oci.js';
+import { isSha256Digest } from '../../model/digest.js';
 
 interface OciManifest {
   config: { digest: string };
@@ -85,24 +86,24 @@ export class ExportLocator {
       !!digest && (digest === this.imageId || digest === this.configDigest);
     for (const m of this.ociManifests) {
       if (!ours(m.config.digest)) continue;
-      m.layers.forEach(
-        (l, i) => typeof l?.digest === 'string' && this.byName.set(`blobs/${l.digest.replace(':', '/')}`, i),
-      );
+      for (const [i, l] of m.layers.entries()) {
+        if (typeof l?.digest === 'string') this.byName.set(`blobs/${l.digest.replace(':', '/')}`, i);
+      }
     }
     const item = this.dockerManifest?.find(
       (it) => typeof it?.Config === 'string' && ours(digestOf(normalisePath(it.Config).path)),
     );
     const layers = Array.isArray(item?.Layers) ? (item!.Layers as unknown[]) : [];
-    layers.forEach((l, i) => typeof l === 'string' && this.byName.set(normalisePath(l).path, i));
+    for (const [i, l] of layers.entries()) if (typeof l === 'string') this.byName.set(normalisePath(l).path, i);
   }
 
   /** The layer position of blob entry `name`, when known by now. */
   position(name: string): number | null {
     const known = this.byName.get(name);
     if (known !== undefined) return known;
-    const blob = /^blobs\/(sha256)\/([0-9a-f]{64})$/.exec(name);
-    if (blob) {
-      const i = this.diffIds.indexOf(`${blob[1]}:${blob[2]}`);
+    const blob = blobDigestOfPath(name);
+    if (isSha256Digest(blob)) {
+      const i = this.diffIds.indexOf(blob);
       return i >= 0 ? i : null;
     }
     const v1 = /^([0-9a-f]{64})\/layer\.tar$/.exec(name);

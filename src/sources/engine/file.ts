@@ -6,45 +6,28 @@
  *   and the container is removed (with its anonymous volumes) at once. The query carries the
  *   path's bytes percent-encoded, so names that are not UTF-8 are asked for exactly.
  * - Any other version: the first such read exports the image once and keeps every layer tar in a
- *   private spool directory (mode 0700, removed at exit, bounded by the cache's size cap); later
- *   reads scan only the spooled tar of the layer that holds the bytes.
+ *   private spool directory (layer-spool.ts), or finds it in the export the load kept
+ *   (kept-export.ts); later reads scan only the spooled tar of the layer that holds the bytes.
+ * - Neither (or with STRATA_ENGINE_FILE_READ=export, `settings.engineFileRead`): one whole export
+ *   is scanned per read.
  * Every answer is checked against the analysis (the entry's size): an answer that does not match
  * falls back to reading the layer's own tar.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PassThrough, Writable, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createHash } from 'node:crypto';
-import tar from 'tar-stream';
-import { decoderFor, looksLikeJson, peek, sniffCompression } from '../../archive/decode.js';
-import { drain } from '../../archive/layer-parser.js';
+import { Writable, type Readable } from 'node:stream';
 import { normalisePath } from '../../model/path-table.js';
-import { Engine, describeEngineError } from './client.js';
 import type { LoadedImage } from '../../model/image.js';
-
-export interface EngineReadVersion {
-  name: string;
-  path: string;
-  layer: number;
-  entry: number;
-  size: number;
-}
+import { StrataError, EXIT_INPUT } from '../../errors.js';
+import { settingsOf } from '../loader.js';
+import { scanLayer, scanOuter, type ReadOptions, type ReadTarget, type VersionPlace } from '../scan-layer.js';
+import type { SourceSettings } from '../settings.js';
+import { Engine } from './client.js';
+import { describeEngineError } from './engine-errors.js';
+import { containerArchive } from './container.js';
+import { spoolOf, spools } from './layer-spool.js';
 
 /** Where the bytes of a read came from (for tests and the benchmark). */
 export type EngineReadRoute = 'container' | 'spool' | 'export';
-
-/** Progress of a read that has to export the image (bytes of the export read so far). */
-export type ReadProgress = (text: string) => void;
-
-/** Scans one layer tar for `path`; returns whether it was found (the sink got its bytes). */
-export type ScanLayer = (
-  blob: AsyncIterable<Buffer>,
-  path: string,
-  sink: () => Writable,
-  discard?: () => void,
-) => Promise<{ diffId: string; found: boolean }>;
 
 /** Files the Engine manages itself in a container, and so may not be the image's. */
 const ENGINE_MANAGED = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf']);
@@ -65,7 +48,7 @@ export function encodeBytes(name: string): string {
 }
 
 /** True when the final image shows exactly this version at `version.name`. */
-function isFinal(img: LoadedImage, v: EngineReadVersion): boolean {
+function isFinal(img: LoadedImage, v: VersionPlace): boolean {
   const a = img.analysis;
   const top = img.layers.length - 1;
   const p = a.table.lookup(v.name);
@@ -170,26 +153,6 @@ function counted(
   };
 }
 
-/** A layer tar on disk: a whole file, or a byte range of a kept export. */
-interface SpoolFile {
-  file: string;
-  start: number;
-  /** Exclusive; Infinity for the whole file. */
-  end: number;
-}
-
-interface Spool {
-  dir: string;
-  /** diff_id -> spooled tar (uncompressed or as exported). */
-  files: Map<string, SpoolFile>;
-}
-
-const spools = new WeakMap<LoadedImage, Promise<Spool>>();
-/** Who waits on a spool being made (every reader sees its progress, not only the first). */
-const spoolWatchers = new WeakMap<LoadedImage, Set<ReadProgress>>();
-const spoolDirs = new Set<string>();
-let exitHook = false;
-
 /**
  * Whether a read may export once and keep the layer tars (an interactive session, where more
  * reads follow); a one-off read (`--extract`) scans one export instead.
@@ -199,116 +162,29 @@ export function keepLayerTarsOnDemand(on = true): void {
   spoolOnDemand = on;
 }
 
-function newSpoolDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-layers-'));
-  fs.chmodSync(dir, 0o700);
-  spoolDirs.add(dir);
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => {
-      for (const d of spoolDirs) fs.rmSync(d, { recursive: true, force: true });
-    });
+/** The final version from a created container, checked against the analysis; false when it cannot. */
+async function readFromContainer(
+  engine: Engine,
+  imageId: string,
+  version: VersionPlace,
+  c: ReturnType<typeof counted>,
+): Promise<boolean> {
+  let got: Awaited<ReturnType<typeof archiveOf>> | null = null;
+  try {
+    got = await archiveOf(engine, imageId, version.name);
+  } catch {
+    // A name the Engine cannot find or a refused create: the layer's own tar below.
   }
-  return dir;
-}
-
-function spoolCap(): number {
-  return Number(process.env.STRATA_CACHE_MAX_BYTES) || 2 * 1024 ** 3;
-}
-
-/** One export of the image, every layer tar kept on disk (up to the cap) by diff_id. */
-async function makeSpool(img: LoadedImage, engine: Engine, imageId: string): Promise<Spool> {
-  const progress = (text: string) => {
-    for (const w of spoolWatchers.get(img) ?? []) w(text);
-  };
-  const dir = newSpoolDir();
-  const spool: Spool = { dir, files: new Map() };
-  const wanted = new Set(img.layers.map((l) => l.diffId));
-  const cap = spoolCap();
-  let kept = 0;
-  let read = 0;
-  let n = 0;
-  const outer = await engine.export(imageId);
-  const extract = tar.extract();
-  extract.on('error', () => {});
-  extract.on('entry', (header, entry, next) => {
-    entry.on('error', () => {});
-    const size = header.size ?? 0;
-    if (header.type !== 'file' || size < 1024 || kept + size > cap) {
-      drain(entry as unknown as Readable).then(() => next(), next);
-      return;
-    }
-    (async () => {
-      const { head, stream: body } = await peek(entry as unknown as AsyncIterable<Buffer>, 512);
-      if (looksLikeJson(head)) return drain(body);
-      const tmp = path.join(dir, `blob-${n++}`);
-      const decoder = decoderFor(sniffCompression(head));
-      const hash = createHash('sha256');
-      const out = fs.createWriteStream(tmp, { mode: 0o600 });
-      const tee = async function* (src: AsyncIterable<Buffer>) {
-        for await (const c of src) {
-          read += c.length;
-          progress(`exporting the image once to read older versions: ${Math.round(read / 1048576)} MB read`);
-          yield c;
-        }
-      };
-      // Kept as exported; hashed after decompression to learn its diff_id.
-      const hashing = new Writable({
-        write(c: Buffer, _e, cb) {
-          hash.update(c);
-          cb();
-        },
-      });
-      const raw = tee(body);
-      if (decoder) {
-        const split = new PassThrough();
-        const toFile = pipeline(split, out);
-        const toHash = pipeline(split.pipe(decoder), hashing);
-        await pipeline(raw, async function* (src) {
-          for await (const c of src) {
-            if (!split.write(c)) await new Promise((r) => split.once('drain', r));
-          }
-          split.end();
-        });
-        await Promise.all([toFile, toHash]);
-      } else {
-        await pipeline(
-          raw,
-          async function* (src) {
-            for await (const c of src) {
-              hash.update(c);
-              yield c;
-            }
-          },
-          out,
-        );
-      }
-      const diffId = `sha256:${hash.digest('hex')}`;
-      if (wanted.has(diffId) && !spool.files.has(diffId)) {
-        const file = path.join(dir, diffId.slice(7));
-        fs.renameSync(tmp, file);
-        spool.files.set(diffId, { file, start: 0, end: Infinity });
-        kept += size;
-      } else fs.rmSync(tmp, { force: true });
-    })().then(() => next(), next);
-  });
-  await pipeline(outer, extract);
-  return spool;
-}
-
-/** The spool of this image (one export, shared by every read); a failed export is not kept. */
-function spoolOf(img: LoadedImage, engine: Engine, imageId: string, progress?: ReadProgress): Promise<Spool> {
-  if (progress) {
-    if (!spoolWatchers.has(img)) spoolWatchers.set(img, new Set());
-    spoolWatchers.get(img)!.add(progress);
+  if (!got) return false;
+  try {
+    const base = version.name.slice(version.name.lastIndexOf('/') + 1);
+    const { found } = await scanLayer(got.stream as unknown as AsyncIterable<Buffer>, base, c.make, c.drop);
+    return found && c.bytes() === version.size;
+  } catch {
+    return false; // Falls back to the layer's own tar below.
+  } finally {
+    await got.done();
   }
-  let p = spools.get(img);
-  if (!p) {
-    p = makeSpool(img, engine, imageId);
-    spools.set(img, p);
-    p.catch(() => spools.delete(img));
-  }
-  return p;
 }
 
 /**
@@ -319,48 +195,27 @@ export async function readEngineVersion(
   img: LoadedImage,
   imageId: string,
   engineKind: 'docker' | 'podman',
-  version: EngineReadVersion,
-  scan: ScanLayer,
+  version: VersionPlace,
   sink: () => Writable,
   discard: () => void,
-  progress?: ReadProgress,
+  opts: ReadOptions = {},
 ): Promise<EngineReadRoute | null> {
+  const { progress, settings = settingsOf(img) } = opts;
   // STRATA_ENGINE_FILE_READ=export: the old route, one export per read (the benchmark's baseline).
-  if (process.env.STRATA_ENGINE_FILE_READ === 'export') return null;
+  if (settings.engineFileRead === 'export') return null;
   const engine = await Engine.connect(engineKind);
   const c = counted(sink, discard);
   if (isFinal(img, version) && !underVolume(img, version.name)) {
     progress?.('reading the file from a created container…');
-    let got: Awaited<ReturnType<typeof archiveOf>> | null = null;
-    try {
-      got = await archiveOf(engine, imageId, version.name);
-    } catch {
-      // A name the Engine cannot find or a refused create: the layer's own tar below.
-    }
-    if (got) {
-      try {
-        const base = version.name.slice(version.name.lastIndexOf('/') + 1);
-        const { found } = await scan(got.stream as unknown as AsyncIterable<Buffer>, base, c.make, c.drop);
-        if (found && c.bytes() === version.size) return 'container';
-      } catch {
-        // Falls back to the layer's own tar below.
-      } finally {
-        await got.done();
-      }
-    }
+    if (await readFromContainer(engine, imageId, version, c)) return 'container';
     c.drop();
   }
   if (!spools.has(img) && !spoolOnDemand) return null;
-  let spool: Spool;
-  try {
-    spool = await spoolOf(img, engine, imageId, progress);
-  } finally {
-    if (progress) spoolWatchers.get(img)?.delete(progress);
-  }
+  const spool = await spoolOf(img, engine, imageId, settings.spoolMaxBytes, progress);
   const file = spool.files.get(img.layers[version.layer].diffId);
   if (!file) return null;
   const range = file.end === Infinity ? { start: file.start } : { start: file.start, end: file.end - 1 };
-  const { found } = await scan(fs.createReadStream(file.file, range), version.path, c.make, c.drop);
+  const { found } = await scanLayer(fs.createReadStream(file.file, range), version.path, c.make, c.drop);
   if (found && c.bytes() === version.size) return 'spool';
   c.drop();
   return null;
@@ -371,212 +226,43 @@ export async function readEngineVersion(
  * first file is shown), so that older versions read later answer at once. Errors are dropped: a
  * read that needs the spool tries again itself.
  */
-export function prefetchOlderVersions(img: LoadedImage): void {
+export function prefetchOlderVersions(img: LoadedImage, settings: SourceSettings = settingsOf(img)): void {
   const o = img.origin;
-  if (o.kind !== 'engine' || spools.has(img) || process.env.STRATA_ENGINE_FILE_READ === 'export') return;
+  if (o.kind !== 'engine' || spools.has(img) || settings.engineFileRead === 'export') return;
   Engine.connect(o.engine).then(
-    (engine) => spoolOf(img, engine, o.imageId).catch(() => {}),
+    (engine) => spoolOf(img, engine, o.imageId, settings.spoolMaxBytes).catch(() => {}),
     () => {},
   );
 }
 
-// ---- keeping the export of the first load ----
-
-/** Bytes the kept export may fall behind the read before it is given up (the load never waits for it). */
-const KEEP_LAG_BYTES = 128 * 1024 * 1024;
-
-/** One outer-tar entry of a kept export: where its data starts and how long it is. */
-interface OuterEntry {
-  name: string;
-  type: string;
-  linkname: string;
-  start: number;
-  size: number;
-}
-
-function octalField(b: Buffer, off: number, len: number): number {
-  if (b[off] & 0x80) {
-    // base-256 (GNU): big-endian, the top bit marks it.
-    let n = b[off] & 0x7f;
-    for (let i = 1; i < len; i++) n = n * 256 + b[off + i];
-    return n;
-  }
-  const t = b
-    .toString('latin1', off, off + len)
-    .replace(/\0.*$/s, '')
-    .trim();
-  return t ? parseInt(t, 8) : 0;
-}
-
-function cString(b: Buffer, off: number, len: number): string {
-  const end = b.indexOf(0, off);
-  return b.toString('latin1', off, end >= 0 && end < off + len ? end : off + len);
-}
-
-/** The entries of an outer tar file, from its headers only (ustar, PAX `path`/`linkpath`, GNU long names). */
-export function indexOuterTar(file: string): OuterEntry[] {
-  const fd = fs.openSync(file, 'r');
-  const out: OuterEntry[] = [];
-  try {
-    const size = fs.fstatSync(fd).size;
-    const h = Buffer.alloc(512);
-    let pos = 0;
-    let longName: string | null = null;
-    let longLink: string | null = null;
-    while (pos + 512 <= size) {
-      fs.readSync(fd, h, 0, 512, pos);
-      if (h.every((x) => x === 0)) break;
-      const len = octalField(h, 124, 12);
-      const type = String.fromCharCode(h[156] || 0x30);
-      const start = pos + 512;
-      pos = start + Math.ceil(len / 512) * 512;
-      if (type === 'x' || type === 'L' || type === 'K') {
-        const body = Buffer.alloc(len);
-        fs.readSync(fd, body, 0, len, start);
-        if (type === 'L') longName = cString(body, 0, len);
-        else if (type === 'K') longLink = cString(body, 0, len);
-        else {
-          for (const rec of body.toString('latin1').split('\n')) {
-            const m = /^\d+ (path|linkpath)=(.*)$/s.exec(rec);
-            if (m && m[1] === 'path') longName = m[2];
-            else if (m) longLink = m[2];
-          }
-        }
-        continue;
-      }
-      if (type === 'g') continue;
-      const prefix = h.toString('latin1', 257, 263).startsWith('ustar') ? cString(h, 345, 155) : '';
-      const base = cString(h, 0, 100);
-      const name = longName ?? (prefix ? `${prefix}/${base}` : base);
-      out.push({ name: normalisePath(name).path, type, linkname: longLink ?? cString(h, 157, 100), start, size: len });
-      longName = longLink = null;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return out;
-}
-
-/** The layer tars of a kept export by diff_id, from its manifest.json (Layers in diff_id order). */
-function spoolFromExport(file: string, dir: string, diffIds: string[]): Spool {
-  const entries = indexOuterTar(file);
-  const byName = new Map(entries.map((e) => [e.name, e]));
-  const resolve = (name: string): OuterEntry | undefined => {
-    let e = byName.get(normalisePath(name).path);
-    for (let i = 0; i < 16 && e && (e.type === '1' || e.type === '2'); i++) {
-      const dirName = e.name.includes('/') ? e.name.slice(0, e.name.lastIndexOf('/')) : '';
-      const target = e.type === '2' && !e.linkname.startsWith('/') && dirName ? `${dirName}/${e.linkname}` : e.linkname;
-      e = byName.get(normalisePath(target).path);
-    }
-    return e;
-  };
-  const spool: Spool = { dir, files: new Map() };
-  const manifest = resolve('manifest.json');
-  if (!manifest) return spool;
-  const buf = Buffer.alloc(manifest.size);
-  const fd = fs.openSync(file, 'r');
-  try {
-    fs.readSync(fd, buf, 0, manifest.size, manifest.start);
-  } finally {
-    fs.closeSync(fd);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(buf.toString('utf8'));
-  } catch {
-    return spool;
-  }
-  const first = Array.isArray(doc) ? (doc[0] as { Layers?: unknown }) : null;
-  const layers = Array.isArray(first?.Layers) ? (first.Layers as unknown[]) : [];
-  if (layers.length !== diffIds.length) return spool;
-  layers.forEach((l, i) => {
-    const e = typeof l === 'string' ? resolve(l) : undefined;
-    if (e && !spool.files.has(diffIds[i])) spool.files.set(diffIds[i], { file, start: e.start, end: e.start + e.size });
-  });
-  return spool;
-}
-
 /**
- * Keeps the export being read by the first load on disk, so that any version read later is a
- * range of that file. It never holds the load back: it only listens to the chunks going by, and
- * gives up (deleting what it wrote) when the disk falls behind, the export is larger than the
- * cache's size cap, or the read fails. Call `finish()` once the load is done.
+ * The read-back of an Engine image: a container's own layer from the container, else the fast
+ * routes above, else one whole export scanned for the layer.
  */
-export function keepExport(img: LoadedImage, stream: Readable, expectedBytes: number): { finish: () => void } {
-  const none = { finish: () => {} };
-  if (process.env.STRATA_KEEP_EXPORT === '0' || spools.has(img) || expectedBytes > spoolCap()) return none;
-  let dir: string;
-  try {
-    dir = newSpoolDir();
-  } catch {
-    return none;
+export async function readEngineFile(
+  img: LoadedImage,
+  version: VersionPlace,
+  target: ReadTarget,
+  opts: ReadOptions,
+): Promise<boolean> {
+  const o = img.origin;
+  if (o.kind !== 'engine') throw new StrataError('not an Engine image', EXIT_INPUT);
+  const { sink, discard } = target;
+  if (o.container && version.layer === o.container.layer) {
+    // GET /containers/{id}/archive?path=P answers a tar holding P under its base name.
+    const engine = await Engine.connect(o.engine);
+    let archive: Readable;
+    try {
+      archive = await containerArchive(engine, o.container.id, version.path);
+    } catch (err) {
+      throw describeEngineError(err, engine.endpoint);
+    }
+    const base = version.path.slice(version.path.lastIndexOf('/') + 1);
+    return (await scanLayer(archive, base, sink, discard)).found;
   }
-  const file = path.join(dir, 'export.tar');
-  let fd: number | null = fs.openSync(file, 'wx', 0o600);
-  let lag = 0;
-  let written = 0;
-  let failed = false;
-  let ended = false;
-  let waiting: (() => void) | null = null;
-  const give = () => {
-    if (failed) return;
-    failed = true;
-    stream.off('data', onData);
-    if (fd !== null) fs.close(fd, () => fs.rm(dir, { recursive: true, force: true }, () => {}));
-    fd = null;
-  };
-  const onData = (chunk: Buffer) => {
-    if (failed || fd === null) return;
-    if (lag + chunk.length > KEEP_LAG_BYTES || written + chunk.length > spoolCap()) return give();
-    lag += chunk.length;
-    // Each chunk at its own offset: writes run concurrently on the thread pool.
-    const at = written;
-    written += chunk.length;
-    fs.write(fd, chunk, 0, chunk.length, at, (err) => {
-      lag -= chunk.length;
-      if (err) give();
-      if (lag === 0 && waiting) waiting();
-    });
-  };
-  stream.on('data', onData);
-  stream.on('error', give);
-  let settle: { resolve: (s: Spool) => void; reject: (e: Error) => void } | null = null;
-  const complete = () => {
-    const out = settle!;
-    if (failed || fd === null) return out.reject(new Error('the export was not kept'));
-    const diffIds = img.layers.map((l) => l.diffId);
-    const close = () => {
-      const f = fd!;
-      fd = null;
-      fs.close(f, (err) => {
-        if (err) return out.reject(err);
-        try {
-          out.resolve(spoolFromExport(file, dir, diffIds));
-        } catch (e) {
-          out.reject(e as Error);
-        }
-      });
-    };
-    if (lag === 0) close();
-    else waiting = close;
-  };
-  stream.on('end', () => {
-    ended = true;
-    if (settle) complete();
-  });
-  stream.on('close', () => {
-    if (ended) return;
-    give();
-    settle?.reject(new Error('the export was cut off'));
-  });
-  return {
-    // The analysis may be done a moment before the export stream has ended: reads wait for it.
-    finish: () => {
-      if (failed || fd === null) return;
-      const done = new Promise<Spool>((resolve, reject) => (settle = { resolve, reject }));
-      spools.set(img, done);
-      done.catch(() => spools.delete(img));
-      if (ended) complete();
-    },
-  };
+  if (await readEngineVersion(img, o.imageId, o.engine, version, sink, discard, opts)) return true;
+  opts.progress?.('exporting the image to read this file…');
+  const engine = await Engine.connect(o.engine);
+  const wanted = { location: null, diffId: img.layers[version.layer].diffId };
+  return scanOuter(await engine.export(o.imageId), wanted, version.path, sink, discard);
 }

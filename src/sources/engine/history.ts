@@ -14,8 +14,9 @@ export interface ApiHistoryItem {
 }
 
 const COPY = /^(\/bin\/sh -c #\(nop\)\s*)?(COPY|ADD)\b/;
-const META =
-  /#\(nop\)\s+(ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b|^(ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b/;
+const META_WORDS =
+  'ENV|CMD|LABEL|EXPOSE|ENTRYPOINT|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER';
+const META = new RegExp(`#\\(nop\\)\\s+(${META_WORDS})\\b|^(${META_WORDS})\\b`);
 
 /** Oldest-first steps with an `empty` flag; `exact` is false when the sizes cannot account for the layers. */
 export function mapApiHistory(

@@ -66,7 +66,7 @@ export async function sharedLayers(engine: Engine): Promise<SharedReport> {
   const perImage = new Map<string, { diffIds: string[]; chains: string[] }>();
   // `docker system df` counts references from the listed (top-level) images only.
   for (const img of top) {
-    let info;
+    let info: Awaited<ReturnType<Engine['inspect']>>;
     try {
       info = await engine.inspect(img.Id);
     } catch (err) {

@@ -4,13 +4,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveImage, type DocStore } from '../../archive/resolve-image.js';
+import { resolveImage, type LayerRef, type ResolvedImage } from '../../archive/resolve-image.js';
+import type { DocStore } from '../../archive/image-docs.js';
 import { parseLayer } from '../../archive/layer-parser.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';
-import type { LoadedImage, LoadListener } from '../../model/image.js';
-import { withImage, applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
-import { Assembler, checkCancelled, fillFromParsed, newImage, noteStream, type LoadOptions } from '../assemble.js';
-import { decideBaseLayers } from '../engine/base-layers.js';
+import type { LayerInfo, LoadedImage, LoadListener } from '../../model/image.js';
+import { applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
+import type { LayerData } from '../../model/layer-data.js';
+import { checkCancelled, fillFromParsed, noteStream, type LoadOptions } from '../assemble.js';
+import { runLoader } from '../loader.js';
+import { scanLayer, type ReadTarget } from '../scan-layer.js';
 import { checkedPath, readRegularFile } from './regular-file.js';
 
 const MAX_DOC = 32 * 1024 * 1024;
@@ -49,61 +52,85 @@ export function dirDocStore(root: string): DocStore {
   };
 }
 
-export async function loadOciLayout(
+export function loadOciLayout(dir: string, ref: string, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
+  const root = path.resolve(dir);
+  return runLoader<ResolvedImage>(
+    {
+      source: { kind: 'oci-layout', ref },
+      describe: async (img) => {
+        img.origin = { kind: 'oci-layout', dir: root };
+        const resolved = resolveImage(dirDocStore(root), { tag: opts.tag, platform: opts.platform });
+        const { config, configDigest, repoTags, repoDigests } = resolved;
+        img.meta = metaFromConfig(config, configDigest ?? '', repoTags, repoDigests);
+        const diffIds = config.rootfs?.diff_ids ?? [];
+        img.layers = resolved.layers.map((r, i) => newLayerInfo(i, diffIds[i] ?? '', r));
+        applyHistory(img, config.history);
+        return { baseName: resolved.baseName, state: resolved };
+      },
+      fill: async (img, asm, resolved, emit) => {
+        asm.setOrder(resolved.layers.map((_, i) => String(i)));
+        for (const [i, r] of resolved.layers.entries()) {
+          checkCancelled(opts.signal);
+          const data = await layoutLayer(img, root, dir, i, r, opts, emit);
+          asm.provide(String(i), data);
+        }
+      },
+    },
+    opts,
+    emit,
+  );
+}
+
+/** Layer `i` of the layout: from the cache, else parsed from its blob (checked against its digests). */
+async function layoutLayer(
+  img: LoadedImage,
+  root: string,
   dir: string,
-  ref: string,
+  i: number,
+  r: LayerRef,
   opts: LoadOptions,
   emit: LoadListener,
-): Promise<LoadedImage> {
-  const img = newImage({ kind: 'oci-layout', ref });
-  emit = withImage(img, emit);
-  const root = path.resolve(dir);
-  img.origin = { kind: 'oci-layout', dir: root };
-  const resolved = resolveImage(dirDocStore(root), { tag: opts.tag, platform: opts.platform });
-  img.meta = metaFromConfig(resolved.config, resolved.configDigest ?? '', resolved.repoTags, resolved.repoDigests);
-  const diffIds = resolved.config.rootfs?.diff_ids ?? [];
-  img.layers = resolved.layers.map((r, i) => newLayerInfo(i, diffIds[i] ?? '', r));
-  applyHistory(img, resolved.config.history);
-  img.baseLayers = await decideBaseLayers(img, resolved.baseName, opts, null);
-  emit({ type: 'meta' });
-  const asm = new Assembler(img, emit);
-  asm.setOrder(resolved.layers.map((_, i) => String(i)));
-  for (const [i, r] of resolved.layers.entries()) {
-    checkCancelled(opts.signal);
-    const file = inside(root, r.location);
-    if (!file || !fs.existsSync(file))
-      throw new StrataError(`${dir}: blob ${r.blobDigest ?? r.location} is missing from the layout`, EXIT_INPUT);
-    const info = img.layers[i];
-    const label = `${dir}: blob ${r.blobDigest ?? r.location}`;
-    const cached = info.diffId ? opts.cache?.get(info.diffId, img.analysis.table) : null;
-    if (cached) {
-      asm.provide(String(i), cached);
-      continue;
-    }
-    const { stream, size } = readRegularFile(file, label, { within: root });
-    info.progress.expectedBytes = size;
-    const parsed = await parseLayer(stream, {
-      table: img.analysis.table,
-      label,
-      onProgress: (p) => {
-        noteStream(img, r.location, p, i);
-        emit({ type: 'progress', layer: i, name: r.location });
-      },
-    });
-    if (info.diffId && info.diffId !== parsed.data.diffId) {
-      img.warnings.push(
-        `layer ${i} (${r.blobDigest}): content hashes to ${parsed.data.diffId}, but the config says ${info.diffId}`,
-      );
-    }
-    if (r.blobDigest && r.blobDigest !== parsed.blobDigest && parsed.compression !== 'none') {
-      img.warnings.push(`layer ${i}: blob hashes to ${parsed.blobDigest}, but the manifest says ${r.blobDigest}`);
-    }
-    info.diffId = parsed.data.diffId;
-    fillFromParsed(img, i, parsed);
-    opts.cache?.put(parsed.data, img.analysis.table);
-    asm.provide(String(i), parsed.data);
+): Promise<LayerData> {
+  const file = inside(root, r.location);
+  if (!file || !fs.existsSync(file))
+    throw new StrataError(`${dir}: blob ${r.blobDigest ?? r.location} is missing from the layout`, EXIT_INPUT);
+  const info = img.layers[i];
+  const label = `${dir}: blob ${r.blobDigest ?? r.location}`;
+  const cached = info.diffId ? opts.cache?.get(info.diffId, img.analysis.table) : null;
+  if (cached) return cached;
+  const { stream, size } = readRegularFile(file, label, { within: root });
+  info.progress.expectedBytes = size;
+  const parsed = await parseLayer(stream, {
+    table: img.analysis.table,
+    label,
+    onProgress: (p) => {
+      noteStream(img, r.location, p, i);
+      emit({ type: 'progress', layer: i, name: r.location });
+    },
+  });
+  if (info.diffId && info.diffId !== parsed.data.diffId) {
+    img.warnings.push(
+      `layer ${i} (${r.blobDigest}): content hashes to ${parsed.data.diffId}, but the config says ${info.diffId}`,
+    );
   }
-  img.complete = true;
-  emit({ type: 'done' });
-  return img;
+  if (r.blobDigest && r.blobDigest !== parsed.blobDigest && parsed.compression !== 'none') {
+    img.warnings.push(`layer ${i}: blob hashes to ${parsed.blobDigest}, but the manifest says ${r.blobDigest}`);
+  }
+  info.diffId = parsed.data.diffId;
+  fillFromParsed(img, i, parsed);
+  opts.cache?.put(parsed.data, img.analysis.table);
+  return parsed.data;
+}
+
+/** The read-back of a layout: the layer's blob, straight from `blobs/`. */
+export async function readLayoutVersion(
+  dir: string,
+  info: LayerInfo,
+  layer: number,
+  path: string,
+  { sink, discard }: ReadTarget,
+): Promise<boolean> {
+  if (!info.location) throw new StrataError(`layer ${layer} has no blob location`, EXIT_INPUT);
+  const blob = readRegularFile(`${dir}/${info.location}`, `${dir}: blob ${info.location}`, { within: dir });
+  return (await scanLayer(blob.stream, path, sink, discard)).found;
 }

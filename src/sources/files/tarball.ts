@@ -6,20 +6,14 @@
 import type { Readable } from 'node:stream';
 import { readRegularFile } from './regular-file.js';
 import { readOuterTar, resolveLink, type OuterContents } from '../../archive/outer-tar.js';
-import { resolveImage, type DocStore, type ResolvedImage } from '../../archive/resolve-image.js';
+import { resolveImage, type ResolvedImage } from '../../archive/resolve-image.js';
+import type { DocStore } from '../../archive/image-docs.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';
-import type { LoadedImage, LoadListener } from '../../model/image.js';
-import { withImage, applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
-import {
-  Assembler,
-  cancelWith,
-  checkCancelled,
-  fillFromParsed,
-  newImage,
-  noteStream,
-  type LoadOptions,
-} from '../assemble.js';
-import { decideBaseLayers } from '../engine/base-layers.js';
+import type { LayerInfo, LoadedImage, LoadListener } from '../../model/image.js';
+import { applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
+import { cancelWith, checkCancelled, fillFromParsed, noteStream, type LoadOptions } from '../assemble.js';
+import { runLoader } from '../loader.js';
+import { scanOuter, type ReadTarget } from '../scan-layer.js';
 
 export function outerDocStore(contents: OuterContents): DocStore {
   return {
@@ -61,7 +55,7 @@ export function setUpLayers(
     keys.push(ref.location);
     return newLayerInfo(i, parsed.data.diffId, ref);
   });
-  resolved.layers.forEach((ref, i) => fillFromParsed(img, i, contents.layers.get(ref.location)!));
+  for (const [i, ref] of resolved.layers.entries()) fillFromParsed(img, i, contents.layers.get(ref.location)!);
   applyHistory(img, resolved.config.history);
   return keys;
 }
@@ -87,32 +81,43 @@ export async function loadFromOuterStream(
   return { contents, resolved };
 }
 
-export async function loadArchive(
+export function loadArchive(path: string, ref: string, opts: LoadOptions, emit: LoadListener): Promise<LoadedImage> {
+  return runLoader<{ keys: string[]; contents: OuterContents }>(
+    {
+      source: { kind: 'archive', ref },
+      describe: async (img, emit) => {
+        img.origin = { kind: 'archive', path };
+        // A regular file only: a FIFO would block and a device read without end (regular-file.ts).
+        const input = readRegularFile(path, path).stream;
+        const { contents, resolved } = await loadFromOuterStream(img, input, path, opts, emit);
+        const { config, configDigest, repoTags, repoDigests } = resolved;
+        img.meta = metaFromConfig(config, configDigest ?? '', repoTags, repoDigests);
+        const keys = setUpLayers(img, resolved, contents, path);
+        return { baseName: resolved.baseName, state: { keys, contents } };
+      },
+      fill: async (img, asm, { keys, contents }) => {
+        for (const k of new Set(keys)) {
+          const data = contents.layers.get(k)!.data;
+          // One pass over the archive parses every layer anyway; cached, the same layers on an Engine
+          // (or in another archive's OCI layout) are free later.
+          opts.cache?.put(data, img.analysis.table);
+          asm.provide(k, data);
+        }
+        asm.setOrder(keys);
+      },
+    },
+    opts,
+    emit,
+  );
+}
+
+/** The read-back of an archive: one pass over it, scanning the blob at the layer's location. */
+export function readArchiveVersion(
+  file: string,
+  layer: LayerInfo,
   path: string,
-  ref: string,
-  opts: LoadOptions,
-  emit: LoadListener,
-): Promise<LoadedImage> {
-  const img = newImage({ kind: 'archive', ref });
-  emit = withImage(img, emit);
-  img.origin = { kind: 'archive', path };
-  // A regular file only: a FIFO would block and a device read without end (regular-file.ts).
-  const input = readRegularFile(path, path).stream;
-  const { contents, resolved } = await loadFromOuterStream(img, input, path, opts, emit);
-  img.meta = metaFromConfig(resolved.config, resolved.configDigest ?? '', resolved.repoTags, resolved.repoDigests);
-  const keys = setUpLayers(img, resolved, contents, path);
-  img.baseLayers = await decideBaseLayers(img, resolved.baseName, opts, null);
-  emit({ type: 'meta' });
-  const asm = new Assembler(img, emit);
-  for (const k of new Set(keys)) {
-    const data = contents.layers.get(k)!.data;
-    // One pass over the archive parses every layer anyway; cached, the same layers on an Engine
-    // (or in another archive's OCI layout) are free later.
-    opts.cache?.put(data, img.analysis.table);
-    asm.provide(k, data);
-  }
-  asm.setOrder(keys);
-  img.complete = true;
-  emit({ type: 'done' });
-  return img;
+  { sink, discard }: ReadTarget,
+): Promise<boolean> {
+  const archive = readRegularFile(file, file).stream;
+  return scanOuter(archive, { location: layer.location, diffId: layer.diffId }, path, sink, discard);
 }

@@ -9,91 +9,25 @@
  *   credentials. Tokens are refreshed once per request when they expire mid-pull.
  * - Redirects (blob storage on S3 or a CDN) are followed by hand so that the Authorization header
  *   never leaves the registry's origin.
+ * - Waits: 30 s for an answer's headers (STRATA_REGISTRY_TIMEOUT, ms), an idle limit on bodies
+ *   (transfer.ts); both come with the settings.
  * - Exit codes: the registry unreachable, answering 5xx or cutting a download off -> 3 (like an
  *   Engine); unknown repository, tag or blob, denied access, bad credentials -> 2.
  */
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../../errors.js';
 import type { ImageReference } from '../../model/reference.js';
 import { basicHeader, lookupCredentials, parseChallenges, type Credentials } from './auth.js';
+import { apiHost, isLoopbackHost } from './hosts.js';
+import { fetchToken } from './token.js';
+import { DEFAULT_SOURCE_SETTINGS, type SourceSettings } from '../settings.js';
+import { bodyText, errorCode, nodeChunks, registryError, TransferError } from './transfer.js';
 
-/** How long to wait for a response's headers, in ms (STRATA_REGISTRY_TIMEOUT, default 30 s). */
-const HEADER_TIMEOUT = Number(process.env.STRATA_REGISTRY_TIMEOUT) || 30_000;
 const MAX_REDIRECTS = 5;
-
-/**
- * How long a response body may send nothing, in seconds (STRATA_REGISTRY_IDLE_TIMEOUT, default 60),
- * like the Engine export's idle limit: a body that trickles or stops short of its Content-Length
- * ends in a transfer error (exit 3) instead of a wait without end. Read at each use, so a test can
- * set a small one.
- */
-export function registryIdleMs(): number {
-  const v = Number(process.env.STRATA_REGISTRY_IDLE_TIMEOUT);
-  return (Number.isFinite(v) && v > 0 ? v : 60) * 1000;
-}
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .replace(/:\d+$/, '')
-    .replace(/^\[(.*)\]$/, '$1')
-    .toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
-/** The host the API lives on: Docker Hub's API is not at docker.io. */
-export function apiHost(registry: string): string {
-  return registry === 'docker.io' ? 'registry-1.docker.io' : registry;
-}
 
 export interface BlobStream {
   body: AsyncIterable<Buffer>;
   /** Content-Length when the registry sent one. */
   length: number | null;
-}
-
-/** A network failure while a body streams (as opposed to bad content): exit 3. */
-export class TransferError extends Error {}
-
-function errorCode(err: unknown): string {
-  const e = err as {
-    code?: string;
-    cause?: { code?: string; message?: string; errors?: { code?: string }[] };
-    message?: string;
-    name?: string;
-  };
-  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 'timeout';
-  const c = e?.cause;
-  return c?.code ?? c?.errors?.[0]?.code ?? e?.code ?? c?.message ?? e?.message ?? String(err);
-}
-
-/** A small body as text, read under the idle limit and cut at `limit` bytes (the rest is dropped). */
-async function bodyText(res: Response, limit = 64 * 1024): Promise<string> {
-  if (!res.body) return '';
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of nodeChunks(res.body)) {
-    chunks.push(c);
-    n += c.length;
-    if (n >= limit) break;
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
-
-/** The first `errors[]` entry of a registry error body: "MANIFEST_UNKNOWN: manifest unknown". */
-async function registryError(res: Response): Promise<string> {
-  let text = '';
-  try {
-    text = (await bodyText(res, 4096)).slice(0, 4096);
-  } catch {
-    return '';
-  }
-  try {
-    const doc = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
-    const e = doc.errors?.[0];
-    if (e) return [e.code, e.message].filter(Boolean).join(': ');
-  } catch {
-    // not JSON
-  }
-  return text.trim().split('\n')[0].slice(0, 200);
 }
 
 export class RegistryClient {
@@ -103,12 +37,18 @@ export class RegistryClient {
   private credentials: Credentials | null | undefined;
   private triedHttpsFallback = false;
 
+  private readonly settings: SourceSettings;
+  /** How long a response body may send nothing, in ms (STRATA_REGISTRY_IDLE_TIMEOUT). */
+  private readonly idleMs: number;
+
   constructor(
     readonly ref: ImageReference,
-    private readonly opts: { insecure?: boolean } = {},
+    private readonly opts: { insecure?: boolean; settings?: SourceSettings } = {},
   ) {
     this.host = apiHost(ref.registry);
     this.scheme = opts.insecure || isLoopbackHost(this.host) ? 'http' : 'https';
+    this.settings = opts.settings ?? DEFAULT_SOURCE_SETTINGS;
+    this.idleMs = this.settings.registryIdleMs;
   }
 
   /** "registry://127.0.0.1:5000/strata/changes" for messages. */
@@ -128,7 +68,7 @@ export class RegistryClient {
   /** One fetch with a bounded wait for the headers; network failures become exit-3 errors. */
   private async send(url: string, headers: Record<string, string>): Promise<Response> {
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), HEADER_TIMEOUT);
+    const timer = setTimeout(() => ac.abort(), this.settings.registryHeaderMs);
     try {
       return await fetch(url, { headers, redirect: 'manual', signal: ac.signal });
     } catch (err) {
@@ -136,7 +76,8 @@ export class RegistryClient {
       const host = new URL(url).host;
       const tls = /SSL|TLS|EPROTO|CERT|certificate|self.signed/i.test(code);
       const hint = tls && url.startsWith('https:') ? ' (a plain-HTTP registry? use --insecure)' : '';
-      const what = code === 'timeout' ? `did not answer within ${HEADER_TIMEOUT / 1000} s` : `is unreachable (${code})`;
+      const waited = `did not answer within ${this.settings.registryHeaderMs / 1000} s`;
+      const what = code === 'timeout' ? waited : `is unreachable (${code})`;
       throw new StrataError(`registry ${host} ${what} at ${url}${hint}`, EXIT_ENGINE);
     } finally {
       clearTimeout(timer);
@@ -157,7 +98,7 @@ export class RegistryClient {
       let res = await this.send(url, headers);
       // Loopback over plain HTTP, but the server speaks TLS: switch once.
       if (res.status === 400 && this.scheme === 'http' && !this.opts.insecure && !this.triedHttpsFallback) {
-        const body = await bodyText(res).catch(() => '');
+        const body = await bodyText(res, this.idleMs).catch(() => '');
         this.triedHttpsFallback = true;
         if (/HTTPS server/i.test(body)) {
           this.scheme = 'https';
@@ -179,7 +120,7 @@ export class RegistryClient {
       }
       if (res.status !== 401) return res;
       const challenge = res.headers.get('www-authenticate');
-      const detail = await registryError(res);
+      const detail = await registryError(res, this.idleMs);
       if (refreshed >= 2) throw this.denied(pathname, detail);
       refreshed++;
       await this.authenticate(challenge, pathname, detail);
@@ -191,10 +132,8 @@ export class RegistryClient {
     const who = c
       ? `with the credentials of ${c.username || '(no user)'} from ${c.from}`
       : `anonymously (no credentials for ${this.ref.registry}; docker login ${this.ref.registry})`;
-    return new StrataError(
-      `registry ${this.host} denied access to ${this.ref.repository} ${who}: ${detail || '401 Unauthorized'} (GET ${pathname}; the repository may not exist)`,
-      EXIT_INPUT,
-    );
+    const why = `${detail || '401 Unauthorized'} (GET ${pathname}; the repository may not exist)`;
+    return new StrataError(`registry ${this.host} denied access to ${this.ref.repository} ${who}: ${why}`, EXIT_INPUT);
   }
 
   private async authenticate(header: string | null, pathname: string, detail: string): Promise<void> {
@@ -203,7 +142,10 @@ export class RegistryClient {
     const basic = challenges.find((c) => c.scheme === 'basic');
     const creds = this.creds();
     if (bearer?.params.realm) {
-      this.authHeader = `Bearer ${await this.fetchToken(bearer.params)}`;
+      const { host, ref, idleMs } = this;
+      const send = (url: string, headers: Record<string, string>) => this.send(url, headers);
+      const token = await fetchToken(bearer.params, { host, ref, insecure: !!this.opts.insecure, creds, idleMs, send });
+      this.authHeader = `Bearer ${token}`;
       return;
     }
     if (basic) {
@@ -211,77 +153,16 @@ export class RegistryClient {
       this.authHeader = basicHeader(creds);
       return;
     }
+    const asked = header ?? 'no WWW-Authenticate header';
     throw new StrataError(
-      `registry ${this.host} asks for an authentication scheme strata does not speak (${header ?? 'no WWW-Authenticate header'})`,
+      `registry ${this.host} asks for an authentication scheme strata does not speak (${asked})`,
       EXIT_INPUT,
     );
   }
 
-  /** The token flow of the distribution spec: GET realm?service=...&scope=... (Basic auth when we have credentials). */
-  private async fetchToken(params: Record<string, string>): Promise<string> {
-    let realm: URL;
-    try {
-      realm = new URL(params.realm);
-    } catch {
-      throw new StrataError(`registry ${this.host} sent an invalid token realm "${params.realm}"`, EXIT_ENGINE);
-    }
-    if (realm.protocol !== 'https:' && realm.protocol !== 'http:')
-      throw new StrataError(
-        `registry ${this.host} sent a token realm that is not HTTP(S): ${params.realm}`,
-        EXIT_ENGINE,
-      );
-    if (params.service) realm.searchParams.set('service', params.service);
-    realm.searchParams.set('scope', params.scope || `repository:${this.ref.repository}:pull`);
-    const headers: Record<string, string> = { 'User-Agent': 'strata' };
-    const creds = this.creds();
-    // Never send a password in clear text to a remote host.
-    const clearOk = realm.protocol === 'https:' || isLoopbackHost(realm.host) || this.opts.insecure;
-    if (creds && clearOk) headers.Authorization = basicHeader(creds);
-    const res = await this.send(realm.toString(), headers);
-    if (res.status === 401 || res.status === 403) {
-      const detail = await registryError(res);
-      if (creds && clearOk)
-        throw new StrataError(
-          `the token service ${realm.host} of registry ${this.host} rejected the credentials of ${creds.username || '(no user)'} from ${creds.from}${detail ? `: ${detail}` : ''}`,
-          EXIT_INPUT,
-        );
-      throw new StrataError(
-        `registry ${this.host} needs credentials for ${this.ref.repository} (token service ${realm.host} refused an anonymous token; docker login ${this.ref.registry})`,
-        EXIT_INPUT,
-      );
-    }
-    if (!res.ok)
-      throw new StrataError(
-        `the token service ${realm.host} of registry ${this.host} answered ${res.status} ${res.statusText}${await registryError(res).then((d) => (d ? `: ${d}` : ''))}`,
-        EXIT_ENGINE,
-      );
-    let doc: { token?: unknown; access_token?: unknown };
-    try {
-      doc = JSON.parse(await bodyText(res, 1 << 20)) as typeof doc;
-    } catch (err) {
-      if (err instanceof TransferError) {
-        const msg = `the token service ${realm.host} of registry ${this.host}: the answer was cut off (${err.message})`;
-        throw new StrataError(msg, EXIT_ENGINE);
-      }
-      throw new StrataError(
-        `the token service ${realm.host} of registry ${this.host} did not answer with JSON`,
-        EXIT_ENGINE,
-      );
-    }
-    const token =
-      typeof doc.token === 'string' && doc.token
-        ? doc.token
-        : typeof doc.access_token === 'string'
-          ? doc.access_token
-          : '';
-    if (!token)
-      throw new StrataError(`the token service ${realm.host} of registry ${this.host} sent no token`, EXIT_ENGINE);
-    return token;
-  }
-
   /** Map a non-2xx answer to an error: 404 and 4xx are input errors (2), the rest the registry's failure (3). */
   async failure(res: Response, what: string): Promise<StrataError> {
-    const detail = await registryError(res);
+    const detail = await registryError(res, this.idleMs);
     const tail = detail ? ` (${detail})` : '';
     if (res.status === 404) return new StrataError(`${what} not found in registry ${this.host}${tail}`, EXIT_INPUT);
     if (res.status === 403) return new StrataError(`registry ${this.host} denied access to ${what}${tail}`, EXIT_INPUT);
@@ -314,7 +195,7 @@ export class RegistryClient {
     if (!res.body) throw new StrataError(`registry ${this.host} sent no content for ${what}`, EXIT_ENGINE);
     const len = Number(res.headers.get('content-length'));
     return {
-      body: nodeChunks(res.body),
+      body: nodeChunks(res.body, this.idleMs),
       length: Number.isFinite(len) && res.headers.has('content-length') ? len : null,
     };
   }
@@ -323,7 +204,7 @@ export class RegistryClient {
     const chunks: Buffer[] = [];
     let n = 0;
     try {
-      for await (const c of nodeChunks(res.body!)) {
+      for await (const c of nodeChunks(res.body!, this.idleMs)) {
         n += c.length;
         if (n > limit) throw new StrataError(`${what} is larger than ${limit} bytes`, EXIT_INPUT);
         chunks.push(c);
@@ -337,38 +218,5 @@ export class RegistryClient {
       throw err;
     }
     return Buffer.concat(chunks);
-  }
-}
-
-/**
- * A web stream as Buffers; a failure of the stream itself (socket closed, timeout) becomes a
- * TransferError, and so does a wait for the next chunk longer than the idle limit (only the wait on
- * the network counts, never the time the consumer spends on a chunk).
- */
-async function* nodeChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
-  const reader = body.getReader();
-  const idleMs = registryIdleMs();
-  try {
-    for (;;) {
-      let r: Awaited<ReturnType<typeof reader.read>>;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const idle = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TransferError(`no data for ${idleMs / 1000} s`)), idleMs);
-        });
-        const read = reader.read();
-        read.catch(() => {}); // settled by cancel() after an idle timeout; nobody waits for it then
-        r = await Promise.race([read, idle]);
-      } catch (err) {
-        if (err instanceof TransferError) throw err;
-        throw new TransferError(errorCode(err));
-      } finally {
-        clearTimeout(timer);
-      }
-      if (r.done) return;
-      yield Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
-    }
-  } finally {
-    reader.cancel().catch(() => {});
   }
 }

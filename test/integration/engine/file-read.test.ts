@@ -12,7 +12,7 @@ import { before, describe, it } from 'node:test';
 import { buildFixture, engineGate } from '../../support/engine.js';
 import { loadImage } from '../../../src/sources/load.js';
 import { parseSource } from '../../../src/sources/spec.js';
-import { readVersionHead, scanLayer, versionAt } from '../../../src/sources/read-back.js';
+import { readVersionHead, versionAt } from '../../../src/sources/read-back.js';
 import { readEngineVersion } from '../../../src/sources/engine/file.js';
 import { nameFromText } from '../../../src/model/names.js';
 import type { LoadedImage } from '../../../src/model/image.js';
@@ -32,7 +32,6 @@ async function read(img: LoadedImage, path: string, layer?: number): Promise<{ r
     img.meta.id,
     'docker',
     v,
-    scanLayer,
     () =>
       new Writable({
         write(c: Buffer, _e, cb) {
@@ -99,7 +98,8 @@ describe('Engine file reads without an export per read', { skip: gate.skip }, ()
 
   it('the file view reads through readVersionHead with progress text', async () => {
     const seen: string[] = [];
-    const r = await readVersionHead(img, versionAt(img, '/data/own.txt'), 1 << 20, (s) => seen.push(s));
+    const progress = (s: string) => seen.push(s);
+    const r = await readVersionHead(img, versionAt(img, '/data/own.txt'), 1 << 20, { progress });
     assert.equal(r.bytes.toString(), 'own me, please\n');
     assert.ok(seen.length > 0, 'progress was reported');
   });

@@ -10,7 +10,7 @@ import { jsonFileRow, jsonPath, jsonText } from '../../../src/report/json.js';
 import { cutPoint, wrap } from '../../../src/ui/present/text.js';
 import { Fields } from '../../../src/archive/fields.js';
 import { StrataError } from '../../../src/errors.js';
-import { parseReference, ReferenceError as BadReference } from '../../../src/model/reference.js';
+import { parseReference, InvalidReferenceError } from '../../../src/model/reference.js';
 import { createHash } from 'node:crypto';
 import { Analysis } from '../../../src/model/analysis.js';
 import { LayerBuilder } from '../../../src/model/layer-data.js';
@@ -119,8 +119,8 @@ test('typed reads: one message naming the document and the field, with the exit 
 test('a reference whose registry part is not a host name is refused (its characters are checked)', () => {
   assert.equal(parseReference('localhost:5000/a/b:1').registry, 'localhost:5000');
   assert.equal(parseReference('[::1]:5000/a:1').registry, '[::1]:5000');
-  assert.throws(() => parseReference('reg\u001b]0;t\u0007istry.io/evil/img:latest'), BadReference);
-  assert.throws(() => parseReference('ev\u202eil.io/a:1'), BadReference);
+  assert.throws(() => parseReference('reg\u001b]0;t\u0007istry.io/evil/img:latest'), InvalidReferenceError);
+  assert.throws(() => parseReference('ev\u202eil.io/a:1'), InvalidReferenceError);
 });
 
 // ---------------------------------------------------------------------------------------------
