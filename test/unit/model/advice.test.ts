@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Analysis } from '../../../src/model/analysis.js';
-import { fixture } from '../../support/paths.js';
+import { fixture, ROOT } from '../../support/paths.js';
 import { analyse, dir, file, link, type E } from '../../support/layers.js';
 import {
   computeAdvice,
@@ -321,7 +321,7 @@ test('JSON: advice items by kind, largest first; recoverableBytes in the summary
 test('README lists the leftover catalogue as LEFTOVERS has it', async () => {
   const fs = await import('node:fs');
   const { leftoverMarkdown } = await import('../../../src/model/advice.js');
-  const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const readme = fs.readFileSync(`${ROOT}/README.md`, 'utf8');
   const start = readme.indexOf('<!-- leftovers:start');
   const end = readme.indexOf('<!-- leftovers:end -->');
   assert.ok(start >= 0 && end > start, 'README has the leftover table markers');

@@ -5,11 +5,13 @@
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../../support/paths.js';
 import { KEYMAP, lookup } from '../../../src/ui/key-bindings.js';
 import { keymapMarkdown } from '../../../src/ui/key-help.js';
 
 test('README key table matches the keymap', () => {
-  const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('<!-- keys:start');
   const end = readme.indexOf('<!-- keys:end -->');
   assert.ok(start >= 0 && end > start, 'README has the key table markers');
