@@ -8,7 +8,7 @@
  */
 import { loadImage } from '../src/sources/load.js';
 import { ImageView } from '../src/ui/state/image-view.js';
-import { NO_FILTERS, type TreeFilters } from '../src/model/tree-rows.js';
+import { NO_FILTERS, type TreeFilters } from '../src/model/tree-filters.js';
 import type { LoadedImage } from '../src/model/image.js';
 
 function typing(img: LoadedImage, withHidden: boolean): { median: number; max: number } {

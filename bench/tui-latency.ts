@@ -21,6 +21,7 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { loadImage } from '../src/sources/load.js';
 import { openCache } from '../src/cache/layer-cache.js';
+import { cacheSettingsFromEnv } from '../src/cache/settings.js';
 import { buildSteps } from '../src/ui/state/image-view.js';
 import type { LoadedImage } from '../src/model/image.js';
 import { KEYS } from '../test/support/ui/keys.js';
@@ -181,7 +182,7 @@ export async function measureTuiDetailed(
   const { COLOUR_THEME } = await import('../src/ui/theme.js');
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
-  const cache = process.env.STRATA_NO_CACHE || archive ? undefined : openCache();
+  const cache = process.env.STRATA_NO_CACHE || archive ? undefined : openCache(cacheSettingsFromEnv(process.env));
   const spec: Parameters<typeof loadImage>[0] = archive
     ? { kind: 'archive', path: archive, ref: archive }
     : { kind: 'engine', engine: 'docker', image, ref: image };

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable, Transform } from 'node:stream';
 import { createRequire } from 'node:module';
 import type * as ZstdBinding from 'zstd-napi/binding.js';
-import { isTarHeader } from './tar-scan.js';
+import { isTarHeader } from './tar-header.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 

@@ -101,7 +101,7 @@ export class Fields {
   optStrList(v: unknown, field: string): string[] | undefined {
     const l = this.optList(v, field);
     if (l === undefined) return undefined;
-    l.forEach((x, i) => this.str(x, fieldName(field, i)));
+    for (let i = 0; i < l.length; i++) this.str(l[i], fieldName(field, i));
     return l as string[];
   }
 

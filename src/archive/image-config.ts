@@ -3,7 +3,7 @@
  * layout, a registry, an Engine export): a wrong type is one error line naming the field.
  */
 import { type Fields, fieldName } from './fields.js';
-import type { ImageConfigDoc } from './resolve-image.js';
+import type { ImageConfigDoc } from '../model/image.js';
 
 /**
  * Checks a config in place. History keeps its positions (so commands never shift onto other

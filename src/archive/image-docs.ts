@@ -8,7 +8,7 @@ import { Fields } from './fields.js';
 import { EXIT_INPUT } from '../errors.js';
 import { parseJson } from './oci.js';
 import { checkConfig } from './image-config.js';
-import type { ImageConfigDoc } from './resolve-image.js';
+import type { ImageConfigDoc } from '../model/image.js';
 
 /** Access to the documents of one archive or layout. */
 export interface DocStore {

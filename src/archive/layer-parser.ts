@@ -8,7 +8,9 @@ import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createXXHash128 } from 'hash-wasm';
 import { decoderFor, peek, sniffCompression, ZstdUnavailableError, type Compression } from './decode.js';
-import { TarError, TarScanner } from './tar-scan.js';
+import { TarError } from './tar-header.js';
+import { TarScanner } from './tar-scan.js';
+import { ZEROS } from './tar-sparse.js';
 import { LayerBuilder, LayerFormatError, type EntryType, type LayerData } from '../model/layer-data.js';
 import type { PathTable } from '../model/path-table.js';
 
@@ -25,7 +27,10 @@ export interface ParseOptions {
   /** Names the layer in warnings and errors (an archive entry, a digest). */
   label: string;
   onProgress?: (p: LayerProgress) => void;
-  /** Refuse layers whose uncompressed size passes this many bytes (decompression bombs). */
+  /**
+   * Refuse layers whose uncompressed size passes this many bytes (decompression bombs); default
+   * 64 GiB. The CLI reads STRATA_MAX_LAYER_BYTES (maxTarBytesFromEnv) and the sources pass it.
+   */
   maxTarBytes?: number;
   /**
    * Hash the blob and its tar (default true). A source that identifies its layers otherwise and is
@@ -75,9 +80,13 @@ const TYPE_MAP: Record<string, EntryType | undefined> = {
 // are not part of the image's filesystem.
 const ESTARGZ_NAMES = new Set(['stargz.index.json', '.prefetch.landmark', '.no.prefetch.landmark']);
 
-const ZEROS = Buffer.alloc(1 << 20);
+/** The default expansion limit of one layer: 64 GiB of tar (and sparse holes). */
+export const DEFAULT_MAX_TAR_BYTES = 64 * 1024 ** 3;
 
-const DEFAULT_MAX_TAR_BYTES = Number(process.env.STRATA_MAX_LAYER_BYTES) || 64 * 1024 ** 3;
+/** The expansion limit an environment sets (STRATA_MAX_LAYER_BYTES), else the default. */
+export function maxTarBytesFromEnv(env: NodeJS.ProcessEnv): number {
+  return Number(env.STRATA_MAX_LAYER_BYTES) || DEFAULT_MAX_TAR_BYTES;
+}
 
 export async function parseLayer(source: AsyncIterable<Buffer>, opts: ParseOptions): Promise<ParsedLayer> {
   const { head, stream: input } = await peek(source, 512);

@@ -15,7 +15,8 @@ import {
   tagMatches,
   type DocStore,
 } from './image-docs.js';
-import type { LayerRef, ResolvedImage, Selector } from './resolve-image.js';
+import type { LayerRef } from '../model/image.js';
+import type { ResolvedImage, Selector } from './resolve-image.js';
 
 interface OciManifest {
   mediaType?: string;

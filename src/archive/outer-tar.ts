@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { looksLikeJson, looksLikeTar, peek, sniffCompression } from './decode.js';
 import { drain, LayerReadError, parseLayer, type LayerProgress, type ParsedLayer } from './layer-parser.js';
 import { readTarEntries, type TarEntry } from './tar-entries.js';
-import { TarError, type TarErrorCode } from './tar-scan.js';
+import { TarError, type TarErrorCode } from './tar-header.js';
 import { LayerFormatError } from '../model/layer-data.js';
 import { normalisePath, type PathTable } from '../model/path-table.js';
 
@@ -29,6 +29,8 @@ export interface OuterContents {
 export interface OuterEvents {
   /** Hash layer blobs (default true); see ParseOptions.digests. */
   digests?: boolean;
+  /** The expansion limit of each layer (ParseOptions.maxTarBytes). */
+  maxTarBytes?: number;
   onLayerStart?: (name: string) => void;
   onLayerProgress?: (name: string, p: LayerProgress) => void;
   onLayer?: (name: string, layer: ParsedLayer) => void;
@@ -97,6 +99,7 @@ export async function readOuterTar(
       const parsed = await parseLayer(body, {
         table,
         digests: events.digests,
+        maxTarBytes: events.maxTarBytes,
         label: `${label}: ${name}`,
         onProgress: (p) => events.onLayerProgress?.(name, p),
       });

@@ -4,30 +4,13 @@
  * (legacy and Docker >= 25), containerd exports, podman/skopeo, kaniko, OCI archives and layouts;
  * pure apart from the `DocStore` it is given.
  */
+import type { ImageConfigDoc, LayerRef } from '../model/image.js';
 import { familiarTag } from '../model/reference.js';
 import { formatPlatform, platformMatches, type Platform } from '../model/platform.js';
 import { Fields, fieldName } from './fields.js';
 import { digestFromPath } from './oci.js';
 import { describeChoices, ImageSelectError, readConfig, readDoc, tagMatches, type DocStore } from './image-docs.js';
 import { fromOciCandidates, ociCandidates, type Candidate } from './oci-index.js';
-
-export interface ImageConfigDoc {
-  architecture?: string;
-  os?: string;
-  variant?: string;
-  created?: string;
-  config?: Record<string, unknown> | null;
-  rootfs?: { type?: string; diff_ids?: string[] };
-  history?: { created?: string; created_by?: string; empty_layer?: boolean; comment?: string }[];
-}
-
-export interface LayerRef {
-  /** Where the layer blob is: an archive entry name (after links) or "blobs/sha256/<hex>". */
-  location: string;
-  blobDigest: string | null;
-  mediaType: string | null;
-  compressedBytes: number | null;
-}
 
 export interface ResolvedImage {
   config: ImageConfigDoc;

@@ -5,7 +5,8 @@
  * The outer archive reader and the file read-back use it; the analysis drives the scanner directly.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import { TarScanner, type TarHeader } from './tar-scan.js';
+import type { TarHeader } from './tar-header.js';
+import { TarScanner } from './tar-scan.js';
 
 export interface TarEntry {
   header: TarHeader;

@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Advice, AdviceItem, AdviceTarget } from '../model/advice.js';
+import type { Advice, AdviceItem } from '../model/advice.js';
+import type { AdviceTarget } from '../model/advice-item.js';
 import type { PathTable } from '../model/path-table.js';
 
 export const ADVICE_RECORD_FORMAT = 1;

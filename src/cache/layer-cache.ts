@@ -3,16 +3,15 @@
  * layer in another image is the same result), plus small per-image records keyed by image id
  * (the config digest), so an image whose layers are all cached needs no export at all.
  *
- * Location: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata, else ~/.cache/strata.
- * Format (versioned): magic line, JSON header, binary columns, sha256 of everything before it.
- * A corrupt, truncated or foreign file is ignored (and replaced on the next write), never trusted.
- * Writes go to a temporary sibling and are renamed into place. Size cap with LRU eviction
- * (STRATA_CACHE_MAX_BYTES, default 2 GiB; access time is kept in the file's mtime).
+ * Location and size cap: settings.ts. Format (versioned): magic line, JSON header, binary columns,
+ * sha256 of everything before it. A corrupt, truncated or foreign file is ignored (and replaced on
+ * the next write), never trusted. Writes go to a temporary sibling and are renamed into place
+ * (src/fs/atomic-write.ts). Size cap with LRU eviction (access time is kept in the file's mtime).
  *
  * The image record also keeps the image's computed advice (advice-record.ts), so that a run the
  * cache answers does not compute it again.
  *
- * Trust (the checksum alone proves no origin: anyone who can write an entry can recompute it):
+ * Trust (trust.ts; the checksum alone proves no origin: anyone who can write an entry can recompute it):
  * - the cache root and its directories must belong to the user and be writable by no one else
  *   (ssh's rule for its own files); otherwise the cache is not used at all and one warning says why;
  * - every entry ends in an HMAC-SHA256 over its kind, its digest and its bytes, keyed by 32 random
@@ -21,34 +20,21 @@
  *   and the layer is read again from the image.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { LayerData } from '../model/layer-data.js';
 import { CODEC_FORMAT, decodeLayer, encodeLayer } from '../model/layer-codec.js';
 import type { PathTable } from '../model/path-table.js';
-import type { LayerCacheLike } from '../sources/assemble.js';
 import { sweepDeadTemps, writeFileAtomic } from '../fs/atomic-write.js';
+import { DEFAULT_CACHE_MAX_BYTES, type CacheSettings } from './settings.js';
+import { openTrusted, UntrustedCache } from './trust.js';
+import type { ImageRecord, LayerCacheLike } from './types.js';
 
 /** The cache directory is versioned by the codec's format. */
 export const CACHE_FORMAT = CODEC_FORMAT;
 const DIGEST_RE = /^sha256:([0-9a-f]{64})$/;
 
-export function cacheRoot(): string {
-  if (process.env.STRATA_CACHE_DIR) return process.env.STRATA_CACHE_DIR;
-  const xdg = process.env.XDG_CACHE_HOME;
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'strata');
-}
-
-export interface ImageRecord {
-  config: string;
-  layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[];
-  /** The computed advice (advice-record.ts), added once a face asked for it; checked when read. */
-  advice?: unknown;
-}
-
 const MAC_BYTES = 32;
-const KEY_BYTES = 32;
 
 export class LayerCache implements LayerCacheLike {
   private readonly dir: string;
@@ -59,8 +45,9 @@ export class LayerCache implements LayerCacheLike {
   warning: string | null = null;
 
   constructor(
-    private readonly root: string = cacheRoot(),
-    private readonly maxBytes = Number(process.env.STRATA_CACHE_MAX_BYTES) || 2 * 1024 ** 3,
+    private readonly root: string,
+    /** The size cap in bytes (default 2 GiB), kept by evicting the least recently used files. */
+    private readonly maxBytes = DEFAULT_CACHE_MAX_BYTES,
   ) {
     this.dir = path.join(root, `v${CACHE_FORMAT}`);
   }
@@ -216,98 +203,9 @@ export class LayerCache implements LayerCacheLike {
   }
 }
 
-/** The cache's directories or key fail the trust checks (the message says which, in one line). */
-class UntrustedCache extends Error {}
-
-/**
- * A directory of the cache: made (mode 0700) when missing, then checked like ssh checks its files:
- * a directory (a symlink is followed, its target checked), owned by the user, writable by no one else.
- */
-function checkDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = fs.statSync(dir);
-  if (!st.isDirectory()) throw new UntrustedCache(`${dir} is not a directory`);
-  checkOwner(dir, st);
-}
-
-const modeText = (st: fs.Stats): string => (st.mode & 0o7777).toString(8).padStart(4, '0');
-
-function checkOwner(p: string, st: fs.Stats): void {
-  const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) {
-    throw new UntrustedCache(`${p} belongs to uid ${st.uid}, not to the user (uid ${uid})`);
-  }
-  if (st.mode & 0o022) {
-    const who = (st.mode & 0o022) === 0o022 ? 'its group and others' : st.mode & 0o020 ? 'its group' : 'others';
-    throw new UntrustedCache(`${p} is writable by ${who} (mode ${modeText(st)}; chmod go-w ${p})`);
-  }
-}
-
-/**
- * Checks the cache root and its versioned directory (and the entry directories that exist), then
- * reads the HMAC key, making it (O_EXCL, 0600) when there is none. Throws UntrustedCache for a
- * failed check; any other error (a read-only or missing location) only disables the cache.
- */
-function openTrusted(root: string, dir: string): Buffer {
-  checkDir(root);
-  checkDir(dir);
-  for (const kind of ['layers', 'images']) {
-    const d = path.join(dir, kind);
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(d);
-    } catch {
-      continue;
-    }
-    if (!st.isDirectory()) throw new UntrustedCache(`${d} is not a directory`);
-    checkOwner(d, st);
-  }
-  const file = path.join(dir, 'key');
-  for (let attempt = 0; ; attempt++) {
-    let fd: number;
-    try {
-      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new UntrustedCache(`${file} is a symlink`);
-      if (code !== 'ENOENT' || attempt > 0) throw err;
-      // Written whole to a temporary file, then linked into place: another process sees either
-      // no key or the whole key, and of two racing writers the first link wins.
-      const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
-        const w = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-        try {
-          fs.writeFileSync(w, randomBytes(KEY_BYTES));
-        } finally {
-          fs.closeSync(w);
-        }
-        fs.linkSync(tmp, file);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      } finally {
-        fs.rmSync(tmp, { force: true });
-      }
-      continue;
-    }
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) throw new UntrustedCache(`${file} is not a regular file`);
-      checkOwner(file, st);
-      if (st.mode & 0o077) {
-        throw new UntrustedCache(`${file} can be read by others (mode ${modeText(st)}; chmod 600 ${file})`);
-      }
-      const key = fs.readFileSync(fd);
-      if (key.length !== KEY_BYTES) throw new UntrustedCache(`${file} does not hold a ${KEY_BYTES}-byte key`);
-      return key;
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-}
-
-export function openCache(): LayerCache {
-  return new LayerCache();
+/** The cache at `settings.dir`, capped at `settings.maxBytes` (cacheSettingsFromEnv gives both). */
+export function openCache(settings: CacheSettings): LayerCache {
+  return new LayerCache(settings.dir, settings.maxBytes);
 }
 
 function touch(file: string): void {

@@ -7,6 +7,7 @@
  */
 import { parsePlatform } from '../model/platform.js';
 import { openCache } from '../cache/layer-cache.js';
+import { cacheSettingsFromEnv, type CacheSettings } from '../cache/settings.js';
 import type { LoadOptions } from '../sources/assemble.js';
 import { type SourceSettings, sourceSettingsFromEnv } from '../sources/settings.js';
 import type { CliArgs } from './args.js';
@@ -22,6 +23,8 @@ export interface CliSettings {
   ciJob: boolean;
   /** The sources' settings: timeouts, read-ahead, the kept export (sources/settings.ts). */
   sources: SourceSettings;
+  /** The cache's directory and size cap (STRATA_CACHE_DIR, STRATA_CACHE_MAX_BYTES; cache/settings.ts). */
+  cache: CacheSettings;
 }
 
 /** The CLI's settings from `env` (process.env when the CLI runs). */
@@ -32,6 +35,7 @@ export function readSettings(env: NodeJS.ProcessEnv): CliSettings {
     githubActions: env.GITHUB_ACTIONS === 'true',
     ciJob: !!env.CI,
     sources: sourceSettingsFromEnv(env),
+    cache: cacheSettingsFromEnv(env),
   };
 }
 
@@ -41,7 +45,7 @@ export function loadOptions(args: CliArgs, settings: CliSettings): LoadOptions {
     platform: args.platform ? parsePlatform(args.platform) : undefined,
     baseLayers: args.baseLayers,
     settings: settings.sources,
-    cache: args.noCache || settings.noCache ? undefined : openCache(),
+    cache: args.noCache || settings.noCache ? undefined : openCache(settings.cache),
     ...(args.insecure ? { insecure: true } : {}),
   };
 }

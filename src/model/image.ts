@@ -3,7 +3,25 @@
  * analysis (which grows while layers stream in). Shared by every source.
  */
 import type { Analysis } from './analysis.js';
-import type { ImageConfigDoc, LayerRef } from '../archive/resolve-image.js';
+
+/** An image config document as read (only the fields the image model uses are typed). */
+export interface ImageConfigDoc {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  created?: string;
+  config?: Record<string, unknown> | null;
+  rootfs?: { type?: string; diff_ids?: string[] };
+  history?: { created?: string; created_by?: string; empty_layer?: boolean; comment?: string }[];
+}
+
+export interface LayerRef {
+  /** Where the layer blob is: an archive entry name (after links) or "blobs/sha256/<hex>". */
+  location: string;
+  blobDigest: string | null;
+  mediaType: string | null;
+  compressedBytes: number | null;
+}
 
 export interface ImageConfigView {
   Env: string[];
@@ -173,14 +191,9 @@ export function mapHistory(
       ...(typeof h?.comment === 'string' && h.comment ? { comment: h.comment } : {}),
     });
   }
-  if (overflow > 0)
-    warnings.push(
-      `history lists ${next} non-empty steps but the image has ${layerCount} layers; ${overflow} step(s) match no layer`,
-    );
-  else if (next < layerCount)
-    warnings.push(
-      `history lists ${next} non-empty steps but the image has ${layerCount} layers; ${layerCount - next} layer(s) have no recorded command`,
-    );
+  const counts = `history lists ${next} non-empty steps but the image has ${layerCount} layers`;
+  if (overflow > 0) warnings.push(`${counts}; ${overflow} step(s) match no layer`);
+  else if (next < layerCount) warnings.push(`${counts}; ${layerCount - next} layer(s) have no recorded command`);
   return { items, command, created };
 }
 

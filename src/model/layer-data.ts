@@ -3,6 +3,7 @@
  * A layer is parsed independently of the others (so layers can be parsed in any order, in parallel,
  * or come from the cache); the merge in analysis.ts then relates it to the layers below.
  */
+import { grownCopy, grownLength } from './grow.js';
 import { normalisePath, type PathTable } from './path-table.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
@@ -49,6 +50,14 @@ export interface LayerData {
   /** Length of the uncompressed tar stream. */
   tarBytes: number;
   warnings: string[];
+}
+
+/** True when entry `ae` of layer `a` and entry `be` of layer `b` have the same content digest. */
+export function sameContent(a: LayerData, ae: number, b: LayerData, be: number): boolean {
+  const ao = ae * HASH_LEN;
+  const bo = be * HASH_LEN;
+  for (let i = 0; i < HASH_LEN; i++) if (a.hash[ao + i] !== b.hash[bo + i]) return false;
+  return true;
 }
 
 export interface RawEntry {
@@ -132,9 +141,7 @@ export class LayerBuilder {
     }
     const id = this.table.intern(rel);
     if (id >= this.byPath.length) {
-      const b = new Int32Array(Math.max(id + 1, Math.ceil(this.byPath.length * 1.5)));
-      b.set(this.byPath);
-      this.byPath = b;
+      this.byPath = grownCopy(this.byPath, grownLength(this.byPath.length, id + 1));
     }
     let idx: number | undefined = this.byPath[id] - 1;
     if (idx >= 0) {
@@ -169,9 +176,8 @@ export class LayerBuilder {
     if (this.duplicates > 0)
       this.warnings.push(`${this.label}: ${this.duplicates} duplicate entries (the last one wins)`);
     if (this.escapedNames > 0) {
-      this.warnings.push(
-        `${this.label}: ${this.escapedNames} entry names were absolute or climbed above the root with ".." (confined to the root)`,
-      );
+      const how = 'were absolute or climbed above the root with ".." (confined to the root)';
+      this.warnings.push(`${this.label}: ${this.escapedNames} entry names ${how}`);
     }
     const n = this.n;
     // Views, not copies: copying a 1 000 000-entry layer at the end would double its memory at
@@ -199,19 +205,14 @@ export class LayerBuilder {
   }
 
   private grow(): void {
-    this.cap = Math.ceil(this.cap * 1.5);
-    const g = <T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, len: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(len);
-      b.set(a as never);
-      return b;
-    };
-    this.pathA = g(this.pathA, this.cap);
-    this.typeA = g(this.typeA, this.cap);
-    this.modeA = g(this.modeA, this.cap);
-    this.uidA = g(this.uidA, this.cap);
-    this.gidA = g(this.gidA, this.cap);
-    this.sizeA = g(this.sizeA, this.cap);
-    this.linkA = g(this.linkA, this.cap);
-    this.hashA = g(this.hashA, this.cap * HASH_LEN);
+    this.cap = grownLength(this.cap, this.cap + 1);
+    this.pathA = grownCopy(this.pathA, this.cap);
+    this.typeA = grownCopy(this.typeA, this.cap);
+    this.modeA = grownCopy(this.modeA, this.cap);
+    this.uidA = grownCopy(this.uidA, this.cap);
+    this.gidA = grownCopy(this.gidA, this.cap);
+    this.sizeA = grownCopy(this.sizeA, this.cap);
+    this.linkA = grownCopy(this.linkA, this.cap);
+    this.hashA = grownCopy(this.hashA, this.cap * HASH_LEN);
   }
 }

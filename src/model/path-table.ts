@@ -8,6 +8,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { grownCopy, grownLength } from './grow.js';
 
 const SEG_LIMIT = 1 << 26; // child key = parent * SEG_LIMIT + segment stays below 2^53
 
@@ -181,7 +182,7 @@ export class PathTable {
    * Visit every proper descendant of `id`, iteratively (paths can be thousands deep).
    * The callback returns false to skip a node's subtree.
    */
-  forEachDescendant(id: number, visit: (node: number) => boolean | void): void {
+  forEachDescendant(id: number, visit: (node: number) => unknown): void {
     const stack: number[] = [];
     for (let c = this.firstChildArr[id]; c >= 0; c = this.nextSiblingArr[c]) stack.push(c);
     while (stack.length > 0) {
@@ -208,17 +209,12 @@ export class PathTable {
   }
 
   private grow(): void {
-    const n = Math.ceil(this.parentArr.length * 1.5);
-    const growI32 = (a: Int32Array, fill: number) => {
-      const b = new Int32Array(n).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.parentArr = growI32(this.parentArr, 0);
-    this.segArr = growI32(this.segArr, 0);
-    this.depthArr = growI32(this.depthArr, 0);
-    this.firstChildArr = growI32(this.firstChildArr, -1);
-    this.nextSiblingArr = growI32(this.nextSiblingArr, -1);
+    const n = grownLength(this.parentArr.length, this.count);
+    this.parentArr = grownCopy(this.parentArr, n);
+    this.segArr = grownCopy(this.segArr, n);
+    this.depthArr = grownCopy(this.depthArr, n);
+    this.firstChildArr = grownCopy(this.firstChildArr, n, -1);
+    this.nextSiblingArr = grownCopy(this.nextSiblingArr, n, -1);
   }
 }
 

@@ -9,47 +9,14 @@
  * are never shown by that snapshot.
  */
 import { C_NONE, shownVersion, type TreeSnapshot } from './tree.js';
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, inodeParts, type Analysis } from './analysis.js';
+import type { Analysis } from './analysis.js';
+import { K_REMOVED } from './changes.js';
+import { inodeParts } from './link-groups.js';
 import { T_DIR, T_FILE, T_HARDLINK } from './layer-data.js';
+import { changeFilterOf, type TreeFilters } from './tree-filters.js';
 import { displayName } from './names.js';
 
 export type SortKey = 'name' | 'size';
-/** Change kinds the tree can hide; "untouched" is a path this view does not colour (C_NONE). */
-export type ChangeFilter = 'added' | 'modified' | 'removed' | 'unchanged' | 'untouched';
-export const CHANGE_FILTERS: readonly ChangeFilter[] = ['added', 'modified', 'removed', 'unchanged', 'untouched'];
-
-export function changeFilterOf(change: number): ChangeFilter {
-  switch (change) {
-    case K_ADDED:
-      return 'added';
-    case K_MODIFIED:
-      return 'modified';
-    case K_REMOVED:
-      return 'removed';
-    case K_UNCHANGED:
-      return 'unchanged';
-    default:
-      return 'untouched';
-  }
-}
-
-export interface TreeFilters {
-  /** Change kinds hidden from the tree. */
-  hidden: readonly ChangeFilter[];
-  /** Case-insensitive substring of the absolute path's display form ("" = none). */
-  path: string;
-  /** Files smaller than this many bytes are hidden (0 = none). */
-  minSize: number;
-  /** A case-insensitive regular expression the absolute path's display form must match (absent = none). */
-  regex?: string;
-}
-
-export const NO_FILTERS: TreeFilters = { hidden: [], path: '', minSize: 0 };
-
-export function filtersActive(f: TreeFilters): boolean {
-  return f.hidden.length > 0 || f.path !== '' || f.minSize > 0;
-}
-
 /** Per-snapshot facts about every shown path. */
 export class TreeIndex {
   /** Number of path ids this snapshot covers. */

@@ -7,7 +7,8 @@
  * - 'aggregated' mode: the filesystem as of layer k, coloured by what changed since the base
  *   layers (layers baseLayers..k taken together); paths removed in that window are kept.
  */
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED, type Analysis } from './analysis.js';
+import type { Analysis } from './analysis.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from './changes.js';
 
 export type ViewMode = 'layer' | 'aggregated';
 
@@ -17,7 +18,10 @@ export const C_NONE = -1;
 export interface TreeSnapshot {
   layer: number;
   mode: ViewMode;
-  /** Per path id: the event that defines the shown version (for removed paths, the removal event); -1 when not shown. */
+  /**
+   * Per path id: the event that defines the shown version (for removed paths, the removal event);
+   * -1 when not shown.
+   */
   event: Int32Array;
   /** Per path id: C_NONE or K_ADDED / K_MODIFIED / K_REMOVED / K_UNCHANGED. */
   change: Int8Array;

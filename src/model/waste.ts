@@ -1,5 +1,6 @@
 /** Wasted bytes grouped per path, with provenance (spec section 3). Pure. */
-import { CHANGE_KINDS, type Analysis, type ChangeKind } from './analysis.js';
+import type { Analysis } from './analysis.js';
+import { CHANGE_KINDS, type ChangeKind } from './changes.js';
 
 export interface WastedPath {
   path: string;

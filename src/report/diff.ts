@@ -1,6 +1,6 @@
 /** `strata diff SOURCE_A SOURCE_B [--json [FILE]]`: what changed between two images, largest first. */
 import { diffAnalyses, type ImageDiff } from '../model/diff.js';
-import { CHANGE_KIND_SYMBOL } from '../model/change-kinds.js';
+import { CHANGE_KIND_SYMBOL } from '../model/change-symbols.js';
 import type { LoadedImage } from '../model/image.js';
 import { displayName, escapeText } from '../model/names.js';
 import { jsonPath } from './json.js';
@@ -63,9 +63,8 @@ export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 
   );
   for (const f of diff.files.slice(0, max)) {
     const delta = `${f.bytes >= 0 ? '+' : ''}${formatBytes(f.bytes)}`;
-    out.push(
-      `  ${CHANGE_KIND_SYMBOL[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${f.what ? `  (${f.what.join(', ')})` : ''}`,
-    );
+    const what = f.what ? `  (${f.what.join(', ')})` : '';
+    out.push(`  ${CHANGE_KIND_SYMBOL[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${what}`);
   }
   if (diff.files.length > max) out.push(`  ... ${diff.files.length - max} more (use --json for all)`);
   return `${out.join('\n')}\n`;

@@ -3,7 +3,8 @@
  * and an image report's file lists streamed row by row.
  */
 import { randomBytes } from 'node:crypto';
-import { CHANGE_KINDS, K_REMOVED, type Analysis, type ChangeKind } from '../model/analysis.js';
+import type { Analysis } from '../model/analysis.js';
+import { CHANGE_KINDS, K_REMOVED, type ChangeKind } from '../model/changes.js';
 import { ENTRY_TYPES, type EntryType } from '../model/layer-data.js';
 import type { LoadedImage } from '../model/image.js';
 import { displayName, nameBase64, needsExactBytes } from '../model/names.js';

@@ -6,11 +6,11 @@
  * (docs/semantics.md, "Names in JSON"). Objects are built in the key order of the schema, which
  * is the order the JSON is written in.
  */
-import type { ChangeKind } from '../model/analysis.js';
+import type { ChangeKind } from '../model/changes.js';
 import type { EntryType } from '../model/layer-data.js';
 import type { FileDiff, ImageDiff } from '../model/diff.js';
 import type { HistoryItem, ImageConfigView, SourceInfo } from '../model/image.js';
-import type { HideHow } from '../model/advice.js';
+import type { HideHow } from '../model/step-pairs.js';
 import type { ContainerInfo } from '../sources/engine/container.js';
 import type { SharedImageRow, SharedLayerRow } from '../sources/engine/shared-layers.js';
 import type { RuleResult } from './ci.js';

@@ -5,6 +5,7 @@
 import { Analysis } from '../model/analysis.js';
 import { PathTable } from '../model/path-table.js';
 import type { ParsedLayer } from '../archive/layer-parser.js';
+import type { LayerCacheLike } from '../cache/types.js';
 import type { LayerData } from '../model/layer-data.js';
 import type { LoadedImage, LoadListener, SourceInfo } from '../model/image.js';
 import { configView } from '../model/image.js';
@@ -27,23 +28,6 @@ export interface LoadOptions {
   keepExport?: boolean;
   /** The `STRATA_*` settings (sources/settings.ts); default DEFAULT_SOURCE_SETTINGS. */
   settings?: SourceSettings;
-}
-
-export interface LayerCacheLike {
-  /** Why the cache is not used (its directories fail the trust checks), once it has been looked at. */
-  warning?: string | null;
-  get(diffId: string, table: PathTable): LayerData | null;
-  put(data: LayerData, table: PathTable): void;
-  /** Per-image record (config text and layer descriptors), keyed by image id = config digest. */
-  getImage?(id: string, diffIds?: string[]): ImageRecordLike | null;
-  putImage?(id: string, rec: ImageRecordLike): void;
-}
-
-export interface ImageRecordLike {
-  config: string;
-  layers: { blobDigest: string | null; mediaType: string | null; compressedBytes: number | null }[];
-  /** The image's computed advice (src/cache/advice-record.ts), once a face has asked for it. */
-  advice?: unknown;
 }
 
 export function newImage(source: SourceInfo): LoadedImage {

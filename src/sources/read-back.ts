@@ -6,7 +6,8 @@
  */
 import { Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { CHANGE_KINDS, K_REMOVED, inodeParts } from '../model/analysis.js';
+import { CHANGE_KINDS, K_REMOVED } from '../model/changes.js';
+import { inodeParts } from '../model/link-groups.js';
 import { displayName } from '../model/names.js';
 import { T_FILE, T_HARDLINK, ENTRY_TYPES } from '../model/layer-data.js';
 import type { LoadedImage } from '../model/image.js';

@@ -4,6 +4,7 @@
  * `process.env` itself. The parsing rules are the ones the sources always had: a value that is
  * not a number (or, for the timeouts, not above zero) falls back to the default.
  */
+import { DEFAULT_MAX_TAR_BYTES, maxTarBytesFromEnv } from '../archive/layer-parser.js';
 
 export interface SourceSettings {
   /** Bytes of an Engine export buffered ahead of the analysis (STRATA_READ_AHEAD_MB, default 64 MiB). */
@@ -22,6 +23,8 @@ export interface SourceSettings {
   engineFileRead: 'fast' | 'export';
   /** Bytes of layer tars kept for Engine file reads (STRATA_CACHE_MAX_BYTES, default 2 GiB). */
   spoolMaxBytes: number;
+  /** Uncompressed bytes a layer may expand to (STRATA_MAX_LAYER_BYTES, default 64 GiB). */
+  maxLayerBytes: number;
 }
 
 export const DEFAULT_SOURCE_SETTINGS: Readonly<SourceSettings> = Object.freeze({
@@ -33,6 +36,7 @@ export const DEFAULT_SOURCE_SETTINGS: Readonly<SourceSettings> = Object.freeze({
   keepExportAllowed: true,
   engineFileRead: 'fast',
   spoolMaxBytes: 2 * 1024 ** 3,
+  maxLayerBytes: DEFAULT_MAX_TAR_BYTES,
 });
 
 /** A number of seconds above zero, else the default. */
@@ -53,5 +57,6 @@ export function sourceSettingsFromEnv(env: NodeJS.ProcessEnv): SourceSettings {
     keepExportAllowed: env.STRATA_KEEP_EXPORT !== '0',
     engineFileRead: env.STRATA_ENGINE_FILE_READ === 'export' ? 'export' : 'fast',
     spoolMaxBytes: Number(env.STRATA_CACHE_MAX_BYTES) || d.spoolMaxBytes,
+    maxLayerBytes: maxTarBytesFromEnv(env),
   };
 }

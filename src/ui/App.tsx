@@ -14,6 +14,7 @@ import { Frame } from './Frame.js';
 import { screenHints } from './hints.js';
 import { useEngineLists } from './hooks/use-engine-lists.js';
 import { useExploredImage } from './hooks/use-explored-image.js';
+import { useIdleWarmUp } from './hooks/use-idle-warm-up.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { inputEvents } from './input.js';
 import { headerText } from './present/status.js';
@@ -23,6 +24,7 @@ import { type AppCtx, type AppState, type Effect, type Prefs, startState } from 
 import { ImageView } from './state/image-view.js';
 import { mouseCommand } from './state/mouse.js';
 import { handleKey } from './state/router.js';
+import { treeQuery } from './state/selectors.js';
 import { COLOUR_THEME, type Theme } from './theme.js';
 
 export interface AppProps {
@@ -70,6 +72,7 @@ export function App(props: AppProps): React.ReactElement {
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
+  useIdleWarmUp(model, model ? treeQuery(state, ctx) : null, load.image?.complete === true);
 
   const apply = useCallback((next: AppState) => {
     if (next !== stateRef.current) {

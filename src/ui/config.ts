@@ -15,7 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Scope } from './commands.js';
 import { DEFAULT_KEYMAP, SCOPE_TITLE, type Binding } from './keymap.js';
 import type { Theme } from './theme.js';
-import { CHANGE_FILTERS, NO_FILTERS, type ChangeFilter } from '../model/tree-rows.js';
+import { CHANGE_FILTERS, NO_FILTERS, type ChangeFilter } from '../model/tree-filters.js';
 import { EXIT_INPUT, StrataError } from '../errors.js';
 import { escapeText } from '../model/names.js';
 import type { Prefs } from './state/app-state.js';

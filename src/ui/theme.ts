@@ -4,7 +4,7 @@
  * `NO_COLOR` (https://no-color.org) selects the plain theme; bin/strata.js also sets FORCE_COLOR=0
  * so that Ink's chalk emits no styles at all.
  */
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from '../model/analysis.js';
+import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from '../model/changes.js';
 
 export interface Theme {
   colour: boolean;

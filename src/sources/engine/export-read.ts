@@ -10,9 +10,9 @@ import { checkConfig } from '../../archive/image-config.js';
 import { LayerReadError, type ParsedLayer } from '../../archive/layer-parser.js';
 import { digestFromPath } from '../../archive/oci.js';
 import { ArchiveFormatError, readOuterTar, resolveLink, type OuterContents } from '../../archive/outer-tar.js';
-import { resolveImage, type ImageConfigDoc } from '../../archive/resolve-image.js';
+import { resolveImage } from '../../archive/resolve-image.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../../errors.js';
-import type { LoadedImage, LoadListener } from '../../model/image.js';
+import type { ImageConfigDoc, LoadedImage, LoadListener } from '../../model/image.js';
 import { applyHistory } from '../../model/image.js';
 import { LayerFormatError } from '../../model/layer-data.js';
 import {
@@ -169,6 +169,7 @@ export async function readExport(
     stream.on('error', (err: Error) => readAhead.destroy(err));
     contents = await readOuterTar(stream.pipe(readAhead), img.analysis.table, `export of ${name}`, {
       digests: false,
+      maxTarBytes: settings.maxLayerBytes,
       onLayerProgress: (entry, p) => {
         // Attribute the bytes to a layer as soon as the blob's place is known.
         const pos = positionOf(locator, entry);

@@ -6,14 +6,14 @@
  * the cache holds the image's record, the export is skipped entirely.
  */
 import type Docker from 'dockerode';
-import type { ImageConfigDoc } from '../../archive/resolve-image.js';
 import { decodeAdvice, encodeAdvice } from '../../cache/advice-record.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../../errors.js';
 import { onAdvice, rememberAdvice } from '../../model/advice.js';
-import type { LoadedImage, LoadListener } from '../../model/image.js';
+import type { ImageConfigDoc, LoadedImage, LoadListener } from '../../model/image.js';
 import { applyHistory, configView, newLayerInfo } from '../../model/image.js';
 import { formatPlatform, platformMatches, type Platform } from '../../model/platform.js';
-import type { Assembler, ImageRecordLike, LoadOptions } from '../assemble.js';
+import type { ImageRecord } from '../../cache/types.js';
+import type { Assembler, LoadOptions } from '../assemble.js';
 import { runLoader } from '../loader.js';
 import { DEFAULT_SOURCE_SETTINGS } from '../settings.js';
 import { Engine } from './client.js';
@@ -79,7 +79,7 @@ function describeFromInspect(img: LoadedImage, kind: 'docker' | 'podman', info: 
 }
 
 /** Once a face computes the image's advice, add it to the image's cache record. */
-function keepAdvice(img: LoadedImage, opts: LoadOptions, id: string, rec: ImageRecordLike): void {
+function keepAdvice(img: LoadedImage, opts: LoadOptions, id: string, rec: ImageRecord): void {
   const cache = opts.cache;
   if (!cache?.putImage) return;
   const a = img.analysis;
@@ -94,7 +94,7 @@ function keepAdvice(img: LoadedImage, opts: LoadOptions, id: string, rec: ImageR
  * Everything cached: the config (verified against the image id), the layer descriptors, and the
  * advice when a run before computed it.
  */
-function fillFromRecord(img: LoadedImage, opts: LoadOptions, id: string, record: ImageRecordLike): void {
+function fillFromRecord(img: LoadedImage, opts: LoadOptions, id: string, record: ImageRecord): void {
   applyHistory(img, (JSON.parse(record.config) as ImageConfigDoc).history);
   record.layers.forEach((r, i) => {
     Object.assign(img.layers[i], r);

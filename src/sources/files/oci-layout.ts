@@ -4,15 +4,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveImage, type LayerRef, type ResolvedImage } from '../../archive/resolve-image.js';
+import { resolveImage, type ResolvedImage } from '../../archive/resolve-image.js';
 import type { DocStore } from '../../archive/image-docs.js';
 import { parseLayer } from '../../archive/layer-parser.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';
-import type { LayerInfo, LoadedImage, LoadListener } from '../../model/image.js';
+import type { LayerInfo, LayerRef, LoadedImage, LoadListener } from '../../model/image.js';
 import { applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
 import type { LayerData } from '../../model/layer-data.js';
 import { checkCancelled, fillFromParsed, noteStream, type LoadOptions } from '../assemble.js';
-import { runLoader } from '../loader.js';
+import { runLoader, settingsOf } from '../loader.js';
 import { scanLayer, type ReadTarget } from '../scan-layer.js';
 import { checkedPath, readRegularFile } from './regular-file.js';
 
@@ -103,6 +103,7 @@ async function layoutLayer(
   const parsed = await parseLayer(stream, {
     table: img.analysis.table,
     label,
+    maxTarBytes: settingsOf(img).maxLayerBytes,
     onProgress: (p) => {
       noteStream(img, r.location, p, i);
       emit({ type: 'progress', layer: i, name: r.location });

@@ -12,7 +12,7 @@ import { StrataError, EXIT_INPUT } from '../../errors.js';
 import type { LayerInfo, LoadedImage, LoadListener } from '../../model/image.js';
 import { applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
 import { cancelWith, checkCancelled, fillFromParsed, noteStream, type LoadOptions } from '../assemble.js';
-import { runLoader } from '../loader.js';
+import { runLoader, settingsOf } from '../loader.js';
 import { scanOuter, type ReadTarget } from '../scan-layer.js';
 
 export function outerDocStore(contents: OuterContents): DocStore {
@@ -69,6 +69,7 @@ export async function loadFromOuterStream(
 ): Promise<{ contents: OuterContents; resolved: ResolvedImage }> {
   cancelWith(opts.signal, input as unknown as { destroy(err?: Error): void });
   const contents = await readOuterTar(input, img.analysis.table, label, {
+    maxTarBytes: settingsOf(img).maxLayerBytes,
     onLayerProgress: (name, p) => {
       noteStream(img, name, p, null);
       emit({ type: 'progress', layer: null, name });

@@ -3,6 +3,7 @@
  * its digest (sha256 by the layer parser, other algorithms here), a cut-off transfer told apart
  * from bad content (exit 3 against exit 2).
  */
+import { settingsOf } from '../loader.js';
 import { createHash } from 'node:crypto';
 import { LayerReadError, parseLayer, type ParsedLayer } from '../../archive/layer-parser.js';
 import { StrataError, EXIT_ENGINE, EXIT_INPUT } from '../../errors.js';
@@ -117,6 +118,7 @@ export async function fetchLayer(
     parsed = await parseLayer(guarded(body, d, state, what), {
       table: img.analysis.table,
       label: `${label}: ${what}`,
+      maxTarBytes: settingsOf(img).maxLayerBytes,
       onProgress: (p) => {
         info.progress = { ...p, expectedBytes: d.size };
         emit({ type: 'progress', layer: i, name: d.digest });

@@ -13,13 +13,12 @@
  * Layers already in the per-diff_id cache are not downloaded at all.
  */
 import { checkConfig } from '../../archive/image-config.js';
-import type { ImageConfigDoc } from '../../archive/resolve-image.js';
 import { Fields } from '../../archive/fields.js';
 import { hostPlatform, MEDIA_TYPES } from '../../archive/oci.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';
 import { isSha256Digest } from '../../model/digest.js';
 import type { LayerData } from '../../model/layer-data.js';
-import type { LoadedImage, LoadListener } from '../../model/image.js';
+import type { ImageConfigDoc, LoadedImage, LoadListener } from '../../model/image.js';
 import { applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
 import { formatPlatform, platformMatches } from '../../model/platform.js';
 import { familiar, parseReference, InvalidReferenceError, type ImageReference } from '../../model/reference.js';

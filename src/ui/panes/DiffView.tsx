@@ -1,7 +1,7 @@
 /** The diff screen: two summary lines, the layers (shared / only in A / only in B), the file differences. */
 import React from 'react';
 import { Box } from 'ink';
-import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
+import { CHANGE_KIND_SYMBOL } from '../../model/change-symbols.js';
 import type { DiffHeights } from '../layout.js';
 import {
   type DiffModel,

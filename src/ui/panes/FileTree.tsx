@@ -2,10 +2,10 @@
 import React from 'react';
 import { Text } from 'ink';
 import { C_NONE, shownVersion } from '../../model/tree.js';
-import { CHANGE_SYMBOL } from '../../model/change-kinds.js';
+import { CHANGE_SYMBOL } from '../../model/change-symbols.js';
 import { contentRows } from '../layout.js';
 import { WindowedList } from './WindowedList.js';
-import { CHANGE_KINDS } from '../../model/analysis.js';
+import { CHANGE_KINDS } from '../../model/changes.js';
 import { hasVisibleChildren, isExpanded, type TreeRows } from '../../model/tree-rows.js';
 import { fileRow } from '../../report/json.js';
 import { formatBytes } from '../../format.js';

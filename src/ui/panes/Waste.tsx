@@ -12,7 +12,7 @@ import type { Theme } from '../theme.js';
 import { fit, fitMiddle, fitStart, safe } from '../present/text.js';
 import { displayName } from '../../model/names.js';
 import { cleanCommand } from '../../format.js';
-import type { ShippedThenHiddenItem } from '../../model/advice.js';
+import type { ShippedThenHiddenItem } from '../../model/step-pairs.js';
 import { wastePairs, wasteStepRows, INITIAL_WASTE_VIEW, type WasteViewState } from '../state/waste-steps.js';
 import { wasteListRows } from '../layout.js';
 import { WindowedList } from './WindowedList.js';

@@ -7,7 +7,7 @@ import type { LoadedImage } from '../../model/image.js';
 import { formatBytes, shortDigest } from '../../format.js';
 import { fit, fitMiddle, fitStart, safe } from './text.js';
 import { displayName } from '../../model/names.js';
-import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
+import { CHANGE_KIND_SYMBOL } from '../../model/change-symbols.js';
 
 export interface DiffModel {
   a: LoadedImage;

@@ -3,14 +3,14 @@ import type { LoadedImage } from '../../model/image.js';
 import type { ContainerInfo } from '../../sources/engine/container.js';
 import type { SharedReport } from '../../sources/engine/shared-layers.js';
 import { formatBytes, formatPercent, shortDigest } from '../../format.js';
-import { CHANGE_FILTERS } from '../../model/tree-rows.js';
+import { CHANGE_FILTERS } from '../../model/tree-filters.js';
 import { whatChanged } from './what-changed.js';
 import { safe } from './text.js';
 import type { AppCtx, AppState } from '../state/app-state.js';
 import { selectedStep } from '../state/selectors.js';
 import { sharedTotals } from './shared-layers.js';
 import { diffFiles, imageLabel, type DiffModel } from './diff.js';
-import { CHANGE_KIND_SYMBOL } from '../../model/change-kinds.js';
+import { CHANGE_KIND_SYMBOL } from '../../model/change-symbols.js';
 import type { LoadState } from '../hooks/use-image-loader.js';
 
 /** The copy-on-write layer a container source appends on top of its image. */

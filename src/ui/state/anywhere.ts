@@ -2,7 +2,7 @@
  * Helpers of the tree keys that work from every pane, the regex path filter and the search that
  * also counts paths the filters hide. Pure.
  */
-import { NO_FILTERS } from '../../model/tree-rows.js';
+import { NO_FILTERS } from '../../model/tree-filters.js';
 import type { Command } from '../commands.js';
 import type { AppCtx, AppState } from './app-state.js';
 import { selectedStep } from './selectors.js';

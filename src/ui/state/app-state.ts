@@ -3,7 +3,7 @@
  * about the world (AppCtx). Types and the state at start only: the router (router.ts) and one
  * file per screen change it.
  */
-import { NO_FILTERS } from '../../model/tree-rows.js';
+import { NO_FILTERS } from '../../model/tree-filters.js';
 import type { SharedReport } from '../../sources/engine/shared-layers.js';
 import type { PaneId, Size } from '../layout.js';
 import type { ContainerRow } from '../present/containers.js';

@@ -15,9 +15,9 @@ import {
   searchMatches,
   type Expansion,
   type SortKey,
-  type TreeFilters,
   type TreeRows,
 } from '../../model/tree-rows.js';
+import type { TreeFilters } from '../../model/tree-filters.js';
 import { wastedPaths, type WastedPath } from '../../model/waste.js';
 import { adviceFor, type Advice } from '../../model/advice.js';
 
@@ -153,7 +153,13 @@ export class ImageView {
     if (!order || !idx || query === '') return [];
     const hit = this.matchMemo.find((m) => m.order === order && m.q === query);
     if (hit) return hit.m;
-    const m = searchMatches(idx, order, query);
+    // Typing extends the query: the new matches are among the previous ones (names contain the longer
+    // text only where they contain the shorter), so only those are tested again.
+    const lower = query.toLowerCase();
+    const prefix = this.matchMemo.find((m) => m.order === order && m.q !== '' && lower.startsWith(m.q.toLowerCase()));
+    const m = prefix
+      ? prefix.m.filter((i) => idx.lowerName(order[i]).includes(lower))
+      : searchMatches(idx, order, query);
     this.matchMemo = [{ order, q: query, m }, ...this.matchMemo.slice(0, 1)];
     return m;
   }

@@ -2,7 +2,7 @@
  * The prompt editor: what typing does while a prompt is open (the search and the filters apply as
  * the text changes), and what Enter, Esc, Backspace and Ctrl+U do to each kind of prompt. Pure.
  */
-import { NO_FILTERS } from '../../model/tree-rows.js';
+import { NO_FILTERS } from '../../model/tree-filters.js';
 import type { Command } from '../commands.js';
 import { parseSize } from '../../format.js';
 import { compileRegex, searchHidden } from './anywhere.js';

@@ -3,9 +3,9 @@
  * move the layer selection (the tree follows), jump to a path at a layer, open the file view,
  * copy the selected path. Pure.
  */
-import { K_REMOVED } from '../../model/analysis.js';
+import { K_REMOVED } from '../../model/changes.js';
 import { displayName } from '../../model/names.js';
-import { NO_FILTERS, type ChangeFilter } from '../../model/tree-rows.js';
+import { NO_FILTERS, type ChangeFilter } from '../../model/tree-filters.js';
 import type { Command } from '../commands.js';
 import type { PaneId } from '../layout.js';
 import type { AppCtx, AppState, Effect } from './app-state.js';

@@ -4,16 +4,8 @@
  * again when rendering.
  */
 import type { ViewMode } from '../../model/tree.js';
-import {
-  ancestors,
-  hasVisibleChildren,
-  isExpanded,
-  NO_FILTERS,
-  type ChangeFilter,
-  type SortKey,
-  type TreeFilters,
-  type TreeRows,
-} from '../../model/tree-rows.js';
+import { NO_FILTERS, type ChangeFilter, type TreeFilters } from '../../model/tree-filters.js';
+import { ancestors, hasVisibleChildren, isExpanded, type SortKey, type TreeRows } from '../../model/tree-rows.js';
 import { clampList, reduceList, type ListAction } from './list.js';
 
 export interface TreeState {

@@ -4,7 +4,7 @@
  * (largest first). The pairs are the Advice model's shipped-then-hidden items (src/model/advice.ts),
  * taken as they are: nothing is grouped a second time here. `t` switches to the flat path list.
  */
-import { stepPairs, type ShippedThenHiddenItem } from '../../model/advice.js';
+import { stepPairs, type ShippedThenHiddenItem } from '../../model/step-pairs.js';
 import type { Analysis } from '../../model/analysis.js';
 
 export interface WasteViewState {

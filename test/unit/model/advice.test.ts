@@ -8,14 +8,10 @@ import assert from 'node:assert/strict';
 import type { Analysis } from '../../../src/model/analysis.js';
 import { fixture, ROOT } from '../../support/paths.js';
 import { analyse, dir, file, link, type E } from '../../support/layers.js';
-import {
-  computeAdvice,
-  LEFTOVERS,
-  type AdviceItem,
-  type DuplicateItem,
-  type LeftoverItem,
-  type ShippedThenHiddenItem,
-} from '../../../src/model/advice.js';
+import { computeAdvice, type AdviceItem } from '../../../src/model/advice.js';
+import type { DuplicateItem } from '../../../src/model/duplicates.js';
+import { LEFTOVERS, type LeftoverItem } from '../../../src/model/leftovers.js';
+import type { ShippedThenHiddenItem } from '../../../src/model/step-pairs.js';
 
 const wh = (name: string): E => ({ name });
 
@@ -320,7 +316,7 @@ test('JSON: advice items by kind, largest first; recoverableBytes in the summary
 
 test('README lists the leftover catalogue as LEFTOVERS has it', async () => {
   const fs = await import('node:fs');
-  const { leftoverMarkdown } = await import('../../../src/model/advice.js');
+  const { leftoverMarkdown } = await import('../../../src/model/leftovers.js');
   const readme = fs.readFileSync(`${ROOT}/README.md`, 'utf8');
   const start = readme.indexOf('<!-- leftovers:start');
   const end = readme.indexOf('<!-- leftovers:end -->');

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Analysis, CHANGE_KINDS } from '../../../src/model/analysis.js';
+import type { Analysis } from '../../../src/model/analysis.js';
+import { CHANGE_KINDS } from '../../../src/model/changes.js';
 import { LayerFormatError } from '../../../src/model/layer-data.js';
 import { PathTable, normalisePath } from '../../../src/model/path-table.js';
 import { layerFiles } from '../../../src/report/json.js';
@@ -79,7 +80,7 @@ test('whiteout of a directory removes its whole subtree, directories counted', (
   assert.equal(a.unionFiles, 0);
 });
 
-test('an opaque directory hides every lower descendant wherever the marker stands, not its own layer', () => {
+test("opaque directory hides every lower descendant wherever the marker stands, not its own layer's entries", () => {
   const a = analyse([
     [dir('d'), file('d/old', 'old'), dir('d/sub'), file('d/sub/x', 'x'), file('d/keep', 'same')],
     // the marker comes last in the tar: it still applies first

@@ -3,13 +3,11 @@
  * and the status line's list of hidden kinds, the diff screen and the text report of a diff all
  * show these, next to the colour (colour alone never carries the meaning).
  */
-import { K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from './analysis.js';
+import { type ChangeKind, K_ADDED, K_MODIFIED, K_REMOVED, K_UNCHANGED } from './changes.js';
 import { C_NONE } from './tree.js';
 
-/** A kind of change by name (the tree's filters add `untouched`: paths this view does not change). */
-export type ChangeKind = 'added' | 'modified' | 'removed' | 'unchanged' | 'untouched';
-
-export const CHANGE_KIND_SYMBOL: Readonly<Record<ChangeKind, string>> = {
+/** The symbol of a kind of change by name; `untouched` is a path this view does not change (the tree's filters). */
+export const CHANGE_KIND_SYMBOL: Readonly<Record<ChangeKind | 'untouched', string>> = {
   added: '+',
   modified: '~',
   removed: '-',
