@@ -12,6 +12,7 @@ test('an empty environment gives the defaults', () => {
     keepExportAllowed: true,
     engineFileRead: 'fast',
     spoolMaxBytes: 2 * 1024 ** 3,
+    maxLayerBytes: 64 * 1024 ** 3,
   });
   assert.deepEqual(sourceSettingsFromEnv({}), { ...DEFAULT_SOURCE_SETTINGS });
 });
@@ -26,6 +27,7 @@ test('each variable, in its unit', () => {
     STRATA_KEEP_EXPORT: '0',
     STRATA_ENGINE_FILE_READ: 'export',
     STRATA_CACHE_MAX_BYTES: '1048576',
+    STRATA_MAX_LAYER_BYTES: '2097152',
   });
   assert.deepEqual(s, {
     readAheadBytes: 8 * 1024 * 1024,
@@ -36,6 +38,7 @@ test('each variable, in its unit', () => {
     keepExportAllowed: false,
     engineFileRead: 'export',
     spoolMaxBytes: 1048576,
+    maxLayerBytes: 2097152,
   });
 });
 
