@@ -7,14 +7,13 @@
 //   node --expose-gc --import tsx bench/advice.ts        (writes bench/out/advice-results.json)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { median, run, TIME_BIN } from './lib/proc.js';
 import { loadImage } from '../src/sources/load.js';
 import { computeAdvice } from '../src/model/advice.js';
+import { BIN, ROOT } from '../test/support/paths.js';
 
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH, '..');
+const BENCH = join(ROOT, 'bench');
 const OUT = join(BENCH, 'out');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
     execFileSync('python3', [join(BENCH, 'gen-advice-image.py'), archive], { stdio: 'inherit' });
   }
   const before = beforeBuild();
-  const after = join(ROOT, 'bin', 'strata.js');
+  const after = BIN;
   const env = { ...process.env, STRATA_NO_CACHE: '1' };
   const fresh = () => ({ ms: [] as number[], cpu: [] as number[], rss: [] as number[] });
   const samples = { before: fresh(), after: fresh() };

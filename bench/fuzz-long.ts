@@ -1,6 +1,6 @@
 /**
- * The long fuzz run (issue 6): the harness of test/integration/robustness/fuzz.test.ts with many more cases,
- * plus the 1 000 000-entry memory check that is too slow for the normal test run.
+ * The long fuzz run: the harness of test/integration/robustness/fuzz.test.ts with many more
+ * cases, plus the 1 000 000-entry memory check that is too slow for the normal test run.
  *
  *   node --import tsx bench/fuzz-long.ts [--scale N] [--seed S] [--no-million] [--cli-every K]
  *
@@ -22,13 +22,13 @@ import {
   layoutCases,
   newTally,
   record,
-  runCli,
   runInProcess,
   summaryLine,
   writeCase,
   type FuzzPlan,
 } from '../test/support/fuzz-harness.js';
 import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../test/support/hostile/build.js';
+import { runCliMeasured } from '../test/support/cli.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -68,7 +68,7 @@ try {
     const f = writeCase(scratch, c, i);
     record(tally, c, await runInProcess(f, 10_000));
     if (cliEvery > 0 && i % cliEvery === 0) {
-      const r = await runCli([f, '--json', '--no-cache'], { timeoutMs: 30_000 });
+      const r = await runCliMeasured([f, '--json', '--no-cache'], { timeoutMs: 30_000 });
       cli.cases++;
       cli.codes[String(r.code)] = (cli.codes[String(r.code)] ?? 0) + 1;
       cli.peakKb = Math.max(cli.peakKb, r.maxRssKb ?? 0);
@@ -82,7 +82,8 @@ try {
   console.log(summaryLine(`archives (scale ${scale}, seed 0x${seed.toString(16)})`, tally));
   console.log(`  by class: ${JSON.stringify(tally.byClass)}`);
   console.log(
-    `CLI sample: ${cli.cases} cases, exit codes ${JSON.stringify(cli.codes)}, ${cli.violations.length} contract violations, peak RSS ${Math.round(cli.peakKb / 1024)} MB`,
+    `CLI sample: ${cli.cases} cases, exit codes ${JSON.stringify(cli.codes)}, ` +
+      `${cli.violations.length} contract violations, peak RSS ${Math.round(cli.peakKb / 1024)} MB`,
   );
   for (const b of tally.bugs.slice(0, 30)) console.log(`  BUG [${b.outcome}] ${b.name}: ${b.message.slice(0, 200)}`);
   for (const v of cli.violations.slice(0, 30)) console.log(`  CLI ${v.slice(0, 300)}`);
@@ -110,10 +111,12 @@ try {
     await writeOciArchiveAroundBlob(file, blob, b);
     fs.rmSync(blob);
     for (const args of [['--json'], ['--json', '--files']]) {
-      const r = await runCli([file, ...args, '--no-cache'], { timeoutMs: 600_000 });
+      const r = await runCliMeasured([file, ...args, '--no-cache'], { timeoutMs: 600_000 });
       const ok = r.code === 0 && JSON.parse(r.stdout).layers[0].added.count === 1_001_000;
       console.log(
-        `1 000 000 entries [${args.join(' ')}]: exit ${r.code}, ${ok ? 'report ok' : 'REPORT WRONG'}, ${Math.round(r.ms)} ms, peak RSS ${Math.round((r.maxRssKb ?? 0) / 1024)} MB, stdout ${(r.stdout.length / 1e6).toFixed(1)} MB`,
+        `1 000 000 entries [${args.join(' ')}]: exit ${r.code}, ${ok ? 'report ok' : 'REPORT WRONG'}, ` +
+          `${Math.round(r.ms)} ms, peak RSS ${Math.round((r.maxRssKb ?? 0) / 1024)} MB, ` +
+          `stdout ${(r.stdout.length / 1e6).toFixed(1)} MB`,
       );
       if (!ok) failed = true;
     }

@@ -1,5 +1,5 @@
-// `npm run bench`: the benchmark of issue 4. Builds or reuses the benchmark image, then measures in
-// one run, interleaved (the order rotates every round), the median of BENCH_RUNS rounds:
+// `npm run bench`: the speed and memory benchmark (bench/README.md). Builds or reuses the benchmark
+// image, then measures in one run, interleaved (the order rotates every round), the median of BENCH_RUNS rounds:
 //   (a) docker save IMAGE > /dev/null                       the floor for reading the Engine export
 //   (b) strata IMAGE --json --no-cache > /dev/null          cold analysis from the Engine
 //   (c) strata IMAGE --json > /dev/null, warm cache         the second look
@@ -16,23 +16,23 @@
 // BENCH_NO_README=1 (leave README.md alone), BENCH_QUIET_WAIT_S (how long to wait for an idle machine
 // before each timed command, default 30; 0 = do not wait).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildImage, prepareImage } from './lib/image.js';
 import { readExport } from './lib/engine-read.js';
 import { describeMachine } from './lib/machine.js';
 import { capture, firstLine, median, run, TIME_BIN, type RunResult } from './lib/proc.js';
 import { waitQuiet } from './lib/quiet.js';
 import { consoleSummary, MB, target, updateReadme, type Measure, type Results } from './lib/report.js';
+import { BIN, ROOT } from '../test/support/paths.js';
 
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH, '..');
+const BENCH = join(ROOT, 'bench');
 const OUT = join(BENCH, 'out');
 const DEFAULT_IMAGE = 'strata-bench/app:1';
 const IMAGE = process.env.BENCH_IMAGE || DEFAULT_IMAGE;
 const RUNS = Math.max(1, Math.floor(Number(process.env.BENCH_RUNS ?? 3)) || 3);
 const QUIET_WAIT_MS = 1000 * Math.max(0, Number(process.env.BENCH_QUIET_WAIT_S ?? 30) || 0);
-let STRATA = resolve(process.env.STRATA_BIN || join(ROOT, 'bin', 'strata.js'));
+let STRATA = resolve(process.env.STRATA_BIN || BIN);
 const CACHE_WARM = join(OUT, 'cache-warm'); // filled once, then read by (c)
 const CACHE_OFF = join(OUT, 'cache-off'); // given to --no-cache runs: must stay empty
 
@@ -101,7 +101,7 @@ function failure(r: RunResult): string | undefined {
   return `exit ${r.code ?? r.signal}: ${firstLine(r.stderr) || '(no stderr)'}`;
 }
 
-/** Two reports must agree apart from `source` (issue 2); names the first keys that differ. */
+/** Two reports of one image must agree apart from `source`, whatever the route; names the first keys that differ. */
 function compareReports(a: string, b: string): string | undefined {
   let x: Record<string, unknown>, y: Record<string, unknown>;
   try {
@@ -152,7 +152,9 @@ async function main(): Promise<void> {
     f2: measure('f.key', 'TUI: keypress to frame, median'),
     f3: measure('f.p95', 'TUI: keypress to frame, p95'),
   };
-  const noteAll = (keys: (keyof typeof m)[], note: string) => keys.forEach((k) => (m[k].note ??= note));
+  const noteAll = (keys: (keyof typeof m)[], note: string) => {
+    for (const k of keys) m[k].note ??= note;
+  };
 
   // Strata is measured only once it is built and analyses this image at all.
   let strataOk =
@@ -300,7 +302,8 @@ async function main(): Promise<void> {
         const q = await waitQuiet(QUIET_WAIT_MS);
         if (!q.quiet) {
           noisy.push(
-            `round ${round + 1} ${name}: ${(q.busy * 100).toFixed(0)}% of the CPUs busy after waiting ${(q.waitedMs / 1000).toFixed(0)} s`,
+            `round ${round + 1} ${name}: ${(q.busy * 100).toFixed(0)}% of the CPUs busy ` +
+              `after waiting ${(q.waitedMs / 1000).toFixed(0)} s`,
           );
           noisySteps.add(name);
         }

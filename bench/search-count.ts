@@ -45,5 +45,6 @@ const f = (x: number) => x.toFixed(1);
 console.log(`entries ${img.analysis.table.size}`);
 console.log(`per key, no hidden count:   median ${f(base.median)} ms, max ${f(base.max)} ms`);
 console.log(
-  `per key, with hidden count: median ${f(count.median)} ms, max ${f(count.max)} ms (x${(count.median / base.median).toFixed(2)})`,
+  `per key, with hidden count: median ${f(count.median)} ms, max ${f(count.max)} ms ` +
+    `(x${(count.median / base.median).toFixed(2)})`,
 );

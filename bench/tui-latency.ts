@@ -309,15 +309,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       for (const s of r.samples) by.set(s.key, [...(by.get(s.key) ?? []), s.ms]);
       for (const [k, v] of by)
         log(
-          `${k.padEnd(16)} n=${String(v.length).padStart(2)}  median ${quantile(v, 0.5).toFixed(1).padStart(7)} ms  max ${Math.max(
-            ...v,
-          )
-            .toFixed(1)
-            .padStart(7)} ms`,
+          `${k.padEnd(16)} n=${String(v.length).padStart(2)}  ` +
+            `median ${quantile(v, 0.5).toFixed(1).padStart(7)} ms  ` +
+            `max ${Math.max(...v)
+              .toFixed(1)
+              .padStart(7)} ms`,
         );
       log(`keys ${r.samples.length} (${r.timeouts} without a new frame)`);
       process.stdout.write(
-        `first frame ${r.firstFrameMs.toFixed(0)} ms · load ${r.loadMs.toFixed(0)} ms · keypress median ${r.keyMedianMs.toFixed(1)} ms · ` +
+        `first frame ${r.firstFrameMs.toFixed(0)} ms · load ${r.loadMs.toFixed(0)} ms · ` +
+          `keypress median ${r.keyMedianMs.toFixed(1)} ms · ` +
           `p95 ${r.keyP95Ms.toFixed(1)} ms · peak RSS ${(r.peakRssBytes / 1e6).toFixed(0)} MB\n`,
       );
       process.exit(0);

@@ -20,10 +20,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildFixture, engineStatus, ROOT } from '../test/support/engine.js';
+import { buildFixture, engineStatus } from '../test/support/engine.js';
 import { shellQuote, startTmux, type Tmux } from '../test/support/tmux.js';
 import { parseCapture } from './demo/screen.js';
 import { encodeGif, metrics, rasterise, writePng, type Frame } from './demo/render.js';
+import { BIN, ROOT } from '../test/support/paths.js';
 
 const COLUMNS = 120;
 const ROWS = 36;
@@ -104,7 +105,7 @@ async function walkLayers(r: Recorder, t: Tmux): Promise<void> {
   t.type('c');
   await r.shot('collapse all', (s) => s.includes('hidden: .untouched'), 900);
   t.type('/');
-  await r.shot('search prompt', (s) => true, 400);
+  await r.shot('search prompt', () => true, 400);
 }
 
 async function searchAndWaste(r: Recorder, t: Tmux, query: string): Promise<void> {
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     env.DOCKER_HOST = 'unix:///nonexistent.sock';
     query = 'somefile';
   }
-  const cmd = `clear; exec ${shellQuote(process.execPath)} ${shellQuote(join(ROOT, 'bin', 'strata.js'))}`;
+  const cmd = `clear; exec ${shellQuote(process.execPath)} ${shellQuote(BIN)}`;
   const t = startTmux(cmd, { columns: COLUMNS, rows: ROWS, env, cwd: ROOT });
   const r = new Recorder(t);
   try {

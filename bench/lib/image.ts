@@ -39,6 +39,11 @@ export interface PreparedImage {
   layers: LayerStats[];
 }
 
+/** A history step of the legacy builder that made no layer ("#(nop)" with a metadata instruction). */
+const METADATA_INSTRUCTIONS =
+  'ENV CMD WORKDIR LABEL EXPOSE ENTRYPOINT USER VOLUME ARG SHELL STOPSIGNAL HEALTHCHECK ONBUILD MAINTAINER';
+const METADATA_STEP = new RegExp(`#\\(nop\\)\\s+(${METADATA_INSTRUCTIONS.replaceAll(' ', '|')})\\b`);
+
 function inherit(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     // The build's chatter goes to our stderr so that stdout stays the benchmark's report.
@@ -68,12 +73,7 @@ async function layerCommands(ref: string): Promise<string[]> {
   // "#(nop)" with no layer. Keep the steps that made a layer: RUN, COPY/ADD, and the import.
   return rows
     .reverse()
-    .filter(
-      (r) =>
-        !/#\(nop\)\s+(ENV|CMD|WORKDIR|LABEL|EXPOSE|ENTRYPOINT|USER|VOLUME|ARG|SHELL|STOPSIGNAL|HEALTHCHECK|ONBUILD|MAINTAINER)\b/.test(
-          r.CreatedBy,
-        ),
-    )
+    .filter((r) => !METADATA_STEP.test(r.CreatedBy))
     .map(
       (r) => r.CreatedBy.replace(/^\/bin\/sh -c (#\(nop\)\s*)?/, '').trim() || '(docker import: debootstrap minbase)',
     );

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 
 function cpuTimes(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]; // "cpu  user nice system idle iowait irq softirq steal ..."
+  // "cpu  user nice system idle iowait irq softirq steal ..."
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const idle = v[3] + (v[4] ?? 0);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);

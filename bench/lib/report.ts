@@ -85,7 +85,8 @@ export function consoleSummary(r: Results): string {
   lines.push('');
   for (const t of r.targets) {
     lines.push(
-      `  ${t.name.padEnd(40)} ${fmt(t.value, t.unit).padStart(9)}  <= ${fmt(t.limit, t.unit).padEnd(8)} ${verdict(t).replace(/\*/g, '')}`,
+      `  ${t.name.padEnd(40)} ${fmt(t.value, t.unit).padStart(9)}  <= ${fmt(t.limit, t.unit).padEnd(8)} ` +
+        verdict(t).replace(/\*/g, ''),
     );
   }
   for (const c of r.checks) lines.push(`  check: ${c}`);
@@ -96,7 +97,8 @@ function resultsTable(r: Results): string {
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const m = r.machine;
   const out = [
-    `Measured ${r.date} on ${m.cpu}, ${m.cores} cores, ${gib(m.ramBytes)} RAM, ${m.kernel}, Docker ${m.docker}, Node ${m.node}.`,
+    `Measured ${r.date} on ${m.cpu}, ${m.cores} cores, ${gib(m.ramBytes)} RAM, ${m.kernel}, ` +
+      `Docker ${m.docker}, Node ${m.node}.`,
     `Image \`${r.image.ref}\` (${r.image.layers} layers, ${(r.image.sizeBytes / 1e9).toFixed(2)} GB by the Engine, ` +
       `${(r.image.archiveBytes / 1e9).toFixed(2)} GB saved, ${r.image.entries.toLocaleString('en-US')} tar entries); ` +
       `median of ${r.runs} interleaved runs, every sample in brackets.`,
@@ -130,7 +132,8 @@ function imageTable(img: PreparedImage): string {
     const step = cmd.length > 90 ? `${cmd.slice(0, 87)}...` : cmd;
     out.push(
       `| ${l.index} | \`${step.replace(/\|/g, '\\|')}\` | ${mb(l.blobBytes)} | ${mb(l.contentBytes)} | ` +
-        `${n(l.entries)} | ${n(l.files)} / ${n(l.dirs)} / ${n(l.symlinks + l.hardlinks)} | ${l.whiteouts} (${l.opaqueDirs}) |`,
+        `${n(l.entries)} | ${n(l.files)} / ${n(l.dirs)} / ${n(l.symlinks + l.hardlinks)} | ` +
+        `${l.whiteouts} (${l.opaqueDirs}) |`,
     );
   }
   const sum = (k: 'blobBytes' | 'contentBytes' | 'entries') => img.layers.reduce((a, l) => a + l[k], 0);

@@ -5,15 +5,15 @@
  * at any moment (it is never stuck in a long synchronous loop).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { engineGate, ROOT } from '../support/engine.js';
+import { engineGate } from '../support/engine.js';
 import { imageArchive, layerTar } from '../support/hostile/build.js';
-import { screenLines, shellQuote, startTmux, type Tmux } from '../support/tmux.js';
+import { screenLines, shellQuote, startTmux, strataCommand, waitForStatus, type Tmux } from '../support/tmux.js';
+import { ROOT } from '../support/paths.js';
 
-const BIN = join(ROOT, 'bin', 'strata.js');
 const gate = engineGate({ needEngine: false, commands: ['tmux'] });
 
 interface Run {
@@ -26,7 +26,7 @@ interface Run {
 function launch(archive: string, dir: string): Run {
   const pidFile = join(dir, `pid-${Date.now()}`);
   const statusFile = join(dir, `status-${Date.now()}`);
-  const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${shellQuote(archive)} --no-cache`;
+  const strata = strataCommand([archive, '--no-cache']);
   const inner = `echo $$ > ${pidFile}; exec ${strata}`;
   const cmd = `sh -c ${shellQuote(inner)}; echo $? > ${shellQuote(statusFile)}`;
   return {
@@ -34,16 +34,6 @@ function launch(archive: string, dir: string): Run {
     pidFile,
     statusFile,
   };
-}
-
-async function exitStatus(run: Run, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (existsSync(run.statusFile) && readFileSync(run.statusFile, 'utf8').trim() !== '')
-      return Number(readFileSync(run.statusFile, 'utf8').trim());
-    if (Date.now() > deadline) assert.fail(`strata did not exit within ${timeoutMs} ms; screen:\n${run.t.screen()}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
 }
 
 /** Opens the view of `name` from the tree: Tab to the tree, search, `v`. */
@@ -110,7 +100,7 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
     assert.ok(screenLines(w).every((l) => l.length <= 120));
 
     process.kill(Number(readFileSync(run.pidFile, 'utf8')), 'SIGHUP');
-    assert.equal(await exitStatus(run, 10_000), 129, 'SIGHUP: exit 129');
+    assert.equal(await waitForStatus(run.t, run.statusFile), 129, 'SIGHUP: exit 129');
     run.t.kill();
     run = undefined;
   });
@@ -159,6 +149,6 @@ describe('the file view in tmux, on a 1 MiB line and a 300 kB binary', { skip: g
     tm.keys('PageDown');
     tm.keys('PageDown');
     process.kill(Number(readFileSync(run.pidFile, 'utf8')), 'SIGTERM');
-    assert.equal(await exitStatus(run, 10_000), 143, 'SIGTERM: exit 143');
+    assert.equal(await waitForStatus(run.t, run.statusFile), 143, 'SIGTERM: exit 143');
   });
 });

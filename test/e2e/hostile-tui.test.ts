@@ -7,18 +7,16 @@
  * field of the wrong type, and an archive with one: the TUI shows the one-line error, exit 3 or 2.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT } from '../support/engine.js';
-import { screenLines, shellQuote, startTmux, type Tmux } from '../support/tmux.js';
-import { hostileImage, type Hostile } from '../support/hostile/display.js';
+import { screenLines, shellQuote, startTmux, strataCommand, waitForStatus, type Tmux } from '../support/tmux.js';
+import { hostileImage, rawAt, UNSAFE_RECORDING, type Hostile } from '../support/hostile/display.js';
 import { imageArchive, imageArchiveWithMeta, layerTar } from '../support/hostile/build.js';
 import { startFakeEngine } from '../support/fake-engine.js';
-
-const BIN = join(ROOT, 'bin', 'strata.js');
+import { ROOT } from '../support/paths.js';
 
 const missing = ['tmux', 'script'].filter((c) => {
   try {
@@ -32,33 +30,16 @@ const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
 
 // eslint-disable-next-line no-control-regex
 const CSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
-/** Left after the CSI sequences are gone: nothing of this may remain in what strata wrote. */
-// eslint-disable-next-line no-control-regex
-const RAW =
-  /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
 function checkTypescript(file: string): void {
   const raw = readFileSync(file, 'utf8');
   assert.ok(raw.length > 1000, `the recording holds the session (${raw.length} chars)`);
   const rest = raw.replace(CSI, '');
-  const m = RAW.exec(rest);
-  assert.equal(
-    m,
-    null,
-    `raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} written to the terminal: ${JSON.stringify(rest.slice(Math.max(0, (m?.index ?? 0) - 60), (m?.index ?? 0) + 30))}`,
-  );
+  // Left after the CSI sequences are gone: nothing of this may remain in what strata wrote.
+  const leftover = rawAt(rest, UNSAFE_RECORDING);
+  assert.equal(leftover, null, `written to the terminal: ${leftover}`);
   // An 8-bit CSI sequence would have been taken out above only as 7-bit; an OSC has no CSI form.
   assert.ok(!rest.includes('\u001b]'), 'no OSC sequence');
-}
-
-async function waitExit(t: Tmux, statusFile: string): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (existsSync(statusFile) && readFileSync(statusFile, 'utf8').trim() !== '')
-      return Number(readFileSync(statusFile, 'utf8').trim());
-    if (Date.now() > deadline) assert.fail(`strata did not exit; screen:\n${t.screen()}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
 }
 
 /** strata under `script` (the raw output recorded in `typescript`), inside a tmux pane. */
@@ -70,8 +51,8 @@ function launch(
 ): { t: Tmux; typescript: string; statusFile: string } {
   const typescript = join(dir, `typescript-${Date.now()}`);
   const statusFile = join(dir, `status-${Date.now()}`);
-  const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
-  const cmd = `script -q -f -e -c ${shellQuote(strata)} ${shellQuote(typescript)}; echo $? > ${shellQuote(statusFile)}`;
+  const recorded = `script -q -f -e -c ${shellQuote(strataCommand(args))} ${shellQuote(typescript)}`;
+  const cmd = `${recorded}; echo $? > ${shellQuote(statusFile)}`;
   const t = startTmux(cmd, { columns, rows: 44, env: { NO_COLOR: '1', TERM: 'tmux-256color', ...env }, cwd: ROOT });
   launched.push(typescript);
   return { t, typescript, statusFile };
@@ -127,7 +108,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows every hostile string escaped, writes none raw, and finds a non-UTF-8 name by its display form', async () => {
+  it('shows every hostile string escaped, writes none raw, finds a non-UTF-8 name by its display form', async () => {
     const run = launch(dir, [h.diffIdFile, '--no-cache'], { XDG_CACHE_HOME: dir });
     t = run.t;
     const title0 = t.paneTitle();
@@ -192,7 +173,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
 
     assert.equal(t.paneTitle(), title0, 'no OSC 0 reached the terminal: the pane title is unchanged');
     t.type('q');
-    assert.equal(await waitExit(t, run.statusFile), 0);
+    assert.equal(await waitForStatus(t, run.statusFile), 0);
     checkTypescript(run.typescript);
   });
 
@@ -212,7 +193,7 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     assert.match(s, /✗ manifest sha256:[0-9a-f]{64}: layers\[0\]\.mediaType is a number, not a string/);
     assert.match(s, /press q to quit \(exit 2\)/);
     t.type('q');
-    assert.equal(await waitExit(t, run.statusFile), 2);
+    assert.equal(await waitForStatus(t, run.statusFile), 2);
   });
 
   it('an Engine answering RepoTags "notalist": the one-line error on screen, exit 3', async () => {
@@ -234,11 +215,14 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
       const s = await t.waitFor((x) => x.includes('press q to quit'), 'the error screen');
       assert.match(
         s,
-        /✗ the Engine at .*typed\.sock answered the inspection of image fake\/img:1 with a bad field: RepoTags is a string, not a list/,
+        new RegExp(
+          '✗ the Engine at .*typed\\.sock answered the inspection of image fake/img:1 with a bad field: ' +
+            'RepoTags is a string, not a list',
+        ),
       );
       assert.match(s, /press q to quit \(exit 3\)/);
       t.type('q');
-      assert.equal(await waitExit(t, run.statusFile), 3);
+      assert.equal(await waitForStatus(t, run.statusFile), 3);
       checkTypescript(run.typescript);
     } finally {
       await fe.close();

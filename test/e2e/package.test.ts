@@ -14,11 +14,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fixture, ROOT } from '../support/cli.js';
 import { assertReport } from '../support/report-schema.js';
 import { haveCommands, IN_CI } from '../support/engine.js';
 import { startTmux } from '../support/tmux.js';
 import { OPTION_SPECS } from '../../src/cli/table.js';
+import { ROOT, fixture } from '../support/paths.js';
 
 const missing = haveCommands('npm', 'tar', 'tmux');
 const skip = missing.length && !IN_CI ? `missing: ${missing.join(', ')}` : false;

@@ -5,15 +5,14 @@
  * The image is the bundled sample (an archive): no Engine needed.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { engineGate, ROOT } from '../support/engine.js';
-import { shellQuote, startTmux, type Tmux } from '../support/tmux.js';
+import { engineGate } from '../support/engine.js';
+import { shellQuote, startTmux, strataCommand, waitForStatus, withStatusFile, type Tmux } from '../support/tmux.js';
+import { ROOT, SAMPLE_IMAGE } from '../support/paths.js';
 
-const BIN = join(ROOT, 'bin', 'strata.js');
-const SAMPLE = join(ROOT, 'assets', 'sample-image.tar');
 const MARKER = 'strata-e2e: the shell before strata';
 
 interface Run {
@@ -21,10 +20,9 @@ interface Run {
   statusFile: string;
 }
 
-function launch(dir: string, env: Record<string, string> = {}, args: string[] = [SAMPLE]): Run {
+function launch(dir: string, env: Record<string, string> = {}, args: string[] = [SAMPLE_IMAGE]): Run {
   const statusFile = join(dir, `status-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
-  const cmd = `printf '%s\\n' ${shellQuote(MARKER)}; ${strata}; code=$?; echo $code > ${shellQuote(statusFile)}; exit $code`;
+  const cmd = withStatusFile(strataCommand(args), statusFile, MARKER);
   return {
     t: startTmux(cmd, {
       columns: 120,
@@ -36,15 +34,7 @@ function launch(dir: string, env: Record<string, string> = {}, args: string[] = 
   };
 }
 
-async function exitStatus(r: Run, timeoutMs = 10_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (existsSync(r.statusFile) && readFileSync(r.statusFile, 'utf8').trim() !== '')
-      return Number(readFileSync(r.statusFile, 'utf8').trim());
-    if (Date.now() > deadline) assert.fail(`strata did not exit; screen:\n${r.t.screen()}`);
-    await new Promise((res) => setTimeout(res, 40));
-  }
-}
+const exitStatus = (r: Run): Promise<number> => waitForStatus(r.t, r.statusFile);
 
 const gate = engineGate({ needEngine: false, commands: ['tmux'] });
 
@@ -60,7 +50,7 @@ describe('the built binary in tmux: mouse, Ctrl+C, Ctrl+Z, config', { skip: gate
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('mouse reporting is on while it runs; a wheel report scrolls the tree and is no keystroke; M turns it off', async () => {
+  it('mouse reporting is on while it runs; a wheel report scrolls the tree, no keystroke; M turns it off', async () => {
     const r = launch(dir);
     runs.push(r);
     const t = r.t;
@@ -102,8 +92,14 @@ describe('the built binary in tmux: mouse, Ctrl+C, Ctrl+Z, config', { skip: gate
   it('Ctrl+Z stops the job (the shell gets the terminal back); fg redraws the TUI where it was', async () => {
     // A shell with job control (set -m): strata runs as its own job, as at an interactive prompt.
     const statusFile = join(dir, 'status-job');
-    const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${shellQuote(SAMPLE)}`;
-    const script = `set -m; printf '%s\\n' ${shellQuote(MARKER)}; ${strata}; code=$?; if [ $code -gt 128 ]; then echo "job stopped: $code"; read go; fg; code=$?; fi; echo $code > ${shellQuote(statusFile)}`;
+    const script = [
+      'set -m',
+      `printf '%s\\n' ${shellQuote(MARKER)}`,
+      strataCommand([SAMPLE_IMAGE]),
+      'code=$?',
+      'if [ $code -gt 128 ]; then echo "job stopped: $code"; read go; fg; code=$?; fi',
+      `echo $code > ${shellQuote(statusFile)}`,
+    ].join('; ');
     const t = startTmux(`sh -c ${shellQuote(script)}`, {
       columns: 120,
       rows: 40,

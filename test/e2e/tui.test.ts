@@ -9,15 +9,15 @@
  * holding keep.txt and new.txt.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildFixture, engineGate, ROOT } from '../support/engine.js';
-import { screenLines, shellQuote, startTmux, type Tmux } from '../support/tmux.js';
+import { buildFixture, engineGate } from '../support/engine.js';
+import { readStatus, screenLines, startTmux, strataCommand, withStatusFile, type Tmux } from '../support/tmux.js';
+import { ROOT } from '../support/paths.js';
 
 const MARKER = 'strata-e2e: the normal screen before strata';
-const BIN = join(ROOT, 'bin', 'strata.js');
 
 /** The row of the tree pane (right column in the wide layout) holding `name`, or undefined. */
 function treeRow(screen: string, name: string): string | undefined {
@@ -42,8 +42,7 @@ interface Run {
  */
 function launch(args: string[], env: Record<string, string>, dir: string, size = { columns: 120, rows: 40 }): Run {
   const statusFile = join(dir, `status-${Date.now()}`);
-  const strata = `${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}`;
-  const cmd = `printf '%s\\n' ${shellQuote(MARKER)}; ${strata}; code=$?; echo $code > ${shellQuote(statusFile)}; exit $code`;
+  const cmd = withStatusFile(strataCommand(args), statusFile, MARKER);
   return { t: startTmux(cmd, { ...size, env, cwd: ROOT }), statusFile };
 }
 
@@ -57,10 +56,8 @@ async function quitCleanly({ t, statusFile }: Run): Promise<void> {
       code = pane.status;
       break;
     }
-    if (existsSync(statusFile) && readFileSync(statusFile, 'utf8').trim() !== '') {
-      code = Number(readFileSync(statusFile, 'utf8').trim());
-      break;
-    }
+    code = readStatus(statusFile);
+    if (code !== null) break;
     if (Date.now() > deadline) assert.fail(`strata did not exit within 10 s after q; screen:\n${t.screen()}`);
     await new Promise((r) => setTimeout(r, 40));
   }
@@ -90,7 +87,7 @@ describe('the built binary in tmux, on an image built on the Engine', { skip: ga
     rmSync(cache, { recursive: true, force: true });
   });
 
-  it('opens the image, walks to layer 3, shows its changes, searches, re-lays out on resize, quits with 0', async () => {
+  it('opens the image, walks to layer 3, shows its changes, searches, re-lays out on resize, exits 0', async () => {
     run = launch(['strata-test/changes:1'], { NO_COLOR: '1', XDG_CACHE_HOME: cache, TERM: 'tmux-256color' }, cache);
     const t = run.t;
     let s = await t.waitFor(

@@ -11,10 +11,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, fixture, ROOT } from '../support/cli.js';
 import { engineStatus, haveCommands, IN_CI } from '../support/engine.js';
 import { startTmux, shellQuote, type Tmux } from '../support/tmux.js';
 import { COMMAND_SPECS, OPTION_SPECS, SOURCE_FORMS, optionWords } from '../../src/cli/table.js';
+import { BIN, ROOT, fixture } from '../support/paths.js';
 
 const missing = haveCommands('bash', 'zsh', 'fish', 'tmux');
 const skip = missing.length && !IN_CI ? `missing: ${missing.join(', ')}` : false;

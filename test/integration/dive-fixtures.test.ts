@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, fixture } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { fixture } from '../support/paths.js';
 
 interface Report {
   schemaVersion: number;

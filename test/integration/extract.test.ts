@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, fixture } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { buildFixture, engineGate } from '../support/engine.js';
+import { fixture } from '../support/paths.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-extract-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -26,7 +26,14 @@ describe('podman:// sources', { skip }, () => {
     fs.copyFileSync('/bin/busybox', path.join(ctx, 'busybox'));
     fs.writeFileSync(
       path.join(ctx, 'Dockerfile'),
-      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nRUN echo hi > /hi.txt && rm /bin/ls\nENV A=b\n',
+      [
+        'FROM scratch',
+        'COPY busybox /bin/busybox',
+        'RUN ["/bin/busybox","--install","-s","/bin"]',
+        'RUN echo hi > /hi.txt && rm /bin/ls',
+        'ENV A=b',
+        '',
+      ].join('\n'),
     );
     execFileSync('podman', ['build', '-q', '-t', TAG, ctx], { stdio: ['ignore', 'ignore', 'pipe'] });
     service = spawn('podman', ['system', 'service', '--time=0', `unix://${sock}`], { stdio: 'ignore' });

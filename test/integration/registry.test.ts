@@ -30,7 +30,6 @@ import { after, before, describe, it } from 'node:test';
 import {
   buildFixture,
   engineGate,
-  looksLikeStackTrace,
   runStrata,
   scratchDir,
   strataJson,
@@ -54,6 +53,7 @@ import { parseChallenges, lookupCredentials } from '../../src/sources/registry/a
 import { isLoopbackHost } from '../../src/sources/registry/hosts.js';
 import { loadRegistryImage } from '../../src/sources/registry/image.js';
 import type { LoadEvent } from '../../src/model/image.js';
+import { looksLikeStackTrace } from '../support/cli.js';
 
 const gate = engineGate({ commands: ['skopeo', 'docker-registry'] });
 
@@ -121,8 +121,11 @@ function assertSame(got: any, want: any, what: string): void {
 async function manifestOf(host: string, repo: string, ref: string): Promise<any> {
   const r = await fetch(`http://${host}/v2/${repo}/manifests/${ref}`, {
     headers: {
-      Accept:
-        'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json',
+      Accept: [
+        'application/vnd.docker.distribution.manifest.v2+json',
+        'application/vnd.oci.image.manifest.v1+json',
+        'application/vnd.oci.image.index.v1+json',
+      ].join(', '),
     },
   });
   assert.equal(r.status, 200, `manifest ${repo}:${ref}`);
@@ -404,7 +407,8 @@ describe('registry:// sources against a real registry', { skip: gate.skip }, () 
     it('parses challenges', () => {
       assert.deepEqual(
         parseChallenges(
-          'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/busybox:pull"',
+          'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",' +
+            'scope="repository:library/busybox:pull"',
         ),
         [
           {
@@ -500,7 +504,8 @@ describe('registry:// sources against a real registry', { skip: gate.skip }, () 
         writeFileSync(
           helper,
           `#!/bin/sh\n[ "$1" = get ] || exit 1\nread server\nprintf '%s\\n' "$server" >> '${seen}'\n` +
-            `if [ "$server" = '${proxy.host}' ]; then printf '{"ServerURL":"%s","Username":"${user}","Secret":"${pass}"}\\n' "$server"; exit 0; fi\n` +
+            `if [ "$server" = '${proxy.host}' ]; then ` +
+            `printf '{"ServerURL":"%s","Username":"${user}","Secret":"${pass}"}\\n' "$server"; exit 0; fi\n` +
             `echo 'credentials not found in native keychain'; exit 1\n`,
         );
         chmodSync(helper, 0o755);

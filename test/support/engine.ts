@@ -25,11 +25,10 @@ import {
   utimesSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, ROOT } from './paths.js';
 import { cliReportProblem } from './report-schema.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'engine');
 /** The static busybox every fixture image is built from (Debian's busybox-static). */
 export const BUSYBOX = '/bin/busybox';
@@ -238,7 +237,7 @@ export function runStrata(
   }
   return new Promise((resolvePromise, rejectPromise) => {
     // `wrap` runs the CLI through another command (e.g. nsenter into a network namespace).
-    const [cmd, ...argv] = [...wrap, process.execPath, join(ROOT, 'bin', 'strata.js'), ...args];
+    const [cmd, ...argv] = [...wrap, process.execPath, BIN, ...args];
     execFile(
       cmd,
       argv,
@@ -271,11 +270,6 @@ export async function strataJson(args: string[], env: NodeJS.ProcessEnv = {}): P
   } catch {
     throw new Error(`strata ${args.join(' ')}: stdout is not JSON: ${r.stdout.slice(0, 300)}`);
   }
-}
-
-/** A stack-trace line ("    at fn (file:1:2)") or a raw Node error dump. */
-export function looksLikeStackTrace(text: string): boolean {
-  return /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m.test(text) || /node:internal|Error: .*\n\s+at /.test(text);
 }
 
 /** Reads a file relative to the project root. */

@@ -20,7 +20,10 @@ export interface FakeEngineOptions {
   /** The body of GET /version. */
   version?: Record<string, unknown>;
   image?: FakeImage;
-  /** What GET /images/{name}/get does: send it all, 404, half of it and then cut the connection, or half of it and then nothing (the connection stays open). */
+  /**
+   * What GET /images/{name}/get does: send it all, 404, half of it and then cut the connection, or
+   * half of it and then nothing (the connection stays open).
+   */
   get?: 'ok' | 'removed' | 'cut' | 'stall';
   /** Rewrite an answer before it is sent (fields of the wrong type ...): inspect (json) and history. */
   edit?: { json?: (answer: Record<string, unknown>) => unknown; history?: (answer: unknown[]) => unknown };

@@ -1,53 +1,20 @@
-/**
- * The fuzz harness shared by test/integration/robustness/fuzz.test.ts (bounded, a minute) and
- * bench/fuzz-long.ts (as many cases as asked for): seeded mutations of every fixture archive, run
- * in-process through `loadImage` + `buildReport` + `textReport` with a per-case timeout, and a
- * sample through the real CLI to check exit codes and stderr.
- *
- * Every case must end within its timeout with either a result (valid JSON) or one of the archive
- * readers' own errors (what the CLI prints as one `strata: ...` line with exit code 2). Anything
- * else (a TypeError, a RangeError, an uncaught exception, a timeout, an Engine exit code on an
- * archive) is a bug and is reported with the case name, so it can be reproduced from the seed.
- */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadImage } from '../../src/sources/load.js';
 import { parseSource } from '../../src/sources/spec.js';
 import { reportText } from '../../src/report/json.js';
 import { buildReport } from '../../src/report/image-report.js';
 import { textReport } from '../../src/report/text.js';
 import { StrataError } from '../../src/errors.js';
-import { assertReport, cliReportProblem, reportErrors } from './report-schema.js';
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = path.join(ROOT, 'bin', 'strata.js');
-export const DIVE_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dive');
-
-// ---------------------------------------------------------------------------------------------
-// A small seeded PRNG (mulberry32): the same seed gives the same cases on every machine.
-
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { DIVE_FIXTURES } from './paths.js';
+import { prng, randInt } from './random.js';
+import { assertReport, reportErrors } from './report-schema.js';
+import { looksLikeStackTrace, type CliCaseResult } from './cli.js';
 
 export function stringHash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-export function randInt(rnd: () => number, lo: number, hiExclusive: number): number {
-  return lo + Math.floor(rnd() * (hiExclusive - lo));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +182,9 @@ export function* fuzzCases(fixtures: string[], plan: FuzzPlan): Generator<FuzzCa
         cls,
         bytes: () => {
           const b = Buffer.from(orig);
-          positions.forEach((p, k) => (b[p] = b[p] === values[k] ? values[k] ^ 0xff : values[k]));
+          positions.forEach((p, k) => {
+            b[p] = b[p] === values[k] ? values[k] ^ 0xff : values[k];
+          });
           return b;
         },
       };
@@ -416,85 +385,6 @@ export async function runInProcess(file: string, timeoutMs: number): Promise<Cas
   return result;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Running a case through the real CLI
-
-export interface CliCaseResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  /** Peak RSS of the child in kB (GNU time), when available. */
-  maxRssKb: number | null;
-  timedOut: boolean;
-}
-
-const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
-export function runCli(
-  args: string[],
-  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; measure?: boolean } = {},
-): Promise<CliCaseResult> {
-  const measure = opts.measure !== false && GNU_TIME !== null;
-  const rssFile = measure
-    ? path.join(os.tmpdir(), `strata-rss-${process.pid}-${Math.random().toString(36).slice(2)}`)
-    : '';
-  const cmd = measure ? GNU_TIME : process.execPath;
-  const argv = measure ? ['-f', '%M', '-o', rssFile, process.execPath, BIN, ...args] : [BIN, ...args];
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    // Its own process group, so a timeout kills node under GNU time too (an orphan would hold
-    // the pipes open and the run would never close).
-    const child = spawn(cmd!, argv, {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, opts.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      let maxRssKb: number | null = null;
-      if (measure) {
-        try {
-          const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-          maxRssKb = Number(lines[lines.length - 1]) || null;
-          // GNU time reports "Command exited with non-zero status N" first; the exit code is ours.
-          fs.rmSync(rssFile, { force: true });
-        } catch {
-          // killed before time wrote it
-        }
-      }
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
-      const result = { code, signal, stdout, stderr, ms: performance.now() - t0, maxRssKb, timedOut };
-      // Every JSON report a test produces must match the published schema.
-      const problem = cliReportProblem(args, result, ROOT);
-      if (problem) reject(new Error(problem));
-      else resolve(result);
-    });
-  });
-}
-
-/** A stack-trace line ("    at fn (file:1:2)") or a raw Node error dump. */
-export function looksLikeStackTrace(text: string): boolean {
-  return /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>)$/m.test(text) || /node:internal|Error: .*\n\s+at /.test(text);
-}
-
 /**
  * The CLI contract for a (possibly broken) archive: exit 0 with a JSON report on stdout, or exit 2
  * with nothing on stdout and exactly one line on stderr that starts with "strata: ". Returns the
@@ -559,8 +449,8 @@ export function newTally(): Tally {
 export function record(t: Tally, c: FuzzCase, r: CaseResult): void {
   t.cases++;
   t.byOutcome[r.outcome]++;
-  const cls = (t.byClass[c.cls] ??= { ok: 0, error: 0, bug: 0, timeout: 0 });
-  cls[r.outcome]++;
+  t.byClass[c.cls] ??= { ok: 0, error: 0, bug: 0, timeout: 0 };
+  t.byClass[c.cls][r.outcome]++;
   if (r.outcome === 'bug' || r.outcome === 'timeout')
     t.bugs.push({ name: c.name, outcome: r.outcome, message: r.message ?? '' });
   if (r.ms > t.maxMs) {
@@ -573,7 +463,10 @@ export function record(t: Tally, c: FuzzCase, r: CaseResult): void {
 
 export function summaryLine(label: string, t: Tally): string {
   const o = t.byOutcome;
-  return `${label}: ${t.cases} cases: ${o.ok} ok, ${o.error} clean errors (exit 2), ${o.bug} bugs, ${o.timeout} timeouts; slowest ${Math.round(t.maxMs)} ms (${t.maxMsCase}); peak RSS ${Math.round(t.peakRssMb)} MB`;
+  return (
+    `${label}: ${t.cases} cases: ${o.ok} ok, ${o.error} clean errors (exit 2), ${o.bug} bugs, ` +
+    `${o.timeout} timeouts; slowest ${Math.round(t.maxMs)} ms (${t.maxMsCase}); peak RSS ${Math.round(t.peakRssMb)} MB`
+  );
 }
 
 /** Write a case's bytes to a scratch file (the sources take paths). */

@@ -40,6 +40,8 @@ export function buildLayer(table: PathTable, i: number, entries: E[]): LayerData
 export function analyse(layers: E[][]): Analysis {
   const table = new PathTable();
   const a = new Analysis(table);
-  layers.forEach((entries, i) => a.addLayer(buildLayer(table, i, entries)));
+  layers.forEach((entries, i) => {
+    a.addLayer(buildLayer(table, i, entries));
+  });
   return a;
 }

@@ -4,6 +4,8 @@
  * deadline; nothing sleeps a fixed time.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { BIN } from './paths.js';
 
 export interface Tmux {
   /** The session's screen as text (capture-pane -p), trailing spaces kept; `ansi` keeps SGR (-e). */
@@ -15,7 +17,10 @@ export interface Tmux {
   resize(columns: number, rows: number): void;
   /** Polls the screen until `pred` holds; throws with the last screen after `timeoutMs`. */
   waitFor(pred: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
-  /** The pane's process: dead or not, and its exit status once dead (null when killed by a signal; remain-on-exit keeps the pane). */
+  /**
+   * The pane's process: dead or not, and its exit status once dead (null when killed by a signal;
+   * remain-on-exit keeps the pane).
+   */
   paneStatus(): { dead: boolean; status: number | null };
   /** The pane's title (what an OSC 0 or 2 written to the terminal would set). */
   paneTitle(): string;
@@ -116,4 +121,37 @@ export function shellQuote(s: string): string {
 /** Lines of a screen, right-trimmed. */
 export function screenLines(screen: string): string[] {
   return screen.split('\n').map((l) => l.replace(/\s+$/, ''));
+}
+
+/** The sh command line that runs the built strata (bin/strata.js) with `args`. */
+export function strataCommand(args: string[]): string {
+  return [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+}
+
+/**
+ * A shell line that prints `marker` first (leaving the alternate screen shows it again), runs
+ * `command`, writes its exit status to `statusFile` and exits with it. The file is there because
+ * tmux now and then leaves an exited pane process unreaped and never reports it dead.
+ */
+export function withStatusFile(command: string, statusFile: string, marker?: string): string {
+  const before = marker === undefined ? '' : `printf '%s\\n' ${shellQuote(marker)}; `;
+  return `${before}${command}; code=$?; echo $code > ${shellQuote(statusFile)}; exit $code`;
+}
+
+/** The exit status the shell wrote to `statusFile`, or null while there is none. */
+export function readStatus(statusFile: string): number | null {
+  if (!existsSync(statusFile)) return null;
+  const text = readFileSync(statusFile, 'utf8').trim();
+  return text === '' ? null : Number(text);
+}
+
+/** Polls `statusFile` until the exit status is there; throws with the last screen after `timeoutMs`. */
+export async function waitForStatus(t: Tmux, statusFile: string, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const code = readStatus(statusFile);
+    if (code !== null) return code;
+    if (Date.now() > deadline) throw new Error(`strata did not exit within ${timeoutMs} ms; screen:\n${t.screen()}`);
+    await new Promise((r) => setTimeout(r, 40));
+  }
 }

@@ -23,7 +23,8 @@ const DOCKER_EVERY = Number(process.env.DIFFTEST_DOCKER_EVERY ?? 7);
 const missing = ['tar', 'bsdtar', 'zstd', 'python3'].filter((t) => spawnSync(t, ['--version']).status !== 0);
 
 describe('differential: Strata against a GNU tar reading of generated images', () => {
-  it(`the writers are installed (${missing.length ? `missing: ${missing.join(', ')}` : 'GNU tar, bsdtar, zstd, python3'})`, () => {
+  const writers = missing.length ? `missing: ${missing.join(', ')}` : 'GNU tar, bsdtar, zstd, python3';
+  it(`the writers are installed (${writers})`, () => {
     assert.deepEqual(missing, [], 'install GNU tar, libarchive-tools (bsdtar), zstd and python3');
   });
 

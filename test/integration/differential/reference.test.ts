@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../../support/paths.js';
 import {
   PYTHON,
   packageCase,
@@ -20,7 +20,6 @@ import {
   type WriterId,
 } from '../../support/differential/generate.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-ref-test-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -55,7 +54,7 @@ function reference(
   });
   const archive = path.join(dir, 'image.tar');
   packageCase({ seed: 0, packaging, layers: infos, skips: [] }, dir, archive);
-  const r = spawnSync(PYTHON, [path.join(HERE, '..', '..', 'support', 'differential', 'reference.py'), archive]);
+  const r = spawnSync(PYTHON, [path.join(ROOT, 'test', 'support', 'differential', 'reference.py'), archive]);
   assert.equal(r.status, 0, r.stderr.toString());
   const ref = JSON.parse(r.stdout.toString()) as Ref;
   for (const l of ref.layers)

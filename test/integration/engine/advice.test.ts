@@ -7,21 +7,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  buildFixture,
-  engineGate,
-  runStrata,
-  saveFixture,
-  scratchDir,
-  strataJson,
-  ROOT,
-} from '../../support/engine.js';
+import { buildFixture, engineGate, runStrata, saveFixture, scratchDir, strataJson } from '../../support/engine.js';
 import { formatBytes } from '../../../src/format.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadImage } from '../../../src/sources/load.js';
 import { CACHE_FORMAT, LayerCache } from '../../../src/cache/layer-cache.js';
 import { adviceFor, adviceRuns } from '../../../src/model/advice.js';
 import { adviceJson } from '../../../src/report/image-report.js';
+import { ROOT } from '../../support/paths.js';
 
 const gate = engineGate({ commands: ['python3'] });
 

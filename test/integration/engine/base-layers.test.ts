@@ -1,4 +1,7 @@
-/** The base-image boundary found on the Engine: the local image (of another repository) whose layers our image starts with. */
+/**
+ * The base-image boundary found on the Engine: the local image (of another repository) whose layers
+ * our image starts with.
+ */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -9,7 +9,8 @@
  *
  *   L0 COPY busybox   bin/ · bin/busybox 1982256 (0755)
  *   L1 --install -s   bin/ · 268 symlinks bin/<applet> -> /bin/busybox
- *   L2 RUN setup      data/ + 7 dirs, 17 files (211 B), link -> mod.txt, longlink -> long-..., hl2 hard link to data/hl1
+ *   L2 RUN setup      data/ + 7 dirs, 17 files (211 B), link -> mod.txt, longlink -> long-...,
+ *                     hl2 hard link to data/hl1
  *   L3 RUN changes    data/ · chmod.txt 9 (0600) · d2f 18 · .wh.del.txt · .wh.deldir · f2d/ · f2d/.wh..wh..opq ·
  *                     f2d/inner.txt 17 · grow.txt 15 · link -> chmod.txt · mod.txt 6 · opq/ · opq/.wh..wh..opq ·
  *                     opq/keep.txt 5 · opq/new.txt 11 · own.txt 15 (1000:1000) · touch.txt 10
@@ -369,7 +370,8 @@ describe('engine: strata-test/changes:1, every change kind', { skip: gate.skip }
     for (const marker of ['data/opq/.wh..wh..opq', 'data/f2d/.wh..wh..opq']) {
       assert.ok(
         l3.includes(marker),
-        `${marker} missing from layer 3: the Engine's storage driver is ${driver} (native overlay diff: ${nativeDiff}); ` +
+        `${marker} missing from layer 3: the Engine's storage driver is ${driver} ` +
+          `(native overlay diff: ${nativeDiff}); ` +
           'only overlay2 with native diff writes opaque markers, other drivers write one whiteout per lower child',
       );
     }
@@ -543,7 +545,7 @@ describe('engine: strata-test/changes:1, every change kind', { skip: gate.skip }
     assertLayerFiles(report.layers[2], LAYER2);
   });
 
-  it('layer 3: modified (content, size, chmod, chown, types, symlink), unchanged (touch), removed (file, dir, opaque)', () => {
+  it('layer 3: modified (content, size, mode, owner, type, link); unchanged (touch); removed (file, dir, opq)', () => {
     assertLayerFiles(report.layers[3], LAYER3);
   });
 

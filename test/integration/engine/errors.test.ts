@@ -1,10 +1,11 @@
 /**
- * Engine errors (issue 2, "Exit codes"): an unknown image exits 2, an unreachable Engine exits 3 and
+ * Engine errors and their exit codes: an unknown image exits 2, an unreachable Engine exits 3 and
  * names the socket; every error is one line on stderr, never a stack trace, nothing on stdout.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { buildFixture, engineGate, looksLikeStackTrace, runStrata, type RunResult } from '../../support/engine.js';
+import { buildFixture, engineGate, runStrata, type RunResult } from '../../support/engine.js';
+import { looksLikeStackTrace } from '../../support/cli.js';
 
 function assertOneCleanLine(r: RunResult, label: string): string {
   const msg = r.stderr.trim();
@@ -45,7 +46,7 @@ describe('engine errors, with an Engine', { skip: gate.skip }, () => {
     });
   }
 
-  it('--platform linux/arm64 for an image the Engine only has for linux/amd64 -> exit 2, not the amd64 image', async () => {
+  it('--platform linux/arm64 of an image the Engine has only for linux/amd64 -> exit 2, not amd64', async () => {
     // Docker 20.10 (API 1.41) has no platform parameter on /images/{name}/get: the inspected
     // Os/Architecture must be checked against the request instead of analysing another platform.
     const r = await runStrata(['strata-test/changes:1', '--platform', 'linux/arm64', '--json', '--no-cache']);

@@ -106,7 +106,7 @@ describe('Engine file reads without an export per read', { skip: gate.skip }, ()
 });
 
 describe('what a modification changed', { skip: gate.skip }, () => {
-  it('names the fields that differ (Dockerfile of strata-test/changes: chmod 600, chown 1000:1000, longer content)', async () => {
+  it('names the fields that differ (strata-test/changes: chmod 600, chown 1000:1000, longer content)', async () => {
     const { whatChanged } = await import('../../../src/ui/present/what-changed.js');
     const img = await loadImage(parseSource(buildFixture('changes').tag), {});
     const a = img.analysis;

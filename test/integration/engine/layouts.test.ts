@@ -14,7 +14,8 @@
  * and the containerd-image-store shape (gzip + zstd blobs, nested index, a second platform whose
  * blobs are missing). Then multi-image archives (a `docker save` of two images sharing layers, an
  * OCI layout holding two refs): no tag -> exit 2 listing them; `docker-archive:PATH:REF` and
- * `oci:DIR:REF` (skopeo's syntax, REF may contain ':') pick one. Every run uses --no-cache and a private cache dir: each reader must do the work.
+ * `oci:DIR:REF` (skopeo's syntax, REF may contain ':') pick one. Every run uses --no-cache and a
+ * private cache dir: each reader must do the work.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -32,7 +33,6 @@ import {
   BUSYBOX,
   buildFixture,
   engineGate,
-  looksLikeStackTrace,
   runStrata,
   saveFixture,
   saveFixtures,
@@ -40,6 +40,7 @@ import {
   strataJson,
   type BuiltImage,
 } from '../../support/engine.js';
+import { looksLikeStackTrace } from '../../support/cli.js';
 
 interface Shape {
   name: string;
@@ -272,7 +273,7 @@ describe('one image, every export shape: the same report', { skip: gate.skip }, 
     );
   });
 
-  it('containerd store shape, no --platform: the only complete platform, or a clear list of what is inside', async () => {
+  it('containerd store shape, no --platform: the only complete platform, or a list of what is inside', async () => {
     // spec: "pick one by tag, or the only one"; issue: "else a clear error listing what is inside".
     // Only linux/amd64 is complete here, so both outcomes are acceptable; a crash or a wrong image is not.
     const r = await runStrata([join(dir, 'containerd.tar'), '--json', '--files', '--no-cache']);

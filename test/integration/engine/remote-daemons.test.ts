@@ -20,14 +20,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  buildFixture,
-  engineGate,
-  looksLikeStackTrace,
-  runStrata,
-  saveFixture,
-  type RunResult,
-} from '../../support/engine.js';
+import { buildFixture, engineGate, runStrata, saveFixture, type RunResult } from '../../support/engine.js';
+import { looksLikeStackTrace } from '../../support/cli.js';
 
 const gate = engineGate({
   commands: ['dockerd', 'openssl', 'ssh', 'ssh-keygen', '/usr/sbin/sshd', 'unshare', 'nsenter', 'ip'],

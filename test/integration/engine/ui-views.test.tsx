@@ -61,7 +61,7 @@ describe('TUI on the Engine: shared layers and containers', { skip: gate.skip },
     app.unmount();
   });
 
-  it('the file view of an Engine image: the final version and an older one, each within 1 s, with no container left', async () => {
+  it('the file view of an Engine image: the final and an older version, each in 1 s, no container left', async () => {
     const fast = engineServices(await Engine.connect('docker'), { keepExport: true });
     const app = await renderApp({ start: { kind: 'images' }, services: fast }, { columns: 120, rows: 40 });
     await app.waitFor((x) => /Images 1\/\d+/.test(x), 'the image list', 20000);

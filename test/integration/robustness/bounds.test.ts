@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { imageArchive, layerTar } from '../../support/hostile/build.js';
 import { zstdCompress, zstdHugeWindowFrame } from '../../support/hostile/bounds.js';
-import { looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
+import { looksLikeStackTrace, runCliMeasured, type CliCaseResult } from '../../support/cli.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bounds-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -57,7 +57,7 @@ function oneLine(r: CliCaseResult, label: string, code = 2): string {
   return lines[0];
 }
 
-const cli = (args: string[]) => runCli([...args, '--json', '--no-cache'], { timeoutMs: 60_000 });
+const cli = (args: string[]) => runCliMeasured([...args, '--json', '--no-cache'], { timeoutMs: 60_000 });
 
 describe('zstd bounds', () => {
   it('a 0.4 kB zstd layer declaring a 1.875 GiB window: one line, exit 2, at once (archive and layout)', async (t) => {
@@ -174,7 +174,7 @@ describe('inputs that are not regular files', () => {
     const rules = path.join(scratch, `dive-ci-${n++}`);
     execFileSync('mkfifo', [rules]);
     const tar = await layerTar([{ name: 'etc/x', data: 'x' }]);
-    const r4 = await runCli([await archiveOf([tar], {}), '--ci', '--ci-config', rules, '--no-cache'], {
+    const r4 = await runCliMeasured([await archiveOf([tar], {}), '--ci', '--ci-config', rules, '--no-cache'], {
       timeoutMs: 60_000,
     });
     bounded(r4, 'CI config FIFO', t);

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Extraction and the cache": nothing Strata writes can be redirected by what is already
+ * Extraction and the cache: nothing Strata writes can be redirected by what is already
  * on disk, and an interrupted write never leaves a half-written file.
  *
  * - the per-layer cache ignores corrupt, truncated, foreign and planted entries (the run still
@@ -16,10 +16,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BIN, DIVE_FIXTURES, ROOT, prng, randInt, runCli } from '../../support/fuzz-harness.js';
+import { prng, randInt } from '../../support/random.js';
 import { assertReport } from '../../support/report-schema.js';
 import { writeManyEntriesLayer, writeOciArchiveAroundBlob } from '../../support/hostile/build.js';
 import { CACHE_FORMAT } from '../../../src/cache/layer-cache.js';
+import { BIN, DIVE_FIXTURES, ROOT } from '../../support/paths.js';
+import { runCliMeasured } from '../../support/cli.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -70,14 +72,14 @@ describe('the layer cache', () => {
     const other = layoutFrom('test-oci-estargz-image.tar', 'layout-estargz'); // other tar bytes, so another diff_id
     const cache = path.join(scratch, 'cache1');
     const env = { STRATA_CACHE_DIR: cache };
-    const first = await runCli([`oci:${layout}`, '--json', '--files'], { env });
+    const first = await runCliMeasured([`oci:${layout}`, '--json', '--files'], { env });
     assert.equal(first.code, 0, first.stderr);
     const files = layerFiles(cache).filter((f) => f.endsWith('.bin'));
     assert.ok(files.length >= 1, 'the first run wrote cache entries');
     const good = new Map(files.map((f) => [f, fs.readFileSync(f)]));
     for (const b of good.values()) assert.ok(wholeCacheFile(b));
     // A foreign entry: another image's layer, under this layer's name.
-    await runCli([`oci:${other}`, '--json'], { env });
+    await runCliMeasured([`oci:${other}`, '--json'], { env });
     const foreign = layerFiles(cache).find((f) => f.endsWith('.bin') && !good.has(f))!;
     assert.ok(foreign, 'the other image cached a layer too');
 
@@ -114,7 +116,7 @@ describe('the layer cache', () => {
     const expected = stable(first.stdout);
     for (const [what, damage] of damages) {
       for (const [f, b] of good) damage(f, b);
-      const r = await runCli([`oci:${layout}`, '--json', '--files'], { env });
+      const r = await runCliMeasured([`oci:${layout}`, '--json', '--files'], { env });
       assert.equal(r.code, 0, `${what}: ${r.stderr}`);
       assert.equal(r.stderr, '', `${what}: no noise on stderr`);
       assert.deepEqual(stable(r.stdout), expected, `${what}: the same report as from a clean cache`);
@@ -151,7 +153,7 @@ describe('the layer cache', () => {
     const live = path.join(dir, `${'b'.repeat(64)}.bin.${process.pid}.wr1t1ng.tmp`);
     fs.writeFileSync(dead, 'STRATA-LAYER-CACHE\nhalf of a fi');
     fs.writeFileSync(live, 'STRATA-LAYER-CACHE\nbeing written');
-    const r = await runCli([`oci:${layout}`, '--json'], { env: { STRATA_CACHE_DIR: cache } });
+    const r = await runCliMeasured([`oci:${layout}`, '--json'], { env: { STRATA_CACHE_DIR: cache } });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!fs.existsSync(dead), "the dead writer's temporary is gone");
     assert.ok(fs.existsSync(live), "a live writer's temporary is not touched");
@@ -170,7 +172,7 @@ describe('the layer cache', () => {
     fs.rmSync(tarFile);
     const cache = path.join(scratch, 'cache3');
     // How long a full run takes, to spread the kills over it.
-    const full = await runCli([`oci:${layout}`, '--json'], {
+    const full = await runCliMeasured([`oci:${layout}`, '--json'], {
       env: { STRATA_CACHE_DIR: path.join(scratch, 'cache-timing') },
       measure: false,
     });
@@ -203,7 +205,7 @@ describe('the layer cache', () => {
         );
       }
       // The next run sweeps what a killed writer left and succeeds.
-      const r = await runCli([`oci:${layout}`, '--json'], { env: { STRATA_CACHE_DIR: cache }, measure: false });
+      const r = await runCliMeasured([`oci:${layout}`, '--json'], { env: { STRATA_CACHE_DIR: cache }, measure: false });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(
         layerFiles(cache).filter((f) => f.endsWith('.tmp')),
@@ -212,7 +214,8 @@ describe('the layer cache', () => {
       );
     }
     t.diagnostic(
-      `${TRIALS} killed runs: ${leftovers} temporaries left by a kill (all swept by the next run); every cache file whole`,
+      `${TRIALS} killed runs: ${leftovers} temporaries left by a kill (all swept by the next run); ` +
+        'every cache file whole',
     );
   });
 });
@@ -226,7 +229,7 @@ describe('--json FILE', () => {
     fs.writeFileSync(target, 'precious');
     const file = path.join(dir, 'report.json');
     fs.symlinkSync(target, file);
-    const r = await runCli([fixture, '--json', file, '--no-cache']);
+    const r = await runCliMeasured([fixture, '--json', file, '--no-cache']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
     assert.equal(fs.readFileSync(target, 'utf8'), 'precious', 'the link target is untouched');
@@ -240,7 +243,7 @@ describe('--json FILE', () => {
     const file = path.join(dir, 'report.json');
     const nowhere = path.join(scratch, 'would-be-created.json');
     fs.symlinkSync(nowhere, file);
-    const r = await runCli([fixture, '--json', file, '--no-cache']);
+    const r = await runCliMeasured([fixture, '--json', file, '--no-cache']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!fs.existsSync(nowhere), 'nothing created through the dangling link');
     assert.ok(fs.lstatSync(file).isFile());
@@ -249,7 +252,7 @@ describe('--json FILE', () => {
   it('an unwritable FILE: exit 2, one line, no partial file', async () => {
     const dir = fs.mkdtempSync(path.join(scratch, 'out-'));
     const file = path.join(dir, 'missing-subdir', 'report.json');
-    const r = await runCli([fixture, '--json', file, '--no-cache']);
+    const r = await runCliMeasured([fixture, '--json', file, '--no-cache']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^strata: cannot write .*report\.json: ENOENT\n$/);
     assert.deepEqual(fs.readdirSync(dir), []);
@@ -262,7 +265,7 @@ describe('--json FILE', () => {
     const file = path.join(dir, 'report.json');
     fs.writeFileSync(file, '{"old": true}\n');
     const big = path.join(DIVE_FIXTURES, 'test-docker-image.tar');
-    const full = await runCli([big, '--json', path.join(scratch, 'timing.json'), '--files', '--no-cache'], {
+    const full = await runCliMeasured([big, '--json', path.join(scratch, 'timing.json'), '--files', '--no-cache'], {
       measure: false,
     });
     assert.equal(full.code, 0, full.stderr);
@@ -289,7 +292,7 @@ describe('--json FILE', () => {
         assert.throws(() => process.kill(Number(m[1]), 0), `trial ${i}: ${n} belongs to a dead writer`);
       }
     }
-    const last = await runCli([big, '--json', file, '--no-cache'], { measure: false });
+    const last = await runCliMeasured([big, '--json', file, '--no-cache'], { measure: false });
     assert.equal(last.code, 0, last.stderr);
     assert.deepEqual(fs.readdirSync(dir), ['report.json'], "a complete run sweeps every dead writer's temporary");
   });

@@ -13,7 +13,8 @@ import { CACHE_FORMAT, LayerCache } from '../../../src/cache/layer-cache.js';
 import { decodeLayer, encodeLayer } from '../../../src/model/layer-codec.js';
 import { PathTable } from '../../../src/model/path-table.js';
 import { loadImage } from '../../../src/sources/load.js';
-import { DIVE_FIXTURES, runCli } from '../../support/fuzz-harness.js';
+import { DIVE_FIXTURES } from '../../support/paths.js';
+import { runCliMeasured } from '../../support/cli.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-trust-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -38,7 +39,7 @@ async function report(
   cache: string,
   file = IMAGE,
 ): Promise<{ files: string[][]; warnings: string[]; rssMb: number | null; ms: number }> {
-  const r = await runCli([file, '--json', '--files'], { env: { STRATA_CACHE_DIR: cache } });
+  const r = await runCliMeasured([file, '--json', '--files'], { env: { STRATA_CACHE_DIR: cache } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   worst.ms = Math.max(worst.ms, r.ms);
@@ -117,7 +118,7 @@ describe('cache trust', () => {
       /is not used: .*writable by its group and others \(mode 0777; chmod go-w/,
     );
     assert.deepEqual(fs.readdirSync(open), [], 'nothing was written into it');
-    const r2 = await runCli([IMAGE], { env: { STRATA_CACHE_DIR: open } });
+    const r2 = await runCliMeasured([IMAGE], { env: { STRATA_CACHE_DIR: open } });
     assert.equal(r2.code, 0);
     assert.match(r2.stdout + r2.stderr, /warning: the cache .* is not used/, 'the text report says it too');
 

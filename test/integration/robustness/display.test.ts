@@ -15,16 +15,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
 import { startFakeEngine, type FakeImage } from '../../support/fake-engine.js';
 import { imageArchive, imageArchiveWithMeta, layerTar, sha256, type ImageSpec } from '../../support/hostile/build.js';
-import { HOSTILE, hostileImage, type Hostile } from '../../support/hostile/display.js';
+import { HOSTILE, hostileImage, rawAt, UNSAFE_TEXT, type Hostile } from '../../support/hostile/display.js';
+import { looksLikeStackTrace, runCliMeasured, type CliCaseResult } from '../../support/cli.js';
 
 const ESC = '\u001b';
-/** What must never reach a terminal: C0 controls but newline, DEL, C1, bidi and zero-width characters. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 const INTERNAL =
   /Cannot read propert|is not a function|is not iterable|of undefined|of null|TypeError|RangeError|Maximum call stack/;
 
@@ -32,12 +28,8 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-display-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 function assertSafe(text: string, label: string): void {
-  const m = UNSAFE.exec(text);
-  assert.equal(
-    m,
-    null,
-    `${label}: raw U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 40), (m?.index ?? 0) + 40))}`,
-  );
+  const raw = rawAt(text, UNSAFE_TEXT);
+  assert.equal(raw, null, `${label}: ${raw}`);
 }
 
 /** One clean line on stderr, nothing on stdout, the exit code; returns the line. */
@@ -53,7 +45,7 @@ function oneLineError(r: CliCaseResult, label: string, code: number): string {
   return lines[0];
 }
 
-const strata = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args], { env, timeoutMs: 60_000 });
+const strata = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliMeasured([...args], { env, timeoutMs: 60_000 });
 
 /** The exact bytes of a JSON path entry. */
 const exactBytes = (x: { path: string; pathBase64?: string }) =>
@@ -131,7 +123,7 @@ describe('hostile text reaches no face raw', () => {
     assert.ok(Buffer.from(caf.pathBase64, 'base64').equals(Buffer.concat([Buffer.from('/'), HOSTILE.names.latin1])));
   });
 
-  it('JSON keeps exact values (written safely) and carries pathBase64 for names the display form cannot give back', async () => {
+  it('JSON keeps exact values (written safely), with pathBase64 where the display form loses bytes', async () => {
     const r = await strata([h.file, '--json', '--files', '--no-cache']);
     assertSafe(r.stdout, 'JSON text'); // C1, bidi and zero-width characters are \u escapes in it
     const rep = JSON.parse(r.stdout);
@@ -356,7 +348,7 @@ describe('fields of the wrong type: one line naming the field', () => {
         image: { name: 'fake/img:1', id: m.configDigest, diffIds: m.diffIds, archive: m.archive },
       });
       try {
-        const r = await runCli(['fake/img:1', '--json', '--no-cache'], {
+        const r = await runCliMeasured(['fake/img:1', '--json', '--no-cache'], {
           env: { DOCKER_HOST: `unix://${sock}` },
           timeoutMs: 45_000,
         });
@@ -373,7 +365,7 @@ describe('fields of the wrong type: one line naming the field', () => {
       it(label, async () => {
         const fe = await startFakeEngine(sock, { image, edit });
         try {
-          const r = await runCli(['fake/img:1', '--json', '--no-cache'], {
+          const r = await runCliMeasured(['fake/img:1', '--json', '--no-cache'], {
             env: { DOCKER_HOST: `unix://${sock}` },
             timeoutMs: 45_000,
           });

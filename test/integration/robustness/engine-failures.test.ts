@@ -1,5 +1,5 @@
 /**
- * Issue 6, "A failing Engine": every failure gives one clear line naming the cause, exit code 3.
+ * A failing Engine: every failure gives one clear line naming the cause, exit code 3.
  *
  * - no socket, a socket without permission (run as an unprivileged user: root bypasses modes);
  * - a fake Engine on a unix socket (fake-engine.ts) for what Docker 20.10 cannot show on demand:
@@ -15,9 +15,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, BIN, looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
 import { startFakeEngine, type FakeImage } from '../../support/fake-engine.js';
 import { imageArchiveWithMeta, layerTar } from '../../support/hostile/build.js';
+import { BIN, ROOT } from '../../support/paths.js';
+import { looksLikeStackTrace, runCliMeasured, type CliCaseResult } from '../../support/cli.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-engine-fail-'));
 fs.chmodSync(scratch, 0o755); // the unprivileged-user test must reach a socket in here
@@ -47,7 +48,7 @@ describe('Engine unreachable', () => {
   it('no socket: exit 3, the path named', async () => {
     const sock = path.join(scratch, 'absent', 'docker.sock');
     for (const src of ['some/image:1', 'docker://some/image:1']) {
-      const msg = engineError(await runCli([src, '--json'], { env: withHost(sock) }), src);
+      const msg = engineError(await runCliMeasured([src, '--json'], { env: withHost(sock) }), src);
       assert.ok(msg.includes(sock), `names ${sock}: ${msg}`);
       assert.match(msg, /no socket/);
     }
@@ -61,7 +62,7 @@ describe('Engine unreachable', () => {
     await new Promise<void>((r) => srv.close(() => r()));
     spawnSync('python3', ['-c', `import socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(sock)})`]);
     if (!fs.existsSync(sock)) return; // no python3: nothing to test here
-    const msg = engineError(await runCli(['some/image:1', '--json'], { env: withHost(sock) }), 'stale');
+    const msg = engineError(await runCliMeasured(['some/image:1', '--json'], { env: withHost(sock) }), 'stale');
     assert.ok(msg.includes(sock), msg);
     assert.match(msg, /refused/);
   });
@@ -139,7 +140,7 @@ describe('a fake Engine misbehaving', () => {
     const fe = await startFakeEngine(sock, { image, ...opts });
     try {
       return {
-        r: await runCli(args, { env: { ...withHost(sock), ...env }, timeoutMs: 45_000 }),
+        r: await runCliMeasured(args, { env: { ...withHost(sock), ...env }, timeoutMs: 45_000 }),
         requests: fe.requests,
       };
     } finally {
@@ -182,12 +183,12 @@ describe('a fake Engine misbehaving', () => {
     const srv = net.createServer((c) => held.push(c));
     await new Promise<void>((r) => srv.listen(hang, r));
     try {
-      const r = await runCli(['some/image:1', '--json'], { env: withHost(hang), timeoutMs: 45_000 });
+      const r = await runCliMeasured(['some/image:1', '--json'], { env: withHost(hang), timeoutMs: 45_000 });
       const msg = engineError(r, 'silent daemon');
       assert.match(msg, /did not answer/);
       assert.ok(msg.includes(hang), msg);
     } finally {
-      held.forEach((c) => c.destroy());
+      for (const c of held) c.destroy();
       await new Promise<void>((r) => srv.close(() => r()));
     }
   });
@@ -352,7 +353,7 @@ describe('the real daemon killed in the middle of an export', {
     });
     await new Promise<void>((r) => proxy.listen(proxySock, r));
     try {
-      const r = await runCli([BIG, '--json', '--no-cache'], { env: withHost(proxySock), timeoutMs: 120_000 });
+      const r = await runCliMeasured([BIG, '--json', '--no-cache'], { env: withHost(proxySock), timeoutMs: 120_000 });
       assert.ok(
         killed,
         `the daemon was killed mid-export (forwarded ${forwarded} bytes; exit ${r.code}; ${r.stderr.trim()})`,
@@ -367,7 +368,7 @@ describe('the real daemon killed in the middle of an export', {
     }
     assert.ok(dockerOk(), 'dockerd is back');
     // And Strata works against it again.
-    const again = await runCli(['strata-test/robust-big:1', '--json', '--no-cache'], { timeoutMs: 120_000 });
+    const again = await runCliMeasured(['strata-test/robust-big:1', '--json', '--no-cache'], { timeoutMs: 120_000 });
     assert.equal(again.code, 0, again.stderr);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Issue 6, "Bad archives": seeded, bounded fuzzing of every fixture archive.
+ * Bad archives: seeded, bounded fuzzing of every fixture archive.
  *
  * - In-process (fast): every case of QUICK_PLAN through loadImage + buildReport + textReport, each
  *   with a 10 s timeout; the outcome must be a report or one of the readers' own errors (what the
@@ -24,13 +24,13 @@ import {
   layoutCases,
   newTally,
   record,
-  runCli,
   runInProcess,
   summaryLine,
   writeCase,
-  ROOT,
   type FuzzCase,
 } from '../../support/fuzz-harness.js';
+import { ROOT } from '../../support/paths.js';
+import { runCliMeasured } from '../../support/cli.js';
 
 const CASE_TIMEOUT_MS = 10_000;
 const CLI_TIMEOUT_MS = 30_000;
@@ -119,7 +119,7 @@ describe('fuzz: mutated and truncated fixture archives', () => {
         const { c, mode } = sample[k];
         const f = path.join(scratch, `cli-${k}.tar`);
         fs.writeFileSync(f, c.bytes());
-        const r = await runCli(mode === 'json' ? [f, '--json', '--no-cache'] : [f, '--no-cache'], {
+        const r = await runCliMeasured(mode === 'json' ? [f, '--json', '--no-cache'] : [f, '--no-cache'], {
           timeoutMs: CLI_TIMEOUT_MS,
         });
         fs.rmSync(f, { force: true });
@@ -133,7 +133,10 @@ describe('fuzz: mutated and truncated fixture archives', () => {
       }
     };
     await Promise.all([worker(), worker()]);
-    const line = `fuzz through the CLI: ${sample.length} cases, exit codes ${JSON.stringify(codes)}, ${problems.length} contract violations; slowest ${Math.round(slowest)} ms; peak RSS ${Math.round(peakKb / 1024)} MB`;
+    const line =
+      `fuzz through the CLI: ${sample.length} cases, exit codes ${JSON.stringify(codes)}, ` +
+      `${problems.length} contract violations; slowest ${Math.round(slowest)} ms; ` +
+      `peak RSS ${Math.round(peakKb / 1024)} MB`;
     t.diagnostic(line);
     console.log(line);
     assert.ok(sample.length >= 50, `expected at least 50 CLI cases, ran ${sample.length}`);

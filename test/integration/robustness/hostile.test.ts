@@ -1,8 +1,8 @@
 /**
- * Issue 6, "Hostile content": archives crafted in the test (test/support/hostile/build.ts) and run
- * through the real CLI. Each either gives a report (exit 0, with the warning the case calls for)
- * or one clean line on stderr with exit 2; never a crash, a stack trace, a raw terminal escape in
- * the text mode, or a blown memory budget.
+ * Hostile content (docs/semantics.md, "Bounds on hostile input"): archives crafted in the test
+ * (test/support/hostile/build.ts) and run through the real CLI. Each either gives a report (exit 0,
+ * with the warning the case calls for) or one clean line on stderr with exit 2; never a crash, a
+ * stack trace, a raw terminal escape in the text mode, or a blown memory budget.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { ROOT, looksLikeStackTrace, runCli, type CliCaseResult } from '../../support/fuzz-harness.js';
 import {
   gzipBombLayer,
   imageArchive,
@@ -21,6 +20,8 @@ import {
   type Entry,
   type ImageSpec,
 } from '../../support/hostile/build.js';
+import { ROOT } from '../../support/paths.js';
+import { looksLikeStackTrace, runCliMeasured, type CliCaseResult } from '../../support/cli.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -71,7 +72,7 @@ const strata = (
   args: string[] = ['--json', '--no-cache'],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 60_000,
-) => runCli([file, ...args], { env, timeoutMs });
+) => runCliMeasured([file, ...args], { env, timeoutMs });
 
 before(() => {
   assert.ok(
@@ -302,7 +303,8 @@ describe('hostile shapes and sizes', () => {
     const rf = await strata(file, ['--json', '--files', '--no-cache']);
     json(rf, '200k --files');
     t.diagnostic(
-      `200 000 entries: --json ${Math.round(r.maxRssKb! / 1024)} MB, ${Math.round(r.ms)} ms; --json --files ${Math.round(rf.maxRssKb! / 1024)} MB, ${Math.round(rf.ms)} ms`,
+      `200 000 entries: --json ${Math.round(r.maxRssKb! / 1024)} MB, ${Math.round(r.ms)} ms; ` +
+        `--json --files ${Math.round(rf.maxRssKb! / 1024)} MB, ${Math.round(rf.ms)} ms`,
     );
     assert.ok(r.maxRssKb! < 400 * 1024, `peak RSS ${Math.round(r.maxRssKb! / 1024)} MB`);
     assert.ok(rf.maxRssKb! < 600 * 1024, `peak RSS with --files ${Math.round(rf.maxRssKb! / 1024)} MB`);

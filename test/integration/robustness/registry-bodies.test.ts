@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { layerTar } from '../../support/hostile/build.js';
-import { runCli, looksLikeStackTrace } from '../../support/fuzz-harness.js';
+import { runCliMeasured, looksLikeStackTrace } from '../../support/cli.js';
 
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const IDLE_S = 1;
@@ -117,7 +117,7 @@ describe('registry:// bodies under the idle limit', () => {
     for (const how of ['trickle', 'short'] as const) {
       const does = how === 'trickle' ? 'trickles a byte every 10 s' : 'stops short of its Content-Length';
       it(`a ${what} body that ${does}: exit 3, one line, within seconds`, async (t) => {
-        const r = await runCli([`registry://127.0.0.1:${port}/${what}-${how}:1`, '--json', '--no-cache'], {
+        const r = await runCliMeasured([`registry://127.0.0.1:${port}/${what}-${how}:1`, '--json', '--no-cache'], {
           env: { STRATA_REGISTRY_IDLE_TIMEOUT: String(IDLE_S) },
           timeoutMs: 60_000,
         });

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { prng } from '../random.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WRITER_PY = path.join(HERE, 'writer.py');
@@ -30,16 +31,10 @@ export const PYTHON: string =
 // ---- seeded randomness ---------------------------------------------------------------------
 
 export class Rng {
-  private s: number;
+  /** mulberry32; a zero seed would start from zero, so it is replaced. */
+  readonly next: () => number;
   constructor(seed: number) {
-    this.s = seed >>> 0 || 0x9e3779b9;
-  }
-  /** mulberry32 */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = prng(seed >>> 0 || 0x9e3779b9);
   }
   int(lo: number, hi: number): number {
     return lo + Math.floor(this.next() * (hi - lo + 1));
@@ -584,7 +579,7 @@ export function writeLayer(w: WriterId, entries: Entry[], out: string, scratch: 
   fs.mkdirSync(tree);
   const r0 = run(PYTHON, [WRITER_PY, 'tree', tree], { input: recipe });
   if (!r0.ok) return firstLine(r0.err);
-  let r;
+  let r: ReturnType<typeof run>;
   if (w.startsWith('gnu-')) {
     const [, fmt, sparse, ver] = w.split('-');
     const args = ['-C', tree, '--sort=name', '--numeric-owner', `--format=${fmt}`, '-c', '-f', out];

@@ -15,12 +15,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PYTHON, generateLayers, packageCase, caseSeed, type Case, type WriterId } from './generate.js';
 import { dockerCase, dockerAvailable } from './docker.js';
+import { BIN } from '../paths.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const ROOT = path.resolve(HERE, '..', '..', '..');
-export const STRATA_BIN = process.env.STRATA_BIN
-  ? path.resolve(process.env.STRATA_BIN)
-  : path.join(ROOT, 'bin', 'strata.js');
+export const STRATA_BIN = process.env.STRATA_BIN ? path.resolve(process.env.STRATA_BIN) : BIN;
 const REFERENCE_PY = path.join(HERE, 'reference.py');
 
 export interface RefRow {
@@ -318,8 +316,9 @@ export async function runCase(seed: number, opts: CaseOptions): Promise<CaseResu
     const ref = runReference(archive);
     if (c.engineUnion) {
       // The reference against the Engine's own view of the final filesystem (not a Strata check).
-      // (Both lists hold base64 paths.) A container's init layer makes /etc, /dev, /proc and /sys directories whatever the image
-      // holds there: where the image makes one of them a non-directory, the export cannot show it.
+      // (Both lists hold base64 paths.) A container's init layer makes /etc, /dev, /proc and /sys
+      // directories whatever the image holds there: where the image makes one of them a
+      // non-directory, the export cannot show it.
       const initOwned = new Set(['/etc', '/dev', '/proc', '/sys']);
       const want = new Set(c.engineUnion.paths);
       const have = new Set(ref.unionPaths.filter((p) => !initOwned.has(b64(p).toString('latin1'))));
@@ -331,8 +330,10 @@ export async function runCase(seed: number, opts: CaseOptions): Promise<CaseResu
       const bytesDiffer = shadowed === 0 && c.engineUnion.bytes !== ref.unionBytes;
       if (bytesDiffer || onlyEngine.length || onlyRef.length) {
         throw new Error(
-          `reference disagrees with docker export (case seed ${seed}): unionBytes ${ref.unionBytes} vs ${c.engineUnion.bytes}; ` +
-            `only in the export: ${onlyEngine.slice(0, 5).join(' ')}; only in the reference: ${onlyRef.slice(0, 5).join(' ')}`,
+          `reference disagrees with docker export (case seed ${seed}): ` +
+            `unionBytes ${ref.unionBytes} vs ${c.engineUnion.bytes}; ` +
+            `only in the export: ${onlyEngine.slice(0, 5).join(' ')}; ` +
+            `only in the reference: ${onlyRef.slice(0, 5).join(' ')}`,
         );
       }
     }

@@ -1,5 +1,5 @@
 /**
- * Generators for hostile image archives (issue 6): nothing here is checked in as a binary; the
+ * Generators for hostile image archives: nothing here is checked in as a binary; the
  * tests build what they need, and `scripts/fixtures/hostile.ts` writes a set to a folder for
  * manual inspection.
  *
@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { gzipSync, createGzip } from 'node:zlib';
-import tar from 'tar-stream';
+import tar, { type Header } from 'tar-stream';
 
 export interface Entry {
   name: string;
@@ -27,12 +27,13 @@ export interface Entry {
 export async function layerTar(entries: Entry[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  // tar-stream's streamx typings give chunks no type; the packer emits Buffers.
+  pack.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = once(pack, 'end');
   for (const e of entries) {
     const type = e.type ?? 'file';
     const data = e.data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data);
-    const header = {
+    const header: Partial<Header> & Pick<Header, 'name'> = {
       name: e.name,
       type,
       mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644),
@@ -41,10 +42,12 @@ export async function layerTar(entries: Entry[]): Promise<Buffer> {
       mtime: new Date(0),
       size: type === 'file' ? data.length : 0,
       linkname: e.linkname,
-    } as tar.Headers;
-    await new Promise<void>((resolve, reject) =>
-      pack.entry(header, type === 'file' ? data : undefined, (err) => (err ? reject(err) : resolve())),
-    );
+    };
+    await new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error | null) => (err ? reject(err) : resolve());
+      if (type === 'file') pack.entry(header, data, settle);
+      else pack.entry(header, settle);
+    });
   }
   pack.finalize();
   await done;

@@ -1,8 +1,9 @@
 /**
- * A hostile image for the display tests (test/integration/robustness/display.test.ts, test/e2e/hostile-tui.test.ts):
- * a docker-archive whose config, tags, descriptors, commands and names carry terminal escapes (OSC 0
- * title, OSC 52 clipboard, OSC 8 link, CSI 2J, 8-bit CSI), CR and BS, bidi and zero-width
- * characters, and name bytes that are not UTF-8. Built on demand; nothing is checked in.
+ * A hostile image for the display tests (test/integration/robustness/display.test.ts and
+ * test/e2e/hostile-tui.test.ts): a docker-archive whose config, tags, descriptors, commands and
+ * names carry terminal escapes (OSC 0 title, OSC 52 clipboard, OSC 8 link, CSI 2J, 8-bit CSI), CR
+ * and BS, bidi and zero-width characters, and name bytes that are not UTF-8. Built on demand;
+ * nothing is checked in; the patterns that must never reach a terminal are here too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,21 @@ import { imageArchive, rawNameLayer, sha256 } from './build.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
+
+/** Characters a terminal acts on or hides besides C0: DEL, C1, soft hyphen, bidi and zero-width characters. */
+const INVISIBLE = '\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff';
+/** What must never reach a terminal in text: C0 controls but newline, and INVISIBLE. */
+export const UNSAFE_TEXT = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f${INVISIBLE}]`);
+/** The same in a terminal recording, where CR also belongs (once the CSI sequences are taken out). */
+export const UNSAFE_RECORDING = new RegExp(`[\\u0000-\\u0009\\u000b\\u000c\\u000e-\\u001f${INVISIBLE}]`);
+
+/** Where `unsafe` first matches `text`, as "raw U+XXXX at I: context", or null when it does not. */
+export function rawAt(text: string, unsafe: RegExp, around = 40): string | null {
+  const m = unsafe.exec(text);
+  if (!m) return null;
+  const code = m[0].charCodeAt(0).toString(16).padStart(4, '0');
+  return `raw U+${code} at ${m.index}: ${JSON.stringify(text.slice(Math.max(0, m.index - around), m.index + around))}`;
+}
 
 const OSC_TITLE = `${ESC}]0;pwned-title${BEL}`;
 const OSC_CLIPBOARD = `${ESC}]52;c;cHduZWQ=${BEL}`;

@@ -1,4 +1,7 @@
-/** What a terminal sends for each named key (xterm sequences); shared by the UI tests and bench/tui-latency.ts (no side effects). */
+/**
+ * What a terminal sends for each named key (xterm sequences); shared by the UI tests and
+ * bench/tui-latency.ts (no side effects).
+ */
 export const KEYS: Record<string, string> = {
   up: '\x1b[A',
   down: '\x1b[B',

@@ -3,18 +3,25 @@
  * waiting on a predicate (never a fixed sleep), and the dive fixture image loaded once.
  */
 import './env.js';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { loadImage } from '../../../src/sources/load.js';
 import type { LoadedImage } from '../../../src/model/image.js';
 import { App, type AppProps } from '../../../src/ui/App.js';
+import type { TerminalControl } from '../../../src/ui/services.js';
 import { PLAIN_THEME } from '../../../src/ui/theme.js';
+import { fixture } from '../paths.js';
 import { KEYS } from './keys.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const DIVE_IMAGE = path.join(ROOT, 'test', 'fixtures', 'dive', 'test-docker-image.tar');
+export const DIVE_IMAGE = fixture('test-docker-image.tar');
+
+/** A member of one layer of the dive archive, read with the system tar (independent of Strata). */
+export function diveLayerMember(layer: number, member: string): Buffer {
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', DIVE_IMAGE, 'manifest.json'], { encoding: 'utf8' }));
+  const layerTar = execFileSync('tar', ['-xOf', DIVE_IMAGE, manifest[0].Layers[layer]], { maxBuffer: 64 << 20 });
+  return execFileSync('tar', ['-xOf', '-', member], { input: layerTar, maxBuffer: 64 << 20 });
+}
 
 let dive: Promise<LoadedImage> | null = null;
 /** dive's test image, loaded once per test file (the App never mutates a loaded image). */
@@ -86,6 +93,40 @@ export async function renderApp(
   return api;
 }
 
+/** The start of an App that opens `image()` under the label dive-test. */
+export const openImage = (image: () => LoadedImage) => ({
+  kind: 'image' as const,
+  label: 'dive-test',
+  load: async () => image(),
+});
+
+/** The App on dive's test image at `size` (and with `props`), once the image is on screen. */
+export async function exploreDive(
+  size = { columns: 100, rows: 30 },
+  props: Partial<Omit<AppProps, 'start'>> = {},
+): Promise<Rendered> {
+  const img = await diveImage();
+  const app = await renderApp({ start: openImage(() => img), ...props }, size);
+  await app.waitFor((f) => f.includes('Layers 1/15'), 'the image');
+  return app;
+}
+
+/** A terminal that records what the App asks of it. */
+export function fakeTerminal(): TerminalControl & { writes: string[]; mouseCalls: boolean[]; suspends: number } {
+  const t = {
+    writes: [] as string[],
+    mouseCalls: [] as boolean[],
+    suspends: 0,
+    suspend: () => {
+      t.suspends++;
+      return true;
+    },
+    mouse: (on: boolean) => void t.mouseCalls.push(on),
+    write: (d: string) => void t.writes.push(d),
+  };
+  return t;
+}
+
 /** Lines of the frame, right-trimmed. */
 export function lines(frame: string): string[] {
   return frame.split('\n').map((l) => l.replace(/\s+$/, ''));
@@ -115,3 +156,8 @@ export function paneLines(frame: string, title: string): string[] {
 
 /** The File tree pane's rows. */
 export const treeLines = (frame: string): string[] => paneLines(frame, 'File tree');
+
+/** The status line of a frame (the first of the two bottom lines). */
+export const statusLine = (frame: string): string => lines(frame).at(-2) ?? '';
+/** The key hints of a frame (the bottom line). */
+export const hintLine = (frame: string): string => lines(frame).at(-1) ?? '';

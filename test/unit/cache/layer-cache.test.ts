@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LayerCache, CACHE_FORMAT } from '../../../src/cache/layer-cache.js';
 import { loadImage } from '../../../src/sources/load.js';
 import { PathTable } from '../../../src/model/path-table.js';
-import { fixture, runCli } from '../../support/cli.js';
+import { runCli } from '../../support/cli.js';
 import { createHash } from 'node:crypto';
 import { Analysis } from '../../../src/model/analysis.js';
 import { computeAdvice, type Advice } from '../../../src/model/advice.js';
@@ -17,6 +17,7 @@ import {
   encodeAdvice,
   type AdviceRecord,
 } from '../../../src/cache/advice-record.js';
+import { fixture } from '../../support/paths.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-cache-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { parseArgs, USAGE } from '../../../src/cli/args.js';
 import { OPTION_SPECS } from '../../../src/cli/table.js';
 import { RULE_NAMES } from '../../../src/report/ci.js';
-import { ROOT } from '../../support/cli.js';
+import { ROOT } from '../../support/paths.js';
 
 test('every option of the table is parsed, with a value exactly when the table gives one', () => {
   for (const o of OPTION_SPECS) {

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Analysis } from '../../../src/model/analysis.js';
+import { fixture, ROOT } from '../../support/paths.js';
 import { analyse, dir, file, link, type E } from '../../support/layers.js';
 import { computeAdvice, type AdviceItem } from '../../../src/model/advice.js';
 import type { DuplicateItem } from '../../../src/model/duplicates.js';
@@ -268,7 +269,7 @@ test('a non-UTF-8 name reaches messages in its display form', () => {
 });
 
 test('JSON: advice items by kind, largest first; recoverableBytes in the summary; text names them', async () => {
-  const { runCli, fixture } = await import('../../support/cli.js');
+  const { runCli } = await import('../../support/cli.js');
   const r = await runCli([fixture('test-docker-image.tar'), '--json', '--no-cache']);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
@@ -316,7 +317,7 @@ test('JSON: advice items by kind, largest first; recoverableBytes in the summary
 test('README lists the leftover catalogue as LEFTOVERS has it', async () => {
   const fs = await import('node:fs');
   const { leftoverMarkdown } = await import('../../../src/model/leftovers.js');
-  const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const readme = fs.readFileSync(`${ROOT}/README.md`, 'utf8');
   const start = readme.indexOf('<!-- leftovers:start');
   const end = readme.indexOf('<!-- leftovers:end -->');
   assert.ok(start >= 0 && end > start, 'README has the leftover table markers');

@@ -88,3 +88,10 @@ test('floating: latest, written or implied, without a digest', () => {
   assert.equal(isFloating(parseReference('busybox:1.36')), false);
   assert.equal(isFloating(parseReference(`busybox@${DIGEST}`)), false);
 });
+
+test('a reference whose registry part is not a host name is refused (its characters are checked)', () => {
+  assert.equal(parseReference('localhost:5000/a/b:1').registry, 'localhost:5000');
+  assert.equal(parseReference('[::1]:5000/a:1').registry, '[::1]:5000');
+  assert.throws(() => parseReference('reg\u001b]0;t\u0007istry.io/evil/img:latest'), InvalidReferenceError);
+  assert.throws(() => parseReference('ev\u202eil.io/a:1'), InvalidReferenceError);
+});

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, fixture } from '../../support/cli.js';
+import { runCli } from '../../support/cli.js';
+import { fixture } from '../../support/paths.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-ci-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,16 +1,13 @@
 /**
  * The faces' side of "names are bytes" (docs/semantics.md, "Names"): JSON path entries, the
- * terminal-safe JSON text, wrapping that never splits an escape, typed field reads, and the text
- * summary, CI verdict and TUI rows of an analysis whose names are byte strings.
+ * terminal-safe JSON text, wrapping that never splits an escape, and the text summary, CI verdict
+ * and TUI rows of an analysis whose names are byte strings.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeText, nameFromText } from '../../../src/model/names.js';
 import { jsonFileRow, jsonPath, jsonText } from '../../../src/report/json.js';
 import { cutPoint, wrap } from '../../../src/ui/present/text.js';
-import { Fields } from '../../../src/archive/fields.js';
-import { StrataError } from '../../../src/errors.js';
-import { parseReference, InvalidReferenceError } from '../../../src/model/reference.js';
 import { createHash } from 'node:crypto';
 import { Analysis } from '../../../src/model/analysis.js';
 import { LayerBuilder } from '../../../src/model/layer-data.js';
@@ -96,31 +93,6 @@ test('wrapping escaped text never splits an escape; a cut falls before it', () =
   assert.equal(cutPoint('abc\\x07', 5), 3);
   assert.equal(cutPoint('abcd\\e', 5), 4);
   assert.equal(cutPoint('abcdef', 5), 5);
-});
-
-test('typed reads: one message naming the document and the field, with the exit code given', () => {
-  const f = new Fields('image config sha256:x', 3);
-  assert.equal(f.optStr(undefined, 'os'), undefined);
-  assert.equal(f.optStr(null, 'os'), undefined);
-  assert.deepEqual(f.optStrList(['a'], 'RepoTags'), ['a']);
-  const fails = (fn: () => unknown, re: RegExp) =>
-    assert.throws(
-      fn,
-      (e: unknown) => e instanceof StrataError && e.exitCode === 3 && re.test(e.message) && !e.message.includes('\n'),
-    );
-  fails(() => f.optStrList('notalist', 'RepoTags'), /^image config sha256:x: RepoTags is a string, not a list$/);
-  fails(() => f.optStrList(['a', 5], 'rootfs.diff_ids'), /rootfs\.diff_ids\[1\] is a number, not a string/);
-  fails(() => f.optStrMap({ 'odd key': 1 }, 'config.Labels'), /config\.Labels\["odd key"\] is a number, not a string/);
-  fails(() => f.optObj([], 'config'), /config is a list, not an object/);
-  fails(() => f.optBool('yes', 'history[0].empty_layer'), /history\[0\]\.empty_layer is a string, not true or false/);
-  fails(() => f.num(NaN, 'Size'), /Size is a non-finite number, not a number/);
-});
-
-test('a reference whose registry part is not a host name is refused (its characters are checked)', () => {
-  assert.equal(parseReference('localhost:5000/a/b:1').registry, 'localhost:5000');
-  assert.equal(parseReference('[::1]:5000/a:1').registry, '[::1]:5000');
-  assert.throws(() => parseReference('reg\u001b]0;t\u0007istry.io/evil/img:latest'), InvalidReferenceError);
-  assert.throws(() => parseReference('ev\u202eil.io/a:1'), InvalidReferenceError);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import YAML from 'yaml';
-import { fixture, ROOT, runCli } from '../../support/cli.js';
+import { runCli } from '../../support/cli.js';
 import { RULE_NAMES } from '../../../src/report/ci.js';
+import { ROOT, fixture } from '../../support/paths.js';
 
 const docker = fixture('test-docker-image.tar');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-junit-'));

@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fixture, ROOT, runCli } from '../../support/cli.js';
+import { runCli } from '../../support/cli.js';
 import { assertReport, cliReportProblem, reportErrors, SCHEMA_FILE } from '../../support/report-schema.js';
+import { ROOT, fixture } from '../../support/paths.js';
 
 const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
 const docker = fixture('test-docker-image.tar');

@@ -6,7 +6,15 @@ import { after, before, describe, it } from 'node:test';
 import type { LoadedImage } from '../../../src/model/image.js';
 import { Analysis } from '../../../src/model/analysis.js';
 import { StrataError } from '../../../src/errors.js';
-import { diveImage, lines, renderApp, treeLines, type Rendered } from '../../support/ui/render.js';
+import {
+  diveImage,
+  exploreDive,
+  lines,
+  openImage,
+  renderApp,
+  type Rendered,
+  treeLines,
+} from '../../support/ui/render.js';
 import type { Services } from '../../../src/ui/services.js';
 
 let img: LoadedImage;
@@ -14,19 +22,11 @@ before(async () => {
   img = await diveImage();
 });
 
-const open = (image: () => LoadedImage) => ({ kind: 'image' as const, label: 'dive-test', load: async () => image() });
-
-async function explore(size = { columns: 100, rows: 30 }): Promise<Rendered> {
-  const app = await renderApp({ start: open(() => img) }, size);
-  await app.waitFor((f) => f.includes('Layers 1/15'), 'the image');
-  return app;
-}
-
 describe('layers pane', () => {
   let app: Rendered;
   after(() => app.unmount());
   it('one row per step: index, size, base tag, short diff_id, cleaned command; the CMD step as 0 B', async () => {
-    app = await explore();
+    app = await exploreDive();
     const f = lines(app.frame());
     assert.ok(
       f.some((l) => l.includes('▶  0   1.2 MB base ADD file:ce026b623')),
@@ -54,7 +54,7 @@ describe('file tree pane', () => {
   let app: Rendered;
   after(() => app.unmount());
   it('layer 9 shows /root/example removed with its 4 descendants', async () => {
-    app = await explore();
+    app = await exploreDive();
     await app.press(']', 10);
     await app.press('2');
     await app.press('.');
@@ -148,7 +148,7 @@ describe('waste pane', () => {
   let app: Rendered;
   after(() => app.unmount());
   it('totals (ours and dive) and wasted paths with provenance; Enter jumps into the tree', async () => {
-    app = await explore({ columns: 120, rows: 36 });
+    app = await exploreDive({ columns: 120, rows: 36 });
     await app.press('3');
     await app.press('t');
     let f = await app.waitFor((x) => x.includes('Waste 1/'));
@@ -173,7 +173,7 @@ describe('waste by build step', () => {
   it(
     'pairs (shipped, hid) with bytes, files and commands, ' + 'largest first; a pair opens to its paths; Enter jumps',
     async () => {
-      app = await explore({ columns: 120, rows: 36 });
+      app = await exploreDive({ columns: 120, rows: 36 });
       let f = await app.waitFor((x) => x.includes('Waste by step 1/'));
       // The dive fixture: somefile1.txt (6.4 kB) shipped by L3, rewritten by L4's chmod, removed by L9;
       // saved.txt shipped by L7, rewritten by L13.
@@ -214,7 +214,7 @@ describe('details pane', () => {
   let app: Rendered;
   after(() => app.unmount());
   it('the selected layer and the image config, scrollable', async () => {
-    app = await explore({ columns: 120, rows: 40 });
+    app = await exploreDive({ columns: 120, rows: 40 });
     await app.press(']', 10);
     let f = await app.waitFor((x) => x.includes('Layer 9 (step 11)'));
     assert.match(f, /RUN rm -rf \/root\/example\//);
@@ -229,7 +229,7 @@ describe('details pane', () => {
 
 describe('help, resize, quit', () => {
   it('? shows the help generated from the keymap', async () => {
-    const app = await explore();
+    const app = await exploreDive();
     await app.press('?');
     const f = await app.waitFor((x) => x.includes('Help · keys'));
     assert.match(f, /Everywhere/);
@@ -240,7 +240,7 @@ describe('help, resize, quit', () => {
   });
 
   it('narrow terminals stack the panes; below the minimum a "too small" screen; back again', async () => {
-    const app = await explore();
+    const app = await exploreDive();
     await app.resize(70, 30);
     let f = await app.waitFor((x) => !x.includes('Waste'));
     assert.match(f, /Layers 1\/15/);
@@ -264,7 +264,7 @@ describe('help, resize, quit', () => {
 
   it('a notice (no Engine: the sample image) fills the header until the first key', async () => {
     const app = await renderApp({
-      start: open(() => img),
+      start: openImage(() => img),
       notice: 'showing the bundled sample image: cannot reach the Engine',
     });
     await app.waitFor((x) => x.startsWith('strata │ ⚠ showing the bundled sample image: cannot reach the Engine'));
@@ -274,7 +274,7 @@ describe('help, resize, quit', () => {
   });
 
   it('q quits with exit 0', async () => {
-    const app = await explore();
+    const app = await exploreDive();
     await app.press('q');
     assert.equal(app.exitCode(), 0);
     app.unmount();
@@ -311,7 +311,7 @@ describe('errors, streaming, hostile text', () => {
       complete: false,
       layers: img.layers.map((l, i) => ({ ...l, merged: i < 5, progress: i < 5 ? l.progress : none })),
     };
-    const app = await renderApp({ start: open(() => partial) });
+    const app = await renderApp({ start: openImage(() => partial) });
     let f = await app.waitFor((x) => x.includes('Layers 1/15 · 5/14 read'));
     assert.match(f, /reading 5\/14 layers/);
     assert.doesNotMatch(f, /efficiency|wasted \d/, 'no totals of a part while layers stream in');
@@ -331,7 +331,7 @@ describe('errors, streaming, hostile text', () => {
       ),
       meta: { ...img.meta, config: { ...img.meta.config, Labels: { 'x\x1b[31m': 'y\u009b' } } },
     };
-    const app = await renderApp({ start: open(() => evil) }, { columns: 120, rows: 50 });
+    const app = await renderApp({ start: openImage(() => evil) }, { columns: 120, rows: 50 });
     await app.waitFor((x) => x.includes('Layers 1/15'));
     await app.press('down', 2);
     const f = await app.waitFor((x) => x.includes('RUN echo \\e[2J\\e]0;pwned\\x07 done'));
@@ -420,7 +420,7 @@ describe('largest files and go to path', () => {
   let app: Rendered;
   after(() => app.unmount());
   it('L lists the final image largest first; Enter lands in the tree at the shipping layer', async () => {
-    app = await explore({ columns: 120, rows: 36 });
+    app = await exploreDive({ columns: 120, rows: 36 });
     await app.press('3');
     await app.press('L');
     let f = await app.waitFor((x) => x.includes('Largest files 1/'));
@@ -470,7 +470,7 @@ describe('what a modification changed', () => {
   let app: Rendered;
   after(() => app.unmount());
   it('the status line and the Details pane name it (chmod 444 of L4 in the dive fixture)', async () => {
-    app = await explore({ columns: 120, rows: 40 });
+    app = await exploreDive({ columns: 120, rows: 40 });
     await app.press(']', 5);
     let f = await app.waitFor((x) => x.includes('File tree · L4'));
     await app.press('2');

@@ -78,3 +78,14 @@ describe('layout heights', () => {
     assert.deepEqual(diffHeights(NARROW, 0), { layers: 3, layerRows: 1, files: 15, fileRows: 12 });
   });
 });
+
+describe('layout', () => {
+  it('wide, narrow and too small', () => {
+    assert.equal(computeLayout({ columns: 120, rows: 40 }, 'layers', 'tree').kind, 'wide');
+    const n = computeLayout({ columns: 70, rows: 30 }, 'waste', 'tree');
+    assert.equal(n.kind, 'narrow');
+    assert.deepEqual(Object.keys(n.panes).sort(), ['layers', 'waste']);
+    assert.equal(computeLayout({ columns: 40, rows: 30 }, 'layers', 'tree').kind, 'too-small');
+    assert.equal(computeLayout({ columns: 100, rows: 10 }, 'layers', 'tree').kind, 'too-small');
+  });
+});

@@ -28,10 +28,7 @@ test('Docker >= 25: uncompressed blobs are named by their diff_id', () => {
   assert.equal(loc.position(`blobs/sha256/${'9'.repeat(64)}`), null);
 });
 
-const containerd =
-  'containerd store: the image id names the index; the config is known by its diff_ids, ' +
-  'its manifest places the compressed blobs';
-test(containerd, () => {
+test('containerd store: the image id names the index; config by diff_ids; the manifest places the blobs', () => {
   const index = d('e');
   const config = d('7');
   const loc = new ExportLocator(diffIds, index);

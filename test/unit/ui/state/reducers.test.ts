@@ -10,12 +10,6 @@ import { reduceList, clampList, EMPTY_LIST } from '../../../../src/ui/state/list
 import { initialState, type AppCtx, type AppState } from '../../../../src/ui/state/app-state.js';
 import { command, handleKey } from '../../../../src/ui/state/router.js';
 import { treeRows } from '../../../../src/ui/state/selectors.js';
-import { imageRows, filterImages, imageWarning } from '../../../../src/ui/present/images.js';
-import { computeLayout } from '../../../../src/ui/layout.js';
-import { KEYMAP, lookup } from '../../../../src/ui/key-bindings.js';
-import { keymapMarkdown } from '../../../../src/ui/key-help.js';
-import { permString, wrap } from '../../../../src/ui/present/text.js';
-import { parseSize } from '../../../../src/format.js';
 import { detailLines } from '../../../../src/ui/present/details.js';
 import { treeRowText } from '../../../../src/ui/panes/FileTree.js';
 import { stepLine } from '../../../../src/ui/panes/LayerStack.js';
@@ -276,114 +270,5 @@ describe('layer rows while an export streams', () => {
     assert.match(line(3), /^ {2}3 +… .*⋯ reading 50% · 4\.1 kB read {2}RUN cp/);
     assert.match(line(4), /⋯ parsed, next in line {2}RUN chmod/);
     assert.match(line(5), /⋯ waiting {2}RUN cp/);
-  });
-});
-
-describe('images', () => {
-  const list = [
-    {
-      Id: 'sha256:aaaaaaaaaaaa1111',
-      RepoTags: ['alpine:latest', 'alpine:3.20'],
-      RepoDigests: [`alpine@sha256:${'a'.repeat(64)}`],
-      Created: 1_700_000_000,
-      Size: 7_800_000,
-      SharedSize: 0,
-      Containers: 2,
-    },
-    // Built locally: a library-shaped name, but nothing says it came from Docker Hub.
-    {
-      Id: 'sha256:dddddddddddd4444',
-      RepoTags: ['bbtest:1'],
-      RepoDigests: [],
-      Created: 1_500_000_000,
-      Size: 1000,
-      Containers: -1,
-    },
-    {
-      Id: 'sha256:bbbbbbbbbbbb2222',
-      RepoTags: ['<none>:<none>'],
-      Created: 1_600_000_000,
-      Size: 1000,
-      SharedSize: -1,
-      Containers: 0,
-    },
-    {
-      Id: 'sha256:cccccccccccc3333',
-      RepoTags: ['strata-test/changes:1'],
-      Created: 1_800_000_000,
-      Size: 2_000_000,
-      Containers: 0,
-    },
-  ];
-  it('one row per tag, newest first, official marked, latest and dangling warned', () => {
-    const rows = imageRows(list);
-    assert.deepEqual(
-      rows.map((r) => r.repoTag),
-      ['strata-test/changes:1', 'alpine:3.20', 'alpine:latest', null, 'bbtest:1'],
-    );
-    assert.deepEqual(
-      rows.map((r) => r.official),
-      [false, true, true, false, false],
-    );
-    assert.deepEqual(rows.map(imageWarning), [null, null, 'latest', 'dangling', null]);
-    assert.deepEqual(
-      filterImages(rows, 'ALP').map((r) => r.repoTag),
-      ['alpine:3.20', 'alpine:latest'],
-    );
-    assert.deepEqual(
-      filterImages(rows, 'bbbb').map((r) => r.repoTag),
-      [null],
-    );
-  });
-});
-
-describe('layout', () => {
-  it('wide, narrow and too small', () => {
-    assert.equal(computeLayout({ columns: 120, rows: 40 }, 'layers', 'tree').kind, 'wide');
-    const n = computeLayout({ columns: 70, rows: 30 }, 'waste', 'tree');
-    assert.equal(n.kind, 'narrow');
-    assert.deepEqual(Object.keys(n.panes).sort(), ['layers', 'waste']);
-    assert.equal(computeLayout({ columns: 40, rows: 30 }, 'layers', 'tree').kind, 'too-small');
-    assert.equal(computeLayout({ columns: 100, rows: 10 }, 'layers', 'tree').kind, 'too-small');
-  });
-});
-
-describe('keymap', () => {
-  it('binds no key that terminals cannot tell apart or desktops swallow', () => {
-    const forbidden = ['ctrl+m', 'ctrl+i', 'ctrl+h', 'ctrl+[', 'ctrl+space', 'ctrl+j'];
-    for (const b of KEYMAP) for (const k of b.keys) assert.ok(!forbidden.includes(k), `${b.command}: ${k}`);
-  });
-  it('no key is bound twice in one scope', () => {
-    const seen = new Set<string>();
-    for (const b of KEYMAP) {
-      for (const k of b.keys) {
-        const id = `${b.scope}:${k}`;
-        assert.ok(!seen.has(id), `${id} bound twice`);
-        seen.add(id);
-      }
-    }
-  });
-  it('scopes are tried in order and the README table lists every binding', () => {
-    assert.equal(lookup(['tree', 'list', 'global'], 'enter'), 'toggleDir');
-    assert.equal(lookup(['waste', 'list', 'global'], 'enter'), 'jump');
-    assert.equal(lookup(['tree', 'list', 'global'], 'j'), 'down');
-    assert.equal(lookup(['prompt'], 'q'), null);
-    const md = keymapMarkdown();
-    assert.match(md, /^\| Keys \| Where \| Action \|/);
-    assert.equal(md.trim().split('\n').length, KEYMAP.length + 2);
-  });
-});
-
-describe('text helpers', () => {
-  it('permissions, sizes, wrapping', () => {
-    assert.equal(permString('dir', 0o755), 'drwxr-xr-x');
-    assert.equal(permString('file', 0o4755), '-rwsr-xr-x');
-    assert.equal(permString('dir', 0o1777), 'drwxrwxrwt');
-    assert.equal(permString('symlink', 0o777), 'lrwxrwxrwx');
-    assert.equal(parseSize('10k'), 10_000);
-    assert.equal(parseSize('1.5M'), 1_500_000);
-    assert.equal(parseSize('abc'), null);
-    assert.deepEqual(wrap('aaa bbb ccc', 7), ['aaa bbb', 'ccc']);
-    assert.deepEqual(wrap('abcdefghij', 4), ['abcd', 'efgh', 'ij']);
   });
 });
