@@ -11,7 +11,6 @@ import { snapshot, type ViewMode } from '../../model/tree.js';
 import {
   TreeIndex,
   flatten,
-  fullOrder,
   searchMatches,
   type Expansion,
   type SortKey,
@@ -58,6 +57,9 @@ export interface TreeQuery {
   expansion: Expansion;
 }
 
+/** Every directory open. */
+const ALL_OPEN: Expansion = { expandDepth: Number.POSITIVE_INFINITY, toggled: new Set() };
+
 function filtersKey(f: TreeFilters): string {
   return `${[...f.hidden].sort().join(',')}|${f.minSize}|${f.path}|${f.regex ?? ''}`;
 }
@@ -65,8 +67,9 @@ function filtersKey(f: TreeFilters): string {
 export class ImageView {
   private stepsMemo: { key: string; steps: Step[] } | null = null;
   private indexes = new Map<string, TreeIndex>();
-  // Two entries each: the search's count of matches the filters hide asks for the unfiltered view
-  // too, and must not evict the filtered one the panes draw from.
+  // Several entries: the search's count of matches the filters hide asks for the unfiltered view
+  // too, and must not evict the filtered one the panes draw from; the idle warm-up (warm-up.ts)
+  // prepares the other view mode's.
   private visMemo: { idx: TreeIndex; key: string; vis: Uint8Array }[] = [];
   private rowsMemo: {
     idx: TreeIndex;
@@ -76,7 +79,7 @@ export class ImageView {
     toggled: ReadonlySet<number>;
     rows: TreeRows;
   } | null = null;
-  private orderMemo: { idx: TreeIndex; vis: Uint8Array; sort: SortKey; order: Int32Array }[] = [];
+  private allMemo: { idx: TreeIndex; vis: Uint8Array; sort: SortKey; rows: TreeRows }[] = [];
   private matchMemo: { order: Int32Array; q: string; m: number[] }[] = [];
   private wasteMemo: { layers: number; complete: boolean; list: WastedPath[] } | null = null;
 
@@ -112,7 +115,7 @@ export class ImageView {
     const hit = this.visMemo.find((m) => m.idx === idx && m.key === key);
     if (hit) return hit.vis;
     const vis = idx.visibility(f);
-    this.visMemo = [{ idx, key, vis }, ...this.visMemo.slice(0, 1)];
+    this.visMemo = [{ idx, key, vis }, ...this.visMemo.slice(0, 3)];
     return vis;
   }
 
@@ -120,6 +123,8 @@ export class ImageView {
     const idx = this.index(q.layer, q.mode);
     if (!idx) return null;
     const vis = this.visibility(idx, q.filters);
+    const e = q.expansion;
+    if (e.expandDepth === Number.POSITIVE_INFINITY && e.toggled.size === 0) return this.allRows(idx, vis, q.sort);
     const m = this.rowsMemo;
     if (
       m &&
@@ -135,16 +140,24 @@ export class ImageView {
     return rows;
   }
 
+  /**
+   * The rows with every directory open (what expand-all shows, and the order a search walks): kept
+   * for a few (view, filters, sort) at once, so that toggling the mode or the sort of a fully
+   * expanded 1,000,000-path tree, and toggling back, need no new walk.
+   */
+  allRows(idx: TreeIndex, vis: Uint8Array, sort: SortKey): TreeRows {
+    const hit = this.allMemo.find((m) => m.idx === idx && m.vis === vis && m.sort === sort);
+    if (hit) return hit.rows;
+    const rows = flatten(idx, vis, sort, ALL_OPEN);
+    this.allMemo = [{ idx, vis, sort, rows }, ...this.allMemo.slice(0, 3)];
+    return rows;
+  }
+
   /** Every visible path in display order, as if all were expanded (search walks this). */
   order(q: TreeQuery): Int32Array | null {
     const idx = this.index(q.layer, q.mode);
     if (!idx) return null;
-    const vis = this.visibility(idx, q.filters);
-    const hit = this.orderMemo.find((m) => m.idx === idx && m.vis === vis && m.sort === q.sort);
-    if (hit) return hit.order;
-    const order = fullOrder(idx, vis, q.sort);
-    this.orderMemo = [{ idx, vis, sort: q.sort, order }, ...this.orderMemo.slice(0, 1)];
-    return order;
+    return this.allRows(idx, this.visibility(idx, q.filters), q.sort).ids;
   }
 
   matches(q: TreeQuery, query: string): number[] {

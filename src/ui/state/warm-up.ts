@@ -34,17 +34,30 @@ function* lowerNames(idx: TreeIndex): Generator<void> {
   }
 }
 
-/** The warm-up for one query, most likely needs first: this view, then the other mode, then the other sort. */
+/**
+ * The warm-up for one query, what the next keys most likely need first: this view's sorted children
+ * and fully expanded rows, then the other mode's, then the other sort's, then the search's names.
+ */
 export function* warmUp(view: ImageView, q: TreeQuery): Generator<void> {
   const here = view.index(q.layer, q.mode);
   if (!here) return;
+  const vis = view.visibility(here, q.filters);
   yield* sortChildren(here, q.sort);
+  view.allRows(here, vis, q.sort);
+  yield;
   const other = view.index(q.layer, OTHER_MODE[q.mode]);
   yield;
-  if (other) yield* sortChildren(other, q.sort);
+  if (other) {
+    const otherVis = view.visibility(other, q.filters);
+    yield;
+    yield* sortChildren(other, q.sort);
+    view.allRows(other, otherVis, q.sort);
+    yield;
+  }
   yield* sortChildren(here, OTHER_SORT[q.sort]);
+  view.allRows(here, vis, OTHER_SORT[q.sort]);
+  yield;
   yield* lowerNames(here);
-  view.order(q);
 }
 
 /** Runs `steps` until `budgetMs` has passed; false once the warm-up is over. */
