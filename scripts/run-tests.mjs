@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Node 20's test runner does not expand globs: find test/**/*.test.ts(x) here and hand them over.
-// Arguments narrow the run to files whose path contains one of them: `npm test -- test/core`.
+// Arguments narrow the run to files whose path contains one of them: `npm test -- test/unit`.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';

@@ -112,7 +112,11 @@ describe('the TUI on a hostile image', { skip, timeout: 120_000 }, () => {
     const run = launch(dir, [h.diffIdFile, '--no-cache'], { XDG_CACHE_HOME: dir });
     t = run.t;
     const title0 = t.paneTitle();
-    let s = await t.waitFor((x) => x.includes('File tree · L0') && x.includes('Details'), 'the image');
+    // The layer stack shows before the layers are read (the archive's index): wait for the read.
+    let s = await t.waitFor(
+      (x) => x.includes('File tree · L0') && x.includes('Details') && !/reading \d+\/\d+ layers/.test(x),
+      'the image, read',
+    );
     // Layer 0's details: the command, the blob digest and the media type, escaped.
     assert.ok(s.includes('RUN echo \\u202eevil\\e]8;;http://ev'), `the command in the layer row:\n${s}`);
     assert.ok(s.includes('\\u202eevil\\e]8;;http://evil.example/\\x07click'), `the command in the details:\n${s}`);

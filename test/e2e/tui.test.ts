@@ -192,7 +192,10 @@ describe('the built binary in tmux, with no Engine reachable', { skip: noEngineG
       cache,
     );
     const t = run.t;
-    const s = await t.waitFor((x) => /Layers 1\/\d+/.test(x) && x.includes('File tree · L0'), 'the sample image');
+    const s = await t.waitFor(
+      (x) => /Layers 1\/\d+/.test(x) && x.includes('File tree · L0') && /▶\s+0\s+1\.2 MB base/.test(x),
+      'the sample image, read',
+    );
     const notice = screenLines(s)[0];
     assert.match(notice, /^strata │ ⚠ showing the bundled sample image: /, `one-line notice:\n${s}`);
     assert.match(notice, /nonexistent\.sock|Engine|connect|ENOENT/i, 'it says why');
