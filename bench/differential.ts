@@ -1,6 +1,6 @@
 /**
  * The long differential run: random images written by real tar writers, Strata's `--json --files`
- * against the GNU tar reference (test/differential/).
+ * against the GNU tar reference (test/support/differential/, test/integration/differential/).
  *
  *   node --import tsx bench/differential.ts [--seed N] [--cases M] [--docker-every K] [--keep DIR]
  *                                           [--case-seed S] [--quiet]

@@ -8,7 +8,8 @@ import { Fields } from './fields.js';
 import { EXIT_INPUT } from '../errors.js';
 import { parseJson } from './oci.js';
 import { checkConfig } from './image-config.js';
-import type { ImageConfigDoc } from '../model/image.js';
+import type { ImageConfigDoc, LayerRef } from '../model/image.js';
+import type { Platform } from '../model/platform.js';
 
 /** Access to the documents of one archive or layout. */
 export interface DocStore {
@@ -64,4 +65,20 @@ export function describeChoices(items: { tags: string[]; platform?: string }[]):
   return items
     .map((i) => `${i.tags.length ? i.tags.join(', ') : '<untagged>'}${i.platform ? ` [${i.platform}]` : ''}`)
     .join('; ');
+}
+
+export interface ResolvedImage {
+  config: ImageConfigDoc;
+  configDigest: string | null;
+  repoTags: string[];
+  repoDigests: string[];
+  layers: LayerRef[];
+  /** `org.opencontainers.image.base.name` when the manifest carries it. */
+  baseName: string | null;
+  manifestDigest: string | null;
+}
+
+export interface Selector {
+  tag?: string;
+  platform?: Platform;
 }

@@ -16,7 +16,7 @@ import {
   type DocStore,
 } from './image-docs.js';
 import type { LayerRef } from '../model/image.js';
-import type { ResolvedImage, Selector } from './resolve-image.js';
+import type { ResolvedImage, Selector } from './image-docs.js';
 
 interface OciManifest {
   mediaType?: string;

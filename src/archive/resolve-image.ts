@@ -9,24 +9,17 @@ import { familiarTag } from '../model/reference.js';
 import { formatPlatform, platformMatches, type Platform } from '../model/platform.js';
 import { Fields, fieldName } from './fields.js';
 import { digestFromPath } from './oci.js';
-import { describeChoices, ImageSelectError, readConfig, readDoc, tagMatches, type DocStore } from './image-docs.js';
+import {
+  describeChoices,
+  ImageSelectError,
+  readConfig,
+  readDoc,
+  tagMatches,
+  type DocStore,
+  type ResolvedImage,
+  type Selector,
+} from './image-docs.js';
 import { fromOciCandidates, ociCandidates, type Candidate } from './oci-index.js';
-
-export interface ResolvedImage {
-  config: ImageConfigDoc;
-  configDigest: string | null;
-  repoTags: string[];
-  repoDigests: string[];
-  layers: LayerRef[];
-  /** `org.opencontainers.image.base.name` when the manifest carries it. */
-  baseName: string | null;
-  manifestDigest: string | null;
-}
-
-export interface Selector {
-  tag?: string;
-  platform?: Platform;
-}
 
 interface DockerManifestItem {
   Config: string;

@@ -22,6 +22,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { isSha256Digest } from '../model/digest.js';
 import type { LayerData } from '../model/layer-data.js';
 import { CODEC_FORMAT, decodeLayer, encodeLayer } from '../model/layer-codec.js';
 import type { PathTable } from '../model/path-table.js';
@@ -32,7 +33,6 @@ import type { ImageRecord, LayerCacheLike } from './types.js';
 
 /** The cache directory is versioned by the codec's format. */
 export const CACHE_FORMAT = CODEC_FORMAT;
-const DIGEST_RE = /^sha256:([0-9a-f]{64})$/;
 
 const MAC_BYTES = 32;
 
@@ -94,8 +94,8 @@ export class LayerCache implements LayerCacheLike {
   }
 
   private file(kind: 'layers' | 'images', digest: string, ext: string): string | null {
-    const m = DIGEST_RE.exec(digest);
-    return m ? path.join(this.dir, kind, `${m[1]}${ext}`) : null;
+    // Only a sha256 digest names a file: the name can never climb out of the cache.
+    return isSha256Digest(digest) ? path.join(this.dir, kind, `${digest.slice('sha256:'.length)}${ext}`) : null;
   }
 
   get(diffId: string, table: PathTable): LayerData | null {

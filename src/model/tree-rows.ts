@@ -256,11 +256,6 @@ export function flatten(idx: TreeIndex, vis: Uint8Array, sort: SortKey, e: Expan
   return { index: idx, vis, sort, ids: out.slice(0, count), rowOf };
 }
 
-/** Every visible path in display order, as if every directory were expanded. */
-export function fullOrder(idx: TreeIndex, vis: Uint8Array, sort: SortKey): Int32Array {
-  return flatten(idx, vis, sort, { expandDepth: Number.POSITIVE_INFINITY, toggled: new Set() }).ids;
-}
-
 /** True when the directory has at least one visible child. */
 export function hasVisibleChildren(idx: TreeIndex, vis: Uint8Array, p: number): boolean {
   const t = idx.table;

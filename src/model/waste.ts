@@ -1,4 +1,4 @@
-/** Wasted bytes grouped per path, with provenance (spec section 3). Pure. */
+/** Wasted bytes grouped per path, with provenance (docs/semantics.md, "Sizes and waste"). Pure. */
 import type { Analysis } from './analysis.js';
 import { CHANGE_KINDS, type ChangeKind } from './changes.js';
 

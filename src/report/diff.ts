@@ -1,6 +1,6 @@
 /** `strata diff SOURCE_A SOURCE_B [--json [FILE]]`: what changed between two images, largest first. */
 import { diffAnalyses, type ImageDiff } from '../model/diff.js';
-import { CHANGE_KIND_SYMBOL } from '../model/change-symbols.js';
+import { CHANGE_KIND_SYMBOL as SYM } from '../model/change-symbols.js';
 import type { LoadedImage } from '../model/image.js';
 import { displayName, escapeText } from '../model/names.js';
 import { jsonPath } from './json.js';
@@ -56,15 +56,16 @@ export function diffText(a: LoadedImage, b: LoadedImage, diff: ImageDiff, max = 
   for (const l of diff.onlyB) out.push(`  only in B: L${l.index} ${shortDigest(l.diffId)} ${formatBytes(l.sizeBytes)}`);
   out.push('');
   const t = diff.totals;
+  const modified = `${t.modified.bytes >= 0 ? '+' : ''}${formatBytes(t.modified.bytes)}`;
   out.push(
-    `Files: +${t.added.count} added (${formatBytes(t.added.bytes)}), ` +
-      `-${t.removed.count} removed (${formatBytes(-t.removed.bytes)}), ` +
-      `~${t.modified.count} modified (${t.modified.bytes >= 0 ? '+' : ''}${formatBytes(t.modified.bytes)})`,
+    `Files: ${SYM.added}${t.added.count} added (${formatBytes(t.added.bytes)}), ` +
+      `${SYM.removed}${t.removed.count} removed (${formatBytes(-t.removed.bytes)}), ` +
+      `${SYM.modified}${t.modified.count} modified (${modified})`,
   );
   for (const f of diff.files.slice(0, max)) {
     const delta = `${f.bytes >= 0 ? '+' : ''}${formatBytes(f.bytes)}`;
     const what = f.what ? `  (${f.what.join(', ')})` : '';
-    out.push(`  ${CHANGE_KIND_SYMBOL[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${what}`);
+    out.push(`  ${SYM[f.change]} ${padStart(delta, 10)}  ${displayName(f.path)}${what}`);
   }
   if (diff.files.length > max) out.push(`  ... ${diff.files.length - max} more (use --json for all)`);
   return `${out.join('\n')}\n`;

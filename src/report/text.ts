@@ -1,4 +1,5 @@
 /** The plain-text summary, printed when stdout is not a terminal and neither --json nor --ci is given. */
+import { CHANGE_KIND_SYMBOL as SYM } from '../model/change-symbols.js';
 import type { LoadedImage } from '../model/image.js';
 import { wastedPaths, userWastedBytes } from '../model/waste.js';
 import { displayName, escapeText } from '../model/names.js';
@@ -16,7 +17,7 @@ export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): st
   out.push('');
   const counts = (xs: string[]) => xs.map((x) => padStart(x, 6)).join(' ');
   out.push(
-    `${padStart('#', 3)}  ${padStart('size', 9)}  ${counts(['+', '~', '-'])}  ${padEnd('diff_id', 12)}  command`,
+    `${padStart('#', 3)}  ${padStart('size', 9)}  ${counts([SYM.added, SYM.modified, SYM.removed])}  ${padEnd('diff_id', 12)}  command`,
   );
   img.layers.forEach((l, i) => {
     const t = a.layerTotals[i];

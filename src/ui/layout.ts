@@ -43,8 +43,13 @@ export const HEADER_ROWS = 1;
 export const STATUS_ROWS = 2;
 
 /** Rows of content inside a pane (its box minus the title line and the bottom border). */
+/** Rows inside a bordered box of `height` rows. */
+export function innerRows(height: number): number {
+  return Math.max(1, height - 2);
+}
+
 export function contentRows(b: PaneBox | undefined): number {
-  return b ? Math.max(1, b.height - 2) : 1;
+  return b ? innerRows(b.height) : 1;
 }
 
 export function contentColumns(b: PaneBox | undefined): number {

@@ -81,7 +81,7 @@ describe('the built binary in tmux: mouse, Ctrl+C, Ctrl+Z, config', { skip: gate
     const r = launch(dir);
     runs.push(r);
     // The image on screen: raw mode has long been on, so Ctrl+C is a key, not the terminal's SIGINT
-    // (which would also end the shell around strata). The key while loading: test/ui/dive-habits.
+    // (which would also end the shell around strata). The key while loading: test/unit/ui/terminal-input.test.tsx.
     await r.t.waitFor((x) => /Layers 1\/\d+/.test(x), 'the sample image');
     r.t.keys('C-c');
     assert.equal(await exitStatus(r), 130);

@@ -1,5 +1,5 @@
 /**
- * How many bottom layers belong to the base image (spec section 3), in this order:
+ * How many bottom layers belong to the base image (docs/semantics.md, "Sizes and waste"), in this order:
  *  1. `--base-layers N`, when given;
  *  2. the base named by the `org.opencontainers.image.base.name` annotation or label, when the
  *     Engine has that image and its diff_ids are a prefix of ours;

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveImage, type ResolvedImage } from '../../archive/resolve-image.js';
+import { resolveImage } from '../../archive/resolve-image.js';
+import type { ResolvedImage } from '../../archive/image-docs.js';
 import type { DocStore } from '../../archive/image-docs.js';
 import { parseLayer } from '../../archive/layer-parser.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';

@@ -6,7 +6,8 @@
 import type { Readable } from 'node:stream';
 import { readRegularFile } from './regular-file.js';
 import { readOuterTar, resolveLink, type OuterContents } from '../../archive/outer-tar.js';
-import { resolveImage, type ResolvedImage } from '../../archive/resolve-image.js';
+import { resolveImage } from '../../archive/resolve-image.js';
+import type { ResolvedImage } from '../../archive/image-docs.js';
 import { indexOuterArchive } from '../../archive/outer-index.js';
 import type { DocStore } from '../../archive/image-docs.js';
 import { StrataError, EXIT_INPUT } from '../../errors.js';
@@ -14,6 +15,7 @@ import type { LayerInfo, LoadedImage, LoadListener } from '../../model/image.js'
 import { applyHistory, metaFromConfig, newLayerInfo } from '../../model/image.js';
 import { cancelWith, checkCancelled, fillFromParsed, noteStream, type LoadOptions } from '../assemble.js';
 import { runLoader, settingsOf } from '../loader.js';
+import { decideBaseLayers } from '../engine/base-layers.js';
 import { scanOuter, type ReadTarget } from '../scan-layer.js';
 
 export function outerDocStore(contents: OuterContents): DocStore {
@@ -154,7 +156,12 @@ export function loadArchive(path: string, ref: string, opts: LoadOptions, emit: 
         if (early && !sameImage(early, resolved)) {
           throw new StrataError(`${path}: the archive changed while it was read`, EXIT_INPUT);
         }
+        const described = img.layers.map((l) => l.diffId);
         const keys = relateParsed(img, resolved, contents, path);
+        if (early && img.layers.some((l, i) => l.diffId !== described[i])) {
+          // The base layers were matched on the config's diff_ids; the content says otherwise.
+          img.baseLayers = await decideBaseLayers(img, early.baseName, opts, null);
+        }
         for (const k of new Set(keys)) {
           const data = contents.layers.get(k)!.data;
           // One pass over the archive parses every layer anyway; cached, the same layers on an Engine

@@ -1,5 +1,6 @@
 /** Details pane: the selected step and the image config, wrapped, scrolled by a window. */
 import React from 'react';
+import { innerRows } from '../layout.js';
 import type { DetailLine } from '../present/details.js';
 import { Line, Pane } from './Pane.js';
 import type { Theme } from '../theme.js';
@@ -14,7 +15,7 @@ export interface DetailsProps {
 }
 
 export function Details({ lines, offset, focused, width, height, theme }: DetailsProps): React.ReactElement {
-  const inner = Math.max(1, height - 2);
+  const inner = innerRows(height);
   const top = Math.max(0, Math.min(offset, Math.max(0, lines.length - inner)));
   const shown = lines.slice(top, top + inner);
   const more = lines.length > inner ? ` ${top + 1}-${top + shown.length}/${lines.length}` : '';

@@ -7,7 +7,7 @@ import { contentRows } from '../layout.js';
 import { WindowedList } from './WindowedList.js';
 import { CHANGE_KINDS } from '../../model/changes.js';
 import { hasVisibleChildren, isExpanded, type TreeRows } from '../../model/tree-rows.js';
-import { fileRow } from '../../report/json.js';
+import { fileRow } from '../../model/file-rows.js';
 import { formatBytes } from '../../format.js';
 import { Line, Pane } from './Pane.js';
 import { changeColour, type Theme } from '../theme.js';

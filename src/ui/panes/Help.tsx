@@ -1,5 +1,6 @@
 /** Help overlay: generated from the keymap table. */
 import React from 'react';
+import { innerRows } from '../layout.js';
 import { helpLines } from '../key-help.js';
 import { SCOPE_TITLE } from '../keymap.js';
 import { Line, Pane } from './Pane.js';
@@ -29,7 +30,7 @@ export function helpText(): { text: string; heading: boolean }[] {
 
 export function Help({ offset, width, height, theme }: HelpProps): React.ReactElement {
   const lines = helpText();
-  const inner = Math.max(1, height - 2);
+  const inner = innerRows(height);
   const top = Math.max(0, Math.min(offset, Math.max(0, lines.length - inner)));
   return (
     <Pane

@@ -60,7 +60,8 @@ export interface TreeQuery {
 /** Every directory open. */
 const ALL_OPEN: Expansion = { expandDepth: Number.POSITIVE_INFINITY, toggled: new Set() };
 
-function filtersKey(f: TreeFilters): string {
+/** The filters as a memo key. */
+export function filtersKey(f: TreeFilters): string {
   return `${[...f.hidden].sort().join(',')}|${f.minSize}|${f.path}|${f.regex ?? ''}`;
 }
 

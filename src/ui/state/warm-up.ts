@@ -3,10 +3,12 @@
  * tree (expand all, the other view mode, the other sort, a search) finds them ready instead of
  * computing them on a 1,000,000-path tree while the user waits.
  *
- * Work is cut into small steps (a generator yields after each directory or each few thousand
- * names); the caller runs steps for a few milliseconds at a time between input events
- * (hooks/use-idle-warm-up.ts), so a key press waits at most one slice. Nothing here changes what is
- * shown: the caches are the ones the panes would fill on demand.
+ * Work is cut into steps (a generator yields after each directory or each few thousand names, and
+ * after each whole-tree step: an index, a visibility, a fully expanded walk); the caller runs steps
+ * for a few milliseconds at a time between input events (hooks/use-idle-warm-up.ts). A key press
+ * waits at most for the step under way: under a millisecond for most, tens of milliseconds for a
+ * whole-tree step on 1,000,000 paths (the time that key would otherwise take itself). Nothing here
+ * changes what is shown: the caches are the ones the panes would fill on demand.
  */
 import type { ViewMode } from '../../model/tree.js';
 import type { SortKey, TreeIndex } from '../../model/tree-rows.js';

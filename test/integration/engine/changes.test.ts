@@ -1,6 +1,6 @@
 /**
  * strata-test/changes:1 (test/fixtures/engine/changes/Dockerfile), analysed through the Engine:
- * every change kind of spec/layers.md section 2, asserted exactly and by path, plus the totals and
+ * every change kind of docs/semantics.md, "Layer changes", asserted exactly and by path, plus the totals and
  * the wasted[] list of section 3.
  *
  * Every expected value below was derived from the spec and checked by hand against the layer tars
@@ -112,7 +112,7 @@ const LAYER2: Record<string, Exp> = {
   [`${D}/link`]: symlink('added', 'mod.txt'),
   [`${D}/longlink`]: symlink('added', LONG),
   // A hard link carries size 0; its bytes are counted once, on data/hl1. Its target is an image path,
-  // shown absolute like every other path (spec section 2).
+  // shown absolute like every other path (docs/semantics.md, "Names").
   [`${D}/hl2`]: hardlink('added', `${D}/hl1`),
 };
 
@@ -378,7 +378,7 @@ describe('engine: strata-test/changes:1, every change kind', { skip: gate.skip }
     assert.ok(l3.includes('data/.wh.del.txt') && l3.includes('data/.wh.deldir'));
   });
 
-  it('JSON keys in the order of spec section 4', () => {
+  it('JSON keys in the order of schema/report.schema.json', () => {
     assert.deepEqual(Object.keys(report), [
       'schemaVersion',
       'source',

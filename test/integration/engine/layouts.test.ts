@@ -1,5 +1,5 @@
 /**
- * One image (strata-test/changes:1), every export shape of spec/layers.md section 1: the report must
+ * One image (strata-test/changes:1), every export shape of the README's "What it reads": the report must
  * be the same, apart from what a shape legitimately changes:
  *  - `source` (where it came from);
  *  - per layer `blobDigest`, `mediaType`, `compressedBytes` (the blob, not the layer, differs with
@@ -274,7 +274,7 @@ describe('one image, every export shape: the same report', { skip: gate.skip }, 
   });
 
   it('containerd store shape, no --platform: the only complete platform, or a list of what is inside', async () => {
-    // spec: "pick one by tag, or the only one"; issue: "else a clear error listing what is inside".
+    // Pick one by tag, or the only one; else a clear error listing what is inside.
     // Only linux/amd64 is complete here, so both outcomes are acceptable; a crash or a wrong image is not.
     const r = await runStrata([join(dir, 'containerd.tar'), '--json', '--files', '--no-cache']);
     if (r.code === 0) {

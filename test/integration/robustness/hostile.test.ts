@@ -120,7 +120,7 @@ describe('hostile names', () => {
       repoTag: `docker.io/evil/img${ESC}:1`,
     });
 
-    // JSON: a name's display form as `path` (control characters escaped, spec section 4) and its
+    // JSON: a name's display form as `path` (control characters escaped, docs/semantics.md "Names in JSON") and its
     // exact bytes in `pathBase64`; other strings exact (JSON.stringify escapes them as \u001b).
     const jr = await strata(file, ['--json', '--files', '--no-cache']);
     const r = json(jr, 'json');

@@ -70,7 +70,7 @@ export interface CaseResult {
 // ---- names as the spec shows them ----------------------------------------------------------
 
 /**
- * The display form of a name (spec section 2), written here from the spec's words: valid UTF-8 as
+ * The display form of a name (docs/semantics.md, "The display form"), written here from its words: valid UTF-8 as
  * it is, every other byte as \xNN; control, bidi and zero-width characters escaped.
  */
 export function displayForm(b: Buffer): string {

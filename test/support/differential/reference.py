@@ -5,7 +5,7 @@ The differential test's reference reading of an image archive, independent of St
     python3 reference.py IMAGE.tar            -> JSON on stdout
 
 Every layer tar is read by GNU tar, the reference of docs/semantics.md and of the spec
-(../shared/spec/layers.md, sections 1-3):
+(docs/semantics.md, "Reading layer tars", "Layer changes", "Hard links"):
   * `tar -tv --numeric-owner --quoting-style=c --full-time` lists the entries in tar order with
     their type, permission bits, owner, real size (sparse files at their real size) and link target;
     names come back as C strings and are turned into their exact bytes;

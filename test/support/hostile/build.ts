@@ -1,7 +1,7 @@
 /**
  * Generators for hostile image archives: nothing here is checked in as a binary; the
- * tests build what they need, and `scripts/fixtures/hostile.ts` writes a set to a folder for
- * manual inspection.
+ * tests (test/integration/robustness, test/e2e/hostile-tui) and the long fuzz run
+ * (bench/fuzz-long.ts) build what they need.
  *
  * Layers are written with tar-stream's packer (independent of the product's readers), or, for
  * the huge ones, with a minimal header writer that streams straight to disk.

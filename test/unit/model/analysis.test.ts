@@ -1,5 +1,5 @@
 /**
- * The pure merge (spec section 2 and 3) on synthetic layers: every change kind, whiteouts, opaque
+ * The pure merge (docs/semantics.md, "Layer changes" and "Sizes and waste") on synthetic layers: every change kind, whiteouts, opaque
  * directories, type changes, hard links, implied parents, duplicates, deep paths.
  */
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import type { Analysis } from '../../../src/model/analysis.js';
 import { CHANGE_KINDS } from '../../../src/model/changes.js';
 import { LayerFormatError } from '../../../src/model/layer-data.js';
 import { PathTable, normalisePath } from '../../../src/model/path-table.js';
-import { layerFiles } from '../../../src/report/json.js';
+import { layerFiles } from '../../../src/model/file-rows.js';
 import { wastedPaths, userWastedBytes } from '../../../src/model/waste.js';
 import { snapshot, C_NONE } from '../../../src/model/tree.js';
 import { analyse, buildLayer, dir, file } from '../../support/layers.js';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Analysis } from '../../../src/model/analysis.js';
 import { PathTable } from '../../../src/model/path-table.js';
-import { layerFiles } from '../../../src/report/json.js';
+import { layerFiles } from '../../../src/model/file-rows.js';
 import { wastedPaths } from '../../../src/model/waste.js';
 import { snapshot } from '../../../src/model/tree.js';
 import { TreeIndex } from '../../../src/model/tree-rows.js';
