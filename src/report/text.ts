@@ -16,9 +16,8 @@ export function textReport(img: LoadedImage, maxWasted = 20, maxAdvice = 10): st
   out.push(`Platform: ${escapeText(platform)}  Id: ${shortDigest(img.meta.id)}`);
   out.push('');
   const counts = (xs: string[]) => xs.map((x) => padStart(x, 6)).join(' ');
-  out.push(
-    `${padStart('#', 3)}  ${padStart('size', 9)}  ${counts([SYM.added, SYM.modified, SYM.removed])}  ${padEnd('diff_id', 12)}  command`,
-  );
+  const kinds = counts([SYM.added, SYM.modified, SYM.removed]);
+  out.push(`${padStart('#', 3)}  ${padStart('size', 9)}  ${kinds}  ${padEnd('diff_id', 12)}  command`);
   img.layers.forEach((l, i) => {
     const t = a.layerTotals[i];
     const base = i === img.baseLayers - 1 ? '  [base]' : '';

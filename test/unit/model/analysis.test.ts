@@ -1,6 +1,7 @@
 /**
- * The pure merge (docs/semantics.md, "Layer changes" and "Sizes and waste") on synthetic layers: every change kind, whiteouts, opaque
- * directories, type changes, hard links, implied parents, duplicates, deep paths.
+ * The pure merge (docs/semantics.md, "Layer changes" and "Sizes and waste") on synthetic layers:
+ * every change kind, whiteouts, opaque directories, type changes, hard links, implied parents,
+ * duplicates, deep paths.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
