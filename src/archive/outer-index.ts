@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import { looksLikeJson, looksLikeTar, sniffCompression } from './decode.js';
-import { isLayerName, MAX_JSON_BYTES, outerName } from './outer-tar.js';
+import { isLayerName, linkTarget, MAX_JSON_BYTES, outerName } from './outer-tar.js';
 import { EntryMeta } from './tar-entry.js';
 import { checksumOk, isGnuMagic, isMetaFlag, isUstar, isZeroBlock, num, roundUp } from './tar-header.js';
 import { normalisePath } from '../model/path-table.js';
@@ -86,10 +86,7 @@ function walk(fd: number, fileSize: number): OuterIndex | null {
     if (pos > fileSize) return null;
     const name = normalisePath(outerName(e.name)).path;
     if (e.type === 'symlink' || e.type === 'link') {
-      const raw = outerName(e.linkname ?? '');
-      const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
-      const target = e.type === 'symlink' && !raw.startsWith('/') && dir ? `${dir}/${raw}` : raw;
-      index.links.set(name, normalisePath(target).path);
+      index.links.set(name, linkTarget(name, e.type, e.linkname));
       continue;
     }
     if (e.type !== 'file') continue;

@@ -73,12 +73,9 @@ export async function readOuterTar(
     entries++;
     const name = normalisePath(outerName(header.name)).path;
     if (header.type === 'symlink' || header.type === 'link') {
-      const raw = outerName(header.linkname ?? '');
-      // A symlink target is relative to the link's directory; a hard link's to the root.
-      const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
-      const target = header.type === 'symlink' && !raw.startsWith('/') && dir ? `${dir}/${raw}` : raw;
-      contents.links.set(name, normalisePath(target).path);
-      events.onLink?.(name, normalisePath(target).path);
+      const target = linkTarget(name, header.type, header.linkname);
+      contents.links.set(name, target);
+      events.onLink?.(name, target);
       return;
     }
     if (header.type !== 'file') return;
@@ -120,6 +117,13 @@ export async function readOuterTar(
   }
   if (entries === 0) throw new ArchiveFormatError(`${label}: empty or not a tar archive`);
   return contents;
+}
+
+/** The normalised entry a link names: a symlink's target is relative to its directory, a hard link's to the root. */
+export function linkTarget(name: string, type: 'symlink' | 'link', linkname: string | null | undefined): string {
+  const raw = outerName(linkname ?? '');
+  const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
+  return normalisePath(type === 'symlink' && !raw.startsWith('/') && dir ? `${dir}/${raw}` : raw).path;
 }
 
 /** Follow archive links (a repeated layer in a legacy save is a symlink to the first one). */

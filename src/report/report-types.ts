@@ -9,7 +9,7 @@
 import type { ChangeKind } from '../model/changes.js';
 import type { EntryType } from '../model/layer-data.js';
 import type { FileDiff, ImageDiff } from '../model/diff.js';
-import type { HistoryItem, ImageConfigView, SourceInfo } from '../model/image.js';
+import type { HistoryItem, ImageConfigView, ImageMeta, SourceInfo } from '../model/image.js';
 import type { HideHow } from '../model/step-pairs.js';
 import type { ContainerInfo } from '../sources/engine/container.js';
 import type { SharedImageRow, SharedLayerRow } from '../sources/engine/shared-layers.js';
@@ -64,16 +64,8 @@ export interface ReportLayer {
   files?: StreamedFiles | JsonFileRow[];
 }
 
-export interface ReportImage {
-  id: string;
-  repoTags: string[];
-  repoDigests: string[];
-  os: string;
-  architecture: string;
-  variant?: string;
-  created: string;
-  config: ImageConfigView;
-}
+/** The image as the report shows it: what the analysis knows of its metadata. */
+export type ReportImage = ImageMeta;
 
 export interface DiveSummary {
   efficiency: number;
