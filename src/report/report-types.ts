@@ -9,7 +9,7 @@
 import type { ChangeKind } from '../model/changes.js';
 import type { EntryType } from '../model/layer-data.js';
 import type { FileDiff, ImageDiff } from '../model/diff.js';
-import type { HistoryItem, ImageConfigView, ImageMeta, SourceInfo } from '../model/image.js';
+import type { HistoryItem, ImageMeta, SourceInfo } from '../model/image.js';
 import type { HideHow } from '../model/step-pairs.js';
 import type { ContainerInfo } from '../sources/engine/container.js';
 import type { SharedImageRow, SharedLayerRow } from '../sources/engine/shared-layers.js';
