@@ -43,6 +43,9 @@ export interface AppProps {
   prefs?: Prefs;
 }
 
+/** Longer than Ink's render throttle (1000 / 30 fps). */
+const REDRAW_GAP_MS = 60;
+
 export function App(props: AppProps): React.ReactElement {
   const { start, services, notice = null, theme = COLOUR_THEME, throttleMs = 80, onExit, terminal, prefs } = props;
   const { exit } = useApp();
@@ -101,12 +104,17 @@ export function App(props: AppProps): React.ReactElement {
     listImages: lists.listImages,
     listContainers: lists.listContainers,
     loadShared: lists.loadShared,
-    redraw: () => {
-      // The screen is blank again: one empty frame, then the real one, so every line is drawn.
-      setBlank(true);
-      setTimeout(() => setBlank(false), 0);
-    },
+    // The screen is blank again: one empty frame, then the real one, so every line is drawn.
+    redraw: () => setBlank(true),
   };
+  useEffect(() => {
+    if (!blank) return;
+    // Ink writes at most one frame per throttle period and skips a frame equal to the last one
+    // written: the real frame must come after the empty one has been written, or it is dropped
+    // as unchanged and the resumed screen stays blank.
+    const timer = setTimeout(() => setBlank(false), REDRAW_GAP_MS);
+    return () => clearTimeout(timer);
+  }, [blank]);
   const envRef = useRef(env);
   envRef.current = env;
 
