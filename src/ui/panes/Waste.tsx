@@ -97,7 +97,8 @@ function WasteSteps({
       theme={theme}
       row={(r) => {
         const p = pairs[r.pair];
-        if (r.target === -1) return { content: (view.expanded === r.pair ? '▾ ' : '▸ ') + pairLine(img, p, width - 5) };
+        const arrow = view.expanded === r.pair ? '▾ ' : '▸ ';
+        if (r.target === -1) return { content: arrow + pairLine(img, p, width - 5) };
         if (r.target === -2) {
           const more = (p.files - p.targets.length).toLocaleString('en-US');
           return { content: `    … and ${more} more (t: the flat list)`, color: theme.dim };
