@@ -127,7 +127,7 @@ export function linkTarget(name: string, type: 'symlink' | 'link', linkname: str
 }
 
 /** Follow archive links (a repeated layer in a legacy save is a symlink to the first one). */
-export function resolveLink(contents: OuterContents, name: string): string {
+export function resolveLink(contents: Pick<OuterContents, 'links'>, name: string): string {
   let cur = normalisePath(name).path;
   for (let i = 0; i < 32 && contents.links.has(cur); i++) cur = contents.links.get(cur)!;
   return cur;

@@ -5,6 +5,7 @@
  * not a number (or, for the timeouts, not above zero) falls back to the default.
  */
 import { DEFAULT_MAX_TAR_BYTES, maxTarBytesFromEnv } from '../archive/layer-parser.js';
+import { cacheSettingsFromEnv, DEFAULT_CACHE_MAX_BYTES } from '../cache/settings.js';
 
 export interface SourceSettings {
   /** Bytes of an Engine export buffered ahead of the analysis (STRATA_READ_AHEAD_MB, default 64 MiB). */
@@ -35,7 +36,7 @@ export const DEFAULT_SOURCE_SETTINGS: Readonly<SourceSettings> = Object.freeze({
   registryIdleMs: 60_000,
   keepExportAllowed: true,
   engineFileRead: 'fast',
-  spoolMaxBytes: 2 * 1024 ** 3,
+  spoolMaxBytes: DEFAULT_CACHE_MAX_BYTES,
   maxLayerBytes: DEFAULT_MAX_TAR_BYTES,
 });
 
@@ -56,7 +57,8 @@ export function sourceSettingsFromEnv(env: NodeJS.ProcessEnv): SourceSettings {
     registryIdleMs: positive(env.STRATA_REGISTRY_IDLE_TIMEOUT, 60) * 1000,
     keepExportAllowed: env.STRATA_KEEP_EXPORT !== '0',
     engineFileRead: env.STRATA_ENGINE_FILE_READ === 'export' ? 'export' : 'fast',
-    spoolMaxBytes: Number(env.STRATA_CACHE_MAX_BYTES) || d.spoolMaxBytes,
+    // The spool shares the cache's cap (the same variable, read by the same rule).
+    spoolMaxBytes: cacheSettingsFromEnv(env).maxBytes,
     maxLayerBytes: maxTarBytesFromEnv(env),
   };
 }

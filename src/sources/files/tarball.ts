@@ -18,7 +18,10 @@ import { runLoader, settingsOf } from '../loader.js';
 import { decideBaseLayers } from '../engine/base-layers.js';
 import { scanOuter, type ReadTarget } from '../scan-layer.js';
 
-export function outerDocStore(contents: OuterContents): DocStore {
+/** What a document store needs of an archive: the full pass's contents, or the early index of its headers. */
+type OuterListing = Pick<OuterContents, 'json' | 'links' | 'names'> & { layers: { has(name: string): boolean } };
+
+export function outerDocStore(contents: OuterListing): DocStore {
   return {
     json: (p) => contents.json.get(resolveLink(contents, p)) ?? null,
     has: (p) => {
@@ -106,14 +109,8 @@ export async function loadFromOuterStream(
 function resolveEarly(path: string, opts: LoadOptions): ResolvedImage | null {
   const index = indexOuterArchive(path);
   if (!index) return null;
-  const link = (n: string) => resolveLink({ ...index, layers: new Map() }, n);
-  const store: DocStore = {
-    json: (p) => index.json.get(link(p)) ?? null,
-    has: (p) => index.json.has(link(p)) || index.layers.has(link(p)),
-    names: () => index.names,
-  };
   try {
-    return resolveImage(store, { tag: opts.tag, platform: opts.platform }, link);
+    return resolveImage(outerDocStore(index), { tag: opts.tag, platform: opts.platform }, (n) => resolveLink(index, n));
   } catch {
     // The full pass resolves again and reports the error in its own words.
     return null;
