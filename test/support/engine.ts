@@ -276,3 +276,16 @@ export async function strataJson(args: string[], env: NodeJS.ProcessEnv = {}): P
 export function readProjectFile(rel: string): string {
   return readFileSync(join(ROOT, rel), 'utf8');
 }
+
+/**
+ * A stopped container of strata-test/changes:1 named `name` (replacing any of that name) whose
+ * copy-on-write layer holds what `commands` did; the caller builds the fixture first.
+ */
+export function runChangedContainer(name: string, commands: string[]): void {
+  removeContainer(name);
+  execFileSync('docker', ['run', '--name', name, 'strata-test/changes:1', 'sh', '-c', commands.join('; ')]);
+}
+
+export function removeContainer(name: string): void {
+  execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+}

@@ -1,8 +1,14 @@
 /** `strata container` against the real Engine: a container's copy-on-write layer over its image. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { buildFixture, engineGate, strataJson, runStrata } from '../../support/engine.js';
+import {
+  buildFixture,
+  engineGate,
+  removeContainer,
+  runChangedContainer,
+  runStrata,
+  strataJson,
+} from '../../support/engine.js';
 
 const gate = engineGate();
 
@@ -11,26 +17,15 @@ describe('strata container', { skip: gate.skip }, () => {
   before(() => {
     gate.before();
     buildFixture('changes');
-    execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
-    execFileSync('docker', [
-      'run',
-      '--name',
-      name,
-      'strata-test/changes:1',
-      'sh',
-      '-c',
-      [
-        'printf hello > /newfile',
-        'rm /data/mod.txt',
-        'printf 0123456789 > /data/grow.txt',
-        'mkdir /made',
-        'printf abc > /made/f',
-      ].join('; '),
+    runChangedContainer(name, [
+      'printf hello > /newfile',
+      'rm /data/mod.txt',
+      'printf 0123456789 > /data/grow.txt',
+      'mkdir /made',
+      'printf abc > /made/f',
     ]);
   });
-  after(() => {
-    execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
-  });
+  after(() => removeContainer(name));
 
   it('the copy-on-write layer is the top layer over the image stack, sized, with waste', async () => {
     const r = await strataJson(['container', name, '--json', '--files', '--no-cache']);

@@ -9,7 +9,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildFixture, engineGate } from '../../support/engine.js';
+import { buildFixture, engineGate, removeContainer, runChangedContainer } from '../../support/engine.js';
 import { Engine } from '../../../src/sources/engine/client.js';
 import { engineServices } from '../../../src/ui/run.js';
 import type { Services } from '../../../src/ui/services.js';
@@ -24,21 +24,10 @@ describe('TUI on the Engine: shared layers and containers', { skip: gate.skip },
     gate.before();
     buildFixture('small');
     buildFixture('changes');
-    execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
-    execFileSync('docker', [
-      'run',
-      '--name',
-      name,
-      'strata-test/changes:1',
-      'sh',
-      '-c',
-      'printf hello > /newfile; rm /data/mod.txt; printf 0123456789 > /data/grow.txt',
-    ]);
+    runChangedContainer(name, ['printf hello > /newfile', 'rm /data/mod.txt', 'printf 0123456789 > /data/grow.txt']);
     services = engineServices(await Engine.connect('docker'), {});
   });
-  after(() => {
-    execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
-  });
+  after(() => removeContainer(name));
 
   it('s: every image with size / shared / unique; small shares its busybox layers with changes', async () => {
     const app = await renderApp({ start: { kind: 'images' }, services }, { columns: 120, rows: 40 });
